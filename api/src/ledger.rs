@@ -1,0 +1,242 @@
+//! Balance, ledger, allotment and charge explanations on the wire.
+
+use pointdesk_domain::charging::{ChargeRule, TimeCharge};
+use pointdesk_domain::forecast::RunOut;
+use pointdesk_domain::ledger::{Entry, EntryKind, EntryRef};
+use pointdesk_domain::plan::{Allotment, AllotmentLine};
+use pointdesk_domain::points::Points;
+use pointdesk_domain::DomainError;
+use serde::{Deserialize, Serialize};
+
+use crate::WirePoints;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BalanceDto {
+    pub balance: WirePoints,
+    pub held: WirePoints,
+    pub available: WirePoints,
+    pub threshold: WirePoints,
+    pub run_out: RunOutDto,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RunOutDto {
+    Never,
+    Now,
+    On { date: String },
+}
+
+impl From<RunOut> for RunOutDto {
+    fn from(r: RunOut) -> Self {
+        match r {
+            RunOut::Never => RunOutDto::Never,
+            RunOut::Now => RunOutDto::Now,
+            RunOut::On(d) => RunOutDto::On {
+                date: d.to_string(),
+            },
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryDto {
+    pub seq: u64,
+    pub kind: String,
+    pub amount: WirePoints,
+    pub balance_after: WirePoints,
+    pub reason: String,
+    /// `ticket:12`, `quote:3`, `payment:7`, `period:2026-11`, `dispute:2`, `adjustment:5`.
+    pub reference: String,
+    pub actor_id: Option<i64>,
+    /// Unix seconds.
+    pub at: i64,
+}
+
+pub fn reference_str(r: EntryRef) -> String {
+    match r {
+        EntryRef::Period(p) => format!("period:{p}"),
+        EntryRef::Payment(id) => format!("payment:{id}"),
+        EntryRef::Ticket(id) => format!("ticket:{id}"),
+        EntryRef::Quote(id) => format!("quote:{id}"),
+        EntryRef::Dispute(id) => format!("dispute:{id}"),
+        EntryRef::Adjustment(id) => format!("adjustment:{id}"),
+    }
+}
+
+impl From<&Entry> for EntryDto {
+    fn from(e: &Entry) -> Self {
+        EntryDto {
+            seq: e.seq,
+            kind: e.kind.as_str().to_owned(),
+            amount: e.amount.into(),
+            balance_after: e.balance_after.into(),
+            reason: e.reason.clone(),
+            reference: reference_str(e.reference),
+            actor_id: e.actor.map(|a| a.get()),
+            at: e.at.unix(),
+        }
+    }
+}
+
+/// A manager's manual adjustment. `TryFrom` checks it the way the domain will.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdjustmentRequest {
+    pub amount: WirePoints,
+    pub reason: String,
+    pub idempotency_key: String,
+}
+
+pub struct Adjustment {
+    pub amount: Points,
+    pub reason: String,
+}
+
+impl TryFrom<AdjustmentRequest> for Adjustment {
+    type Error = DomainError;
+    fn try_from(r: AdjustmentRequest) -> Result<Self, DomainError> {
+        if r.amount.0 == Points::ZERO {
+            return Err(DomainError::Invalid(
+                "an adjustment must change the balance",
+            ));
+        }
+        if r.reason.trim().is_empty() {
+            return Err(DomainError::Invalid("an adjustment needs a reason"));
+        }
+        Ok(Adjustment {
+            amount: r.amount.0,
+            reason: r.reason.trim().to_owned(),
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryKindDto(pub String);
+
+impl TryFrom<EntryKindDto> for EntryKind {
+    type Error = DomainError;
+    fn try_from(k: EntryKindDto) -> Result<Self, DomainError> {
+        EntryKind::parse(&k.0).ok_or(DomainError::Invalid("unknown ledger entry kind"))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AllotmentDto {
+    pub total: WirePoints,
+    pub lines: Vec<AllotmentLineDto>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AllotmentLineDto {
+    Base {
+        points: WirePoints,
+    },
+    Seats {
+        seats: u32,
+        per_seat: WirePoints,
+        points: WirePoints,
+    },
+    Option {
+        code: String,
+        name: String,
+        points: WirePoints,
+    },
+}
+
+impl From<&Allotment> for AllotmentDto {
+    fn from(a: &Allotment) -> Self {
+        AllotmentDto {
+            total: a.total.into(),
+            lines: a
+                .lines
+                .iter()
+                .map(|l| match l {
+                    AllotmentLine::Base { points } => AllotmentLineDto::Base {
+                        points: (*points).into(),
+                    },
+                    AllotmentLine::Seats {
+                        seats,
+                        per_seat,
+                        points,
+                    } => AllotmentLineDto::Seats {
+                        seats: *seats,
+                        per_seat: (*per_seat).into(),
+                        points: (*points).into(),
+                    },
+                    AllotmentLine::Option { code, name, points } => AllotmentLineDto::Option {
+                        code: code.clone(),
+                        name: name.clone(),
+                        points: (*points).into(),
+                    },
+                })
+                .collect(),
+        }
+    }
+}
+
+/// "12 min → 0.25 pt: rounded up to 15 min" as data; the app words it per locale.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChargeExplanationDto {
+    pub logged_minutes: u32,
+    pub billed_minutes: u32,
+    pub increment_minutes: u32,
+    pub points: WirePoints,
+    /// `exact`, `rounded_up` or `minimum`.
+    pub rule: String,
+}
+
+impl From<&TimeCharge> for ChargeExplanationDto {
+    fn from(t: &TimeCharge) -> Self {
+        ChargeExplanationDto {
+            logged_minutes: t.logged_minutes,
+            billed_minutes: t.billed_minutes,
+            increment_minutes: t.increment_minutes,
+            points: t.points.into(),
+            rule: match t.rule {
+                ChargeRule::Exact => "exact",
+                ChargeRule::RoundedUp => "rounded_up",
+                ChargeRule::Minimum => "minimum",
+            }
+            .to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pointdesk_domain::ids::{OrgId, TicketId};
+    use pointdesk_domain::time::Timestamp;
+
+    #[test]
+    fn entries_travel_with_string_amounts() {
+        let e = Entry {
+            seq: 1,
+            org: OrgId::new(1),
+            kind: EntryKind::Charge,
+            amount: "-0.75".parse().unwrap(),
+            reason: "45 min".into(),
+            reference: EntryRef::Ticket(TicketId::new(12)),
+            actor: None,
+            key: pointdesk_domain::ids::IdempotencyKey::incident_charge(TicketId::new(12)),
+            at: Timestamp::from_unix(1),
+            balance_after: "9.25".parse().unwrap(),
+        };
+        let json = serde_json::to_value(EntryDto::from(&e)).unwrap();
+        assert_eq!(json["amount"], "-0.75");
+        assert_eq!(json["balance_after"], "9.25");
+        assert_eq!(json["reference"], "ticket:12");
+    }
+
+    #[test]
+    fn adjustment_requests_are_checked() {
+        let ok: AdjustmentRequest =
+            serde_json::from_str(r#"{"amount":"-1.5","reason":" typo ","idempotency_key":"k"}"#)
+                .unwrap();
+        assert_eq!(Adjustment::try_from(ok).unwrap().reason, "typo");
+        let zero: AdjustmentRequest =
+            serde_json::from_str(r#"{"amount":"0","reason":"x","idempotency_key":"k"}"#).unwrap();
+        assert!(Adjustment::try_from(zero).is_err());
+    }
+}

@@ -1,0 +1,18 @@
+//! The wire contract between the app and the worker.
+//!
+//! Amounts travel as canonical strings (`"12.25"`), never as JSON numbers, so no float ever
+//! touches a point; [`WirePoints`] does the conversion. Domain types stay free of serde: every
+//! type here has a `From` (outbound) or `TryFrom` (inbound) adapter to its domain counterpart.
+
+pub mod health;
+pub mod ledger;
+pub mod problem;
+pub mod tickets;
+mod wire_points;
+
+pub use health::{Check, Health};
+pub use problem::Problem;
+pub use wire_points::WirePoints;
+
+/// The API's path prefix and version.
+pub const API_PREFIX: &str = "/api/v1";

@@ -1,0 +1,31 @@
+//! The domain's one error type. The worker maps it to problem+json in one place.
+
+use crate::points::{Points, PointsError};
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    #[error("an amount left the ±2^53 hundredths range")]
+    Amount,
+    #[error("{0}")]
+    Invalid(&'static str),
+    #[error("not enough points: {needed} needed, {available} available")]
+    InsufficientPoints { needed: Points, available: Points },
+    #[error("cannot {action} a {entity} that is {state}")]
+    IllegalTransition {
+        entity: &'static str,
+        action: &'static str,
+        state: &'static str,
+    },
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("the dispute window closed on day {closed_on_day} after the charge")]
+    DisputeWindowClosed { closed_on_day: u32 },
+    #[error("the quote expired")]
+    QuoteExpired,
+}
+
+impl From<PointsError> for DomainError {
+    fn from(_: PointsError) -> Self {
+        DomainError::Amount
+    }
+}

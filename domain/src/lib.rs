@@ -1,0 +1,24 @@
+//! Pointdesk's business rules, written once and with no IO.
+//!
+//! The worker loads state, asks this crate what must change (a [`ledger::Decision`], a new
+//! ticket state, notices to send) and writes it in one D1 batch. Nothing here reads a clock,
+//! a database, the network or a random source; instants are passed in.
+//!
+//! Points are integer hundredths ([`points::Points`]), never floats.
+
+pub mod charging;
+pub mod error;
+pub mod forecast;
+pub mod ids;
+pub mod incident;
+pub mod ledger;
+pub mod money;
+pub mod notify;
+pub mod plan;
+pub mod points;
+pub mod policy;
+pub mod service_request;
+pub mod time;
+
+pub use error::DomainError;
+pub use points::Points;

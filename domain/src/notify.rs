@@ -1,0 +1,146 @@
+//! Which notifications an event calls for. Low balance is edge-triggered: one notice per downward
+//! crossing of the threshold, one more at zero, re-armed when available points rise again.
+
+use crate::ledger::{Decision, EntryKind};
+use crate::points::Points;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Notice {
+    LowBalance {
+        available: Points,
+        threshold: Points,
+    },
+    BalanceExhausted {
+        available: Points,
+    },
+    QuoteAwaitingApproval,
+    ChargeMade {
+        points: Points,
+    },
+    GrantArrived {
+        points: Points,
+    },
+    TopUpCredited {
+        points: Points,
+    },
+    Refunded {
+        points: Points,
+    },
+}
+
+/// The per-organisation alarm state, stored beside the balance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LowBalanceAlarm {
+    /// Will the next fall below the threshold notify?
+    pub low_armed: bool,
+    /// Will the next fall to zero or below notify?
+    pub zero_armed: bool,
+}
+
+impl Default for LowBalanceAlarm {
+    fn default() -> Self {
+        LowBalanceAlarm {
+            low_armed: true,
+            zero_armed: true,
+        }
+    }
+}
+
+/// The default threshold: 20 % of the period allotment (rounded down to the hundredth).
+pub fn default_threshold(allotment: Points) -> Points {
+    Points::from_hundredths(allotment.hundredths() / 5).unwrap_or(Points::ZERO)
+}
+
+impl LowBalanceAlarm {
+    /// Feeds the available points after a change; returns the new state and what to send.
+    /// Below the threshold notifies once; reaching zero or below notifies once more; rising to
+    /// the threshold or above re-arms both, rising above zero re-arms the zero notice.
+    pub fn observe(self, available: Points, threshold: Points) -> (LowBalanceAlarm, Vec<Notice>) {
+        let mut next = self;
+        let mut out = Vec::new();
+        if available >= threshold && available.is_positive() {
+            return (LowBalanceAlarm::default(), out);
+        }
+        if available.is_positive() {
+            next.zero_armed = true;
+        }
+        if available < threshold && self.low_armed {
+            next.low_armed = false;
+            if available.is_positive() {
+                out.push(Notice::LowBalance {
+                    available,
+                    threshold,
+                });
+            }
+        }
+        if !available.is_positive() && self.zero_armed {
+            next.zero_armed = false;
+            next.low_armed = false;
+            out.push(Notice::BalanceExhausted { available });
+        }
+        (next, out)
+    }
+}
+
+/// Notices a committed ledger decision calls for (besides the low-balance alarm).
+pub fn notices_for(decision: &Decision) -> Vec<Notice> {
+    let Some(e) = &decision.entry else {
+        return Vec::new();
+    };
+    match e.kind {
+        EntryKind::Charge => vec![Notice::ChargeMade {
+            points: e.amount.neg(),
+        }],
+        EntryKind::Grant => vec![Notice::GrantArrived { points: e.amount }],
+        EntryKind::Purchase => vec![Notice::TopUpCredited { points: e.amount }],
+        EntryKind::Refund => vec![Notice::Refunded { points: e.amount }],
+        EntryKind::Adjustment | EntryKind::Expiry => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pts(s: &str) -> Points {
+        s.parse().unwrap()
+    }
+
+    /// Runs a sequence of available-point readings and collects the notice kinds.
+    fn run(readings: &[&str], threshold: &str) -> Vec<&'static str> {
+        let mut alarm = LowBalanceAlarm::default();
+        let mut kinds = Vec::new();
+        for r in readings {
+            let (next, notices) = alarm.observe(pts(r), pts(threshold));
+            alarm = next;
+            kinds.extend(notices.iter().map(|n| match n {
+                Notice::LowBalance { .. } => "low",
+                Notice::BalanceExhausted { .. } => "zero",
+                _ => "other",
+            }));
+        }
+        kinds
+    }
+
+    #[test]
+    fn edge_triggered_table() {
+        let cases: [(&[&str], &[&str]); 7] = [
+            (&["10", "5", "3", "1"], &["low"]),
+            (&["10", "3", "0", "-2"], &["low", "zero"]),
+            (&["10", "3", "12", "3"], &["low", "low"]),
+            (&["10", "3", "4", "3"], &["low"]),
+            (&["10", "-1"], &["zero"]),
+            (&["-1", "2", "-1"], &["zero", "zero"]),
+            (&["4", "4", "4"], &["low"]),
+        ];
+        for (readings, expected) in cases {
+            assert_eq!(run(readings, "5"), expected, "{readings:?}");
+        }
+    }
+
+    #[test]
+    fn default_threshold_is_a_fifth_of_the_allotment() {
+        assert_eq!(default_threshold(pts("20")), pts("4"));
+        assert_eq!(default_threshold(pts("0.99")), pts("0.19"));
+    }
+}

@@ -1,0 +1,411 @@
+//! Service requests: `standard` catalogue items are included; the others are quoted in points,
+//! and work starts only after the client approves. A revision replaces the open quote and needs
+//! approval again; completion charges the approved quote; cancellation releases its hold.
+
+use crate::error::DomainError;
+use crate::ids::{QuoteId, TicketId, UserId};
+use crate::ledger::{Account, Decision};
+use crate::points::Points;
+use crate::time::Timestamp;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Catalogue {
+    /// Included in the subscription: no quote, no charge.
+    Standard,
+    /// Needs a quote approved before work starts.
+    Quoted,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestStatus {
+    New,
+    AwaitingApproval,
+    InProgress,
+    Completed,
+    Declined,
+    Cancelled,
+}
+
+impl RequestStatus {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RequestStatus::New => "new",
+            RequestStatus::AwaitingApproval => "awaiting_approval",
+            RequestStatus::InProgress => "in_progress",
+            RequestStatus::Completed => "completed",
+            RequestStatus::Declined => "declined",
+            RequestStatus::Cancelled => "cancelled",
+        }
+    }
+    pub const fn is_final(self) -> bool {
+        matches!(
+            self,
+            RequestStatus::Completed | RequestStatus::Declined | RequestStatus::Cancelled
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QuoteStatus {
+    AwaitingApproval,
+    Approved,
+    Declined,
+    Expired,
+    /// Replaced by a revision (or withdrawn when the request ended).
+    Superseded,
+    /// Its hold became a charge.
+    Charged,
+    /// Its hold was released by cancellation.
+    Released,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Quote {
+    pub id: QuoteId,
+    pub points: Points,
+    pub scope: String,
+    pub expires_at: Timestamp,
+    pub status: QuoteStatus,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceRequest {
+    pub id: TicketId,
+    pub catalogue: Catalogue,
+    pub status: RequestStatus,
+    /// Every quote ever made, oldest first.
+    pub quotes: Vec<Quote>,
+}
+
+impl ServiceRequest {
+    pub fn new(id: TicketId, catalogue: Catalogue) -> ServiceRequest {
+        ServiceRequest {
+            id,
+            catalogue,
+            status: RequestStatus::New,
+            quotes: Vec::new(),
+        }
+    }
+
+    fn illegal(&self, action: &'static str) -> DomainError {
+        DomainError::IllegalTransition {
+            entity: "service request",
+            action,
+            state: self.status.as_str(),
+        }
+    }
+
+    pub fn open_quote(&self) -> Option<&Quote> {
+        self.quotes
+            .iter()
+            .find(|q| q.status == QuoteStatus::AwaitingApproval)
+    }
+
+    pub fn approved_quote(&self) -> Option<&Quote> {
+        self.quotes
+            .iter()
+            .find(|q| q.status == QuoteStatus::Approved)
+    }
+
+    fn set_quote(&mut self, id: QuoteId, status: QuoteStatus) {
+        if let Some(q) = self.quotes.iter_mut().find(|q| q.id == id) {
+            q.status = status;
+        }
+    }
+
+    /// Standard items start at once.
+    pub fn start(&self) -> Result<ServiceRequest, DomainError> {
+        match (self.catalogue, self.status) {
+            (Catalogue::Standard, RequestStatus::New) => Ok(ServiceRequest {
+                status: RequestStatus::InProgress,
+                ..self.clone()
+            }),
+            _ => Err(self.illegal("start")),
+        }
+    }
+
+    /// An engineer quotes (or re-quotes) the work. An open quote is superseded; an approved
+    /// quote keeps its hold until the revision is approved.
+    pub fn quote(
+        &self,
+        id: QuoteId,
+        points: Points,
+        scope: &str,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<ServiceRequest, DomainError> {
+        if self.catalogue == Catalogue::Standard || self.status.is_final() {
+            return Err(self.illegal("quote"));
+        }
+        if !points.is_positive() {
+            return Err(DomainError::Invalid(
+                "a quote must be for a positive number of points",
+            ));
+        }
+        if scope.trim().is_empty() {
+            return Err(DomainError::Invalid("a quote must say what is included"));
+        }
+        if expires_at <= now {
+            return Err(DomainError::Invalid("a quote must expire in the future"));
+        }
+        if self.quotes.iter().any(|q| q.id == id) {
+            return Err(DomainError::Invalid("a quote id is used once"));
+        }
+        let mut next = self.clone();
+        if let Some(open) = self.open_quote() {
+            next.set_quote(open.id, QuoteStatus::Superseded);
+        }
+        next.quotes.push(Quote {
+            id,
+            points,
+            scope: scope.trim().to_owned(),
+            expires_at,
+            status: QuoteStatus::AwaitingApproval,
+        });
+        if next.status == RequestStatus::New {
+            next.status = RequestStatus::AwaitingApproval;
+        }
+        Ok(next)
+    }
+
+    /// The client approves the open quote: a hold for its points (replacing the hold of the quote
+    /// it revises). Work may start.
+    pub fn approve(
+        &self,
+        quote: QuoteId,
+        account: &Account,
+        now: Timestamp,
+    ) -> Result<(ServiceRequest, Decision), DomainError> {
+        let q = self
+            .open_quote()
+            .filter(|q| q.id == quote)
+            .ok_or(DomainError::NotFound("open quote"))?;
+        if now >= q.expires_at {
+            return Err(DomainError::QuoteExpired);
+        }
+        let replaces = self.approved_quote().map(|a| a.id);
+        let decision = account.approve_quote(q.id, q.points, replaces)?;
+        let mut next = self.clone();
+        if let Some(old) = replaces {
+            next.set_quote(old, QuoteStatus::Superseded);
+        }
+        next.set_quote(quote, QuoteStatus::Approved);
+        next.status = RequestStatus::InProgress;
+        Ok((next, decision))
+    }
+
+    /// The client declines the open quote. A declined revision leaves the approved work going.
+    pub fn decline(&self, quote: QuoteId) -> Result<ServiceRequest, DomainError> {
+        let q = self
+            .open_quote()
+            .filter(|q| q.id == quote)
+            .ok_or(DomainError::NotFound("open quote"))?;
+        let mut next = self.clone();
+        next.set_quote(q.id, QuoteStatus::Declined);
+        if self.approved_quote().is_none() {
+            next.status = RequestStatus::Declined;
+        }
+        Ok(next)
+    }
+
+    /// The open quote lapses at its expiry; the request waits for a new quote.
+    pub fn expire(&self, now: Timestamp) -> Result<ServiceRequest, DomainError> {
+        let q = self
+            .open_quote()
+            .ok_or(DomainError::NotFound("open quote"))?;
+        if now < q.expires_at {
+            return Err(DomainError::Invalid("the quote has not expired yet"));
+        }
+        let mut next = self.clone();
+        next.set_quote(q.id, QuoteStatus::Expired);
+        if self.approved_quote().is_none() {
+            next.status = RequestStatus::New;
+        }
+        Ok(next)
+    }
+
+    /// Work is done. A quoted request is charged the approved quote's points (its hold becomes
+    /// the charge); an open revision is withdrawn.
+    pub fn complete(
+        &self,
+        account: &Account,
+        actor: Option<UserId>,
+    ) -> Result<(ServiceRequest, Option<Decision>), DomainError> {
+        if self.status != RequestStatus::InProgress {
+            return Err(self.illegal("complete"));
+        }
+        let mut next = self.clone();
+        if let Some(open) = self.open_quote() {
+            next.set_quote(open.id, QuoteStatus::Superseded);
+        }
+        next.status = RequestStatus::Completed;
+        let Some(approved) = self.approved_quote() else {
+            return Ok((next, None));
+        };
+        let reason = format!("Service request #{}: {}", self.id, approved.scope);
+        let decision = account.complete_quote(approved.id, reason, actor)?;
+        next.set_quote(approved.id, QuoteStatus::Charged);
+        Ok((next, Some(decision)))
+    }
+
+    /// The request is cancelled: any hold is released and nothing is charged.
+    pub fn cancel(
+        &self,
+        account: &Account,
+    ) -> Result<(ServiceRequest, Option<Decision>), DomainError> {
+        if self.status.is_final() {
+            return Err(self.illegal("cancel"));
+        }
+        let mut next = self.clone();
+        if let Some(open) = self.open_quote() {
+            next.set_quote(open.id, QuoteStatus::Superseded);
+        }
+        next.status = RequestStatus::Cancelled;
+        let Some(approved) = self.approved_quote() else {
+            return Ok((next, None));
+        };
+        let decision = account.release_quote(approved.id)?;
+        next.set_quote(approved.id, QuoteStatus::Released);
+        Ok((next, Some(decision)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::OrgId;
+    use crate::ledger::Ledger;
+    use crate::plan::Overdraft;
+
+    const T: Timestamp = Timestamp::from_unix(1_795_737_600);
+
+    fn pts(s: &str) -> Points {
+        s.parse().unwrap()
+    }
+
+    fn funded(points: &str) -> Ledger {
+        let mut l = Ledger::new(Account::new(OrgId::new(1), Overdraft::IncidentsOnly));
+        let p = crate::time::Period::new(2026, 11).unwrap();
+        l.commit(&l.account().grant(p, pts(points)).unwrap(), T)
+            .unwrap();
+        l
+    }
+
+    #[test]
+    fn standard_items_need_no_quote() {
+        let sr = ServiceRequest::new(TicketId::new(1), Catalogue::Standard);
+        assert!(sr
+            .quote(QuoteId::new(1), pts("1"), "x", T, T.plus_days(7))
+            .is_err());
+        let (done, d) = sr
+            .start()
+            .unwrap()
+            .complete(&Account::new(OrgId::new(1), Overdraft::Never), None)
+            .unwrap();
+        assert_eq!(done.status, RequestStatus::Completed);
+        assert!(d.is_none());
+    }
+
+    #[test]
+    fn work_waits_for_approval_then_hold_becomes_charge() {
+        let mut l = funded("10");
+        let sr = ServiceRequest::new(TicketId::new(1), Catalogue::Quoted);
+        assert!(sr.start().is_err());
+        let sr = sr
+            .quote(
+                QuoteId::new(1),
+                pts("3"),
+                "Set up a printer",
+                T,
+                T.plus_days(7),
+            )
+            .unwrap();
+        assert_eq!(sr.status, RequestStatus::AwaitingApproval);
+        assert!(
+            sr.complete(l.account(), None).is_err(),
+            "no work before approval"
+        );
+        let (sr, hold) = sr.approve(QuoteId::new(1), l.account(), T).unwrap();
+        l.commit(&hold, T).unwrap();
+        assert_eq!(l.account().available().unwrap(), pts("7"));
+        let (sr, charge) = sr.complete(l.account(), None).unwrap();
+        l.commit(&charge.unwrap(), T).unwrap();
+        assert_eq!(sr.status, RequestStatus::Completed);
+        assert_eq!(
+            (l.account().balance, l.account().available().unwrap()),
+            (pts("7"), pts("7"))
+        );
+    }
+
+    #[test]
+    fn revision_replaces_the_open_quote_and_needs_approval_again() {
+        let mut l = funded("10");
+        let sr = ServiceRequest::new(TicketId::new(1), Catalogue::Quoted)
+            .quote(QuoteId::new(1), pts("3"), "a", T, T.plus_days(7))
+            .unwrap();
+        let (sr, hold) = sr.approve(QuoteId::new(1), l.account(), T).unwrap();
+        l.commit(&hold, T).unwrap();
+        let sr = sr
+            .quote(QuoteId::new(2), pts("5"), "a and b", T, T.plus_days(7))
+            .unwrap();
+        assert_eq!(
+            sr.status,
+            RequestStatus::InProgress,
+            "approved work goes on meanwhile"
+        );
+        let sr2 = sr
+            .quote(QuoteId::new(3), pts("4"), "a and less b", T, T.plus_days(7))
+            .unwrap();
+        assert_eq!(sr2.quotes[1].status, QuoteStatus::Superseded);
+        assert!(
+            sr2.approve(QuoteId::new(2), l.account(), T).is_err(),
+            "a superseded quote cannot be approved"
+        );
+        let (sr, swap) = sr2.approve(QuoteId::new(3), l.account(), T).unwrap();
+        l.commit(&swap, T).unwrap();
+        assert_eq!(l.account().held().unwrap(), pts("4"));
+        let (_, charge) = sr.complete(l.account(), None).unwrap();
+        assert_eq!(charge.unwrap().entry.unwrap().amount, pts("-4"));
+    }
+
+    #[test]
+    fn decline_expire_cancel() {
+        let mut l = funded("10");
+        let sr = ServiceRequest::new(TicketId::new(1), Catalogue::Quoted)
+            .quote(QuoteId::new(1), pts("3"), "a", T, T.plus_days(1))
+            .unwrap();
+        assert_eq!(
+            sr.decline(QuoteId::new(1)).unwrap().status,
+            RequestStatus::Declined
+        );
+        assert_eq!(
+            sr.approve(QuoteId::new(1), l.account(), T.plus_days(1)),
+            Err(DomainError::QuoteExpired)
+        );
+        assert!(sr.expire(T).is_err());
+        let lapsed = sr.expire(T.plus_days(1)).unwrap();
+        assert_eq!(
+            (lapsed.status, lapsed.quotes[0].status),
+            (RequestStatus::New, QuoteStatus::Expired)
+        );
+        let (sr, hold) = sr.approve(QuoteId::new(1), l.account(), T).unwrap();
+        l.commit(&hold, T).unwrap();
+        let (sr, release) = sr.cancel(l.account()).unwrap();
+        l.commit(&release.unwrap(), T).unwrap();
+        assert_eq!(sr.quotes[0].status, QuoteStatus::Released);
+        assert_eq!(l.account().available().unwrap(), pts("10"));
+        assert!(sr.cancel(l.account()).is_err());
+    }
+
+    #[test]
+    fn approval_without_enough_points_is_refused() {
+        let l = funded("2");
+        let sr = ServiceRequest::new(TicketId::new(1), Catalogue::Quoted)
+            .quote(QuoteId::new(1), pts("3"), "a", T, T.plus_days(7))
+            .unwrap();
+        assert!(matches!(
+            sr.approve(QuoteId::new(1), l.account(), T),
+            Err(DomainError::InsufficientPoints { .. })
+        ));
+    }
+}
