@@ -240,3 +240,12 @@ mod tests {
         assert!(Adjustment::try_from(zero).is_err());
     }
 }
+
+/// `POST /api/v1/charge-preview`: what would this much logged time cost under these terms?
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChargePreviewRequest {
+    pub logged_minutes: u32,
+    pub increment_minutes: u32,
+    pub minimum_charge: WirePoints,
+}

@@ -1,1 +1,43 @@
-fn main() {}
+//! `cargo xtask <command>`: Pointdesk's orchestration, in Rust (matklad's cargo-xtask).
+//!
+//! - `dev`    set up what is missing, build app and worker, migrate and seed a local D1, serve on
+//!            http://127.0.0.1:8787 with rebuilds on change
+//! - `test`   every check: fmt, clippy (host + wasm32), unit tests, both wasm builds, then API and
+//!            browser end-to-end tests against an isolated `wrangler dev`
+//! - `bench`  sizes of what ships and the API's latency against a no-op floor, in one run
+//! - `build`  `app`, `worker` or `all` (wrangler's build hook calls `build worker`)
+//! - `deploy` build and `wrangler deploy` to Cloudflare (needs an account; see README)
+
+mod bench;
+mod build;
+mod dev;
+mod server;
+mod setup;
+mod test;
+mod util;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    server::install_interrupt_handler();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("dev") => dev::run(&args[1..]),
+        Some("test") => test::run(&args[1..]),
+        Some("bench") => bench::run(),
+        Some("build") => build::command(&args[1..]),
+        Some("deploy") => build::deploy(),
+        Some("setup") => setup::ensure_all(setup::Need::everything()),
+        _ => {
+            eprintln!("usage: cargo xtask <dev [--port N] | test [--skip-e2e] | bench | build <app|worker|all> [--dev] | deploy | setup>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,58 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+
+use crate::components::language_switch::LanguageSwitch;
+use crate::i18n::{use_i18n, Msg};
+
+/// The frame of every screen: header with brand, navigation (a toggled drawer on a phone) and
+/// the language switch, then the page.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    let menu_open = RwSignal::new(false);
+    // Any navigation closes the phone menu.
+    let location = use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        menu_open.set(false);
+    });
+
+    view! {
+        <a class="skip-link" href="#main">{move || i18n.t(Msg::SkipToContent)}</a>
+        <header class="site-header">
+            <div class="site-header__bar">
+                <A href="/" attr:class="brand" attr:data-testid="brand">
+                    <span class="brand__mark" aria-hidden="true">"P"</span>
+                    <span class="brand__name">{move || i18n.t(Msg::AppName)}</span>
+                </A>
+                <button
+                    class="menu-toggle"
+                    type="button"
+                    data-testid="menu-toggle"
+                    aria-controls="site-nav"
+                    aria-expanded=move || menu_open.get().to_string()
+                    on:click=move |_| menu_open.update(|o| *o = !*o)
+                >
+                    <span class="menu-toggle__icon" aria-hidden="true"></span>
+                    <span class="menu-toggle__label">
+                        {move || i18n.t(if menu_open.get() { Msg::CloseMenu } else { Msg::Menu })}
+                    </span>
+                </button>
+                <nav
+                    id="site-nav"
+                    class="site-nav"
+                    class:site-nav--open=move || menu_open.get()
+                    data-testid="site-nav"
+                    aria-label=move || i18n.t(Msg::Menu)
+                >
+                    <A href="/" exact=true>{move || i18n.t(Msg::NavHome)}</A>
+                    <A href="/status">{move || i18n.t(Msg::NavStatus)}</A>
+                    <LanguageSwitch />
+                </nav>
+            </div>
+        </header>
+        <main id="main" class="page" tabindex="-1">{children()}</main>
+        <footer class="site-footer">{move || i18n.t(Msg::Tagline)}</footer>
+    }
+}

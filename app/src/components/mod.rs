@@ -1,0 +1,6 @@
+//! One component per file.
+pub mod charge_calculator;
+pub mod error_box;
+pub mod language_switch;
+pub mod layout;
+pub mod status_card;

@@ -1,0 +1,79 @@
+use leptos::prelude::*;
+use pointdesk_api::{Check, Health};
+
+use crate::client::{self, ApiError};
+use crate::components::error_box::ErrorBox;
+use crate::format;
+use crate::i18n::{use_i18n, Msg};
+
+/// The service's health through the typed client, with loading and error states.
+#[component]
+pub fn StatusCard() -> impl IntoView {
+    let i18n = use_i18n();
+    let health = LocalResource::new(|| async {
+        let checked = js_sys::Date::now();
+        client::health().await.map(|h| (h, checked))
+    });
+
+    view! {
+        <section class="card" data-testid="status-card" aria-live="polite">
+            <h2 class="card__title">{move || i18n.t(Msg::StatusTitle)}</h2>
+            <Transition fallback=move || {
+                view! { <p class="muted" data-testid="loading">{i18n.t(Msg::Loading)}</p> }
+            }>
+                <ErrorBoundary fallback=move |errors| {
+                    let first = Signal::derive(move || {
+                        errors.get().into_iter().next().map(|(_, e)| {
+                            e.downcast_ref::<ApiError>().cloned().unwrap_or_else(|| ApiError::Network(e.to_string()))
+                        })
+                    });
+                    view! { <ErrorBox error=first /> }
+                }>
+                    {move || Suspend::new(async move {
+                        health.await.map(|(h, checked)| view! { <HealthView health=h checked=checked /> })
+                    })}
+                </ErrorBoundary>
+            </Transition>
+            <button class="button button--secondary" type="button" on:click=move |_| health.refetch()>
+                {move || i18n.t(Msg::Refresh)}
+            </button>
+        </section>
+    }
+}
+
+#[component]
+fn HealthView(health: Health, checked: f64) -> impl IntoView {
+    let i18n = use_i18n();
+    let ok = health.ok;
+    let row = move |label: Msg, check: Check, testid: &'static str| {
+        view! {
+            <div class="kv__row" data-testid=testid data-ok=check.ok.to_string()>
+                <dt>{move || i18n.t(label)}</dt>
+                <dd>
+                    <span class="dot" class:dot--ok=check.ok aria-hidden="true"></span>
+                    {move || i18n.t(if check.ok { Msg::Answers } else { Msg::NotAnswering })}
+                    " · "
+                    {move || format::integer(i18n.locale.get(), i64::from(check.millis))}
+                    " ms"
+                </dd>
+            </div>
+        }
+    };
+    view! {
+        <p class="status-line" class:status-line--ok=ok data-testid="status-line">
+            {move || i18n.t(if ok { Msg::StatusAllGood } else { Msg::StatusDegraded })}
+        </p>
+        <dl class="kv">
+            <div class="kv__row">
+                <dt>{move || i18n.t(Msg::Version)}</dt>
+                <dd data-testid="version">{health.version.clone()}</dd>
+            </div>
+            {row(Msg::Database, health.d1.clone(), "check-d1")}
+            {row(Msg::KeyValueStore, health.kv.clone(), "check-kv")}
+            <div class="kv__row">
+                <dt>{move || i18n.t(Msg::CheckedAt)}</dt>
+                <dd data-testid="checked-at">{move || format::date_time(i18n.locale.get(), checked)}</dd>
+            </div>
+        </dl>
+    }
+}

@@ -1,0 +1,48 @@
+//! Locale-aware formatting through the browser's `Intl`. Points are formatted from their exact
+//! integer hundredths: the whole part goes through `Intl.NumberFormat` (exact below 2^53), the
+//! two decimals are appended as digits, so no float rounding can show.
+
+use js_sys::{Array, Function, Intl, Object, Reflect};
+use pointdesk_api::WirePoints;
+use wasm_bindgen::JsValue;
+
+use crate::i18n::Locale;
+
+fn locales(locale: Locale) -> Array {
+    Array::of1(&JsValue::from_str(locale.tag()))
+}
+
+fn call(format: Function, arg: &JsValue) -> String {
+    format.call1(&JsValue::NULL, arg).ok().and_then(|v| v.as_string()).unwrap_or_default()
+}
+
+/// `1234567` → `1,234,567` (en) / `1 234 567` (ru).
+pub fn integer(locale: Locale, n: i64) -> String {
+    let nf = Intl::NumberFormat::new(&locales(locale), &Object::new());
+    call(nf.format(), &JsValue::from(n as f64))
+}
+
+fn decimal_separator(locale: Locale) -> char {
+    match locale {
+        Locale::En => '.',
+        Locale::Ru => ',',
+    }
+}
+
+/// `-1234.50` → `-1,234.50` (en) / `-1 234,50` (ru).
+pub fn points(locale: Locale, p: WirePoints) -> String {
+    let h = p.0.hundredths();
+    let sign = if h < 0 { "-" } else { "" };
+    let abs = h.unsigned_abs();
+    let whole = i64::try_from(abs / 100).unwrap_or(i64::MAX);
+    format!("{sign}{}{}{:02}", integer(locale, whole), decimal_separator(locale), abs % 100)
+}
+
+/// A date and time in the locale's medium style, in the browser's time zone.
+pub fn date_time(locale: Locale, unix_millis: f64) -> String {
+    let opts = Object::new();
+    let _ = Reflect::set(&opts, &"dateStyle".into(), &"medium".into());
+    let _ = Reflect::set(&opts, &"timeStyle".into(), &"short".into());
+    let df = Intl::DateTimeFormat::new(&locales(locale), &opts);
+    call(df.format(), &js_sys::Date::new(&JsValue::from_f64(unix_millis)).into())
+}

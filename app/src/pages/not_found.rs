@@ -1,0 +1,17 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::i18n::{use_i18n, Msg};
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="not-found" data-testid="not-found">
+            <p class="not-found__code" aria-hidden="true">"404"</p>
+            <h1 data-testid="page-title">{move || i18n.t(Msg::NotFoundTitle)}</h1>
+            <p>{move || i18n.t(Msg::NotFoundBody)}</p>
+            <A href="/" attr:class="button">{move || i18n.t(Msg::BackHome)}</A>
+        </section>
+    }
+}

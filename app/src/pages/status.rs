@@ -1,0 +1,13 @@
+use leptos::prelude::*;
+
+use crate::components::status_card::StatusCard;
+use crate::i18n::{use_i18n, Msg};
+
+#[component]
+pub fn Status() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h1 data-testid="page-title">{move || i18n.t(Msg::StatusTitle)}</h1>
+        <StatusCard />
+    }
+}

@@ -1,0 +1,96 @@
+//! `cargo xtask test`: every check the project has, in order, always stopping the server it
+//! started, and exiting non-zero if anything failed.
+
+use std::process::Command;
+use std::time::Instant;
+
+use crate::build::{self, Profile};
+use crate::server;
+use crate::setup::{self, Need};
+use crate::util::{offline_env, root, run as sh, Result};
+
+struct Step {
+    name: &'static str,
+    result: Result,
+    secs: u64,
+}
+
+pub fn run(args: &[String]) -> Result {
+    let skip_e2e = args.iter().any(|a| a == "--skip-e2e");
+    setup::ensure_all(Need { browser: !skip_e2e })?;
+    let mut steps: Vec<Step> = Vec::new();
+    let cargo = || {
+        let mut c = Command::new("cargo");
+        c.current_dir(root());
+        c
+    };
+
+    step(&mut steps, "fmt", &mut || sh(cargo().args(["fmt", "--all", "--check"])));
+    step(&mut steps, "clippy host", &mut || {
+        sh(cargo().args(["clippy", "--workspace", "--exclude", "pointdesk-app", "--all-targets", "--", "-D", "warnings"]))
+    });
+    step(&mut steps, "clippy wasm32", &mut || {
+        sh(cargo().args([
+            "clippy", "-p", "pointdesk-app", "-p", "pointdesk-worker", "-p", "pointdesk-domain", "-p", "pointdesk-api",
+            "--target", "wasm32-unknown-unknown", "--", "-D", "warnings",
+        ]))
+    });
+    step(&mut steps, "unit tests", &mut || {
+        sh(cargo().args(["test", "--workspace", "--exclude", "pointdesk-app", "--exclude", "pointdesk-e2e"]))
+    });
+    step(&mut steps, "build app", &mut || build::app(Profile::Release));
+    step(&mut steps, "build worker", &mut || build::worker());
+
+    let built = steps.iter().all(|s| s.result.is_ok());
+    if skip_e2e {
+        eprintln!("xtask: end-to-end tests skipped (--skip-e2e)");
+    } else if !built {
+        eprintln!("xtask: end-to-end tests not run: an earlier step failed");
+    } else {
+        let state = std::env::temp_dir().join(format!("pointdesk-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&state);
+        let started = server::prepare_database(&state, false)
+            .and_then(|()| crate::util::free_port())
+            .and_then(|port| server::start(port, &state, true));
+        match started {
+            Err(e) => step(&mut steps, "start server", &mut || Err(e.clone())),
+            Ok(srv) => {
+                eprintln!("xtask: isolated server at {} (state {})", srv.url, state.display());
+                step(&mut steps, "api e2e", &mut || {
+                    sh(cargo().args(["test", "-p", "pointdesk-e2e"]).env("POINTDESK_URL", &srv.url))
+                });
+                step(&mut steps, "browser e2e", &mut || {
+                    sh(offline_env(&mut Command::new("node"))
+                        .args(["--test", "--test-concurrency=1", "tests/browser/"])
+                        .env("POINTDESK_URL", &srv.url)
+                        .current_dir(root()))
+                });
+                drop(srv);
+            }
+        }
+        let _ = std::fs::remove_dir_all(&state);
+    }
+
+    eprintln!("\n==> summary");
+    for s in &steps {
+        eprintln!("  {:<14} {:>4} s  {}", s.name, s.secs, if s.result.is_ok() { "ok" } else { "FAILED" });
+    }
+    let failed = steps.iter().filter(|s| s.result.is_err()).count();
+    // The plain closing line CI reads.
+    println!("steps: {} passed, {failed} failed", steps.len() - failed);
+    if failed == 0 {
+        Ok(())
+    } else {
+        Err(format!("{failed} step(s) failed"))
+    }
+}
+
+fn step(steps: &mut Vec<Step>, name: &'static str, f: &mut dyn FnMut() -> Result) {
+    eprintln!("\n==> {name}");
+    let t = Instant::now();
+    let result = f();
+    if let Err(e) = &result {
+        eprintln!("xtask: step `{name}` failed: {e}");
+    }
+    steps.push(Step { name, result, secs: t.elapsed().as_secs() });
+}
