@@ -22,7 +22,10 @@ pub enum ApiError {
 async fn decode<T: DeserializeOwned>(resp: Response, also_ok: &[u16]) -> Result<T, ApiError> {
     let status = resp.status();
     if resp.ok() || also_ok.contains(&status) {
-        return resp.json::<T>().await.map_err(|_| ApiError::Unexpected(status));
+        return resp
+            .json::<T>()
+            .await
+            .map_err(|_| ApiError::Unexpected(status));
     }
     match resp.json::<Problem>().await {
         Ok(p) => Err(ApiError::Problem(p)),
@@ -36,12 +39,20 @@ fn network(e: gloo_net::Error) -> ApiError {
 
 /// `GET /api/v1/health`. A degraded service answers 503 with the same body.
 pub async fn health() -> Result<Health, ApiError> {
-    let resp = Request::get("/api/v1/health").send().await.map_err(network)?;
+    let resp = Request::get("/api/v1/health")
+        .send()
+        .await
+        .map_err(network)?;
     decode(resp, &[503]).await
 }
 
 /// `POST /api/v1/charge-preview`.
 pub async fn charge_preview(req: &ChargePreviewRequest) -> Result<ChargeExplanationDto, ApiError> {
-    let resp = Request::post("/api/v1/charge-preview").json(req).map_err(network)?.send().await.map_err(network)?;
+    let resp = Request::post("/api/v1/charge-preview")
+        .json(req)
+        .map_err(network)?
+        .send()
+        .await
+        .map_err(network)?;
     decode(resp, &[]).await
 }

@@ -13,7 +13,11 @@ fn locales(locale: Locale) -> Array {
 }
 
 fn call(format: Function, arg: &JsValue) -> String {
-    format.call1(&JsValue::NULL, arg).ok().and_then(|v| v.as_string()).unwrap_or_default()
+    format
+        .call1(&JsValue::NULL, arg)
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
 }
 
 /// `1234567` → `1,234,567` (en) / `1 234 567` (ru).
@@ -35,7 +39,12 @@ pub fn points(locale: Locale, p: WirePoints) -> String {
     let sign = if h < 0 { "-" } else { "" };
     let abs = h.unsigned_abs();
     let whole = i64::try_from(abs / 100).unwrap_or(i64::MAX);
-    format!("{sign}{}{}{:02}", integer(locale, whole), decimal_separator(locale), abs % 100)
+    format!(
+        "{sign}{}{}{:02}",
+        integer(locale, whole),
+        decimal_separator(locale),
+        abs % 100
+    )
 }
 
 /// A date and time in the locale's medium style, in the browser's time zone.
@@ -44,5 +53,8 @@ pub fn date_time(locale: Locale, unix_millis: f64) -> String {
     let _ = Reflect::set(&opts, &"dateStyle".into(), &"medium".into());
     let _ = Reflect::set(&opts, &"timeStyle".into(), &"short".into());
     let df = Intl::DateTimeFormat::new(&locales(locale), &opts);
-    call(df.format(), &js_sys::Date::new(&JsValue::from_f64(unix_millis)).into())
+    call(
+        df.format(),
+        &js_sys::Date::new(&JsValue::from_f64(unix_millis)).into(),
+    )
 }

@@ -185,11 +185,20 @@ fn initial_locale() -> Locale {
         .flatten()
         .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
         .and_then(|t| Locale::from_tag(&t));
-    stored.or_else(|| window().navigator().language().and_then(|t| Locale::from_tag(&t))).unwrap_or(Locale::En)
+    stored
+        .or_else(|| {
+            window()
+                .navigator()
+                .language()
+                .and_then(|t| Locale::from_tag(&t))
+        })
+        .unwrap_or(Locale::En)
 }
 
 pub fn provide_i18n() -> I18n {
-    let i18n = I18n { locale: RwSignal::new(initial_locale()) };
+    let i18n = I18n {
+        locale: RwSignal::new(initial_locale()),
+    };
     Effect::new(move |_| {
         let tag = i18n.locale.get().tag();
         if let Some(html) = document().document_element() {

@@ -8,9 +8,13 @@ use worker::{Headers, Response};
 #[derive(Debug)]
 pub enum AppError {
     NotFound,
-    MethodNotAllowed { allowed: &'static str },
+    MethodNotAllowed {
+        allowed: &'static str,
+    },
     UnsupportedMediaType,
-    PayloadTooLarge { limit: usize },
+    PayloadTooLarge {
+        limit: usize,
+    },
     BadJson(String),
     Domain(DomainError),
     /// A binding or the runtime failed; the detail is logged, not shown.
@@ -35,7 +39,12 @@ impl AppError {
     /// The stable `type`, the status and the human title and detail.
     pub fn problem(&self) -> Problem {
         let (kind, status, title, detail): (&str, u16, &str, Option<String>) = match self {
-            AppError::NotFound => ("not-found", 404, "Not found", Some("There is no API resource at this path.".into())),
+            AppError::NotFound => (
+                "not-found",
+                404,
+                "Not found",
+                Some("There is no API resource at this path.".into()),
+            ),
             AppError::MethodNotAllowed { allowed } => (
                 "method-not-allowed",
                 405,
@@ -54,15 +63,26 @@ impl AppError {
                 "Request body too large",
                 Some(format!("The body may be at most {limit} bytes.")),
             ),
-            AppError::BadJson(why) => ("malformed-json", 400, "Malformed JSON body", Some(why.clone())),
+            AppError::BadJson(why) => (
+                "malformed-json",
+                400,
+                "Malformed JSON body",
+                Some(why.clone()),
+            ),
             AppError::Domain(e) => {
                 let (kind, status, title) = match e {
                     DomainError::Amount => ("amount-out-of-range", 422, "Amount out of range"),
                     DomainError::Invalid(_) => ("invalid", 422, "Invalid request"),
-                    DomainError::InsufficientPoints { .. } => ("insufficient-points", 409, "Not enough points"),
-                    DomainError::IllegalTransition { .. } => ("illegal-transition", 409, "Not possible in this state"),
+                    DomainError::InsufficientPoints { .. } => {
+                        ("insufficient-points", 409, "Not enough points")
+                    }
+                    DomainError::IllegalTransition { .. } => {
+                        ("illegal-transition", 409, "Not possible in this state")
+                    }
                     DomainError::NotFound(_) => ("not-found", 404, "Not found"),
-                    DomainError::DisputeWindowClosed { .. } => ("dispute-window-closed", 409, "Dispute window closed"),
+                    DomainError::DisputeWindowClosed { .. } => {
+                        ("dispute-window-closed", 409, "Dispute window closed")
+                    }
                     DomainError::QuoteExpired => ("quote-expired", 409, "Quote expired"),
                 };
                 (kind, status, title, Some(e.to_string()))
@@ -74,7 +94,13 @@ impl AppError {
                 Some("Something failed on our side; nothing was changed. Try again.".into()),
             ),
         };
-        Problem { kind: format!("/problems/{kind}"), title: title.into(), status, detail, instance: None }
+        Problem {
+            kind: format!("/problems/{kind}"),
+            title: title.into(),
+            status,
+            detail,
+            instance: None,
+        }
     }
 
     pub fn into_response(self, instance: &str) -> worker::Result<Response> {
@@ -89,8 +115,11 @@ impl AppError {
         if let AppError::MethodNotAllowed { allowed } = self {
             headers.set("allow", allowed)?;
         }
-        let body = serde_json::to_string(&problem).map_err(|e| worker::Error::RustError(e.to_string()))?;
-        Ok(Response::ok(body)?.with_status(problem.status).with_headers(headers))
+        let body =
+            serde_json::to_string(&problem).map_err(|e| worker::Error::RustError(e.to_string()))?;
+        Ok(Response::ok(body)?
+            .with_status(problem.status)
+            .with_headers(headers))
     }
 }
 
@@ -102,12 +131,36 @@ mod tests {
     fn every_client_error_is_4xx_with_a_stable_type() {
         let cases = [
             (AppError::NotFound, 404, "/problems/not-found"),
-            (AppError::MethodNotAllowed { allowed: "GET" }, 405, "/problems/method-not-allowed"),
-            (AppError::UnsupportedMediaType, 415, "/problems/unsupported-media-type"),
-            (AppError::PayloadTooLarge { limit: 10 }, 413, "/problems/payload-too-large"),
-            (AppError::BadJson("x".into()), 400, "/problems/malformed-json"),
-            (AppError::Domain(DomainError::QuoteExpired), 409, "/problems/quote-expired"),
-            (AppError::Domain(DomainError::Invalid("no")), 422, "/problems/invalid"),
+            (
+                AppError::MethodNotAllowed { allowed: "GET" },
+                405,
+                "/problems/method-not-allowed",
+            ),
+            (
+                AppError::UnsupportedMediaType,
+                415,
+                "/problems/unsupported-media-type",
+            ),
+            (
+                AppError::PayloadTooLarge { limit: 10 },
+                413,
+                "/problems/payload-too-large",
+            ),
+            (
+                AppError::BadJson("x".into()),
+                400,
+                "/problems/malformed-json",
+            ),
+            (
+                AppError::Domain(DomainError::QuoteExpired),
+                409,
+                "/problems/quote-expired",
+            ),
+            (
+                AppError::Domain(DomainError::Invalid("no")),
+                422,
+                "/problems/invalid",
+            ),
         ];
         for (err, status, kind) in cases {
             let p = err.problem();

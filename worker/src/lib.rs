@@ -30,5 +30,9 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         Ok(db) => db.ping().await.map(|_| "ok").unwrap_or("failing"),
         Err(_) => "unbound",
     };
-    worker::console_log!("scheduled: cron {} at {} (D1 {d1})", event.cron(), event.schedule());
+    worker::console_log!(
+        "scheduled: cron {} at {} (D1 {d1})",
+        event.cron(),
+        event.schedule()
+    );
 }

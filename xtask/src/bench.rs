@@ -23,21 +23,42 @@ pub fn run() -> Result {
     println!("\n== sizes (release)");
     println!("{:<34} {:>10} {:>10}", "file", "raw B", "gzip B");
     let dist = root().join("app/dist");
-    let mut files: Vec<_> = std::fs::read_dir(&dist).map_err(|e| e.to_string())?.flatten().map(|e| e.path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dist)
+        .map_err(|e| e.to_string())?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     files.sort();
     for ext in ["wasm", "js", "css"] {
-        for f in files.iter().filter(|f| f.extension().is_some_and(|e| e == ext)) {
-            size_line(&format!("app/{}", f.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()), f)?;
+        for f in files
+            .iter()
+            .filter(|f| f.extension().is_some_and(|e| e == ext))
+        {
+            size_line(
+                &format!(
+                    "app/{}",
+                    f.file_name()
+                        .map(|n| n.to_string_lossy())
+                        .unwrap_or_default()
+                ),
+                f,
+            )?;
         }
     }
-    size_line("worker/index_bg.wasm", &root().join("worker/build/index_bg.wasm"))?;
+    size_line(
+        "worker/index_bg.wasm",
+        &root().join("worker/build/index_bg.wasm"),
+    )?;
     size_line("worker/index.js", &root().join("worker/build/index.js"))?;
 
     let state = std::env::temp_dir().join(format!("pointdesk-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&state);
     server::prepare_database(&state, true)?;
     let srv = server::start(crate::util::free_port()?, &state, true)?;
-    let routes = [("GET /api/v1/ping (floor)", "/api/v1/ping"), ("GET /api/v1/health", "/api/v1/health")];
+    let routes = [
+        ("GET /api/v1/ping (floor)", "/api/v1/ping"),
+        ("GET /api/v1/health", "/api/v1/health"),
+    ];
     println!("\n== latency: {CLIENTS} clients × {ROUNDS} requests per route, interleaved, after {WARMUP} warm-up");
     let samples = measure(&srv.url, &routes.map(|r| r.1))?;
     drop(srv);
@@ -79,12 +100,17 @@ fn measure(base: &str, paths: &[&str]) -> Result<Vec<Vec<u64>>> {
             let base = base.to_owned();
             let paths: Vec<String> = paths.iter().map(|p| (*p).to_owned()).collect();
             std::thread::spawn(move || -> Result<Vec<Vec<u64>>> {
-                let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(10)).build();
+                let agent = ureq::AgentBuilder::new()
+                    .timeout(Duration::from_secs(10))
+                    .build();
                 let mut out = vec![Vec::with_capacity(ROUNDS); paths.len()];
                 for round in 0..WARMUP + ROUNDS {
                     for (i, p) in paths.iter().enumerate() {
                         let t = Instant::now();
-                        let resp = agent.get(&format!("{base}{p}")).call().map_err(|e| format!("{p}: {e}"))?;
+                        let resp = agent
+                            .get(&format!("{base}{p}"))
+                            .call()
+                            .map_err(|e| format!("{p}: {e}"))?;
                         let _ = resp.into_string();
                         if round >= WARMUP {
                             out[i].push(t.elapsed().as_micros() as u64);
@@ -97,7 +123,9 @@ fn measure(base: &str, paths: &[&str]) -> Result<Vec<Vec<u64>>> {
         .collect();
     let mut all = vec![Vec::new(); paths.len()];
     for h in handles {
-        let per = h.join().map_err(|_| "a bench client panicked".to_owned())??;
+        let per = h
+            .join()
+            .map_err(|_| "a bench client panicked".to_owned())??;
         for (i, s) in per.into_iter().enumerate() {
             all[i].extend(s);
         }

@@ -12,7 +12,11 @@ pub enum Profile {
 }
 
 pub fn command(args: &[String]) -> Result {
-    let profile = if args.iter().any(|a| a == "--dev") { Profile::Dev } else { Profile::Release };
+    let profile = if args.iter().any(|a| a == "--dev") {
+        Profile::Dev
+    } else {
+        Profile::Release
+    };
     match args.first().map(String::as_str) {
         Some("app") => app(profile),
         Some("worker") => worker(),
@@ -23,7 +27,12 @@ pub fn command(args: &[String]) -> Result {
 
 fn shared_sources() -> Vec<PathBuf> {
     let r = root();
-    vec![r.join("domain/src"), r.join("api/src"), r.join("Cargo.lock"), r.join("Cargo.toml")]
+    vec![
+        r.join("domain/src"),
+        r.join("api/src"),
+        r.join("Cargo.lock"),
+        r.join("Cargo.toml"),
+    ]
 }
 
 /// The worker, built by worker-build (release: wasm-opt'ed) into worker/build/.
@@ -40,15 +49,19 @@ pub fn worker() -> Result {
             return Ok(());
         }
     }
-    run(offline_env(&mut Command::new(crate::util::cargo_bin("worker-build")))
-        .arg("--release")
-        .current_dir(r.join("worker")))
+    run(
+        offline_env(&mut Command::new(crate::util::cargo_bin("worker-build")))
+            .arg("--release")
+            .current_dir(r.join("worker")),
+    )
 }
 
 /// The app, built by trunk into app/dist/.
 pub fn app(profile: Profile) -> Result {
     let mut cmd = Command::new(crate::util::cargo_bin("trunk"));
-    offline_env(&mut cmd).arg("build").current_dir(root().join("app"));
+    offline_env(&mut cmd)
+        .arg("build")
+        .current_dir(root().join("app"));
     if profile == Profile::Release {
         cmd.arg("--release");
     }
@@ -62,5 +75,7 @@ pub fn deploy() -> Result {
     run(offline_env(&mut Command::new(node_bin("wrangler")))
         .args(["d1", "migrations", "apply", "DB", "--remote"])
         .current_dir(root()))?;
-    run(offline_env(&mut Command::new(node_bin("wrangler"))).arg("deploy").current_dir(root()))
+    run(offline_env(&mut Command::new(node_bin("wrangler")))
+        .arg("deploy")
+        .current_dir(root()))
 }

@@ -9,7 +9,10 @@ use crate::util::{cargo_bin, offline_env, root, Result};
 
 pub fn run(args: &[String]) -> Result {
     let port = match args.iter().position(|a| a == "--port") {
-        Some(i) => args.get(i + 1).and_then(|p| p.parse().ok()).ok_or("--port needs a number")?,
+        Some(i) => args
+            .get(i + 1)
+            .and_then(|p| p.parse().ok())
+            .ok_or("--port needs a number")?,
         None => 8787,
     };
     setup::ensure_all(Need { browser: false })?;
@@ -22,9 +25,14 @@ pub fn run(args: &[String]) -> Result {
     // trunk rebuilds the app on change; wrangler rebuilds the worker (wrangler.toml [build]).
     let mut watch = Group::spawn(
         "trunk watch",
-        offline_env(&mut Command::new(cargo_bin("trunk"))).args(["watch", "--ignore", "dist"]).current_dir(root().join("app")),
+        offline_env(&mut Command::new(cargo_bin("trunk")))
+            .args(["watch", "--ignore", "dist"])
+            .current_dir(root().join("app")),
     )?;
     let srv = server::start(port, &state, false)?;
-    eprintln!("\n  Pointdesk is running at {}/  (Ctrl-C stops it)\n", srv.url);
+    eprintln!(
+        "\n  Pointdesk is running at {}/  (Ctrl-C stops it)\n",
+        srv.url
+    );
     watch.wait()
 }

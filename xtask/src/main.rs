@@ -1,12 +1,12 @@
 //! `cargo xtask <command>`: Pointdesk's orchestration, in Rust (matklad's cargo-xtask).
 //!
-//! - `dev`    set up what is missing, build app and worker, migrate and seed a local D1, serve on
-//!            http://127.0.0.1:8787 with rebuilds on change
-//! - `test`   every check: fmt, clippy (host + wasm32), unit tests, both wasm builds, then API and
-//!            browser end-to-end tests against an isolated `wrangler dev`
-//! - `bench`  sizes of what ships and the API's latency against a no-op floor, in one run
-//! - `build`  `app`, `worker` or `all` (wrangler's build hook calls `build worker`)
-//! - `deploy` build and `wrangler deploy` to Cloudflare (needs an account; see README)
+//! - `dev`: set up what is missing, build app and worker, migrate and seed a local D1, serve
+//!   on http://127.0.0.1:8787 with rebuilds on change
+//! - `test`: every check: fmt, clippy (host + wasm32), unit tests, both wasm builds, then API
+//!   and browser end-to-end tests against an isolated `wrangler dev`
+//! - `bench`: sizes of what ships and the API's latency against a no-op floor, in one run
+//! - `build`: `app`, `worker` or `all` (wrangler's build hook calls `build worker`)
+//! - `deploy`: build and `wrangler deploy` to Cloudflare (needs an account; see README)
 
 mod bench;
 mod build;
@@ -14,6 +14,8 @@ mod dev;
 mod server;
 mod setup;
 mod test;
+#[cfg(test)]
+mod tidy;
 mod util;
 
 use std::process::ExitCode;

@@ -43,7 +43,10 @@ impl Group {
     pub fn spawn(name: &'static str, cmd: &mut Command) -> Result<Group> {
         use std::os::unix::process::CommandExt;
         eprintln!("$ {}", crate::util::show(cmd));
-        let child = cmd.process_group(0).spawn().map_err(|e| format!("cannot start {name}: {e}"))?;
+        let child = cmd
+            .process_group(0)
+            .spawn()
+            .map_err(|e| format!("cannot start {name}: {e}"))?;
         if let Ok(mut g) = GROUPS.lock() {
             g.push(child.id() as i32);
         }
@@ -91,12 +94,29 @@ pub fn prepare_database(state: &Path, seed: bool) -> Result {
     let wrangler = node_bin("wrangler");
     let persist = state.to_string_lossy().into_owned();
     run(offline_env(&mut Command::new(&wrangler))
-        .args(["d1", "migrations", "apply", "DB", "--local", "--persist-to", &persist])
+        .args([
+            "d1",
+            "migrations",
+            "apply",
+            "DB",
+            "--local",
+            "--persist-to",
+            &persist,
+        ])
         .env("CI", "true")
         .current_dir(root()))?;
     if seed {
         run(offline_env(&mut Command::new(&wrangler))
-            .args(["d1", "execute", "DB", "--local", "--persist-to", &persist, "--file", "worker/seed/demo.sql"])
+            .args([
+                "d1",
+                "execute",
+                "DB",
+                "--local",
+                "--persist-to",
+                &persist,
+                "--file",
+                "worker/seed/demo.sql",
+            ])
             .env("CI", "true")
             .current_dir(root()))?;
     }
@@ -115,8 +135,18 @@ pub fn start(port: u16, state: &Path, quiet: bool) -> Result<Server> {
     let mut cmd = Command::new(node_bin("wrangler"));
     offline_env(&mut cmd)
         .args(["dev", "--local", "--ip", "127.0.0.1"])
-        .args(["--port", &port.to_string(), "--inspector-port", &inspector.to_string()])
-        .args(["--persist-to", &state.to_string_lossy(), "--show-interactive-dev-session=false"])
+        .args([
+            "--port",
+            &port.to_string(),
+            "--inspector-port",
+            &inspector.to_string(),
+        ])
+        .args([
+            "--persist-to",
+            &state.to_string_lossy(),
+            "--show-interactive-dev-session=false",
+            "--test-scheduled",
+        ])
         .current_dir(root())
         .stdin(Stdio::null());
     if quiet {
@@ -127,10 +157,15 @@ pub fn start(port: u16, state: &Path, quiet: bool) -> Result<Server> {
     let mut group = Group::spawn("wrangler dev", &mut cmd)?;
     let url = format!("http://127.0.0.1:{port}");
     let deadline = Instant::now() + Duration::from_secs(240);
-    let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(5)).build();
+    let agent = ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(5))
+        .build();
     loop {
         if let Some(status) = group.has_exited() {
-            return Err(format!("wrangler dev exited early ({status}); see {}", state.with_extension("log").display()));
+            return Err(format!(
+                "wrangler dev exited early ({status}); see {}",
+                state.with_extension("log").display()
+            ));
         }
         if let Ok(resp) = agent.get(&format!("{url}/api/v1/health")).call() {
             if resp.status() == 200 {
@@ -138,7 +173,9 @@ pub fn start(port: u16, state: &Path, quiet: bool) -> Result<Server> {
             }
         }
         if Instant::now() > deadline {
-            return Err(format!("wrangler dev did not become healthy within 240 s at {url}"));
+            return Err(format!(
+                "wrangler dev did not become healthy within 240 s at {url}"
+            ));
         }
         std::thread::sleep(Duration::from_millis(500));
     }

@@ -24,10 +24,28 @@ impl Need {
 
 pub fn ensure_all(need: Need) -> Result {
     ensure_wasm_target()?;
-    ensure_cargo_tool("worker-build", WORKER_BUILD, &["install", "--locked", "worker-build", "--version", WORKER_BUILD])?;
+    ensure_cargo_tool(
+        "worker-build",
+        WORKER_BUILD,
+        &[
+            "install",
+            "--locked",
+            "worker-build",
+            "--version",
+            WORKER_BUILD,
+        ],
+    )?;
     // wasm-bindgen-cli's own lockfile wants a crate release the registry lacks: no --locked.
-    ensure_cargo_tool("wasm-bindgen", WASM_BINDGEN, &["install", "wasm-bindgen-cli", "--version", WASM_BINDGEN])?;
-    ensure_cargo_tool("trunk", TRUNK, &["install", "--locked", "trunk", "--version", TRUNK])?;
+    ensure_cargo_tool(
+        "wasm-bindgen",
+        WASM_BINDGEN,
+        &["install", "wasm-bindgen-cli", "--version", WASM_BINDGEN],
+    )?;
+    ensure_cargo_tool(
+        "trunk",
+        TRUNK,
+        &["install", "--locked", "trunk", "--version", TRUNK],
+    )?;
     ensure_npm()?;
     // trunk builds with `cargo --offline` (Trunk.toml), so the crates must be here first.
     run(Command::new("cargo").arg("fetch").current_dir(root()))?;
@@ -38,35 +56,60 @@ pub fn ensure_all(need: Need) -> Result {
 }
 
 fn ensure_wasm_target() -> Result {
-    let installed = output(Command::new("rustup").args(["target", "list", "--installed"]).current_dir(root()))
-        .unwrap_or_default();
-    if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+    let installed = output(
+        Command::new("rustup")
+            .args(["target", "list", "--installed"])
+            .current_dir(root()),
+    )
+    .unwrap_or_default();
+    if installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
         return Ok(());
     }
-    run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]).current_dir(root()))
+    run(Command::new("rustup")
+        .args(["target", "add", "wasm32-unknown-unknown"])
+        .current_dir(root()))
 }
 
 fn ensure_cargo_tool(bin: &str, version: &str, install: &[&str]) -> Result {
     let have = output(Command::new(cargo_bin(bin)).arg("--version")).unwrap_or_default();
-    if have.split_whitespace().any(|w| w.trim_start_matches('v') == version) {
+    if have
+        .split_whitespace()
+        .any(|w| w.trim_start_matches('v') == version)
+    {
         return Ok(());
     }
-    eprintln!("xtask: installing {bin} {version} (have: {})", if have.is_empty() { "none" } else { have.trim() });
+    eprintln!(
+        "xtask: installing {bin} {version} (have: {})",
+        if have.is_empty() { "none" } else { have.trim() }
+    );
     // Build outside the workspace so its profile and toolchain pin do not apply.
-    run(Command::new("cargo").args(install).current_dir(std::env::temp_dir()))
+    run(Command::new("cargo")
+        .args(install)
+        .current_dir(std::env::temp_dir()))
 }
 
 fn ensure_npm() -> Result {
     let lock = root().join("package-lock.json");
     let installed = root().join("node_modules/.package-lock.json");
-    let fresh = match (std::fs::metadata(&lock).and_then(|m| m.modified()), std::fs::metadata(&installed).and_then(|m| m.modified())) {
+    let fresh = match (
+        std::fs::metadata(&lock).and_then(|m| m.modified()),
+        std::fs::metadata(&installed).and_then(|m| m.modified()),
+    ) {
         (Ok(l), Ok(i)) => i >= l,
         _ => false,
     };
-    if fresh && node_bin("wrangler").exists() && root().join("node_modules/binaryen/bin/wasm-opt").exists() {
+    if fresh
+        && node_bin("wrangler").exists()
+        && root().join("node_modules/binaryen/bin/wasm-opt").exists()
+    {
         return Ok(());
     }
-    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(root()))
+    run(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(root()))
 }
 
 fn ensure_chromium() -> Result {
@@ -80,6 +123,13 @@ fn ensure_chromium() -> Result {
     }
     run(Command::new("apt-get").arg("update"))?;
     run(Command::new("apt-get")
-        .args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver", "fonts-dejavu-core"])
+        .args([
+            "install",
+            "-y",
+            "--no-install-recommends",
+            "chromium",
+            "chromium-driver",
+            "fonts-dejavu-core",
+        ])
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }

@@ -25,20 +25,52 @@ pub fn run(args: &[String]) -> Result {
         c
     };
 
-    step(&mut steps, "fmt", &mut || sh(cargo().args(["fmt", "--all", "--check"])));
+    step(&mut steps, "fmt", &mut || {
+        sh(cargo().args(["fmt", "--all", "--check"]))
+    });
     step(&mut steps, "clippy host", &mut || {
-        sh(cargo().args(["clippy", "--workspace", "--exclude", "pointdesk-app", "--all-targets", "--", "-D", "warnings"]))
+        sh(cargo().args([
+            "clippy",
+            "--workspace",
+            "--exclude",
+            "pointdesk-app",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
     });
     step(&mut steps, "clippy wasm32", &mut || {
         sh(cargo().args([
-            "clippy", "-p", "pointdesk-app", "-p", "pointdesk-worker", "-p", "pointdesk-domain", "-p", "pointdesk-api",
-            "--target", "wasm32-unknown-unknown", "--", "-D", "warnings",
+            "clippy",
+            "-p",
+            "pointdesk-app",
+            "-p",
+            "pointdesk-worker",
+            "-p",
+            "pointdesk-domain",
+            "-p",
+            "pointdesk-api",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
         ]))
     });
     step(&mut steps, "unit tests", &mut || {
-        sh(cargo().args(["test", "--workspace", "--exclude", "pointdesk-app", "--exclude", "pointdesk-e2e"]))
+        sh(cargo().args([
+            "test",
+            "--workspace",
+            "--exclude",
+            "pointdesk-app",
+            "--exclude",
+            "pointdesk-e2e",
+        ]))
     });
-    step(&mut steps, "build app", &mut || build::app(Profile::Release));
+    step(&mut steps, "build app", &mut || {
+        build::app(Profile::Release)
+    });
     step(&mut steps, "build worker", &mut || build::worker());
 
     let built = steps.iter().all(|s| s.result.is_ok());
@@ -55,9 +87,15 @@ pub fn run(args: &[String]) -> Result {
         match started {
             Err(e) => step(&mut steps, "start server", &mut || Err(e.clone())),
             Ok(srv) => {
-                eprintln!("xtask: isolated server at {} (state {})", srv.url, state.display());
+                eprintln!(
+                    "xtask: isolated server at {} (state {})",
+                    srv.url,
+                    state.display()
+                );
                 step(&mut steps, "api e2e", &mut || {
-                    sh(cargo().args(["test", "-p", "pointdesk-e2e"]).env("POINTDESK_URL", &srv.url))
+                    sh(cargo()
+                        .args(["test", "-p", "pointdesk-e2e"])
+                        .env("POINTDESK_URL", &srv.url))
                 });
                 step(&mut steps, "browser e2e", &mut || {
                     sh(offline_env(&mut Command::new("node"))
@@ -73,7 +111,12 @@ pub fn run(args: &[String]) -> Result {
 
     eprintln!("\n==> summary");
     for s in &steps {
-        eprintln!("  {:<14} {:>4} s  {}", s.name, s.secs, if s.result.is_ok() { "ok" } else { "FAILED" });
+        eprintln!(
+            "  {:<14} {:>4} s  {}",
+            s.name,
+            s.secs,
+            if s.result.is_ok() { "ok" } else { "FAILED" }
+        );
     }
     let failed = steps.iter().filter(|s| s.result.is_err()).count();
     // The plain closing line CI reads.
@@ -92,5 +135,9 @@ fn step(steps: &mut Vec<Step>, name: &'static str, f: &mut dyn FnMut() -> Result
     if let Err(e) = &result {
         eprintln!("xtask: step `{name}` failed: {e}");
     }
-    steps.push(Step { name, result, secs: t.elapsed().as_secs() });
+    steps.push(Step {
+        name,
+        result,
+        secs: t.elapsed().as_secs(),
+    });
 }

@@ -6,13 +6,18 @@ pub type Result<T = ()> = std::result::Result<T, String>;
 
 /// The workspace root (xtask lives one level below it).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 pub fn cargo_bin(name: &str) -> PathBuf {
     let home = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo"));
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo")
+        });
     home.join("bin").join(name)
 }
 
@@ -23,8 +28,12 @@ pub fn node_bin(name: &str) -> PathBuf {
 /// PATH with node_modules/.bin and ~/.cargo/bin first, so the pinned tools win.
 pub fn tool_path() -> String {
     let mut parts = vec![root().join("node_modules/.bin"), cargo_bin("")];
-    parts.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
-    std::env::join_paths(parts).map(|p| p.to_string_lossy().into_owned()).unwrap_or_default()
+    parts.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    std::env::join_paths(parts)
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Environment that keeps the JS and wasm tools offline and quiet.
@@ -37,14 +46,22 @@ pub fn offline_env(cmd: &mut Command) -> &mut Command {
         .env("NO_UPDATE_NOTIFIER", "1")
         .env("TRUNK_SKIP_VERSION_CHECK", "true")
         .env("WASM_BINDGEN_BIN", cargo_bin("wasm-bindgen"))
-        .env("WASM_OPT_BIN", root.join("node_modules/binaryen/bin/wasm-opt"))
-        .env("ESBUILD_BIN", root.join("node_modules/@esbuild/linux-x64/bin/esbuild"))
+        .env(
+            "WASM_OPT_BIN",
+            root.join("node_modules/binaryen/bin/wasm-opt"),
+        )
+        .env(
+            "ESBUILD_BIN",
+            root.join("node_modules/@esbuild/linux-x64/bin/esbuild"),
+        )
 }
 
 /// Runs a command to completion, echoing it; fails with its exit status.
 pub fn run(cmd: &mut Command) -> Result {
     eprintln!("$ {}", show(cmd));
-    let status = cmd.status().map_err(|e| format!("cannot start {}: {e}", show(cmd)))?;
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot start {}: {e}", show(cmd)))?;
     if status.success() {
         Ok(())
     } else {
@@ -55,7 +72,9 @@ pub fn run(cmd: &mut Command) -> Result {
 /// Runs a command and returns its stdout, or None if it cannot run or fails.
 pub fn output(cmd: &mut Command) -> Option<String> {
     let out = cmd.output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 pub fn show(cmd: &Command) -> String {
@@ -72,7 +91,9 @@ pub fn newest(paths: &[PathBuf]) -> Option<SystemTime> {
     let mut best: Option<SystemTime> = None;
     let mut stack: Vec<PathBuf> = paths.to_vec();
     while let Some(p) = stack.pop() {
-        let Ok(meta) = std::fs::metadata(&p) else { continue };
+        let Ok(meta) = std::fs::metadata(&p) else {
+            continue;
+        };
         if meta.is_dir() {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
             if matches!(name, "target" | "build" | "dist" | "node_modules") {

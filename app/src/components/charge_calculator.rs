@@ -30,7 +30,14 @@ pub fn ChargeCalculator() -> impl IntoView {
             Some(ChargePreviewRequest {
                 logged_minutes: logged.get_untracked().trim().parse().ok()?,
                 increment_minutes: increment.get_untracked().trim().parse().ok()?,
-                minimum_charge: WirePoints(minimum.get_untracked().trim().replace(',', ".").parse().ok()?),
+                minimum_charge: WirePoints(
+                    minimum
+                        .get_untracked()
+                        .trim()
+                        .replace(',', ".")
+                        .parse()
+                        .ok()?,
+                ),
             })
         })();
         match parsed {
@@ -48,21 +55,22 @@ pub fn ChargeCalculator() -> impl IntoView {
         }
     };
 
-    let field = move |label: Msg, value: RwSignal<String>, testid: &'static str, mode: &'static str| {
-        view! {
-            <label class="field">
-                <span class="field__label">{move || i18n.t(label)}</span>
-                <input
-                    class="field__input"
-                    type="text"
-                    inputmode=mode
-                    data-testid=testid
-                    prop:value=move || value.get()
-                    on:input=move |ev| value.set(event_target_value(&ev))
-                />
-            </label>
-        }
-    };
+    let field =
+        move |label: Msg, value: RwSignal<String>, testid: &'static str, mode: &'static str| {
+            view! {
+                <label class="field">
+                    <span class="field__label">{move || i18n.t(label)}</span>
+                    <input
+                        class="field__input"
+                        type="text"
+                        inputmode=mode
+                        data-testid=testid
+                        prop:value=move || value.get()
+                        on:input=move |ev| value.set(event_target_value(&ev))
+                    />
+                </label>
+            }
+        };
 
     view! {
         <section class="card" data-testid="charge-calculator">
@@ -92,7 +100,12 @@ fn Explanation(charge: ChargeExplanationDto) -> impl IntoView {
     let why = move || {
         let l = i18n.locale.get();
         match c.rule.as_str() {
-            "rounded_up" => format!("{} {} {}", i18n.t(Msg::RuleRoundedUp), format::integer(l, i64::from(c.billed_minutes)), min()),
+            "rounded_up" => format!(
+                "{} {} {}",
+                i18n.t(Msg::RuleRoundedUp),
+                format::integer(l, i64::from(c.billed_minutes)),
+                min()
+            ),
             "minimum" => i18n.t(Msg::RuleMinimum).to_owned(),
             _ => i18n.t(Msg::RuleExact).to_owned(),
         }

@@ -45,6 +45,11 @@ pub fn Layout(children: Children) -> impl IntoView {
                     class:site-nav--open=move || menu_open.get()
                     data-testid="site-nav"
                     aria-label=move || i18n.t(Msg::Menu)
+                    on:click=move |ev| {
+                        if clicked_a_link(&ev) {
+                            menu_open.set(false);
+                        }
+                    }
                 >
                     <A href="/" exact=true>{move || i18n.t(Msg::NavHome)}</A>
                     <A href="/status">{move || i18n.t(Msg::NavStatus)}</A>
@@ -55,4 +60,13 @@ pub fn Layout(children: Children) -> impl IntoView {
         <main id="main" class="page" tabindex="-1">{children()}</main>
         <footer class="site-footer">{move || i18n.t(Msg::Tagline)}</footer>
     }
+}
+
+/// Did this click land on a link (or inside one)?
+fn clicked_a_link(ev: &leptos::ev::MouseEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("a").ok().flatten())
+        .is_some()
 }

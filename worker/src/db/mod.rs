@@ -29,7 +29,9 @@ impl Db {
             .await?;
         match row {
             Some(One { one: 1 }) => Ok(()),
-            _ => Err(AppError::Internal("schema_info is empty: migrations not applied".into())),
+            _ => Err(AppError::Internal(
+                "schema_info is empty: migrations not applied".into(),
+            )),
         }
     }
 }

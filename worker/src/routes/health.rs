@@ -9,14 +9,22 @@ use crate::error::AppResult;
 pub async fn get(env: &Env) -> AppResult<Response> {
     let started = Date::now().as_millis();
     let d1 = match Db::new(env) {
-        Ok(db) => db.ping().await.map_err(|e| e.problem().detail.unwrap_or_default()),
+        Ok(db) => db
+            .ping()
+            .await
+            .map_err(|e| e.problem().detail.unwrap_or_default()),
         Err(_) => Err("the DB binding is missing".to_owned()),
     };
     let d1 = check(d1, started);
 
     let started = Date::now().as_millis();
     let kv = match env.kv("KV") {
-        Ok(kv) => kv.get("health:probe").text().await.map(|_| ()).map_err(|e| e.to_string()),
+        Ok(kv) => kv
+            .get("health:probe")
+            .text()
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
         Err(_) => Err("the KV binding is missing".to_owned()),
     };
     let kv = check(kv, started);
@@ -35,7 +43,15 @@ pub async fn get(env: &Env) -> AppResult<Response> {
 fn check(result: Result<(), String>, started: u64) -> Check {
     let millis = u32::try_from(Date::now().as_millis().saturating_sub(started)).unwrap_or(u32::MAX);
     match result {
-        Ok(()) => Check { ok: true, millis, detail: None },
-        Err(detail) => Check { ok: false, millis, detail: Some(detail) },
+        Ok(()) => Check {
+            ok: true,
+            millis,
+            detail: None,
+        },
+        Err(detail) => Check {
+            ok: false,
+            millis,
+            detail: Some(detail),
+        },
     }
 }

@@ -40,16 +40,27 @@ pub async fn dispatch(mut req: Request, env: &Env) -> AppResult<Response> {
 /// JSON must match the DTO; each failure says what was wrong.
 pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> AppResult<T> {
     let content_type = req.headers().get("content-type")?.unwrap_or_default();
-    if !content_type.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")) {
+    if !content_type
+        .split(';')
+        .next()
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+    {
         return Err(AppError::UnsupportedMediaType);
     }
-    let declared = req.headers().get("content-length")?.and_then(|v| v.parse::<usize>().ok());
+    let declared = req
+        .headers()
+        .get("content-length")?
+        .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
-        return Err(AppError::PayloadTooLarge { limit: MAX_BODY_BYTES });
+        return Err(AppError::PayloadTooLarge {
+            limit: MAX_BODY_BYTES,
+        });
     }
     let body = req.bytes().await?;
     if body.len() > MAX_BODY_BYTES {
-        return Err(AppError::PayloadTooLarge { limit: MAX_BODY_BYTES });
+        return Err(AppError::PayloadTooLarge {
+            limit: MAX_BODY_BYTES,
+        });
     }
     serde_json::from_slice(&body).map_err(|e| AppError::BadJson(json_error_detail(&e)))
 }
