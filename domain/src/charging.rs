@@ -107,7 +107,7 @@ mod tests {
             p.increment_minutes = inc;
             for logged in 0..300u32 {
                 let c = charge_for_minutes(logged, &p).unwrap();
-                assert!(c.billed_minutes >= logged && c.billed_minutes % inc == 0);
+                assert!(c.billed_minutes >= logged && c.billed_minutes.is_multiple_of(inc));
                 assert!(c.points.hundredths() * 60 >= i64::from(logged) * 100);
             }
         }

@@ -4,6 +4,8 @@
 //!
 //! `PROPTEST_CASES=10000 cargo test -p pointdesk-domain --test ledger_model` runs it longer.
 
+#![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed case
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use pointdesk_domain::ids::{AdjustmentId, DisputeId, OrgId, PaymentId, QuoteId, TicketId, UserId};
@@ -203,7 +205,7 @@ fn retarget(c: Cmd, sys: &System) -> Cmd {
     use pointdesk_domain::service_request::RequestStatus;
     let pick = |i: usize, all: usize, ok: &dyn Fn(usize) -> bool| -> usize {
         let eligible: Vec<usize> = (0..all).filter(|&k| ok(k)).collect();
-        if i % 4 == 0 || eligible.is_empty() {
+        if i.is_multiple_of(4) || eligible.is_empty() {
             (i / 4) % all.max(1)
         } else {
             eligible[i % eligible.len()]
