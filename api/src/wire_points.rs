@@ -8,6 +8,10 @@ use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct WirePoints(pub Points);
 
+impl WirePoints {
+    pub const ZERO: WirePoints = WirePoints(Points::ZERO);
+}
+
 impl From<Points> for WirePoints {
     fn from(p: Points) -> Self {
         WirePoints(p)

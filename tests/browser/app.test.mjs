@@ -43,9 +43,8 @@ test('the language switch translates, formats per locale, and is remembered', as
   assert.equal(await app.page.getAttribute('html', 'lang'), 'ru');
   assert.equal(await app.page.getByTestId('lang-ru').getAttribute('aria-pressed'), 'true');
   await app.calculate({ logged: 1500, increment: 15, minimum: '0,5' });
-  await app.calcResult().waitFor();
   // 1500 min → 25 pt; Russian groups thousands with a narrow no-break space and uses a comma.
-  const ru = await app.calcResult().textContent();
+  const ru = await (await app.calcResultFor('25.00')).textContent();
   assert.match(ru, /1\s500 мин → 25,00 б\./, ru);
   await app.statusLine().waitFor();
   await app.screenshot('home-desktop-ru');
@@ -66,6 +65,8 @@ test('deep links load the app; unknown paths show the in-app 404 page', async ()
   assert.equal(status.status(), 200);
   assert.equal(await app.title().textContent(), 'System status');
   await app.statusLine().waitFor();
+  assert.match(await app.page.getByTestId('check-d1').textContent(), /answers · \d+ ms/);
+  await app.screenshot('status-desktop-en');
   assert.equal(
     await app.page.locator('#site-nav a[aria-current="page"]').textContent(),
     'System status',
@@ -86,10 +87,15 @@ test('deep links load the app; unknown paths show the in-app 404 page', async ()
 test('the charge calculator explains the rounding and refuses bad input readably', async () => {
   const app = new AppPage(await desktop.context.newPage());
   await app.goto('/');
-  await app.calculate({ logged: 12, increment: 15, minimum: 0 });
-  await app.calcResult().waitFor();
-  assert.equal(await app.calcResult().getAttribute('data-points'), '0.25');
-  assert.match(await app.calcResult().textContent(), /12 min → 0\.25 pt.*rounded up to 15 min/);
+  // The worked example shows at once.
+  const example = await app.calcResultFor('0.25');
+  assert.match(await example.textContent(), /12 min → 0\.25 pt.*rounded up to 15 min/);
+  await app.calculate({ logged: 50, increment: 15, minimum: 0 });
+  assert.match(await (await app.calcResultFor('1.00')).textContent(), /50 min → 1\.00 pt.*rounded up to 60 min/);
+  await app.calculate({ logged: 5, increment: 15, minimum: '0.5' });
+  assert.match(await (await app.calcResultFor('0.50')).textContent(), /raised to the minimum charge/);
+  await app.calculate({ logged: 45, increment: 15, minimum: 0 });
+  assert.match(await (await app.calcResultFor('0.75')).textContent(), /45 min → 0\.75 pt.*exactly the time logged/);
 
   await app.calculate({ logged: 'twelve', increment: 15, minimum: 0 });
   await app.error().waitFor();
@@ -125,7 +131,14 @@ test('on a 390×844 phone the navigation collapses behind a menu button', async 
 
   await app.language('ru');
   assert.equal(await app.title().textContent(), 'Состояние системы');
+  assert.match(await app.page.getByTestId('check-d1').textContent(), /отвечает · \d+ мс/);
   assert.ok((await app.horizontalOverflow()) <= 0, 'Russian text does not overflow either');
   await app.screenshot('status-phone-ru');
+
+  await app.goto('/tickets/1');
+  await app.page.getByTestId('not-found').waitFor();
+  assert.equal(await app.title().textContent(), 'Страница не найдена');
+  assert.ok((await app.horizontalOverflow()) <= 0);
+  await app.screenshot('not-found-phone-ru');
   await app.page.close();
 });

@@ -75,6 +75,12 @@ export class AppPage {
   calcResult() {
     return this.page.getByTestId('calc-result');
   }
+  /** The result once it shows these canonical points (earlier results may still be on screen). */
+  async calcResultFor(points) {
+    const el = this.page.locator(`[data-testid="calc-result"][data-points="${points}"]`);
+    await el.waitFor();
+    return el;
+  }
   error() {
     return this.page.getByTestId('error');
   }

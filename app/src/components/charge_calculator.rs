@@ -20,6 +20,12 @@ pub fn ChargeCalculator() -> impl IntoView {
         let req = req.clone();
         async move { client::charge_preview(&req).await }
     });
+    // Show the worked example at once; the user changes it from there.
+    preview.dispatch(ChargePreviewRequest {
+        logged_minutes: 12,
+        increment_minutes: 15,
+        minimum_charge: WirePoints::ZERO,
+    });
     let result = preview.value();
     let server_error = Signal::derive(move || result.get().and_then(Result::err));
     let error = Signal::derive(move || local_error.get().or_else(|| server_error.get()));

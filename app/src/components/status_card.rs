@@ -8,7 +8,11 @@ use crate::i18n::{use_i18n, Msg};
 
 /// The service's health through the typed client, with loading and error states.
 #[component]
-pub fn StatusCard() -> impl IntoView {
+pub fn StatusCard(
+    /// The card's heading (the home page names the whole system; the status page its parts).
+    #[prop(default = Msg::StatusTitle)]
+    heading: Msg,
+) -> impl IntoView {
     let i18n = use_i18n();
     let health = LocalResource::new(|| async {
         let checked = js_sys::Date::now();
@@ -17,7 +21,7 @@ pub fn StatusCard() -> impl IntoView {
 
     view! {
         <section class="card" data-testid="status-card" aria-live="polite">
-            <h2 class="card__title">{move || i18n.t(Msg::StatusTitle)}</h2>
+            <h2 class="card__title">{move || i18n.t(heading)}</h2>
             <Transition fallback=move || {
                 view! { <p class="muted" data-testid="loading">{i18n.t(Msg::Loading)}</p> }
             }>
@@ -54,7 +58,8 @@ fn HealthView(health: Health, checked: f64) -> impl IntoView {
                     {move || i18n.t(if check.ok { Msg::Answers } else { Msg::NotAnswering })}
                     " · "
                     {move || format::integer(i18n.locale.get(), i64::from(check.millis))}
-                    " ms"
+                    " "
+                    {move || i18n.t(Msg::Millis)}
                 </dd>
             </div>
         }
