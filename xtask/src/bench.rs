@@ -21,7 +21,7 @@ pub fn run() -> Result {
     build::worker()?;
 
     println!("\n== sizes (release)");
-    println!("{:<34} {:>10} {:>10}", "file", "raw B", "gzip B");
+    println!("{:<48} {:>10} {:>10}", "file", "raw B", "gzip B");
     let dist = root().join("app/dist");
     let mut files: Vec<_> = std::fs::read_dir(&dist)
         .map_err(|e| e.to_string())?
@@ -88,7 +88,7 @@ fn size_line(label: &str, path: &Path) -> Result {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     gz.write_all(&raw).map_err(|e| e.to_string())?;
     let gz = gz.finish().map_err(|e| e.to_string())?;
-    println!("{label:<34} {:>10} {:>10}", raw.len(), gz.len());
+    println!("{label:<48} {:>10} {:>10}", raw.len(), gz.len());
     Ok(())
 }
 

@@ -104,6 +104,7 @@ pub fn prepare_database(state: &Path, seed: bool) -> Result {
             &persist,
         ])
         .env("CI", "true")
+        .stdout(Stdio::from(std::io::stderr()))
         .current_dir(root()))?;
     if seed {
         run(offline_env(&mut Command::new(&wrangler))
@@ -118,6 +119,7 @@ pub fn prepare_database(state: &Path, seed: bool) -> Result {
                 "worker/seed/demo.sql",
             ])
             .env("CI", "true")
+            .stdout(Stdio::null())
             .current_dir(root()))?;
     }
     Ok(())
