@@ -3,6 +3,7 @@
 
 use crate::ledger::{Decision, EntryKind};
 use crate::points::Points;
+use crate::service_request::ServiceRequest;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Notice {
@@ -98,6 +99,13 @@ pub fn notices_for(decision: &Decision) -> Vec<Notice> {
     }
 }
 
+/// A quote now awaits the client's approval that did not before (a first quote or a revision).
+pub fn quote_notice(before: &ServiceRequest, after: &ServiceRequest) -> Option<Notice> {
+    let new_open = after.open_quote().map(|q| q.id);
+    (new_open.is_some() && new_open != before.open_quote().map(|q| q.id))
+        .then_some(Notice::QuoteAwaitingApproval)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +144,59 @@ mod tests {
         for (readings, expected) in cases {
             assert_eq!(run(readings, "5"), expected, "{readings:?}");
         }
+    }
+
+    #[test]
+    fn a_new_or_revised_quote_asks_for_approval_once() {
+        use crate::ids::{QuoteId, TicketId};
+        use crate::service_request::Catalogue;
+        use crate::time::Timestamp;
+        let t = Timestamp::from_unix(0);
+        let sr = ServiceRequest::new(TicketId::new(1), Catalogue::Quoted);
+        let quoted = sr
+            .quote(QuoteId::new(1), pts("2"), "x", t, t.plus_days(7))
+            .unwrap();
+        assert_eq!(
+            quote_notice(&sr, &quoted),
+            Some(Notice::QuoteAwaitingApproval)
+        );
+        assert_eq!(quote_notice(&quoted, &quoted), None);
+        let revised = quoted
+            .quote(QuoteId::new(2), pts("3"), "y", t, t.plus_days(7))
+            .unwrap();
+        assert_eq!(
+            quote_notice(&quoted, &revised),
+            Some(Notice::QuoteAwaitingApproval)
+        );
+        let declined = revised.decline(QuoteId::new(2)).unwrap();
+        assert_eq!(quote_notice(&revised, &declined), None);
+    }
+
+    #[test]
+    fn ledger_decisions_call_for_their_notices() {
+        use crate::ids::{OrgId, PaymentId, TicketId};
+        use crate::ledger::Account;
+        use crate::plan::Overdraft;
+        let a = Account::new(OrgId::new(1), Overdraft::IncidentsOnly);
+        let charge = a
+            .charge_incident(TicketId::new(1), pts("1.5"), "x".into(), None)
+            .unwrap();
+        assert_eq!(
+            notices_for(&charge),
+            vec![Notice::ChargeMade { points: pts("1.5") }]
+        );
+        let topup = a.purchase(PaymentId::new(1), pts("10"), "pack").unwrap();
+        assert_eq!(
+            notices_for(&topup),
+            vec![Notice::TopUpCredited { points: pts("10") }]
+        );
+        let grant = a
+            .grant(crate::time::Period::new(2026, 12).unwrap(), pts("20"))
+            .unwrap();
+        assert_eq!(
+            notices_for(&grant),
+            vec![Notice::GrantArrived { points: pts("20") }]
+        );
     }
 
     #[test]

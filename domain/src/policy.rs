@@ -104,9 +104,11 @@ pub fn authorize(actor: &Actor, action: Action, scope: Scope) -> Result<(), Deni
                 | ManageThreshold
                 | Dispute
         ),
+        // Engineers also open tickets on a client's behalf (a phone call, a walk-in).
         Role::Engineer => matches!(
             action,
             ViewTickets
+                | OpenTicket
                 | Comment
                 | CommentInternal
                 | ViewInternalComments
@@ -118,10 +120,8 @@ pub fn authorize(actor: &Actor, action: Action, scope: Scope) -> Result<(), Deni
                 | Resolve
                 | Classify
         ),
-        Role::Manager => !matches!(
-            action,
-            ApproveQuote | BuyPoints | Dispute | OpenTicket | ManageOrgUsers
-        ),
+        // Approving a quote, buying points and disputing a charge are the client's own decisions.
+        Role::Manager => !matches!(action, ApproveQuote | BuyPoints | Dispute),
     };
     if allowed {
         Ok(())
@@ -177,6 +177,8 @@ mod tests {
             (Role::ClientAdmin, CommentInternal, false),
             (Role::ClientAdmin, Adjust, false),
             (Role::Engineer, Classify, true),
+            (Role::Engineer, OpenTicket, true),
+            (Role::Engineer, ManageThreshold, false),
             (Role::Engineer, Quote, true),
             (Role::Engineer, Adjust, false),
             (Role::Engineer, DecideDispute, false),
@@ -185,6 +187,9 @@ mod tests {
             (Role::Manager, DecideDispute, true),
             (Role::Manager, ViewAudit, true),
             (Role::Manager, ApproveQuote, false),
+            (Role::Manager, BuyPoints, false),
+            (Role::Manager, Dispute, false),
+            (Role::Manager, ManageOrgUsers, true),
         ];
         for (role, action, allowed) in cases {
             let org = if role.is_client() { Some(ACME) } else { None };
