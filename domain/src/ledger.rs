@@ -103,6 +103,16 @@ pub struct Decision {
 }
 
 impl Decision {
+    /// A decision that only records its key (e.g. a zero grant): a retry still finds it.
+    fn nothing(key: IdempotencyKey) -> Decision {
+        Decision {
+            key,
+            entry: None,
+            release: None,
+            place: None,
+        }
+    }
+
     fn entry(key: IdempotencyKey, entry: NewEntry) -> Decision {
         Decision {
             key,
@@ -152,12 +162,7 @@ impl Account {
         }
         let key = IdempotencyKey::grant(self.org, period);
         if allotment == Points::ZERO {
-            return Ok(Decision {
-                key,
-                entry: None,
-                release: None,
-                place: None,
-            });
+            return Ok(Decision::nothing(key));
         }
         Ok(Decision::entry(
             key,
@@ -186,12 +191,7 @@ impl Account {
             .max(Points::ZERO);
         let key = IdempotencyKey::expiry(self.org, ending);
         if expiring == Points::ZERO {
-            return Ok(Decision {
-                key,
-                entry: None,
-                release: None,
-                place: None,
-            });
+            return Ok(Decision::nothing(key));
         }
         Ok(Decision::entry(
             key,
