@@ -6,6 +6,7 @@
 
 pub mod health;
 pub mod ledger;
+pub mod plans;
 pub mod problem;
 pub mod tickets;
 mod wire_points;

@@ -194,3 +194,18 @@ mod tests {
         .is_err());
     }
 }
+
+/// A client admin disputes an incident charge.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisputeRequest {
+    pub reason: String,
+}
+
+/// A manager decides a dispute; the reason is shown to the client.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisputeDecisionRequest {
+    pub upheld: bool,
+    pub reason: String,
+}
