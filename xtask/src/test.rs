@@ -95,7 +95,9 @@ pub fn run(args: &[String]) -> Result {
                 step(&mut steps, "api e2e", &mut || {
                     sh(cargo()
                         .args(["test", "-p", "pointdesk-e2e"])
-                        .env("POINTDESK_URL", &srv.url))
+                        .env("POINTDESK_URL", &srv.url)
+                        .env("POINTDESK_STATE", &state)
+                        .env("POINTDESK_WRANGLER", crate::util::node_bin("wrangler")))
                 });
                 step(&mut steps, "browser e2e", &mut || {
                     sh(offline_env(&mut Command::new("node"))
