@@ -8,6 +8,8 @@ pub fn Status() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <h1 data-testid="page-title">{move || i18n.t(Msg::StatusTitle)}</h1>
-        <StatusCard heading=Msg::Components />
+        <div class="narrow">
+            <StatusCard heading=Msg::Components />
+        </div>
     }
 }
