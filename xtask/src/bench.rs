@@ -51,10 +51,11 @@ pub fn run() -> Result {
     )?;
     size_line("worker/index.js", &root().join("worker/build/index.js"))?;
 
-    let state = std::env::temp_dir().join(format!("pointdesk-bench-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&state);
+    let scratch = server::Scratch::new("pointdesk-bench");
+    let state = scratch.0.clone();
     server::prepare_database(&state, true)?;
-    let srv = server::start(crate::util::free_port()?, &state, true)?;
+    let srv = server::start(crate::util::free_port()?, &state, true)
+        .inspect_err(|_| server::print_log_tail(&state))?;
     let routes = [
         ("GET /api/v1/ping (floor)", "/api/v1/ping"),
         ("GET /api/v1/health", "/api/v1/health"),
@@ -62,7 +63,7 @@ pub fn run() -> Result {
     println!("\n== latency: {CLIENTS} clients × {ROUNDS} requests per route, interleaved, after {WARMUP} warm-up");
     let samples = measure(&srv.url, &routes.map(|r| r.1))?;
     drop(srv);
-    let _ = std::fs::remove_dir_all(&state);
+    drop(scratch);
 
     println!("{:<28} {:>10} {:>10}", "route", "p50 µs", "p99 µs");
     let mut p50s = Vec::new();

@@ -10,6 +10,29 @@ use crate::util::{node_bin, offline_env, root, run, Result};
 
 /// Process groups to kill if we are interrupted.
 static GROUPS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
+/// Throw-away state folders to remove if we are interrupted.
+static SCRATCH: Mutex<Vec<std::path::PathBuf>> = Mutex::new(Vec::new());
+
+/// A state folder that is removed when dropped (and on Ctrl-C).
+pub struct Scratch(pub std::path::PathBuf);
+
+impl Scratch {
+    pub fn new(prefix: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("{prefix}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        if let Ok(mut s) = SCRATCH.lock() {
+            s.push(dir.clone());
+        }
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+        let _ = std::fs::remove_file(self.0.with_extension("log"));
+    }
+}
 
 pub fn install_interrupt_handler() {
     let _ = ctrlc::set_handler(|| {
@@ -22,6 +45,14 @@ fn kill_all() {
     if let Ok(groups) = GROUPS.lock() {
         for &pg in groups.iter() {
             kill_group(pg);
+        }
+    }
+    // Give the servers a moment to let go of their files, then remove the scratch state.
+    std::thread::sleep(Duration::from_millis(500));
+    if let Ok(dirs) = SCRATCH.lock() {
+        for d in dirs.iter() {
+            let _ = std::fs::remove_dir_all(d);
+            let _ = std::fs::remove_file(d.with_extension("log"));
         }
     }
 }
@@ -123,6 +154,18 @@ pub fn prepare_database(state: &Path, seed: bool) -> Result {
             .current_dir(root()))?;
     }
     Ok(())
+}
+
+/// Shows the end of a quiet server's log (wrangler's own words about what went wrong).
+pub fn print_log_tail(state: &Path) {
+    let log = state.with_extension("log");
+    if let Ok(text) = std::fs::read_to_string(&log) {
+        let lines: Vec<&str> = text.lines().collect();
+        eprintln!("--- last lines of {} ---", log.display());
+        for l in &lines[lines.len().saturating_sub(40)..] {
+            eprintln!("{l}");
+        }
+    }
 }
 
 pub struct Server {

@@ -79,13 +79,16 @@ pub fn run(args: &[String]) -> Result {
     } else if !built {
         eprintln!("xtask: end-to-end tests not run: an earlier step failed");
     } else {
-        let state = std::env::temp_dir().join(format!("pointdesk-test-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&state);
+        let scratch = server::Scratch::new("pointdesk-test");
+        let state = scratch.0.clone();
         let started = server::prepare_database(&state, false)
             .and_then(|()| crate::util::free_port())
             .and_then(|port| server::start(port, &state, true));
         match started {
-            Err(e) => step(&mut steps, "start server", &mut || Err(e.clone())),
+            Err(e) => {
+                server::print_log_tail(&state);
+                step(&mut steps, "start server", &mut || Err(e.clone()))
+            }
             Ok(srv) => {
                 eprintln!(
                     "xtask: isolated server at {} (state {})",
@@ -105,10 +108,13 @@ pub fn run(args: &[String]) -> Result {
                         .env("POINTDESK_URL", &srv.url)
                         .current_dir(root()))
                 });
+                if steps.iter().any(|s| s.result.is_err()) {
+                    server::print_log_tail(&state);
+                }
                 drop(srv);
             }
         }
-        let _ = std::fs::remove_dir_all(&state);
+        drop(scratch);
     }
 
     eprintln!("\n==> summary");
