@@ -14,7 +14,7 @@ pub fn LanguageSwitch() -> impl IntoView {
                     view! {
                         <button
                             type="button"
-                            class="lang-switch__option"
+                            class="lang-switch__option button-quiet"
                             lang=locale.tag()
                             data-testid=format!("lang-{}", locale.tag())
                             aria-pressed=move || (i18n.locale.get() == locale).to_string()

@@ -27,7 +27,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span class="brand__name">{move || i18n.t(Msg::AppName)}</span>
                 </A>
                 <button
-                    class="menu-toggle"
+                    class="menu-toggle button-quiet"
                     type="button"
                     data-testid="menu-toggle"
                     aria-controls="site-nav"
