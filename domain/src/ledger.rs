@@ -463,12 +463,12 @@ impl Ledger {
         if self.keys.contains(&d.key) {
             return Ok(Outcome::Duplicate);
         }
-        let mut account = self.account.clone();
-        let balance_after = account.apply(d)?;
+        // `apply` changes nothing when it fails, so the account needs no copy here.
+        let balance_after = self.account.apply(d)?;
         if let Some(e) = &d.entry {
             self.entries.push(Entry {
                 seq: self.entries.len() as u64 + 1,
-                org: account.org,
+                org: self.account.org,
                 kind: e.kind,
                 amount: e.amount,
                 reason: e.reason.clone(),
@@ -479,7 +479,6 @@ impl Ledger {
                 balance_after,
             });
         }
-        self.account = account;
         self.keys.insert(d.key.clone());
         Ok(Outcome::Applied)
     }

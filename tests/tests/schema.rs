@@ -22,9 +22,8 @@ fn d1(sql: &str) -> Result<String, String> {
             "--command",
             sql,
         ])
+        // Non-interactive; the offline settings come from `cargo xtask test`'s environment.
         .env("CI", "true")
-        .env("WRANGLER_SEND_METRICS", "false")
-        .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")
         .current_dir(root)
         .output()
         .expect("wrangler runs");

@@ -96,7 +96,8 @@ pub fn run(args: &[String]) -> Result {
                     state.display()
                 );
                 step(&mut steps, "api e2e", &mut || {
-                    sh(cargo()
+                    // The schema tests call wrangler: give them the same offline environment.
+                    sh(offline_env(&mut cargo())
                         .args(["test", "-p", "pointdesk-e2e"])
                         .env("POINTDESK_URL", &srv.url)
                         .env("POINTDESK_STATE", &state)
