@@ -1,6 +1,7 @@
 //! Balance, ledger, allotment and charge explanations on the wire.
 
 use pointdesk_domain::charging::{ChargeRule, TimeCharge};
+use pointdesk_domain::credit::{Block, Move};
 use pointdesk_domain::forecast::RunOut;
 use pointdesk_domain::ledger::{Entry, EntryKind, EntryRef};
 use pointdesk_domain::plan::{Allotment, AllotmentLine};
@@ -51,6 +52,54 @@ pub struct EntryDto {
     pub actor_id: Option<i64>,
     /// Unix seconds.
     pub at: i64,
+    /// The credit blocks the entry drew from (negative) or added to (positive).
+    pub moves: Vec<MoveDto>,
+    /// How the entry changed what is owed below zero (positive: more debt).
+    pub debt_change: WirePoints,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoveDto {
+    pub block: i64,
+    pub points: WirePoints,
+}
+
+impl From<&Move> for MoveDto {
+    fn from(m: &Move) -> Self {
+        MoveDto {
+            block: m.block.get(),
+            points: m.points.into(),
+        }
+    }
+}
+
+/// A credit block: where points came from, what is left and when it expires.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockDto {
+    pub id: i64,
+    /// `grant:2026-11`, `purchase:7`, `adjustment:2`, `refund:4`, `rollover:2026-10`,
+    /// `returned:3`.
+    pub source: String,
+    pub amount: WirePoints,
+    pub remaining: WirePoints,
+    pub reserved: WirePoints,
+    /// `YYYY-MM`: the block expires at the end of this period; absent for never.
+    pub expires: Option<String>,
+    pub expired: bool,
+}
+
+impl From<&Block> for BlockDto {
+    fn from(b: &Block) -> Self {
+        BlockDto {
+            id: b.id.get(),
+            source: b.source.code(),
+            amount: b.amount.into(),
+            remaining: b.remaining.into(),
+            reserved: b.reserved.into(),
+            expires: b.expires.map(|p| p.to_string()),
+            expired: b.expired,
+        }
+    }
 }
 
 pub fn reference_str(r: EntryRef) -> String {
@@ -75,6 +124,8 @@ impl From<&Entry> for EntryDto {
             reference: reference_str(e.reference),
             actor_id: e.actor.map(|a| a.get()),
             at: e.at.unix(),
+            moves: e.moves.iter().map(MoveDto::from).collect(),
+            debt_change: e.debt_change.into(),
         }
     }
 }
@@ -222,11 +273,18 @@ mod tests {
             key: pointdesk_domain::ids::IdempotencyKey::incident_charge(TicketId::new(12)),
             at: Timestamp::from_unix(1),
             balance_after: "9.25".parse().unwrap(),
+            moves: vec![Move {
+                block: pointdesk_domain::ids::BlockId::new(3),
+                points: "-0.75".parse().unwrap(),
+            }],
+            debt_change: Points::ZERO,
         };
         let json = serde_json::to_value(EntryDto::from(&e)).unwrap();
         assert_eq!(json["amount"], "-0.75");
         assert_eq!(json["balance_after"], "9.25");
         assert_eq!(json["reference"], "ticket:12");
+        assert_eq!(json["moves"][0]["block"], 3);
+        assert_eq!(json["moves"][0]["points"], "-0.75");
     }
 
     #[test]

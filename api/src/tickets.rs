@@ -3,6 +3,7 @@
 use pointdesk_domain::incident::{Cause, Dispute, Incident};
 use pointdesk_domain::points::Points;
 use pointdesk_domain::service_request::{Quote, QuoteStatus, ServiceRequest};
+use pointdesk_domain::worklog::WorkEntry;
 use pointdesk_domain::DomainError;
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +15,9 @@ pub struct IncidentDto {
     pub id: i64,
     pub status: String,
     pub logged_minutes: u32,
+    pub work: Vec<WorkEntryDto>,
+    /// How many of the first work lines the charge covers (absent while not charged).
+    pub charged_lines: Option<usize>,
     /// `standard`, `client_caused` or absent while undecided.
     pub cause: Option<String>,
     pub charge: Option<ChargeExplanationDto>,
@@ -28,6 +32,27 @@ pub struct DisputeDto {
     pub reason: String,
 }
 
+/// One line of a ticket's work log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkEntryDto {
+    pub engineer_id: i64,
+    pub minutes: u32,
+    pub note: String,
+    /// `YYYY-MM-DD`, the provider's calendar day.
+    pub on: String,
+}
+
+impl From<&WorkEntry> for WorkEntryDto {
+    fn from(w: &WorkEntry) -> Self {
+        WorkEntryDto {
+            engineer_id: w.engineer.get(),
+            minutes: w.minutes,
+            note: w.note.clone(),
+            on: w.on.to_string(),
+        }
+    }
+}
+
 pub fn cause_str(c: Cause) -> &'static str {
     match c {
         Cause::Standard => "standard",
@@ -40,7 +65,10 @@ impl From<&Incident> for IncidentDto {
         IncidentDto {
             id: i.id.get(),
             status: i.status.as_str().to_owned(),
-            logged_minutes: i.logged_minutes,
+            // The domain refuses a work entry that would overflow the total.
+            logged_minutes: i.logged_minutes().unwrap_or(u32::MAX),
+            work: i.work.iter().map(WorkEntryDto::from).collect(),
+            charged_lines: i.charge.as_ref().map(|c| c.lines),
             cause: i.cause.map(|c| cause_str(c).to_owned()),
             charge: i
                 .charge
@@ -105,6 +133,9 @@ pub struct ServiceRequestDto {
     pub id: i64,
     pub status: String,
     pub quotes: Vec<QuoteDto>,
+    pub work: Vec<WorkEntryDto>,
+    /// Logged work is more than the approved quote: a revised quote is due.
+    pub beyond_quote: bool,
 }
 
 impl From<&ServiceRequest> for ServiceRequestDto {
@@ -113,6 +144,8 @@ impl From<&ServiceRequest> for ServiceRequestDto {
             id: s.id.get(),
             status: s.status.as_str().to_owned(),
             quotes: s.quotes.iter().map(QuoteDto::from).collect(),
+            work: s.work.iter().map(WorkEntryDto::from).collect(),
+            beyond_quote: matches!(s.quote_usage(), Ok(Some(u)) if u.exceeded),
         }
     }
 }

@@ -22,6 +22,13 @@ pub enum DomainError {
     DisputeWindowClosed { closed_on_day: u32 },
     #[error("the quote expired")]
     QuoteExpired,
+    /// The decision was computed from an older state of the account than the one it would be
+    /// applied to: load, decide and write again.
+    #[error("decided on version {decided_on} of the account, which is now at {current}")]
+    Stale { decided_on: u64, current: u64 },
+    /// The idempotency key was used before for a different request.
+    #[error("the idempotency key {key} was already used for a different request")]
+    IdempotencyConflict { key: String },
 }
 
 impl From<PointsError> for DomainError {

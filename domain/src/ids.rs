@@ -61,6 +61,10 @@ id!(
     /// A dispute of an incident charge.
     DisputeId
 );
+id!(
+    /// A credit block, numbered per organisation in the order blocks arrive.
+    BlockId
+);
 
 /// The key that makes a ledger write happen at most once. It is derived from the business
 /// event that causes the write (never random), so a retried command derives the same key.
@@ -94,6 +98,14 @@ impl IdempotencyKey {
     }
     pub fn adjustment(adjustment: AdjustmentId) -> Self {
         Self(format!("adjustment:{adjustment}"))
+    }
+    /// The key of one entry among several that a decision writes (`grant:7:2026-12/repay`).
+    pub fn part(&self, suffix: &str) -> Self {
+        Self(format!("{}/{suffix}", self.0))
+    }
+    /// A key as stored, for one read back from the database.
+    pub fn from_stored(s: &str) -> Self {
+        Self(s.to_owned())
     }
     pub fn as_str(&self) -> &str {
         &self.0

@@ -5,10 +5,11 @@
 use crate::charging::{charge_for_minutes, TimeCharge};
 use crate::error::DomainError;
 use crate::ids::{DisputeId, TicketId, UserId};
-use crate::ledger::{Account, Decision};
+use crate::ledger::{Account, Decision, Trace};
 use crate::plan::Plan;
 use crate::points::Points;
 use crate::time::{Timestamp, SECONDS_PER_DAY};
+pub use crate::worklog::WorkEntry;
 
 pub const DEFAULT_DISPUTE_WINDOW_DAYS: u32 = 14;
 
@@ -39,11 +40,13 @@ pub enum Cause {
     ClientCaused,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IncidentCharge {
     pub points: Points,
     pub at: Timestamp,
     pub time: TimeCharge,
+    /// How many work-log lines (the first `lines` of [`Incident::work`]) the charge covers.
+    pub lines: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,7 +70,8 @@ pub enum Dispute {
 pub struct Incident {
     pub id: TicketId,
     pub status: IncidentStatus,
-    pub logged_minutes: u32,
+    /// The work log, in the order it was written.
+    pub work: Vec<WorkEntry>,
     pub cause: Option<Cause>,
     pub charge: Option<IncidentCharge>,
     pub dispute: Option<Dispute>,
@@ -78,7 +82,7 @@ impl Incident {
         Incident {
             id,
             status: IncidentStatus::New,
-            logged_minutes: 0,
+            work: Vec::new(),
             cause: None,
             charge: None,
             dispute: None,
@@ -104,22 +108,20 @@ impl Incident {
         }
     }
 
-    /// Work time is logged until the cause is decided (after that the charge is fixed).
-    pub fn log_work(&self, minutes: u32) -> Result<Incident, DomainError> {
-        if minutes == 0 || minutes > 24 * 60 {
-            return Err(DomainError::Invalid("a work entry is 1 minute to 24 hours"));
-        }
+    /// Minutes logged over all work entries.
+    pub fn logged_minutes(&self) -> Result<u32, DomainError> {
+        crate::worklog::total_minutes(&self.work)
+    }
+
+    /// Work is logged until the cause is decided (after that the charge is fixed).
+    pub fn log_work(&self, entry: WorkEntry) -> Result<Incident, DomainError> {
         if self.status == IncidentStatus::Closed || self.cause.is_some() {
             return Err(self.illegal("log work on"));
         }
-        let logged_minutes = self
-            .logged_minutes
-            .checked_add(minutes)
-            .ok_or(DomainError::Amount)?;
-        Ok(Incident {
-            logged_minutes,
-            ..self.clone()
-        })
+        let mut next = self.clone();
+        next.work.push(entry.checked()?);
+        next.logged_minutes()?;
+        Ok(next)
     }
 
     pub fn resolve(&self) -> Result<Incident, DomainError> {
@@ -183,19 +185,23 @@ impl Incident {
         if cause == Cause::Standard {
             return Ok((next, None));
         }
-        let time = charge_for_minutes(self.logged_minutes, plan)?;
+        let time = charge_for_minutes(self.logged_minutes()?, plan)?;
         if time.points == Points::ZERO {
             return Ok((next, None));
         }
         let reason = format!(
-            "Client-caused incident #{}: {} min logged, {} min billed",
-            self.id, time.logged_minutes, time.billed_minutes
+            "Client-caused incident #{}: {} work entries, {} min logged, {} min billed",
+            self.id,
+            self.work.len(),
+            time.logged_minutes,
+            time.billed_minutes
         );
         let decision = account.charge_incident(self.id, time.points, reason, actor)?;
         next.charge = Some(IncidentCharge {
             points: time.points,
             at,
             time,
+            lines: self.work.len(),
         });
         Ok((next, Some(decision)))
     }
@@ -208,7 +214,7 @@ impl Incident {
         at: Timestamp,
         window_days: u32,
     ) -> Result<Incident, DomainError> {
-        let charge = self.charge.ok_or(DomainError::IllegalTransition {
+        let charge = self.charge.as_ref().ok_or(DomainError::IllegalTransition {
             entity: "incident",
             action: "dispute",
             state: "not charged",
@@ -238,13 +244,15 @@ impl Incident {
         })
     }
 
-    /// A manager decides an open dispute. Upheld refunds the whole charge; the reason is shown
-    /// to the client either way.
+    /// A manager decides an open dispute. Upheld refunds what was paid of the charge (`charges`:
+    /// the ticket's charge entries) to the blocks it came from and forgives what is still
+    /// outstanding; the reason is shown to the client either way.
     pub fn decide_dispute(
         &self,
         upheld: bool,
         reason: &str,
         account: &Account,
+        charges: &[Trace],
         actor: Option<UserId>,
     ) -> Result<(Incident, Option<Decision>), DomainError> {
         let Some(Dispute::Open { id, .. }) = self.dispute else {
@@ -267,10 +275,25 @@ impl Incident {
                 None,
             ));
         }
-        let charge = self.charge.ok_or(DomainError::NotFound("charge"))?;
+        let charge = self
+            .charge
+            .as_ref()
+            .ok_or(DomainError::NotFound("charge"))?;
+        let paid = Points::sum(charges.iter().map(|t| t.amount.neg()))?;
+        let owed = account
+            .outstanding
+            .get(&self.id)
+            .copied()
+            .unwrap_or(Points::ZERO);
+        if paid.checked_add(owed)? != charge.points {
+            return Err(DomainError::Invalid(
+                "the charges given are not this incident's charge",
+            ));
+        }
         let decision = account.refund_dispute(
             id,
-            charge.points,
+            self.id,
+            charges,
             format!("Dispute upheld: {reason}"),
             actor,
         )?;
@@ -288,15 +311,38 @@ impl Incident {
 mod tests {
     use super::*;
     use crate::ids::OrgId;
+    use crate::ledger::Ledger;
     use crate::plan::{tests::plan, Overdraft};
+    use crate::time::{Date, Period};
 
     const T: Timestamp = Timestamp::from_unix(1_795_737_600);
+
+    fn work(minutes: u32) -> WorkEntry {
+        WorkEntry {
+            engineer: UserId::new(9),
+            minutes,
+            note: "checked the printer queue".into(),
+            on: Date {
+                year: 2026,
+                month: 11,
+                day: 27,
+            },
+        }
+    }
+
+    fn acct() -> Account {
+        Account::new(
+            OrgId::new(1),
+            Overdraft::IncidentsOnly,
+            Period::new(2026, 11).unwrap(),
+        )
+    }
 
     fn resolved_with(minutes: u32) -> Incident {
         Incident::new(TicketId::new(1))
             .start()
             .unwrap()
-            .log_work(minutes)
+            .log_work(work(minutes))
             .unwrap()
             .resolve()
             .unwrap()
@@ -320,12 +366,12 @@ mod tests {
             .unwrap();
         assert_eq!(i.status, IncidentStatus::Closed);
         assert!(i.resolve().is_err());
-        assert!(i.log_work(5).is_err());
+        assert!(i.log_work(work(5)).is_err());
     }
 
     #[test]
     fn standard_is_free_and_client_caused_is_charged_once() {
-        let acct = Account::new(OrgId::new(1), Overdraft::IncidentsOnly);
+        let acct = acct();
         let i = resolved_with(50);
         let (std, d) = i
             .classify(Cause::Standard, &plan(), &acct, None, T)
@@ -334,7 +380,7 @@ mod tests {
         let (cc, d) = i
             .classify(Cause::ClientCaused, &plan(), &acct, None, T)
             .unwrap();
-        assert_eq!(d.unwrap().entry.unwrap().amount.to_string(), "-1.00"); // 50 → 60 min
+        assert_eq!(d.unwrap().entry().unwrap().amount.to_string(), "-1.00"); // 50 → 60 min
         assert!(cc
             .classify(Cause::Standard, &plan(), &acct, None, T)
             .is_err());
@@ -346,7 +392,7 @@ mod tests {
 
     #[test]
     fn cause_waits_for_resolution() {
-        let acct = Account::new(OrgId::new(1), Overdraft::IncidentsOnly);
+        let acct = acct();
         let i = Incident::new(TicketId::new(1)).start().unwrap();
         assert!(i
             .classify(Cause::ClientCaused, &plan(), &acct, None, T)
@@ -355,10 +401,11 @@ mod tests {
 
     #[test]
     fn disputes_within_the_window_and_decisions() {
-        let acct = Account::new(OrgId::new(1), Overdraft::IncidentsOnly);
-        let (cc, _) = resolved_with(30)
+        let acct = acct();
+        let (cc, charge) = resolved_with(30)
             .classify(Cause::ClientCaused, &plan(), &acct, None, T)
             .unwrap();
+        let charge = charge.unwrap();
         let late = T.plus_days(15);
         assert_eq!(
             cc.open_dispute(DisputeId::new(1), "not us", late, 14),
@@ -370,20 +417,82 @@ mod tests {
             .unwrap();
         assert!(d.open_dispute(DisputeId::new(2), "again", T, 14).is_err());
         let (rejected, none) = d
-            .decide_dispute(false, "logs show the user deleted it", &acct, None)
+            .decide_dispute(false, "logs show the user deleted it", &acct, &[], None)
             .unwrap();
         assert!(none.is_none());
         assert!(matches!(rejected.dispute, Some(Dispute::Rejected { .. })));
-        let (_, refund) = d.decide_dispute(true, "our mistake", &acct, None).unwrap();
-        assert_eq!(refund.unwrap().entry.unwrap().amount.to_string(), "0.50");
+        assert!(
+            d.decide_dispute(true, "our mistake", &acct, &[], None)
+                .is_err(),
+            "the refund must be given the charge it refunds"
+        );
+        let mut l = Ledger::new(acct.clone());
+        l.commit(&charge, T).unwrap();
+        let (_, refund) = d
+            .decide_dispute(
+                true,
+                "our mistake",
+                l.account(),
+                &l.charges_of(TicketId::new(1)),
+                None,
+            )
+            .unwrap();
+        assert_eq!(refund.unwrap().entry().unwrap().amount.to_string(), "0.50");
         assert!(rejected
-            .decide_dispute(true, "changed mind", &acct, None)
+            .decide_dispute(true, "changed mind", &acct, &[], None)
             .is_err());
     }
 
     #[test]
+    fn the_charge_names_the_work_lines_it_covers() {
+        let i = resolved_with(20)
+            .reopen()
+            .unwrap()
+            .log_work(work(27))
+            .unwrap();
+        let i = i.resolve().unwrap();
+        let (cc, d) = i
+            .classify(Cause::ClientCaused, &plan(), &acct(), None, T)
+            .unwrap();
+        let charge = cc.charge.unwrap();
+        assert_eq!((charge.lines, charge.time.logged_minutes), (2, 47));
+        assert_eq!(charge.points.to_string(), "1.00");
+        assert!(d
+            .unwrap()
+            .entry()
+            .unwrap()
+            .reason
+            .contains("2 work entries, 47 min"));
+        assert!(i
+            .log_work(WorkEntry {
+                minutes: 0,
+                ..work(1)
+            })
+            .is_err());
+    }
+
+    #[test]
+    fn under_overdraft_never_the_cause_is_still_recorded() {
+        let a = Account::new(
+            OrgId::new(1),
+            Overdraft::Never,
+            Period::new(2026, 11).unwrap(),
+        );
+        let (cc, d) = resolved_with(60)
+            .classify(Cause::ClientCaused, &plan(), &a, None, T)
+            .unwrap();
+        assert_eq!(cc.cause, Some(Cause::ClientCaused));
+        let d = d.unwrap();
+        assert!(d.entries.is_empty(), "nothing could be drawn");
+        assert_eq!(
+            d.changes.outstanding,
+            vec![(TicketId::new(1), "1".parse().unwrap())]
+        );
+    }
+
+    #[test]
     fn standard_incidents_cannot_be_disputed() {
-        let acct = Account::new(OrgId::new(1), Overdraft::IncidentsOnly);
+        let acct = acct();
         let (s, _) = resolved_with(30)
             .classify(Cause::Standard, &plan(), &acct, None, T)
             .unwrap();

@@ -1,16 +1,24 @@
-//! The ledger: append-only entries, holds, balance and available points, and the pure decisions
-//! that say what a business event writes.
+//! The ledger: append-only entries over credit blocks, holds, debt and outstanding charges, and
+//! the pure decisions that say what a business event writes.
 //!
-//! A decision is computed from an [`Account`] snapshot and returned as a [`Decision`]: at most
-//! one new entry plus at most one hold placed and one released, all under one idempotency key
-//! derived from the business event. [`Ledger`] applies decisions in memory (the reference the
-//! worker's D1 batch mirrors: the key is `UNIQUE`, so a retried decision writes nothing).
+//! A decision is computed from an [`Account`] snapshot and returned as a [`Decision`]: the
+//! entries to append (each with the block moves it made) and the new state of everything it
+//! changed (blocks, holds, debt, outstanding charges), under one idempotency key derived from the
+//! business event, and stamped with the account **version** it was decided on. Applying it to any
+//! other version is refused ([`DomainError::Stale`]): the worker writes the version check into
+//! the same D1 batch and retries load → decide → write. [`Ledger`] is the in-memory reference of
+//! those tables.
+//!
+//! Balance = Σ block remainders − debt. Available = balance − Σ holds. Debt (a balance below
+//! zero) and outstanding charges (what did not fit under overdraft `never`) are repaid first by
+//! the next points that become free, as entries of their own (see [`Account::settle`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
+use crate::credit::{Block, BlockSource, Move};
 use crate::error::DomainError;
 use crate::ids::{
-    AdjustmentId, DisputeId, IdempotencyKey, OrgId, PaymentId, QuoteId, TicketId, UserId,
+    AdjustmentId, BlockId, DisputeId, IdempotencyKey, OrgId, PaymentId, QuoteId, TicketId, UserId,
 };
 use crate::plan::{Overdraft, Rollover};
 use crate::points::Points;
@@ -24,16 +32,20 @@ pub enum EntryKind {
     Refund,
     Adjustment,
     Expiry,
+    /// Arriving points paid back debt: the balance does not change (it already showed the
+    /// debt), the blocks they came from do.
+    Repayment,
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 6] = [
+    pub const ALL: [EntryKind; 7] = [
         EntryKind::Grant,
         EntryKind::Purchase,
         EntryKind::Charge,
         EntryKind::Refund,
         EntryKind::Adjustment,
         EntryKind::Expiry,
+        EntryKind::Repayment,
     ];
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -43,6 +55,7 @@ impl EntryKind {
             EntryKind::Refund => "refund",
             EntryKind::Adjustment => "adjustment",
             EntryKind::Expiry => "expiry",
+            EntryKind::Repayment => "repayment",
         }
     }
     pub fn parse(s: &str) -> Option<EntryKind> {
@@ -64,11 +77,18 @@ pub enum EntryRef {
 /// An entry a decision asks to append.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewEntry {
+    /// The decision's key, or a part of it for a decision's second and later entries.
+    pub key: IdempotencyKey,
     pub kind: EntryKind,
     pub amount: Points,
     pub reason: String,
     pub reference: EntryRef,
     pub actor: Option<UserId>,
+    /// Which blocks the entry drew from (negative) or added to (positive).
+    pub moves: Vec<Move>,
+    /// How the entry changed the debt: amount = Σ moves − debt_change.
+    pub debt_change: Points,
+    pub balance_after: Points,
 }
 
 /// An appended entry: never changed, never removed.
@@ -76,136 +96,325 @@ pub struct NewEntry {
 pub struct Entry {
     pub seq: u64,
     pub org: OrgId,
+    pub at: Timestamp,
     pub kind: EntryKind,
     pub amount: Points,
     pub reason: String,
     pub reference: EntryRef,
     pub actor: Option<UserId>,
     pub key: IdempotencyKey,
-    pub at: Timestamp,
+    pub moves: Vec<Move>,
+    pub debt_change: Points,
     pub balance_after: Points,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+impl Entry {
+    /// What a refund or a correction of this entry needs to know.
+    pub fn trace(&self) -> Trace {
+        Trace {
+            amount: self.amount,
+            moves: self.moves.clone(),
+            debt_change: self.debt_change,
+        }
+    }
+}
+
+/// An entry's effect on the blocks, which a refund or a correcting adjustment reverses. The
+/// worker builds it from the stored entry and its moves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trace {
+    pub amount: Points,
+    pub moves: Vec<Move>,
+    pub debt_change: Points,
+}
+
+impl Trace {
+    /// The block a credit entry created (for a correcting debit to draw from).
+    pub fn created(&self) -> Option<BlockId> {
+        self.moves
+            .iter()
+            .find(|m| m.points.is_positive())
+            .map(|m| m.block)
+    }
+}
+
+/// Points an approved quote reserves, and in which blocks.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Hold {
     pub quote: QuoteId,
     pub points: Points,
+    /// Reserved points per block, in draw order. Their sum may be less than `points` only when
+    /// the plan let the approval overdraw; the rest is drawn when the work is charged.
+    pub reserved: Vec<Move>,
 }
 
-/// What one business event changes. Empty decisions are allowed (they still record the key,
-/// e.g. a zero grant).
+impl Hold {
+    pub fn backed(&self) -> Result<Points, DomainError> {
+        Ok(Points::sum(self.reserved.iter().map(|m| m.points))?)
+    }
+}
+
+/// The new state of everything a decision changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Changes {
+    pub period: Period,
+    pub last_grant: Option<Period>,
+    /// New and changed blocks, as they are after the decision.
+    pub blocks: Vec<Block>,
+    pub next_block: BlockId,
+    pub debt: Points,
+    /// Outstanding charges per ticket after the decision; zero means settled.
+    pub outstanding: Vec<(TicketId, Points)>,
+    pub holds_released: Vec<QuoteId>,
+    pub holds_placed: Vec<Hold>,
+}
+
+/// What one business event changes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decision {
     pub key: IdempotencyKey,
-    pub entry: Option<NewEntry>,
-    pub release: Option<QuoteId>,
-    pub place: Option<Hold>,
+    /// The request as given (not the state it met): the same key with another fingerprint is a
+    /// conflict, not a retry.
+    pub fingerprint: String,
+    /// The account version this was decided on.
+    pub version: u64,
+    pub entries: Vec<NewEntry>,
+    pub changes: Changes,
 }
 
 impl Decision {
-    /// A decision that only records its key (e.g. a zero grant): a retry still finds it.
-    fn nothing(key: IdempotencyKey) -> Decision {
-        Decision {
-            key,
-            entry: None,
-            release: None,
-            place: None,
-        }
-    }
-
-    fn entry(key: IdempotencyKey, entry: NewEntry) -> Decision {
-        Decision {
-            key,
-            entry: Some(entry),
-            release: None,
-            place: None,
-        }
+    /// The decision's main entry, if it writes one.
+    pub fn entry(&self) -> Option<&NewEntry> {
+        self.entries.first()
     }
 }
 
-/// The state of one organisation's points that decisions are made against.
+/// The state of one organisation's points that decisions are made against. It must contain
+/// every live block (remaining > 0) and every block a trace passed to a decision names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Account {
     pub org: OrgId,
-    pub balance: Points,
-    /// Allotment points granted and not yet used: the only points that can expire. Charges and
-    /// negative adjustments use allotment first; purchases and refunds never expire.
-    pub grant_pool: Points,
-    pub holds: BTreeMap<QuoteId, Points>,
+    /// Bumped by every applied decision.
+    pub version: u64,
+    /// The open period: expiry has run for every period before it and for none after.
+    pub period: Period,
+    /// The latest period whose allotment was granted (it may be ahead of the open one).
+    pub last_grant: Option<Period>,
     pub overdraft: Overdraft,
+    pub blocks: BTreeMap<BlockId, Block>,
+    pub next_block: BlockId,
+    /// Points owed below zero (≥ 0).
+    pub debt: Points,
+    /// Incident charges that did not fit under overdraft `never`, per ticket. Not part of the
+    /// balance; settled by charge entries as points arrive.
+    pub outstanding: BTreeMap<TicketId, Points>,
+    pub holds: BTreeMap<QuoteId, Hold>,
 }
 
 impl Account {
-    pub fn new(org: OrgId, overdraft: Overdraft) -> Account {
+    pub fn new(org: OrgId, overdraft: Overdraft, period: Period) -> Account {
         Account {
             org,
-            balance: Points::ZERO,
-            grant_pool: Points::ZERO,
-            holds: BTreeMap::new(),
+            version: 0,
+            period,
+            last_grant: None,
             overdraft,
+            blocks: BTreeMap::new(),
+            next_block: BlockId::new(1),
+            debt: Points::ZERO,
+            outstanding: BTreeMap::new(),
+            holds: BTreeMap::new(),
         }
     }
 
+    /// Σ block remainders − debt.
+    pub fn balance(&self) -> Result<Points, DomainError> {
+        let blocks = Points::sum(self.blocks.values().map(|b| b.remaining))?;
+        Ok(blocks.checked_sub(self.debt)?)
+    }
+
     pub fn held(&self) -> Result<Points, DomainError> {
-        Ok(Points::sum(self.holds.values().copied())?)
+        Ok(Points::sum(self.holds.values().map(|h| h.points))?)
     }
 
     /// Balance minus active holds.
     pub fn available(&self) -> Result<Points, DomainError> {
-        Ok(self.balance.checked_sub(self.held()?)?)
+        Ok(self.balance()?.checked_sub(self.held()?)?)
     }
 
-    /// The period's allotment arrives.
+    /// Points that may be drawn now (free in live blocks).
+    pub fn free(&self) -> Result<Points, DomainError> {
+        Ok(Points::sum(self.blocks.values().map(Block::free))?)
+    }
+
+    pub fn outstanding_total(&self) -> Result<Points, DomainError> {
+        Ok(Points::sum(self.outstanding.values().copied())?)
+    }
+
+    /// Blocks still holding points, in draw order: what expires when.
+    pub fn live_blocks(&self) -> Vec<&Block> {
+        let mut live: Vec<&Block> = self
+            .blocks
+            .values()
+            .filter(|b| b.remaining.is_positive())
+            .collect();
+        live.sort_by(|a, b| a.draw_order(b));
+        live
+    }
+
+    // ---- decisions ------------------------------------------------------------------------
+
+    /// A period's allotment arrives as a block that expires at that period's end (repaying debt
+    /// and outstanding charges first). The open period or a later one; never a closed one.
     pub fn grant(&self, period: Period, allotment: Points) -> Result<Decision, DomainError> {
         if allotment.is_negative() {
             return Err(DomainError::Invalid("an allotment cannot be negative"));
         }
+        if period < self.period {
+            return Err(DomainError::Invalid(
+                "an allotment cannot be granted for a period that has ended",
+            ));
+        }
         let key = IdempotencyKey::grant(self.org, period);
-        if allotment == Points::ZERO {
-            return Ok(Decision::nothing(key));
+        let fingerprint = format!("grant:{period}:{allotment}");
+        let mut next = self.clone();
+        next.last_grant = next.last_grant.max(Some(period));
+        let mut entries = Vec::new();
+        if allotment.is_positive() {
+            let block = next.add_block(BlockSource::Grant(period), allotment, Some(period))?;
+            entries.push(next.entry(
+                key.clone(),
+                EntryKind::Grant,
+                allotment,
+                format!("Allotment for {period}"),
+                EntryRef::Period(period),
+                None,
+                vec![Move {
+                    block,
+                    points: allotment,
+                }],
+                Points::ZERO,
+            )?);
+            next.settle(&key, EntryRef::Period(period), &mut entries)?;
         }
-        Ok(Decision::entry(
-            key,
-            NewEntry {
-                kind: EntryKind::Grant,
-                amount: allotment,
-                reason: format!("Allotment for {period}"),
-                reference: EntryRef::Period(period),
-                actor: None,
-            },
-        ))
+        self.finish(next, key, fingerprint, entries)
     }
 
-    /// Unused allotment expires at the end of `ending` per the rollover rule. Only allotment
-    /// expires, never purchased or refunded points, and never points that approved quotes hold.
+    /// The open period `ending` closes: what is free in its blocks expires, except what the
+    /// rollover rule carries into a block that expires one period later. Reserved points stay.
+    /// The account moves on to the next period.
     pub fn expire(&self, ending: Period, rollover: Rollover) -> Result<Decision, DomainError> {
-        let keep = match rollover {
-            Rollover::None => Points::ZERO,
-            Rollover::Capped(cap) => cap.min(self.grant_pool),
-            Rollover::Full => self.grant_pool,
-        };
-        let expiring = self
-            .grant_pool
-            .checked_sub(keep)?
-            .min(self.available()?.max(Points::ZERO))
-            .max(Points::ZERO);
-        let key = IdempotencyKey::expiry(self.org, ending);
-        if expiring == Points::ZERO {
-            return Ok(Decision::nothing(key));
+        if ending != self.period {
+            return Err(DomainError::Invalid("only the open period can end"));
         }
-        Ok(Decision::entry(
-            key,
-            NewEntry {
-                kind: EntryKind::Expiry,
-                amount: expiring.neg(),
-                reason: format!("Unused allotment of {ending} expired"),
-                reference: EntryRef::Period(ending),
-                actor: None,
-            },
-        ))
+        let key = IdempotencyKey::expiry(self.org, ending);
+        let fingerprint = format!("expiry:{ending}:{rollover:?}");
+        let mut next = self.clone();
+        let mut ending_blocks: Vec<BlockId> = next
+            .blocks
+            .values()
+            .filter(|b| b.expires == Some(ending) && !b.expired)
+            .map(|b| b.id)
+            .collect();
+        ending_blocks.sort_by(|a, b| next.blocks[a].draw_order(&next.blocks[b]));
+        let mut moves = Vec::new();
+        let mut unused = Points::ZERO;
+        for id in ending_blocks {
+            let b = next.block_mut(id)?;
+            let free = b.free();
+            b.remaining = b.remaining.checked_sub(free)?;
+            b.expired = true;
+            if free.is_positive() {
+                unused = unused.checked_add(free)?;
+                moves.push(Move {
+                    block: id,
+                    points: free.neg(),
+                });
+            }
+        }
+        let carried = match rollover {
+            Rollover::None => Points::ZERO,
+            Rollover::Capped(cap) => cap.max(Points::ZERO).min(unused),
+            Rollover::Full => unused,
+        };
+        let following = ending.next();
+        if carried.is_positive() {
+            let block = next.add_block(BlockSource::Rollover(ending), carried, Some(following))?;
+            moves.push(Move {
+                block,
+                points: carried,
+            });
+        }
+        next.period = following;
+        let mut entries = Vec::new();
+        if unused.is_positive() {
+            let expired = unused.checked_sub(carried)?;
+            let reason = if carried.is_positive() {
+                format!(
+                    "Unused points of {ending}: {expired} expired, {carried} carried into {following}"
+                )
+            } else {
+                format!("Unused points of {ending} expired")
+            };
+            entries.push(next.entry(
+                key.clone(),
+                EntryKind::Expiry,
+                expired.neg(),
+                reason,
+                EntryRef::Period(ending),
+                None,
+                moves,
+                Points::ZERO,
+            )?);
+        }
+        self.finish(next, key, fingerprint, entries)
     }
 
-    /// A paid top-up is credited.
+    /// Turns the account over from its open period `ending` to the next: expire, then grant.
+    /// The decisions are chained (each decided on the state the previous one leaves) and must be
+    /// applied in order.
+    pub fn turn_over(
+        &self,
+        ending: Period,
+        rollover: Rollover,
+        allotment: Points,
+    ) -> Result<Vec<Decision>, DomainError> {
+        let mut acct = self.clone();
+        let expire = acct.expire(ending, rollover)?;
+        acct.apply(&expire)?;
+        if acct.last_grant >= Some(ending.next()) {
+            return Ok(vec![expire]); // granted ahead of time
+        }
+        let grant = acct.grant(ending.next(), allotment)?;
+        Ok(vec![expire, grant])
+    }
+
+    /// Everything missing up to `current`, in order: the open period's grant if it has not
+    /// arrived, then for each period that has ended its expiry and the next one's grant.
+    /// Nothing when the account is already there, so a retry after any prefix of the decisions
+    /// was written changes nothing twice.
+    pub fn catch_up(
+        &self,
+        current: Period,
+        rollover: Rollover,
+        allotment: Points,
+    ) -> Result<Vec<Decision>, DomainError> {
+        let mut acct = self.clone();
+        let mut out = Vec::new();
+        loop {
+            let d = if acct.last_grant < Some(acct.period) && acct.period <= current {
+                acct.grant(acct.period, allotment)?
+            } else if acct.period < current {
+                acct.expire(acct.period, rollover)?
+            } else {
+                return Ok(out);
+            };
+            acct.apply(&d)?;
+            out.push(d);
+        }
+    }
+
+    /// A paid top-up is credited as a block that never expires.
     pub fn purchase(
         &self,
         payment: PaymentId,
@@ -215,20 +424,28 @@ impl Account {
         if !points.is_positive() {
             return Err(DomainError::Invalid("a purchase must add points"));
         }
-        Ok(Decision::entry(
-            IdempotencyKey::purchase(payment),
-            NewEntry {
-                kind: EntryKind::Purchase,
-                amount: points,
-                reason: format!("Top-up: {pack}"),
-                reference: EntryRef::Payment(payment),
-                actor: None,
-            },
-        ))
+        let key = IdempotencyKey::purchase(payment);
+        let fingerprint = format!("purchase:{payment}:{points}");
+        let mut next = self.clone();
+        let block = next.add_block(BlockSource::Purchase(payment), points, None)?;
+        let mut entries = vec![next.entry(
+            key.clone(),
+            EntryKind::Purchase,
+            points,
+            format!("Top-up: {pack}"),
+            EntryRef::Payment(payment),
+            None,
+            vec![Move { block, points }],
+            Points::ZERO,
+        )?];
+        next.settle(&key, EntryRef::Payment(payment), &mut entries)?;
+        self.finish(next, key, fingerprint, entries)
     }
 
-    /// A client-caused incident is charged. Incidents are fixed first, so the plan's overdraft
-    /// rule decides whether the charge may take available points below zero.
+    /// A client-caused incident is charged. Incidents are fixed first, so the charge always
+    /// stands: under a plan that lets incidents overdraw, what free points do not cover becomes
+    /// debt; under `never`, it becomes an outstanding charge of the ticket, settled from the
+    /// next points that arrive.
     pub fn charge_incident(
         &self,
         ticket: TicketId,
@@ -239,27 +456,50 @@ impl Account {
         if !points.is_positive() {
             return Err(DomainError::Invalid("a charge must be positive"));
         }
-        let available = self.available()?;
-        if !self.overdraft.incidents_may_overdraw() && available < points {
-            return Err(DomainError::InsufficientPoints {
-                needed: points,
-                available,
-            });
-        }
-        Ok(Decision::entry(
-            IdempotencyKey::incident_charge(ticket),
-            NewEntry {
-                kind: EntryKind::Charge,
-                amount: points.neg(),
+        let key = IdempotencyKey::incident_charge(ticket);
+        let fingerprint = format!("charge:ticket:{ticket}:{points}");
+        let mut next = self.clone();
+        let fits = points.min(next.free()?);
+        let moves = next.draw(fits, None)?;
+        let rest = points.checked_sub(fits)?;
+        let mut entries = Vec::new();
+        if self.overdraft.incidents_may_overdraw() {
+            next.debt = next.debt.checked_add(rest)?;
+            entries.push(next.entry(
+                key.clone(),
+                EntryKind::Charge,
+                points.neg(),
                 reason,
-                reference: EntryRef::Ticket(ticket),
+                EntryRef::Ticket(ticket),
                 actor,
-            },
-        ))
+                moves,
+                rest,
+            )?);
+        } else {
+            if fits.is_positive() {
+                entries.push(next.entry(
+                    key.clone(),
+                    EntryKind::Charge,
+                    fits.neg(),
+                    reason,
+                    EntryRef::Ticket(ticket),
+                    actor,
+                    moves,
+                    Points::ZERO,
+                )?);
+            }
+            if rest.is_positive() {
+                let owed = next.outstanding.entry(ticket).or_insert(Points::ZERO);
+                *owed = owed.checked_add(rest)?;
+                next.outstanding_total()?;
+            }
+        }
+        self.finish(next, key, fingerprint, entries)
     }
 
-    /// The client approves a quote: a hold for its points. A revision replaces the hold of the
-    /// quote it revises in the same decision, so the points already held count as available.
+    /// The client approves a quote: its points are reserved in blocks, in draw order. A revision
+    /// replaces the hold of the quote it revises in the same decision and needs available points
+    /// only for its increase; the points it keeps stay reserved where they were.
     pub fn approve_quote(
         &self,
         quote: QuoteId,
@@ -278,157 +518,589 @@ impl Account {
                 state: "approved",
             });
         }
-        let released = match replaces {
-            Some(old) => *self
-                .holds
-                .get(&old)
-                .ok_or(DomainError::NotFound("hold of the revised quote"))?,
-            None => Points::ZERO,
+        let old = match replaces {
+            Some(old) => Some(
+                self.holds
+                    .get(&old)
+                    .cloned()
+                    .ok_or(DomainError::NotFound("hold of the revised quote"))?,
+            ),
+            None => None,
         };
-        let available = self.available()?.checked_add(released)?;
-        if !self.overdraft.quotes_may_overdraw() && available < points {
+        let already = old.as_ref().map_or(Points::ZERO, |h| h.points);
+        let increase = points.checked_sub(already)?.max(Points::ZERO);
+        // Both totals must stay in range, or the approval is refused.
+        let held_after = self.held()?.checked_sub(already)?.checked_add(points)?;
+        self.balance()?.checked_sub(held_after)?;
+        let available = self.available()?;
+        if increase.is_positive() && !self.overdraft.quotes_may_overdraw() && available < increase {
             return Err(DomainError::InsufficientPoints {
-                needed: points,
+                needed: increase,
                 available,
             });
         }
-        Ok(Decision {
-            key: IdempotencyKey::quote_hold(quote),
-            entry: None,
-            release: replaces,
-            place: Some(Hold { quote, points }),
-        })
+        let key = IdempotencyKey::quote_hold(quote);
+        let fingerprint = format!(
+            "hold:quote:{quote}:{points}:{}",
+            replaces.map_or(String::new(), |q| q.to_string())
+        );
+        let mut next = self.clone();
+        let mut reserved = Vec::new();
+        if let Some(old) = old {
+            next.holds.remove(&old.quote);
+            // Keep the earliest reservations up to the new amount; give back the rest.
+            let mut keep = points;
+            let mut give_back = Vec::new();
+            for m in old.reserved {
+                let kept = m.points.min(keep);
+                keep = keep.checked_sub(kept)?;
+                if kept.is_positive() {
+                    reserved.push(Move {
+                        block: m.block,
+                        points: kept,
+                    });
+                }
+                let back = m.points.checked_sub(kept)?;
+                if back.is_positive() {
+                    give_back.push(Move {
+                        block: m.block,
+                        points: back,
+                    });
+                }
+            }
+            next.unreserve(&give_back)?;
+        }
+        let backed = Points::sum(reserved.iter().map(|m| m.points))?;
+        let want = points.checked_sub(backed)?.min(next.free()?);
+        for m in next.reserve(want)? {
+            match reserved.iter_mut().find(|r| r.block == m.block) {
+                Some(r) => r.points = r.points.checked_add(m.points)?,
+                None => reserved.push(m),
+            }
+        }
+        next.holds.insert(
+            quote,
+            Hold {
+                quote,
+                points,
+                reserved,
+            },
+        );
+        let mut entries = Vec::new();
+        next.settle(&key, EntryRef::Quote(quote), &mut entries)?;
+        self.finish(next, key, fingerprint, entries)
     }
 
-    /// The quoted work is done: its hold becomes a charge of the quoted points.
+    /// The quoted work is done: its hold becomes a charge of the quoted points, drawn from the
+    /// reserved blocks (whatever the approval could not reserve is drawn now, or owed).
     pub fn complete_quote(
         &self,
         quote: QuoteId,
         reason: String,
         actor: Option<UserId>,
     ) -> Result<Decision, DomainError> {
-        let held = *self
+        let hold = self
             .holds
             .get(&quote)
+            .cloned()
             .ok_or(DomainError::NotFound("hold of the quote"))?;
-        Ok(Decision {
-            key: IdempotencyKey::quote_charge(quote),
-            entry: Some(NewEntry {
-                kind: EntryKind::Charge,
-                amount: held.neg(),
-                reason,
-                reference: EntryRef::Quote(quote),
-                actor,
-            }),
-            release: Some(quote),
-            place: None,
-        })
+        let key = IdempotencyKey::quote_charge(quote);
+        let fingerprint = format!("charge:quote:{quote}");
+        let mut next = self.clone();
+        next.holds.remove(&quote);
+        let mut moves = Vec::new();
+        for m in &hold.reserved {
+            let b = next.block_mut(m.block)?;
+            b.reserved = b.reserved.checked_sub(m.points)?;
+            b.remaining = b.remaining.checked_sub(m.points)?;
+            moves.push(Move {
+                block: m.block,
+                points: m.points.neg(),
+            });
+        }
+        let unbacked = hold.points.checked_sub(hold.backed()?)?;
+        let fits = unbacked.min(next.free()?);
+        moves.extend(next.draw(fits, None)?);
+        let rest = unbacked.checked_sub(fits)?;
+        next.debt = next.debt.checked_add(rest)?;
+        let entries = vec![next.entry(
+            key.clone(),
+            EntryKind::Charge,
+            hold.points.neg(),
+            reason,
+            EntryRef::Quote(quote),
+            actor,
+            moves,
+            rest,
+        )?];
+        self.finish(next, key, fingerprint, entries)
     }
 
     /// The request is cancelled: the hold is released, nothing is charged.
     pub fn release_quote(&self, quote: QuoteId) -> Result<Decision, DomainError> {
-        if !self.holds.contains_key(&quote) {
-            return Err(DomainError::NotFound("hold of the quote"));
-        }
-        Ok(Decision {
-            key: IdempotencyKey::quote_release(quote),
-            entry: None,
-            release: Some(quote),
-            place: None,
-        })
+        let hold = self
+            .holds
+            .get(&quote)
+            .cloned()
+            .ok_or(DomainError::NotFound("hold of the quote"))?;
+        let key = IdempotencyKey::quote_release(quote);
+        let fingerprint = format!("release:quote:{quote}");
+        let mut next = self.clone();
+        next.holds.remove(&quote);
+        next.unreserve(&hold.reserved)?;
+        let mut entries = Vec::new();
+        next.settle(&key, EntryRef::Quote(quote), &mut entries)?;
+        self.finish(next, key, fingerprint, entries)
     }
 
-    /// A manager upholds a dispute: the charge is refunded in full.
+    /// A manager upholds a dispute of `ticket`'s charge: what was paid (the `charges`, the
+    /// ticket's charge entries) goes back to the blocks it came from, and what is still
+    /// outstanding is forgiven.
     pub fn refund_dispute(
         &self,
         dispute: DisputeId,
-        points: Points,
+        ticket: TicketId,
+        charges: &[Trace],
         reason: String,
         actor: Option<UserId>,
     ) -> Result<Decision, DomainError> {
-        if !points.is_positive() {
-            return Err(DomainError::Invalid("a refund must add points"));
+        let key = IdempotencyKey::dispute_refund(dispute);
+        let paid = Points::sum(charges.iter().map(|t| t.amount.neg()))?;
+        let fingerprint = format!("refund:dispute:{dispute}:{ticket}:{paid}");
+        if charges.iter().any(|t| !t.amount.is_negative()) {
+            return Err(DomainError::Invalid("only charges are refunded"));
         }
-        Ok(Decision::entry(
-            IdempotencyKey::dispute_refund(dispute),
-            NewEntry {
-                kind: EntryKind::Refund,
-                amount: points,
+        let mut next = self.clone();
+        next.outstanding.remove(&ticket);
+        let mut entries = Vec::new();
+        if paid.is_positive() {
+            let mut moves = Vec::new();
+            let mut debt_change = Points::ZERO;
+            for t in charges {
+                let (m, d) =
+                    next.give_back(&t.moves, t.amount.neg(), BlockSource::Refund(dispute))?;
+                moves.extend(m);
+                debt_change = debt_change.checked_add(d)?;
+            }
+            entries.push(next.entry(
+                key.clone(),
+                EntryKind::Refund,
+                paid,
                 reason,
-                reference: EntryRef::Dispute(dispute),
+                EntryRef::Dispute(dispute),
                 actor,
-            },
-        ))
+                moves,
+                debt_change,
+            )?);
+            next.settle(&key, EntryRef::Dispute(dispute), &mut entries)?;
+        }
+        self.finish(next, key, fingerprint, entries)
     }
 
-    /// A manager corrects the balance, with a reason.
+    /// A manager corrects the balance, with a reason. A credit becomes a block that never
+    /// expires; a debit draws in the usual order (and may leave debt). A correcting adjustment
+    /// names the entry it corrects: a debit then draws from the block that entry created first,
+    /// a credit returns points to the blocks that entry drew from.
     pub fn adjust(
         &self,
         adjustment: AdjustmentId,
         amount: Points,
         reason: &str,
         actor: UserId,
+        corrects: Option<&Trace>,
     ) -> Result<Decision, DomainError> {
         if amount == Points::ZERO {
             return Err(DomainError::Invalid(
                 "an adjustment must change the balance",
             ));
         }
-        if reason.trim().is_empty() {
+        let reason = reason.trim();
+        if reason.is_empty() {
             return Err(DomainError::Invalid("an adjustment needs a reason"));
         }
-        Ok(Decision::entry(
-            IdempotencyKey::adjustment(adjustment),
-            NewEntry {
-                kind: EntryKind::Adjustment,
-                amount,
-                reason: reason.trim().to_owned(),
-                reference: EntryRef::Adjustment(adjustment),
-                actor: Some(actor),
-            },
-        ))
+        let key = IdempotencyKey::adjustment(adjustment);
+        let fingerprint = format!(
+            "adjustment:{adjustment}:{amount}:{reason}:{}",
+            corrects.map_or(String::new(), |t| format!("{:?}", t.moves))
+        );
+        let mut next = self.clone();
+        let (moves, debt_change) = if amount.is_positive() {
+            match corrects {
+                Some(t) => next.give_back(&t.moves, amount, BlockSource::Adjustment(adjustment))?,
+                None => {
+                    let block =
+                        next.add_block(BlockSource::Adjustment(adjustment), amount, None)?;
+                    (
+                        vec![Move {
+                            block,
+                            points: amount,
+                        }],
+                        Points::ZERO,
+                    )
+                }
+            }
+        } else {
+            let want = amount.neg();
+            let first = corrects.and_then(Trace::created);
+            let fits = want.min(next.free()?);
+            let moves = next.draw(fits, first)?;
+            let rest = want.checked_sub(fits)?;
+            next.debt = next.debt.checked_add(rest)?;
+            (moves, rest)
+        };
+        let mut entries = vec![next.entry(
+            key.clone(),
+            EntryKind::Adjustment,
+            amount,
+            reason.to_owned(),
+            EntryRef::Adjustment(adjustment),
+            Some(actor),
+            moves,
+            debt_change,
+        )?];
+        next.settle(&key, EntryRef::Adjustment(adjustment), &mut entries)?;
+        self.finish(next, key, fingerprint, entries)
     }
 
-    /// Applies a decision's effects to this snapshot (the in-memory twin of the D1 batch).
-    /// Returns the new balance.
-    pub fn apply(&mut self, d: &Decision) -> Result<Points, DomainError> {
+    /// Applies a decision (the in-memory twin of the D1 batch). Refused unless it was decided on
+    /// this very version; changes nothing when it fails.
+    pub fn apply(&mut self, d: &Decision) -> Result<(), DomainError> {
+        if d.version != self.version {
+            return Err(DomainError::Stale {
+                decided_on: d.version,
+                current: self.version,
+            });
+        }
+        for e in &d.entries {
+            let moved = Points::sum(e.moves.iter().map(|m| m.points))?;
+            if moved.checked_sub(e.debt_change)? != e.amount {
+                return Err(DomainError::Invalid(
+                    "an entry's amount must equal its block moves less its debt change",
+                ));
+            }
+        }
         let mut next = self.clone();
-        if let Some(q) = d.release {
+        let c = &d.changes;
+        next.period = c.period;
+        next.last_grant = c.last_grant;
+        next.next_block = c.next_block;
+        next.debt = c.debt;
+        for b in &c.blocks {
+            next.blocks.insert(b.id, b.clone());
+        }
+        for (ticket, owed) in &c.outstanding {
+            if owed.is_positive() {
+                next.outstanding.insert(*ticket, *owed);
+            } else {
+                next.outstanding.remove(ticket);
+            }
+        }
+        for q in &c.holds_released {
             next.holds
-                .remove(&q)
+                .remove(q)
                 .ok_or(DomainError::NotFound("hold to release"))?;
         }
-        if let Some(h) = d.place {
-            if next.holds.insert(h.quote, h.points).is_some() {
+        for h in &c.holds_placed {
+            if next.holds.insert(h.quote, h.clone()).is_some() {
                 return Err(DomainError::Invalid("a quote has at most one hold"));
             }
         }
-        if let Some(e) = &d.entry {
-            next.balance = next.balance.checked_add(e.amount)?;
-            next.grant_pool = pool_after(next.grant_pool, e.kind, e.amount)?;
-        }
+        next.version += 1;
+        next.balance()?;
+        next.held()?;
         *self = next;
-        Ok(self.balance)
+        Ok(())
     }
-}
 
-/// How an entry changes the expirable allotment pool. Grants fill it; expiry drains it by the
-/// expired amount; charges and negative adjustments use allotment before purchased points.
-pub fn pool_after(pool: Points, kind: EntryKind, amount: Points) -> Result<Points, DomainError> {
-    Ok(match kind {
-        EntryKind::Grant => pool.checked_add(amount)?,
-        EntryKind::Expiry | EntryKind::Charge | EntryKind::Adjustment if amount.is_negative() => {
-            pool.checked_add(amount)?.max(Points::ZERO)
+    // ---- the moves decisions are made of ----------------------------------------------------
+
+    fn block_mut(&mut self, id: BlockId) -> Result<&mut Block, DomainError> {
+        self.blocks
+            .get_mut(&id)
+            .ok_or(DomainError::NotFound("credit block"))
+    }
+
+    fn add_block(
+        &mut self,
+        source: BlockSource,
+        amount: Points,
+        expires: Option<Period>,
+    ) -> Result<BlockId, DomainError> {
+        let id = self.next_block;
+        self.blocks
+            .insert(id, Block::new(id, source, amount, expires)?);
+        self.next_block = BlockId::new(id.get() + 1);
+        self.balance()?;
+        Ok(id)
+    }
+
+    /// Live blocks with free points, in draw order; `first` (if alive) goes to the front.
+    fn draw_sequence(&self, first: Option<BlockId>) -> Vec<BlockId> {
+        let mut ids: Vec<&Block> = self
+            .blocks
+            .values()
+            .filter(|b| b.free().is_positive())
+            .collect();
+        ids.sort_by(|a, b| {
+            let front = |x: &Block| Some(x.id) != first;
+            front(a).cmp(&front(b)).then(a.draw_order(b))
+        });
+        ids.into_iter().map(|b| b.id).collect()
+    }
+
+    /// Takes `want` free points (the caller made sure they are there) in draw order.
+    fn draw(&mut self, want: Points, first: Option<BlockId>) -> Result<Vec<Move>, DomainError> {
+        let mut left = want;
+        let mut moves = Vec::new();
+        for id in self.draw_sequence(first) {
+            if !left.is_positive() {
+                break;
+            }
+            let b = self.block_mut(id)?;
+            let take = b.free().min(left);
+            b.remaining = b.remaining.checked_sub(take)?;
+            left = left.checked_sub(take)?;
+            moves.push(Move {
+                block: id,
+                points: take.neg(),
+            });
         }
-        _ => pool,
-    })
+        if left.is_positive() {
+            return Err(DomainError::Invalid("drew more points than are free"));
+        }
+        Ok(moves)
+    }
+
+    /// Reserves `want` free points in draw order; returns the reservations.
+    fn reserve(&mut self, want: Points) -> Result<Vec<Move>, DomainError> {
+        let mut left = want;
+        let mut out = Vec::new();
+        for id in self.draw_sequence(None) {
+            if !left.is_positive() {
+                break;
+            }
+            let b = self.block_mut(id)?;
+            let take = b.free().min(left);
+            b.reserved = b.reserved.checked_add(take)?;
+            left = left.checked_sub(take)?;
+            out.push(Move {
+                block: id,
+                points: take,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Ends reservations. Points reserved in a block that has expired meanwhile come back in a
+    /// new block that expires with the open period.
+    fn unreserve(&mut self, reserved: &[Move]) -> Result<(), DomainError> {
+        let period = self.period;
+        for m in reserved {
+            let b = self.block_mut(m.block)?;
+            b.reserved = b.reserved.checked_sub(m.points)?;
+            if b.expired {
+                b.remaining = b.remaining.checked_sub(m.points)?;
+                self.add_block(BlockSource::Returned(m.block), m.points, Some(period))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Returns `amount` points along the blocks a charge drew from (`drawn`, its negative
+    /// moves): into each block as long as it lives, otherwise into a returned block that expires
+    /// with the open period. What the charge did not draw from blocks (it was owed) cancels debt
+    /// first; the rest becomes a never-expiring block of `leftover`. Returns the moves and the
+    /// debt change.
+    fn give_back(
+        &mut self,
+        drawn: &[Move],
+        amount: Points,
+        leftover: BlockSource,
+    ) -> Result<(Vec<Move>, Points), DomainError> {
+        let period = self.period;
+        let mut left = amount;
+        let mut moves = Vec::new();
+        for m in drawn.iter().filter(|m| m.points.is_negative()) {
+            let back = m.points.neg().min(left);
+            if !back.is_positive() {
+                break;
+            }
+            left = left.checked_sub(back)?;
+            let b = self.block_mut(m.block)?;
+            if b.expired {
+                let id = self.add_block(BlockSource::Returned(m.block), back, Some(period))?;
+                moves.push(Move {
+                    block: id,
+                    points: back,
+                });
+            } else {
+                b.remaining = b.remaining.checked_add(back)?;
+                if b.remaining > b.amount {
+                    return Err(DomainError::Invalid(
+                        "a block cannot get back more than it gave",
+                    ));
+                }
+                moves.push(Move {
+                    block: m.block,
+                    points: back,
+                });
+            }
+        }
+        let cancels = left.min(self.debt);
+        self.debt = self.debt.checked_sub(cancels)?;
+        left = left.checked_sub(cancels)?;
+        if left.is_positive() {
+            let id = self.add_block(leftover, left, None)?;
+            moves.push(Move {
+                block: id,
+                points: left,
+            });
+        }
+        Ok((moves, cancels.neg()))
+    }
+
+    /// Free points pay what is owed, first debt (a `repayment` entry: the balance already
+    /// showed it), then outstanding charges, oldest ticket first (a `charge` entry each). Run at
+    /// the end of every decision that can free points, so that while anything is owed no point
+    /// is free.
+    fn settle(
+        &mut self,
+        key: &IdempotencyKey,
+        reference: EntryRef,
+        entries: &mut Vec<NewEntry>,
+    ) -> Result<(), DomainError> {
+        let repay = self.debt.min(self.free()?);
+        if repay.is_positive() {
+            let moves = self.draw(repay, None)?;
+            self.debt = self.debt.checked_sub(repay)?;
+            entries.push(self.entry(
+                key.part("repay"),
+                EntryKind::Repayment,
+                Points::ZERO,
+                format!("{repay} repaid from the points that arrived"),
+                reference,
+                None,
+                moves,
+                repay.neg(),
+            )?);
+        }
+        let owed: Vec<(TicketId, Points)> =
+            self.outstanding.iter().map(|(t, p)| (*t, *p)).collect();
+        for (ticket, points) in owed {
+            let pay = points.min(self.free()?);
+            if !pay.is_positive() {
+                break;
+            }
+            let moves = self.draw(pay, None)?;
+            let still = points.checked_sub(pay)?;
+            if still.is_positive() {
+                self.outstanding.insert(ticket, still);
+            } else {
+                self.outstanding.remove(&ticket);
+            }
+            entries.push(self.entry(
+                key.part(&format!("settle:{ticket}")),
+                EntryKind::Charge,
+                pay.neg(),
+                format!("Outstanding charge of incident #{ticket} settled"),
+                EntryRef::Ticket(ticket),
+                None,
+                moves,
+                Points::ZERO,
+            )?);
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn entry(
+        &self,
+        key: IdempotencyKey,
+        kind: EntryKind,
+        amount: Points,
+        reason: String,
+        reference: EntryRef,
+        actor: Option<UserId>,
+        moves: Vec<Move>,
+        debt_change: Points,
+    ) -> Result<NewEntry, DomainError> {
+        Ok(NewEntry {
+            key,
+            kind,
+            amount,
+            reason,
+            reference,
+            actor,
+            moves,
+            debt_change,
+            balance_after: self.balance()?,
+        })
+    }
+
+    /// The decision that takes `self` to `next`.
+    fn finish(
+        &self,
+        next: Account,
+        key: IdempotencyKey,
+        fingerprint: String,
+        entries: Vec<NewEntry>,
+    ) -> Result<Decision, DomainError> {
+        next.available()?;
+        next.outstanding_total()?;
+        let blocks = next
+            .blocks
+            .values()
+            .filter(|b| self.blocks.get(&b.id) != Some(b))
+            .cloned()
+            .collect();
+        let mut outstanding: Vec<(TicketId, Points)> = next
+            .outstanding
+            .iter()
+            .filter(|(t, p)| self.outstanding.get(t) != Some(p))
+            .map(|(t, p)| (*t, *p))
+            .collect();
+        outstanding.extend(
+            self.outstanding
+                .keys()
+                .filter(|t| !next.outstanding.contains_key(t))
+                .map(|t| (*t, Points::ZERO)),
+        );
+        let holds_released = self
+            .holds
+            .iter()
+            .filter(|(q, h)| next.holds.get(q) != Some(h))
+            .map(|(q, _)| *q)
+            .collect();
+        let holds_placed = next
+            .holds
+            .iter()
+            .filter(|(q, h)| self.holds.get(q) != Some(h))
+            .map(|(_, h)| h.clone())
+            .collect();
+        Ok(Decision {
+            key,
+            fingerprint,
+            version: self.version,
+            entries,
+            changes: Changes {
+                period: next.period,
+                last_grant: next.last_grant,
+                blocks,
+                next_block: next.next_block,
+                debt: next.debt,
+                outstanding,
+                holds_released,
+                holds_placed,
+            },
+        })
+    }
 }
 
 /// What committing a decision did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     Applied,
-    /// The key was seen before: nothing changed.
+    /// The key was seen before, for the same request: nothing changed.
     Duplicate,
 }
 
@@ -437,7 +1109,8 @@ pub enum Outcome {
 pub struct Ledger {
     account: Account,
     entries: Vec<Entry>,
-    keys: BTreeSet<IdempotencyKey>,
+    /// Decision keys seen, with the fingerprint of the request they were first used for.
+    keys: BTreeMap<IdempotencyKey, String>,
 }
 
 impl Ledger {
@@ -445,7 +1118,7 @@ impl Ledger {
         Ledger {
             account,
             entries: Vec::new(),
-            keys: BTreeSet::new(),
+            keys: BTreeMap::new(),
         }
     }
     pub fn account(&self) -> &Account {
@@ -455,247 +1128,65 @@ impl Ledger {
         &self.entries
     }
     pub fn has_key(&self, key: &IdempotencyKey) -> bool {
-        self.keys.contains(key)
+        self.keys.contains_key(key)
     }
 
-    /// Applies a decision at most once per key. All or nothing.
+    /// The traces of a ticket's charge entries, for a refund.
+    pub fn charges_of(&self, ticket: TicketId) -> Vec<Trace> {
+        self.entries
+            .iter()
+            .filter(|e| e.kind == EntryKind::Charge && e.reference == EntryRef::Ticket(ticket))
+            .map(Entry::trace)
+            .collect()
+    }
+
+    pub fn entry_by_key(&self, key: &IdempotencyKey) -> Option<&Entry> {
+        self.entries.iter().find(|e| &e.key == key)
+    }
+
+    /// Applies a decision at most once per key, all or nothing. The same key for a different
+    /// request is a conflict; a decision made on an older version is stale.
     pub fn commit(&mut self, d: &Decision, at: Timestamp) -> Result<Outcome, DomainError> {
-        if self.keys.contains(&d.key) {
-            return Ok(Outcome::Duplicate);
+        if let Some(first) = self.keys.get(&d.key) {
+            return if first == &d.fingerprint {
+                Ok(Outcome::Duplicate)
+            } else {
+                Err(DomainError::IdempotencyConflict {
+                    key: d.key.to_string(),
+                })
+            };
         }
-        // `apply` changes nothing when it fails, so the account needs no copy here.
-        let balance_after = self.account.apply(d)?;
-        if let Some(e) = &d.entry {
+        self.account.apply(d)?;
+        for e in &d.entries {
             self.entries.push(Entry {
                 seq: self.entries.len() as u64 + 1,
                 org: self.account.org,
+                at,
                 kind: e.kind,
                 amount: e.amount,
                 reason: e.reason.clone(),
                 reference: e.reference,
                 actor: e.actor,
-                key: d.key.clone(),
-                at,
-                balance_after,
+                key: e.key.clone(),
+                moves: e.moves.clone(),
+                debt_change: e.debt_change,
+                balance_after: e.balance_after,
             });
         }
-        self.keys.insert(d.key.clone());
+        self.keys.insert(d.key.clone(), d.fingerprint.clone());
         Ok(Outcome::Applied)
+    }
+
+    /// Decides with `f` on the current account and commits: the load → decide → write loop.
+    pub fn run(
+        &mut self,
+        at: Timestamp,
+        f: impl FnOnce(&Account) -> Result<Decision, DomainError>,
+    ) -> Result<Outcome, DomainError> {
+        let d = f(&self.account)?;
+        self.commit(&d, at)
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn pts(s: &str) -> Points {
-        s.parse().unwrap()
-    }
-    fn acct(overdraft: Overdraft) -> Account {
-        Account::new(OrgId::new(1), overdraft)
-    }
-    fn nov() -> Period {
-        Period::new(2026, 11).unwrap()
-    }
-    const T: Timestamp = Timestamp::from_unix(1_795_737_600);
-
-    #[test]
-    fn grant_purchase_charge_and_running_balance() {
-        let mut l = Ledger::new(acct(Overdraft::IncidentsOnly));
-        l.commit(&l.account().grant(nov(), pts("20")).unwrap(), T)
-            .unwrap();
-        l.commit(
-            &l.account()
-                .purchase(PaymentId::new(9), pts("10"), "10 pt")
-                .unwrap(),
-            T,
-        )
-        .unwrap();
-        l.commit(
-            &l.account()
-                .charge_incident(TicketId::new(4), pts("0.75"), "45 min".into(), None)
-                .unwrap(),
-            T,
-        )
-        .unwrap();
-        let after: Vec<String> = l
-            .entries()
-            .iter()
-            .map(|e| e.balance_after.to_string())
-            .collect();
-        assert_eq!(after, ["20.00", "30.00", "29.25"]);
-        assert_eq!(l.account().grant_pool, pts("19.25"));
-    }
-
-    #[test]
-    fn retried_events_write_once() {
-        let mut l = Ledger::new(acct(Overdraft::IncidentsOnly));
-        let d = l
-            .account()
-            .purchase(PaymentId::new(1), pts("5"), "5 pt")
-            .unwrap();
-        assert_eq!(l.commit(&d, T), Ok(Outcome::Applied));
-        let again = l
-            .account()
-            .purchase(PaymentId::new(1), pts("5"), "5 pt")
-            .unwrap();
-        assert_eq!(l.commit(&again, T), Ok(Outcome::Duplicate));
-        assert_eq!(l.entries().len(), 1);
-        assert_eq!(l.account().balance, pts("5"));
-    }
-
-    #[test]
-    fn approval_needs_available_points_unless_quotes_may_overdraw() {
-        let mut a = acct(Overdraft::IncidentsOnly);
-        a.balance = pts("3");
-        assert_eq!(
-            a.approve_quote(QuoteId::new(1), pts("4"), None),
-            Err(DomainError::InsufficientPoints {
-                needed: pts("4"),
-                available: pts("3")
-            })
-        );
-        a.overdraft = Overdraft::Always;
-        assert!(a.approve_quote(QuoteId::new(1), pts("4"), None).is_ok());
-    }
-
-    #[test]
-    fn a_revision_counts_the_replaced_hold_as_available() {
-        let mut a = acct(Overdraft::IncidentsOnly);
-        a.balance = pts("5");
-        a.apply(&a.approve_quote(QuoteId::new(1), pts("4"), None).unwrap())
-            .unwrap();
-        assert_eq!(a.available().unwrap(), pts("1"));
-        assert!(a
-            .approve_quote(QuoteId::new(2), pts("5"), Some(QuoteId::new(1)))
-            .is_ok());
-        assert!(a
-            .approve_quote(QuoteId::new(2), pts("5.01"), Some(QuoteId::new(1)))
-            .is_err());
-    }
-
-    #[test]
-    fn incidents_overdraw_only_when_the_plan_allows() {
-        let a = acct(Overdraft::Never);
-        assert!(matches!(
-            a.charge_incident(TicketId::new(1), pts("1"), String::new(), None),
-            Err(DomainError::InsufficientPoints { .. })
-        ));
-        let a = acct(Overdraft::IncidentsOnly);
-        assert!(a
-            .charge_incident(TicketId::new(1), pts("1"), String::new(), None)
-            .is_ok());
-    }
-
-    #[test]
-    fn expiry_follows_the_rollover_rule_and_spares_purchases_and_holds() {
-        // (rollover, granted, bought, charged, held) → expired
-        let cases = [
-            (Rollover::None, "20", "0", "5", "0", "15.00"),
-            (Rollover::Capped(pts("4")), "20", "0", "5", "0", "11.00"),
-            (Rollover::Full, "20", "0", "5", "0", "0.00"),
-            (Rollover::None, "20", "10", "25", "0", "0.00"), // allotment used up first
-            (Rollover::None, "20", "10", "5", "0", "15.00"), // purchased 10 stay
-            (Rollover::None, "20", "0", "5", "12", "3.00"),  // held points do not expire
-        ];
-        for (rollover, granted, bought, charged, held, expired) in cases {
-            let mut l = Ledger::new(acct(Overdraft::Always));
-            l.commit(&l.account().grant(nov(), pts(granted)).unwrap(), T)
-                .unwrap();
-            if pts(bought).is_positive() {
-                l.commit(
-                    &l.account()
-                        .purchase(PaymentId::new(1), pts(bought), "p")
-                        .unwrap(),
-                    T,
-                )
-                .unwrap();
-            }
-            l.commit(
-                &l.account()
-                    .charge_incident(TicketId::new(1), pts(charged), "c".into(), None)
-                    .unwrap(),
-                T,
-            )
-            .unwrap();
-            if pts(held).is_positive() {
-                l.commit(
-                    &l.account()
-                        .approve_quote(QuoteId::new(1), pts(held), None)
-                        .unwrap(),
-                    T,
-                )
-                .unwrap();
-            }
-            let d = l.account().expire(nov(), rollover).unwrap();
-            let got = d.entry.as_ref().map_or(Points::ZERO, |e| e.amount.neg());
-            assert_eq!(
-                got.to_string(),
-                expired,
-                "{rollover:?} {granted} {bought} {charged} {held}"
-            );
-        }
-    }
-
-    #[test]
-    fn completing_turns_the_hold_into_one_charge_and_cancelling_releases_it() {
-        let mut l = Ledger::new(acct(Overdraft::IncidentsOnly));
-        l.commit(&l.account().grant(nov(), pts("10")).unwrap(), T)
-            .unwrap();
-        l.commit(
-            &l.account()
-                .approve_quote(QuoteId::new(1), pts("4"), None)
-                .unwrap(),
-            T,
-        )
-        .unwrap();
-        assert_eq!(l.account().available().unwrap(), pts("6"));
-        l.commit(
-            &l.account()
-                .complete_quote(QuoteId::new(1), "done".into(), None)
-                .unwrap(),
-            T,
-        )
-        .unwrap();
-        assert_eq!(
-            (l.account().balance, l.account().available().unwrap()),
-            (pts("6"), pts("6"))
-        );
-        assert!(l
-            .account()
-            .complete_quote(QuoteId::new(1), "again".into(), None)
-            .is_err());
-
-        l.commit(
-            &l.account()
-                .approve_quote(QuoteId::new(2), pts("2"), None)
-                .unwrap(),
-            T,
-        )
-        .unwrap();
-        l.commit(&l.account().release_quote(QuoteId::new(2)).unwrap(), T)
-            .unwrap();
-        assert_eq!(
-            (l.account().balance, l.account().available().unwrap()),
-            (pts("6"), pts("6"))
-        );
-    }
-
-    #[test]
-    fn adjustments_need_a_reason_and_an_amount() {
-        let a = acct(Overdraft::IncidentsOnly);
-        let m = UserId::new(1);
-        assert!(a.adjust(AdjustmentId::new(1), pts("1"), "  ", m).is_err());
-        assert!(a
-            .adjust(AdjustmentId::new(1), Points::ZERO, "typo", m)
-            .is_err());
-        assert_eq!(
-            a.adjust(AdjustmentId::new(1), pts("-1"), " typo ", m)
-                .unwrap()
-                .entry
-                .unwrap()
-                .reason,
-            "typo"
-        );
-    }
-}
+mod tests;

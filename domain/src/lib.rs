@@ -7,6 +7,7 @@
 //! Points are integer hundredths ([`points::Points`]), never floats.
 
 pub mod charging;
+pub mod credit;
 pub mod error;
 pub mod forecast;
 pub mod ids;
@@ -19,6 +20,7 @@ pub mod points;
 pub mod policy;
 pub mod service_request;
 pub mod time;
+pub mod worklog;
 
 pub use error::DomainError;
 pub use points::Points;

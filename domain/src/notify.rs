@@ -54,12 +54,13 @@ pub fn default_threshold(allotment: Points) -> Points {
 
 impl LowBalanceAlarm {
     /// Feeds the available points after a change; returns the new state and what to send.
-    /// Below the threshold notifies once; reaching zero or below notifies once more; rising to
-    /// the threshold or above re-arms both, rising above zero re-arms the zero notice.
+    /// Below the threshold notifies once; reaching zero or below notifies once more; rising
+    /// above the threshold re-arms both (reaching it exactly does not), rising above zero
+    /// re-arms the zero notice.
     pub fn observe(self, available: Points, threshold: Points) -> (LowBalanceAlarm, Vec<Notice>) {
         let mut next = self;
         let mut out = Vec::new();
-        if available >= threshold && available.is_positive() {
+        if available > threshold && available.is_positive() {
             return (LowBalanceAlarm::default(), out);
         }
         if available.is_positive() {
@@ -83,20 +84,22 @@ impl LowBalanceAlarm {
     }
 }
 
-/// Notices a committed ledger decision calls for (besides the low-balance alarm).
+/// Notices a committed ledger decision calls for (besides the low-balance alarm): one per entry
+/// that a client would want to hear of, settlements of outstanding charges included.
 pub fn notices_for(decision: &Decision) -> Vec<Notice> {
-    let Some(e) = &decision.entry else {
-        return Vec::new();
-    };
-    match e.kind {
-        EntryKind::Charge => vec![Notice::ChargeMade {
-            points: e.amount.neg(),
-        }],
-        EntryKind::Grant => vec![Notice::GrantArrived { points: e.amount }],
-        EntryKind::Purchase => vec![Notice::TopUpCredited { points: e.amount }],
-        EntryKind::Refund => vec![Notice::Refunded { points: e.amount }],
-        EntryKind::Adjustment | EntryKind::Expiry => Vec::new(),
-    }
+    decision
+        .entries
+        .iter()
+        .filter_map(|e| match e.kind {
+            EntryKind::Charge => Some(Notice::ChargeMade {
+                points: e.amount.neg(),
+            }),
+            EntryKind::Grant => Some(Notice::GrantArrived { points: e.amount }),
+            EntryKind::Purchase => Some(Notice::TopUpCredited { points: e.amount }),
+            EntryKind::Refund => Some(Notice::Refunded { points: e.amount }),
+            EntryKind::Adjustment | EntryKind::Expiry | EntryKind::Repayment => None,
+        })
+        .collect()
 }
 
 /// A quote now awaits the client's approval that did not before (a first quote or a revision).
@@ -132,7 +135,9 @@ mod tests {
 
     #[test]
     fn edge_triggered_table() {
-        let cases: [(&[&str], &[&str]); 7] = [
+        let cases: [(&[&str], &[&str]); 9] = [
+            (&["10", "3", "5", "3"], &["low"]), // reaching the threshold does not re-arm
+            (&["10", "3", "5.01", "3"], &["low", "low"]), // rising above it does
             (&["10", "5", "3", "1"], &["low"]),
             (&["10", "3", "0", "-2"], &["low", "zero"]),
             (&["10", "3", "12", "3"], &["low", "low"]),
@@ -177,7 +182,11 @@ mod tests {
         use crate::ids::{OrgId, PaymentId, TicketId};
         use crate::ledger::Account;
         use crate::plan::Overdraft;
-        let a = Account::new(OrgId::new(1), Overdraft::IncidentsOnly);
+        let a = Account::new(
+            OrgId::new(1),
+            Overdraft::IncidentsOnly,
+            crate::time::Period::new(2026, 11).unwrap(),
+        );
         let charge = a
             .charge_incident(TicketId::new(1), pts("1.5"), "x".into(), None)
             .unwrap();

@@ -118,7 +118,12 @@ impl FromStr for Points {
         if body.contains('.') && frac.is_empty() {
             return Err(malformed());
         }
-        // 18 digits of whole points already exceed 2^53 hundredths; refuse before overflow.
+        // Leading zeros are fine ("007.10"); 18 significant digits of whole points already
+        // exceed 2^53 hundredths, so refuse those before the parse could overflow.
+        let int = match int.trim_start_matches('0') {
+            "" => "0",
+            significant => significant,
+        };
         if int.len() > 18 {
             return Err(PointsError::OutOfRange);
         }
@@ -151,6 +156,8 @@ mod tests {
             ("-0.75", -75),
             ("+3", 300),
             ("007.10", 710),
+            ("0000000000000000000001.50", 150),
+            ("-000", 0),
         ];
         for (text, h) in cases {
             assert_eq!(text.parse::<Points>(), Ok(Points(h)), "{text}");

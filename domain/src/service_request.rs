@@ -7,6 +7,7 @@ use crate::ids::{QuoteId, TicketId, UserId};
 use crate::ledger::{Account, Decision};
 use crate::points::Points;
 use crate::time::Timestamp;
+use crate::worklog::{total_minutes, WorkEntry};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Catalogue {
@@ -75,6 +76,18 @@ pub struct ServiceRequest {
     pub status: RequestStatus,
     /// Every quote ever made, oldest first.
     pub quotes: Vec<Quote>,
+    /// The work log, in the order it was written.
+    pub work: Vec<WorkEntry>,
+}
+
+/// Logged work measured against the approved quote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QuoteUsage {
+    pub quoted: Points,
+    pub logged_minutes: u32,
+    /// Logged time is more than the quoted points (1 point = 60 minutes): work beyond this
+    /// needs a revised quote, approved again.
+    pub exceeded: bool,
 }
 
 impl ServiceRequest {
@@ -84,6 +97,7 @@ impl ServiceRequest {
             catalogue,
             status: RequestStatus::New,
             quotes: Vec::new(),
+            work: Vec::new(),
         }
     }
 
@@ -111,6 +125,32 @@ impl ServiceRequest {
         if let Some(q) = self.quotes.iter_mut().find(|q| q.id == id) {
             q.status = status;
         }
+    }
+
+    /// Work is logged while the request is in progress.
+    pub fn log_work(&self, entry: WorkEntry) -> Result<ServiceRequest, DomainError> {
+        if self.status != RequestStatus::InProgress {
+            return Err(self.illegal("log work on"));
+        }
+        let mut next = self.clone();
+        next.work.push(entry.checked()?);
+        total_minutes(&next.work)?;
+        Ok(next)
+    }
+
+    /// How the logged work compares with the approved quote, if there is one.
+    pub fn quote_usage(&self) -> Result<Option<QuoteUsage>, DomainError> {
+        let Some(q) = self.approved_quote() else {
+            return Ok(None);
+        };
+        let logged_minutes = total_minutes(&self.work)?;
+        // minutes / 60 > hundredths / 100  ⇔  minutes × 100 > hundredths × 60
+        let exceeded = i128::from(logged_minutes) * 100 > i128::from(q.points.hundredths()) * 60;
+        Ok(Some(QuoteUsage {
+            quoted: q.points,
+            logged_minutes,
+            exceeded,
+        }))
     }
 
     /// Standard items start at once.
@@ -283,12 +323,37 @@ mod tests {
         s.parse().unwrap()
     }
 
+    fn nov() -> crate::time::Period {
+        crate::time::Period::new(2026, 11).unwrap()
+    }
+
     fn funded(points: &str) -> Ledger {
-        let mut l = Ledger::new(Account::new(OrgId::new(1), Overdraft::IncidentsOnly));
-        let p = crate::time::Period::new(2026, 11).unwrap();
-        l.commit(&l.account().grant(p, pts(points)).unwrap(), T)
+        let mut l = Ledger::new(Account::new(OrgId::new(1), Overdraft::IncidentsOnly, nov()));
+        l.commit(&l.account().grant(nov(), pts(points)).unwrap(), T)
             .unwrap();
         l
+    }
+
+    #[test]
+    fn logged_work_is_measured_against_the_approved_quote() {
+        let l = funded("10");
+        let w = |minutes| WorkEntry {
+            engineer: UserId::new(2),
+            minutes,
+            note: String::new(),
+            on: T.date(0),
+        };
+        let sr = ServiceRequest::new(TicketId::new(1), Catalogue::Quoted);
+        assert!(sr.log_work(w(10)).is_err(), "no work before approval");
+        let sr = sr
+            .quote(QuoteId::new(1), pts("1.5"), "a", T, T.plus_days(7))
+            .unwrap();
+        let (sr, _) = sr.approve(QuoteId::new(1), l.account(), T).unwrap();
+        let sr = sr.log_work(w(60)).unwrap().log_work(w(30)).unwrap();
+        let usage = sr.quote_usage().unwrap().unwrap();
+        assert_eq!((usage.logged_minutes, usage.exceeded), (90, false));
+        let sr = sr.log_work(w(1)).unwrap();
+        assert!(sr.quote_usage().unwrap().unwrap().exceeded);
     }
 
     #[test]
@@ -300,7 +365,7 @@ mod tests {
         let (done, d) = sr
             .start()
             .unwrap()
-            .complete(&Account::new(OrgId::new(1), Overdraft::Never), None)
+            .complete(&Account::new(OrgId::new(1), Overdraft::Never, nov()), None)
             .unwrap();
         assert_eq!(done.status, RequestStatus::Completed);
         assert!(d.is_none());
@@ -332,7 +397,10 @@ mod tests {
         l.commit(&charge.unwrap(), T).unwrap();
         assert_eq!(sr.status, RequestStatus::Completed);
         assert_eq!(
-            (l.account().balance, l.account().available().unwrap()),
+            (
+                l.account().balance().unwrap(),
+                l.account().available().unwrap()
+            ),
             (pts("7"), pts("7"))
         );
     }
@@ -365,7 +433,7 @@ mod tests {
         l.commit(&swap, T).unwrap();
         assert_eq!(l.account().held().unwrap(), pts("4"));
         let (_, charge) = sr.complete(l.account(), None).unwrap();
-        assert_eq!(charge.unwrap().entry.unwrap().amount, pts("-4"));
+        assert_eq!(charge.unwrap().entry().unwrap().amount, pts("-4"));
     }
 
     #[test]

@@ -131,10 +131,12 @@ impl Period {
             }
         }
     }
+    /// Exactly `YYYY-MM`: four digits, a hyphen, two digits. No signs, no spaces.
     pub fn parse(s: &str) -> Result<Period, PeriodError> {
         let err = || PeriodError(s.to_owned());
         let (y, m) = s.split_once('-').ok_or_else(err)?;
-        if y.len() != 4 || m.len() != 2 {
+        let digits = |t: &str, n: usize| t.len() == n && t.bytes().all(|b| b.is_ascii_digit());
+        if !digits(y, 4) || !digits(m, 2) {
             return Err(err());
         }
         Period::new(y.parse().map_err(|_| err())?, m.parse().map_err(|_| err())?).map_err(|_| err())
@@ -182,7 +184,10 @@ mod tests {
         let p = Period::parse("2026-12").unwrap();
         assert_eq!(p.next().to_string(), "2027-01");
         assert_eq!(p.previous().to_string(), "2026-11");
-        for bad in ["2026-13", "2026-1", "26-01", "2026/01", ""] {
+        for bad in [
+            "2026-13", "2026-1", "26-01", "2026/01", "", "2026-+1", "+202-01", "2026--1",
+            "2026-00", "2026- 1",
+        ] {
             assert!(Period::parse(bad).is_err(), "{bad}");
         }
     }

@@ -1,0 +1,68 @@
+//! Work-log lines: who worked on a ticket, how long, on which day, and what they did. Incidents
+//! are charged for their lines; a service request compares its lines with its quote.
+
+use crate::error::DomainError;
+use crate::ids::UserId;
+use crate::time::Date;
+
+/// The longest single work entry: a day.
+pub const MAX_ENTRY_MINUTES: u32 = 24 * 60;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkEntry {
+    pub engineer: UserId,
+    pub minutes: u32,
+    pub note: String,
+    /// The day the work was done, in the provider's time zone.
+    pub on: Date,
+}
+
+impl WorkEntry {
+    /// 1 minute to 24 hours, with the note trimmed (it may be empty).
+    pub fn checked(self) -> Result<WorkEntry, DomainError> {
+        if self.minutes == 0 || self.minutes > MAX_ENTRY_MINUTES {
+            return Err(DomainError::Invalid("a work entry is 1 minute to 24 hours"));
+        }
+        Ok(WorkEntry {
+            note: self.note.trim().to_owned(),
+            ..self
+        })
+    }
+}
+
+/// Total minutes of a work log.
+pub fn total_minutes(work: &[WorkEntry]) -> Result<u32, DomainError> {
+    work.iter().try_fold(0u32, |sum, w| {
+        sum.checked_add(w.minutes).ok_or(DomainError::Amount)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(minutes: u32) -> WorkEntry {
+        WorkEntry {
+            engineer: UserId::new(1),
+            minutes,
+            note: "  replaced the toner ".into(),
+            on: Date {
+                year: 2026,
+                month: 11,
+                day: 27,
+            },
+        }
+    }
+
+    #[test]
+    fn entries_are_one_minute_to_a_day() {
+        assert!(entry(0).checked().is_err());
+        assert!(entry(MAX_ENTRY_MINUTES + 1).checked().is_err());
+        assert_eq!(entry(1).checked().unwrap().note, "replaced the toner");
+        assert_eq!(total_minutes(&[entry(20), entry(27)]), Ok(47));
+        assert_eq!(
+            total_minutes(&[entry(u32::MAX), entry(1)]),
+            Err(DomainError::Amount)
+        );
+    }
+}
