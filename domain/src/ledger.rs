@@ -698,7 +698,8 @@ impl Account {
     }
 
     /// A manager corrects the balance, with a reason. A credit becomes a block that never
-    /// expires; a debit draws in the usual order (and may leave debt). A correcting adjustment
+    /// expires; a debit draws in the usual order (and may leave debt, unless the plan's
+    /// overdraft is `never`: then it may take free points only). A correcting adjustment
     /// names the entry it corrects: a debit then draws from the block that entry created first,
     /// a credit returns points to the blocks that entry drew from.
     pub fn adjust(
@@ -742,7 +743,14 @@ impl Account {
         } else {
             let want = amount.neg();
             let first = corrects.and_then(Trace::created);
-            let fits = want.min(next.free()?);
+            let free = next.free()?;
+            if self.overdraft == Overdraft::Never && want > free {
+                return Err(DomainError::InsufficientPoints {
+                    needed: want,
+                    available: free,
+                });
+            }
+            let fits = want.min(free);
             let moves = next.draw(fits, first)?;
             let rest = want.checked_sub(fits)?;
             next.debt = next.debt.checked_add(rest)?;

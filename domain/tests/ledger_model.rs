@@ -1,6 +1,7 @@
-//! State-machine property test: random sequences of business commands (and retries of them)
-//! drive the domain (decisions committed to the in-memory [`Ledger`]) and a deliberately simple
-//! reference model of the money; after every step the invariants of SPEC.md must hold.
+//! State-machine property test: random sequences of business commands (and retries, stale and
+//! conflicting replays of them) drive the domain (decisions committed to the in-memory
+//! [`Ledger`]) and a deliberately simple reference model of the money, credit blocks included;
+//! after every step the two must agree and the invariants of SPEC.md and issue 6 must hold.
 //!
 //! `PROPTEST_CASES=10000 cargo test -p pointdesk-domain --test ledger_model` runs it longer.
 
@@ -8,9 +9,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use pointdesk_domain::credit::BlockSource;
 use pointdesk_domain::ids::{AdjustmentId, DisputeId, OrgId, PaymentId, QuoteId, TicketId, UserId};
-use pointdesk_domain::incident::{Cause, Incident};
-use pointdesk_domain::ledger::{Account, Decision, Entry, EntryKind, EntryRef, Ledger, Outcome};
+use pointdesk_domain::incident::{Cause, Incident, WorkEntry};
+use pointdesk_domain::ledger::{
+    Account, Decision, Entry, EntryKind, EntryRef, Ledger, Outcome, Trace,
+};
 use pointdesk_domain::plan::{Overdraft, Plan, Rollover};
 use pointdesk_domain::service_request::{Catalogue, QuoteStatus, ServiceRequest};
 use pointdesk_domain::time::{Period, Timestamp};
@@ -19,11 +23,14 @@ use proptest::prelude::*;
 
 const ORG: OrgId = OrgId::new(1);
 const MANAGER: UserId = UserId::new(100);
+const ENGINEER: UserId = UserId::new(7);
 const WINDOW_DAYS: u32 = 14;
 
 #[derive(Clone, Debug)]
 enum Cmd {
     Grant,
+    /// A grant for the next period, posted ahead of time.
+    GrantAhead,
     Purchase {
         payment: u8,
         hundredths: i64,
@@ -55,6 +62,11 @@ enum Cmd {
         hundredths: i64,
         valid_days: i64,
     },
+    /// An engineer revises the approved quote to this percentage of it.
+    Revise {
+        r: usize,
+        percent: i64,
+    },
     Approve {
         r: usize,
     },
@@ -71,35 +83,51 @@ enum Cmd {
         id: u8,
         hundredths: i64,
     },
+    /// A debit that corrects an earlier credit adjustment.
+    Correct {
+        id: u8,
+        of: u8,
+    },
     Rollover,
+    /// The scheduler was down: catch up over this many ended periods.
+    CatchUp {
+        periods: u8,
+    },
     AdvanceDays {
         days: i64,
     },
     RetryLast,
+    /// A purchase decided on the state before the last change, committed now.
+    Stale,
 }
 
 fn cmd() -> impl Strategy<Value = Cmd> {
     // An index picks among the tickets open so far (modulo their number).
     let idx = 0usize..64;
     prop_oneof![
-        2 => Just(Cmd::Grant),
-        3 => (0u8..6, 1i64..6_000).prop_map(|(payment, hundredths)| Cmd::Purchase { payment, hundredths }),
-        3 => Just(Cmd::OpenIncident),
-        4 => (idx.clone(), 1u32..240).prop_map(|(i, minutes)| Cmd::LogWork { i, minutes }),
-        4 => idx.clone().prop_map(|i| Cmd::Resolve { i }),
-        4 => (idx.clone(), prop::bool::weighted(0.7)).prop_map(|(i, client_caused)| Cmd::Classify { i, client_caused }),
+        1 => Just(Cmd::Grant),
+        1 => Just(Cmd::GrantAhead),
+        2 => (0u8..6, 1i64..2_500).prop_map(|(payment, hundredths)| Cmd::Purchase { payment, hundredths }),
+        4 => Just(Cmd::OpenIncident),
+        5 => (idx.clone(), 1u32..480).prop_map(|(i, minutes)| Cmd::LogWork { i, minutes }),
+        5 => idx.clone().prop_map(|i| Cmd::Resolve { i }),
+        6 => (idx.clone(), prop::bool::weighted(0.8)).prop_map(|(i, client_caused)| Cmd::Classify { i, client_caused }),
         4 => idx.clone().prop_map(|i| Cmd::Dispute { i }),
         4 => (idx.clone(), any::<bool>()).prop_map(|(i, upheld)| Cmd::DecideDispute { i, upheld }),
         3 => prop::bool::weighted(0.8).prop_map(|quoted| Cmd::OpenRequest { quoted }),
-        4 => (idx.clone(), 1i64..2_500, 3i64..15).prop_map(|(r, hundredths, valid_days)| Cmd::Quote { r, hundredths, valid_days }),
-        4 => idx.clone().prop_map(|r| Cmd::Approve { r }),
+        7 => (idx.clone(), 1i64..2_500, 3i64..15).prop_map(|(r, hundredths, valid_days)| Cmd::Quote { r, hundredths, valid_days }),
+        3 => (idx.clone(), 10i64..190).prop_map(|(r, percent)| Cmd::Revise { r, percent }),
+        7 => idx.clone().prop_map(|r| Cmd::Approve { r }),
         1 => idx.clone().prop_map(|r| Cmd::Decline { r }),
         3 => idx.clone().prop_map(|r| Cmd::Complete { r }),
-        2 => idx.clone().prop_map(|r| Cmd::Cancel { r }),
-        2 => (0u8..4, -1_500i64..1_500).prop_map(|(id, hundredths)| Cmd::Adjust { id, hundredths }),
+        3 => idx.clone().prop_map(|r| Cmd::Cancel { r }),
+        1 => (0u8..4, -1_500i64..1_500).prop_map(|(id, hundredths)| Cmd::Adjust { id, hundredths }),
+        1 => (4u8..8, 0u8..4).prop_map(|(id, of)| Cmd::Correct { id, of }),
         1 => Just(Cmd::Rollover),
+        1 => (1u8..4).prop_map(|periods| Cmd::CatchUp { periods }),
         2 => (1i64..8).prop_map(|days| Cmd::AdvanceDays { days }),
-        4 => Just(Cmd::RetryLast),
+        3 => Just(Cmd::RetryLast),
+        1 => Just(Cmd::Stale),
     ]
 }
 
@@ -117,7 +145,7 @@ fn plan_strategy() -> impl Strategy<Value = Plan> {
         ],
         prop_oneof![Just(1u32), Just(6), Just(15), Just(60)],
         0i64..100,
-        0i64..3_000,
+        0i64..2_000,
     )
         .prop_map(
             |(overdraft, rollover, increment_minutes, minimum, base)| Plan {
@@ -143,25 +171,218 @@ struct System {
     incidents: Vec<Incident>,
     requests: Vec<ServiceRequest>,
     now: Timestamp,
-    period: Period,
     next_id: i64,
     last_decision: Option<Decision>,
+    /// The account as it was before the last applied decision.
+    previous: Option<Account>,
 }
 
-/// The reference model: only the money, computed the simplest way.
-#[derive(Default)]
+/// The reference model: the money computed the simplest way — blocks in a vector, greedy
+/// loops, no diffs, no versions.
+#[derive(Clone, Debug)]
+struct MBlock {
+    id: i64,
+    may_expire: bool,
+    expires: Option<Period>,
+    amount: i64,
+    remaining: i64,
+    reserved: i64,
+    expired: bool,
+}
+
+impl MBlock {
+    fn free(&self) -> i64 {
+        if self.expired {
+            0
+        } else {
+            self.remaining - self.reserved
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
 struct Model {
-    balance: i64,
-    holds: BTreeMap<i64, i64>,
-    seen: BTreeSet<String>,
-    /// Quotes charged, with the points charged.
+    period: Period,
+    last_grant: Option<Period>,
+    blocks: Vec<MBlock>,
+    debt: i64,
+    outstanding: BTreeMap<i64, i64>,
+    /// quote → (points, reservations (block, points))
+    holds: BTreeMap<i64, (i64, Vec<(i64, i64)>)>,
+    /// key → fingerprint of the request first seen with it
+    seen: BTreeMap<String, String>,
+    /// ticket → its charges: (amount, draws (block, points))
+    charges: BTreeMap<i64, Vec<(i64, Vec<(i64, i64)>)>>,
     charged_quotes: BTreeMap<i64, i64>,
     incident_charges: BTreeMap<i64, i64>,
 }
 
 impl Model {
+    fn new(period: Period) -> Model {
+        Model {
+            period,
+            last_grant: None,
+            blocks: vec![],
+            debt: 0,
+            outstanding: BTreeMap::new(),
+            holds: BTreeMap::new(),
+            seen: BTreeMap::new(),
+            charges: BTreeMap::new(),
+            charged_quotes: BTreeMap::new(),
+            incident_charges: BTreeMap::new(),
+        }
+    }
+    fn balance(&self) -> i64 {
+        self.blocks.iter().map(|b| b.remaining).sum::<i64>() - self.debt
+    }
     fn available(&self) -> i64 {
-        self.balance - self.holds.values().sum::<i64>()
+        self.balance() - self.holds.values().map(|h| h.0).sum::<i64>()
+    }
+    fn free(&self) -> i64 {
+        self.blocks.iter().map(MBlock::free).sum()
+    }
+    fn block(&mut self, id: i64) -> &mut MBlock {
+        &mut self.blocks[usize::try_from(id - 1).unwrap()]
+    }
+    fn add(&mut self, may_expire: bool, expires: Option<Period>, amount: i64) -> i64 {
+        let id = self.blocks.len() as i64 + 1;
+        self.blocks.push(MBlock {
+            id,
+            may_expire,
+            expires,
+            amount,
+            remaining: amount,
+            reserved: 0,
+            expired: false,
+        });
+        id
+    }
+    /// Soonest expiry first, never-expiring last, then oldest; `first` ahead of all.
+    fn order(&self, first: Option<i64>) -> Vec<i64> {
+        let mut ids: Vec<&MBlock> = self.blocks.iter().filter(|b| b.free() > 0).collect();
+        ids.sort_by_key(|b| (Some(b.id) != first, b.expires.is_none(), b.expires, b.id));
+        ids.into_iter().map(|b| b.id).collect()
+    }
+    fn draw(&mut self, mut want: i64, first: Option<i64>) -> Vec<(i64, i64)> {
+        let mut out = vec![];
+        for id in self.order(first) {
+            let take = self.block(id).free().min(want);
+            if take == 0 {
+                break;
+            }
+            self.block(id).remaining -= take;
+            want -= take;
+            out.push((id, take));
+        }
+        assert_eq!(want, 0, "model drew more than is free");
+        out
+    }
+    fn reserve(&mut self, mut want: i64) -> Vec<(i64, i64)> {
+        let mut out = vec![];
+        for id in self.order(None) {
+            let take = self.block(id).free().min(want);
+            if take == 0 {
+                break;
+            }
+            self.block(id).reserved += take;
+            want -= take;
+            out.push((id, take));
+        }
+        out
+    }
+    fn unreserve(&mut self, reserved: &[(i64, i64)]) {
+        for &(id, p) in reserved {
+            self.block(id).reserved -= p;
+            if self.block(id).expired {
+                self.block(id).remaining -= p;
+                let period = self.period;
+                self.add(true, Some(period), p);
+            }
+        }
+    }
+    fn give_back(&mut self, drawn: &[(i64, i64)], amount: i64) {
+        let mut left = amount;
+        for &(id, p) in drawn {
+            let back = p.min(left);
+            if back == 0 {
+                break;
+            }
+            left -= back;
+            if self.block(id).expired {
+                let period = self.period;
+                self.add(true, Some(period), back);
+            } else {
+                self.block(id).remaining += back;
+            }
+        }
+        let cancels = left.min(self.debt);
+        self.debt -= cancels;
+        left -= cancels;
+        if left > 0 {
+            self.add(false, None, left);
+        }
+    }
+    fn settle(&mut self) {
+        let repay = self.debt.min(self.free());
+        if repay > 0 {
+            self.draw(repay, None);
+            self.debt -= repay;
+        }
+        for (t, owed) in self.outstanding.clone() {
+            let pay = owed.min(self.free());
+            if pay == 0 {
+                break;
+            }
+            let draws = self.draw(pay, None);
+            self.charges.entry(t).or_default().push((pay, draws));
+            if owed > pay {
+                self.outstanding.insert(t, owed - pay);
+            } else {
+                self.outstanding.remove(&t);
+            }
+        }
+    }
+    /// Records a key; true when it is new (the command takes effect).
+    fn first_time(&mut self, key: String, fingerprint: String) -> bool {
+        match self.seen.get(&key) {
+            Some(_) => false,
+            None => {
+                self.seen.insert(key, fingerprint);
+                true
+            }
+        }
+    }
+    fn grant(&mut self, period: Period, base: i64) {
+        if self.first_time(format!("grant:{period}"), String::new()) {
+            self.last_grant = self.last_grant.max(Some(period));
+            if base > 0 {
+                self.add(true, Some(period), base);
+                self.settle();
+            }
+        }
+    }
+    /// Returns (expired, carried).
+    fn expire(&mut self, rollover: Rollover) -> (i64, i64) {
+        let ending = self.period;
+        let mut unused = 0;
+        for b in self.blocks.iter_mut() {
+            if b.expires == Some(ending) && !b.expired {
+                unused += b.free();
+                b.remaining = b.reserved;
+                b.expired = true;
+            }
+        }
+        let carried = match rollover {
+            Rollover::None => 0,
+            Rollover::Capped(c) => c.hundredths().min(unused),
+            Rollover::Full => unused,
+        };
+        if carried > 0 {
+            self.add(true, Some(ending.next()), carried);
+        }
+        self.period = ending.next();
+        self.seen.insert(format!("expiry:{ending}"), String::new());
+        (unused - carried, carried)
     }
     /// Logged minutes → hundredths of a point, the way a person would compute it.
     fn charge_for(plan: &Plan, minutes: u32) -> i64 {
@@ -176,15 +397,15 @@ impl Model {
 }
 
 impl System {
-    fn new(plan: Plan) -> System {
+    fn new(plan: Plan, period: Period) -> System {
         System {
-            ledger: Ledger::new(Account::new(ORG, plan.overdraft)),
+            ledger: Ledger::new(Account::new(ORG, plan.overdraft, period)),
             incidents: vec![],
             requests: vec![],
             now: Timestamp::from_unix(1_795_737_600),
-            period: Period::new(2026, 11).unwrap(),
             next_id: 1,
             last_decision: None,
+            previous: None,
         }
     }
     fn id(&mut self) -> i64 {
@@ -192,7 +413,11 @@ impl System {
         self.next_id
     }
     fn commit(&mut self, d: &Decision) -> Result<Outcome, DomainError> {
+        let before = self.ledger.account().clone();
         let out = self.ledger.commit(d, self.now)?;
+        if out == Outcome::Applied {
+            self.previous = Some(before);
+        }
         self.last_decision = Some(d.clone());
         Ok(out)
     }
@@ -249,6 +474,12 @@ fn retarget(c: Cmd, sys: &System) -> Cmd {
             hundredths,
             valid_days,
         },
+        Cmd::Revise { r, percent } => Cmd::Revise {
+            r: pick(r, nr, &|k| {
+                req[k].approved_quote().is_some() && req[k].open_quote().is_none()
+            }),
+            percent,
+        },
         Cmd::Approve { r } => Cmd::Approve {
             r: pick(r, nr, &|k| req[k].open_quote().is_some()),
         },
@@ -269,20 +500,69 @@ fn retarget(c: Cmd, sys: &System) -> Cmd {
 #[derive(Default, Debug)]
 struct Stats {
     incident_charges: u32,
+    outstanding_charges: u32,
     approvals: u32,
     revisions_approved: u32,
+    revisions_down_while_overdrawn: u32,
     refused_for_points: u32,
     completions_charged: u32,
     releases: u32,
+    releases_into_expired_blocks: u32,
     refunds: u32,
     expiries: u32,
+    expiries_with_holds_open: u32,
+    rollovers_carried: u32,
+    purchases_during_holds: u32,
+    repayments: u32,
+    settlements: u32,
+    catch_ups_over_two_or_more: u32,
+    stale_refused: u32,
+    conflicts: u32,
     duplicates: u32,
     adjustments: u32,
+    corrections: u32,
+}
+
+/// The SUT's blocks in the model's shape, to compare.
+fn sut_blocks(a: &Account) -> Vec<(i64, bool, Option<Period>, i64, i64, i64, bool)> {
+    a.blocks
+        .values()
+        .map(|b| {
+            (
+                b.id.get(),
+                b.source.may_expire(),
+                b.expires,
+                b.amount.hundredths(),
+                b.remaining.hundredths(),
+                b.reserved.hundredths(),
+                b.expired,
+            )
+        })
+        .collect()
+}
+
+fn model_blocks(m: &Model) -> Vec<(i64, bool, Option<Period>, i64, i64, i64, bool)> {
+    m.blocks
+        .iter()
+        .map(|b| {
+            (
+                b.id,
+                b.may_expire,
+                b.expires,
+                b.amount,
+                b.remaining,
+                b.reserved,
+                b.expired,
+            )
+        })
+        .collect()
 }
 
 fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseError> {
-    let mut sys = System::new(plan.clone());
-    let mut model = Model::default();
+    let start = Period::new(2026, 11).unwrap();
+    let mut sys = System::new(plan.clone(), start);
+    let mut model = Model::new(start);
+    let base = plan.base.hundredths();
     let no_quote_overdraft = !plan.overdraft.quotes_may_overdraw();
 
     for (step, c) in cmds.into_iter().enumerate() {
@@ -290,13 +570,18 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
         let model_available_before = model.available();
         let acct = sys.ledger.account().clone();
         let c = retarget(c, &sys);
+        let ctx = format!("step {step}: {c:?}");
         match c.clone() {
             Cmd::Grant => {
-                let d = acct.grant(sys.period, plan.base).unwrap();
+                let d = acct.grant(acct.period, plan.base).unwrap();
                 sys.commit(&d).unwrap();
-                if model.seen.insert(format!("grant:{}", sys.period)) {
-                    model.balance += plan.base.hundredths();
-                }
+                model.grant(model.period, base);
+            }
+            Cmd::GrantAhead => {
+                let p = acct.period.next();
+                let d = acct.grant(p, plan.base).unwrap();
+                sys.commit(&d).unwrap();
+                model.grant(p, base);
             }
             Cmd::Purchase {
                 payment,
@@ -305,9 +590,35 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
                 let d = acct
                     .purchase(PaymentId::new(i64::from(payment)), pts(hundredths), "pack")
                     .unwrap();
-                sys.commit(&d).unwrap();
-                if model.seen.insert(format!("purchase:{payment}")) {
-                    model.balance += hundredths;
+                let key = format!("purchase:{payment}");
+                match model.seen.get(&key).cloned() {
+                    Some(first) if first != hundredths.to_string() => {
+                        prop_assert!(
+                            matches!(sys.commit(&d), Err(DomainError::IdempotencyConflict { .. })),
+                            "same key, other amount: a conflict"
+                        );
+                        stats.conflicts += 1;
+                    }
+                    Some(_) => {
+                        prop_assert_eq!(sys.commit(&d).unwrap(), Outcome::Duplicate);
+                    }
+                    None => {
+                        prop_assert_eq!(sys.commit(&d).unwrap(), Outcome::Applied);
+                        model.seen.insert(key, hundredths.to_string());
+                        model.add(false, None, hundredths);
+                        model.settle();
+                        stats.purchases_during_holds += u32::from(!model.holds.is_empty());
+                        // A purchase raises the balance by exactly its points.
+                        let e = sys.ledger.entries()[before.len()].clone();
+                        prop_assert_eq!(
+                            (e.kind, e.amount.hundredths()),
+                            (EntryKind::Purchase, hundredths)
+                        );
+                        prop_assert_eq!(
+                            e.balance_after.hundredths() - acct.balance().unwrap().hundredths(),
+                            hundredths
+                        );
+                    }
                 }
             }
             Cmd::OpenIncident => {
@@ -316,10 +627,14 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
                     .push(Incident::new(TicketId::new(id)).start().unwrap());
             }
             Cmd::LogWork { i, minutes } => {
-                if let Some(inc) = sys.incidents.get(i) {
-                    if let Ok(next) = inc.log_work(minutes) {
-                        sys.incidents[i] = next;
-                    }
+                let entry = WorkEntry {
+                    engineer: ENGINEER,
+                    minutes,
+                    note: "work".into(),
+                    on: sys.now.date(0),
+                };
+                if let Some(Ok(next)) = sys.incidents.get(i).map(|inc| inc.log_work(entry)) {
+                    sys.incidents[i] = next;
                 }
             }
             Cmd::Resolve { i } => {
@@ -336,37 +651,35 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
                 } else {
                     Cause::Standard
                 };
-                match inc.classify(cause, &plan, &acct, None, sys.now) {
-                    Ok((next, decision)) => {
-                        let expected = if client_caused {
-                            Model::charge_for(&plan, inc.logged_minutes)
+                let minutes = inc.logged_minutes().unwrap();
+                if let Ok((next, decision)) = inc.classify(cause, &plan, &acct, None, sys.now) {
+                    let expected = if client_caused {
+                        Model::charge_for(&plan, minutes)
+                    } else {
+                        0
+                    };
+                    prop_assert_eq!(decision.is_some(), expected > 0);
+                    if let Some(d) = decision {
+                        prop_assert_eq!(sys.commit(&d).unwrap(), Outcome::Applied);
+                        stats.incident_charges += 1;
+                        let t = inc.id.get();
+                        let fits = expected.min(model.free());
+                        let draws = model.draw(fits, None);
+                        if plan.overdraft.incidents_may_overdraw() {
+                            model.debt += expected - fits;
+                            model.charges.entry(t).or_default().push((expected, draws));
                         } else {
-                            0
-                        };
-                        prop_assert_eq!(
-                            decision.as_ref().map_or(0, |d| -d
-                                .entry
-                                .as_ref()
-                                .unwrap()
-                                .amount
-                                .hundredths()),
-                            expected
-                        );
-                        if let Some(d) = decision {
-                            prop_assert_eq!(sys.commit(&d).unwrap(), Outcome::Applied);
-                            stats.incident_charges += 1;
-                            model.balance -= expected;
-                            model.incident_charges.insert(inc.id.get(), expected);
+                            if fits > 0 {
+                                model.charges.entry(t).or_default().push((fits, draws));
+                            }
+                            if expected > fits {
+                                stats.outstanding_charges += 1;
+                                *model.outstanding.entry(t).or_default() += expected - fits;
+                            }
                         }
-                        sys.incidents[i] = next;
+                        model.incident_charges.insert(t, expected);
                     }
-                    Err(DomainError::InsufficientPoints { .. }) => {
-                        prop_assert!(!plan.overdraft.incidents_may_overdraw());
-                        prop_assert!(
-                            model.available() < Model::charge_for(&plan, inc.logged_minutes)
-                        );
-                    }
-                    Err(_) => {}
+                    sys.incidents[i] = next;
                 }
             }
             Cmd::Dispute { i } => {
@@ -381,14 +694,29 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
                 let Some(inc) = sys.incidents.get(i).cloned() else {
                     continue;
                 };
+                let charges: Vec<Trace> = sys.ledger.charges_of(inc.id);
                 if let Ok((next, decision)) =
-                    inc.decide_dispute(upheld, "checked the logs", &acct, Some(MANAGER))
+                    inc.decide_dispute(upheld, "checked the logs", &acct, &charges, Some(MANAGER))
                 {
                     if let Some(d) = decision {
                         prop_assert!(upheld);
                         sys.commit(&d).unwrap();
-                        stats.refunds += 1;
-                        model.balance += model.incident_charges[&inc.id.get()];
+                        let t = inc.id.get();
+                        model.outstanding.remove(&t);
+                        let paid: Vec<(i64, Vec<(i64, i64)>)> =
+                            model.charges.remove(&t).unwrap_or_default();
+                        let total: i64 = paid.iter().map(|c| c.0).sum();
+                        if total > 0 {
+                            stats.refunds += 1;
+                            for (amount, draws) in &paid {
+                                model.give_back(draws, *amount);
+                            }
+                            model.settle();
+                        }
+                        prop_assert_eq!(
+                            total + acct.outstanding.get(&inc.id).map_or(0, |p| p.hundredths()),
+                            model.incident_charges[&t]
+                        );
                     }
                     sys.incidents[i] = next;
                 }
@@ -421,6 +749,17 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
                     sys.requests[r] = next;
                 }
             }
+            Cmd::Revise { r, percent } => {
+                let id = sys.id();
+                let now = sys.now;
+                if let Some(Ok(next)) = sys.requests.get(r).and_then(|sr| {
+                    let old = sr.approved_quote()?.points.hundredths();
+                    let points = pts((old * percent / 100).max(1));
+                    Some(sr.quote(QuoteId::new(id), points, "revised", now, now.plus_days(7)))
+                }) {
+                    sys.requests[r] = next;
+                }
+            }
             Cmd::Approve { r } => {
                 let Some(sr) = sys.requests.get(r).cloned() else {
                     continue;
@@ -434,36 +773,60 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
                 ) {
                     Ok((next, d)) => {
                         let q = open.unwrap();
-                        let released = replaced.map_or(0, |old| model.holds[&old]);
+                        let points = q.points.hundredths();
+                        let (old_points, old_res) = replaced
+                            .map(|old| model.holds[&old].clone())
+                            .unwrap_or((0, vec![]));
+                        let increase = (points - old_points).max(0);
                         if no_quote_overdraft {
-                            prop_assert!(
-                                model_available_before + released >= q.points.hundredths()
-                            );
+                            prop_assert!(increase == 0 || model_available_before >= increase);
                         }
                         prop_assert_eq!(sys.commit(&d).unwrap(), Outcome::Applied);
                         stats.approvals += 1;
                         if let Some(old) = replaced {
                             stats.revisions_approved += 1;
+                            if points < old_points && model_available_before < 0 {
+                                stats.revisions_down_while_overdrawn += 1;
+                            }
                             model.holds.remove(&old);
                         }
-                        prop_assert!(model
-                            .holds
-                            .insert(q.id.get(), q.points.hundredths())
-                            .is_none());
+                        // Keep the earliest reservations up to the new amount.
+                        let (mut keep, mut reserved, mut back) = (points, vec![], vec![]);
+                        for (b, p) in old_res {
+                            let k = p.min(keep);
+                            keep -= k;
+                            if k > 0 {
+                                reserved.push((b, k));
+                            }
+                            if p > k {
+                                back.push((b, p - k));
+                            }
+                        }
+                        model.unreserve(&back);
+                        let backed: i64 = reserved.iter().map(|r| r.1).sum();
+                        let more = (points - backed).min(model.free());
+                        for (b, p) in model.reserve(more) {
+                            match reserved.iter_mut().find(|r| r.0 == b) {
+                                Some(r) => r.1 += p,
+                                None => reserved.push((b, p)),
+                            }
+                        }
+                        model.holds.insert(q.id.get(), (points, reserved));
+                        model.settle();
                         sys.requests[r] = next;
-                        if no_quote_overdraft {
+                        if no_quote_overdraft && increase > 0 {
                             prop_assert!(
                                 sys.ledger.account().available().unwrap() >= Points::ZERO,
                                 "approval overdrew"
                             );
                         }
                     }
-                    Err(DomainError::InsufficientPoints { .. }) => {
+                    Err(DomainError::InsufficientPoints { needed, .. }) => {
                         let q = open.unwrap();
-                        let released = replaced.map_or(0, |old| model.holds[&old]);
+                        let old_points = replaced.map_or(0, |old| model.holds[&old].0);
+                        prop_assert_eq!(needed.hundredths(), q.points.hundredths() - old_points);
                         prop_assert!(
-                            no_quote_overdraft
-                                && model_available_before + released < q.points.hundredths()
+                            no_quote_overdraft && model_available_before < needed.hundredths()
                         );
                         stats.refused_for_points += 1;
                     }
@@ -488,13 +851,20 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
                     if let (Some(d), Some(q)) = (d, approved) {
                         sys.commit(&d).unwrap();
                         stats.completions_charged += 1;
-                        let held = model
+                        let (points, reserved) = model
                             .holds
                             .remove(&q)
                             .expect("model holds the approved quote");
-                        model.balance -= held;
+                        for (b, p) in &reserved {
+                            model.block(*b).reserved -= p;
+                            model.block(*b).remaining -= p;
+                        }
+                        let unbacked = points - reserved.iter().map(|r| r.1).sum::<i64>();
+                        let fits = unbacked.min(model.free());
+                        model.draw(fits, None);
+                        model.debt += unbacked - fits;
                         prop_assert!(
-                            model.charged_quotes.insert(q, held).is_none(),
+                            model.charged_quotes.insert(q, points).is_none(),
                             "charged twice"
                         );
                     }
@@ -509,7 +879,13 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
                     if let Some(d) = d {
                         sys.commit(&d).unwrap();
                         stats.releases += 1;
-                        model.holds.remove(&sr.approved_quote().unwrap().id.get());
+                        let q = sr.approved_quote().unwrap().id.get();
+                        let (_, reserved) = model.holds.remove(&q).unwrap();
+                        if reserved.iter().any(|(b, _)| model.block(*b).expired) {
+                            stats.releases_into_expired_blocks += 1;
+                        }
+                        model.unreserve(&reserved);
+                        model.settle();
                     }
                     sys.requests[r] = next;
                 }
@@ -520,39 +896,124 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
                     pts(hundredths),
                     "correction",
                     MANAGER,
+                    None,
                 ) {
-                    sys.commit(&d).unwrap();
-                    stats.adjustments += 1;
-                    if model.seen.insert(format!("adjustment:{id}")) {
-                        model.balance += hundredths;
+                    let key = format!("adjustment:{id}");
+                    match model.seen.get(&key).cloned() {
+                        Some(first) if first != hundredths.to_string() => {
+                            prop_assert!(
+                                matches!(
+                                    sys.commit(&d),
+                                    Err(DomainError::IdempotencyConflict { .. })
+                                ),
+                                "same key, other amount: a conflict"
+                            );
+                            stats.conflicts += 1;
+                        }
+                        Some(_) => {
+                            prop_assert_eq!(sys.commit(&d).unwrap(), Outcome::Duplicate);
+                        }
+                        None => {
+                            prop_assert_eq!(sys.commit(&d).unwrap(), Outcome::Applied);
+                            model.seen.insert(key, hundredths.to_string());
+                            stats.adjustments += 1;
+                            model_debit_or_credit(&mut model, hundredths, None);
+                        }
                     }
-                } else {
-                    prop_assert_eq!(hundredths, 0);
+                } else if hundredths != 0 {
+                    prop_assert!(plan.overdraft == Overdraft::Never && -hundredths > model.free());
                 }
             }
-            Cmd::Rollover => {
-                let d = acct.expire(sys.period, plan.rollover).unwrap();
-                let expired = d.entry.as_ref().map_or(0, |e| -e.amount.hundredths());
-                prop_assert!(expired >= 0 && expired <= acct.grant_pool.hundredths());
-                prop_assert!(
-                    expired <= model_available_before.max(0),
-                    "expiry never eats held points"
+            Cmd::Correct { id, of } => {
+                let corrected = pointdesk_domain::ids::IdempotencyKey::adjustment(
+                    AdjustmentId::new(i64::from(of)),
                 );
-                if let Rollover::Full = plan.rollover {
-                    prop_assert_eq!(expired, 0);
+                let Some(e) = sys.ledger.entry_by_key(&corrected).cloned() else {
+                    continue;
+                };
+                if !e.amount.is_positive() {
+                    continue;
                 }
-                sys.commit(&d).unwrap();
-                stats.expiries += u32::from(expired > 0);
-                if model.seen.insert(format!("expiry:{}", sys.period)) {
-                    model.balance -= expired;
+                let key = format!("adjustment:{id}");
+                if model.seen.contains_key(&key) {
+                    continue;
                 }
-                sys.period = sys.period.next();
-                sys.now = sys.now.plus_days(31);
-                let g = sys.ledger.account().grant(sys.period, plan.base).unwrap();
-                sys.commit(&g).unwrap();
-                if model.seen.insert(format!("grant:{}", sys.period)) {
-                    model.balance += plan.base.hundredths();
+                let trace = e.trace();
+                let Ok(d) = acct.adjust(
+                    AdjustmentId::new(i64::from(id)),
+                    e.amount.neg(),
+                    "corrects an earlier credit",
+                    MANAGER,
+                    Some(&trace),
+                ) else {
+                    prop_assert!(
+                        plan.overdraft == Overdraft::Never && e.amount.hundredths() > model.free()
+                    );
+                    continue;
+                };
+                prop_assert_eq!(sys.commit(&d).unwrap(), Outcome::Applied);
+                model
+                    .seen
+                    .insert(key, e.amount.neg().hundredths().to_string());
+                stats.corrections += 1;
+                let first = trace.created().map(|b| b.get());
+                // The corrected block is drawn first, as far as it has free points.
+                let drawn_from_it =
+                    first.map_or(0, |b| model.block(b).free().min(e.amount.hundredths()));
+                model_debit_or_credit(&mut model, -e.amount.hundredths(), first);
+                let moved_from_it: i64 = sys.ledger.entries()[before.len()]
+                    .moves
+                    .iter()
+                    .filter(|m| Some(m.block.get()) == first)
+                    .map(|m| -m.points.hundredths())
+                    .sum();
+                prop_assert_eq!(moved_from_it, drawn_from_it);
+            }
+            Cmd::Rollover | Cmd::CatchUp { .. } => {
+                let periods = match c {
+                    Cmd::CatchUp { periods } => periods,
+                    _ => 1,
+                };
+                let target = (0..periods).fold(acct.period, |p, _| p.next());
+                let ds = acct.catch_up(target, plan.rollover, plan.base).unwrap();
+                let holds_open = !acct.holds.is_empty();
+                for d in &ds {
+                    let pre = sys.ledger.account().clone();
+                    let n = sys.ledger.entries().len();
+                    prop_assert_eq!(sys.commit(d).unwrap(), Outcome::Applied, "{}", ctx);
+                    let post = sys.ledger.account().clone();
+                    if d.key.as_str().starts_with("expiry:") {
+                        let (expired, carried) = model.expire(plan.rollover);
+                        stats.expiries += u32::from(expired > 0);
+                        stats.expiries_with_holds_open += u32::from(expired > 0 && holds_open);
+                        stats.rollovers_carried += u32::from(carried > 0);
+                        let got = sys.ledger.entries()[n..]
+                            .iter()
+                            .map(|e| -e.amount.hundredths())
+                            .sum::<i64>();
+                        prop_assert_eq!(got, expired);
+                        check_expiry(&pre, &post, &plan)?;
+                    } else {
+                        model.grant(model.period, base);
+                    }
                 }
+                if !ds.is_empty() {
+                    stats.catch_ups_over_two_or_more += u32::from(periods >= 2);
+                }
+                prop_assert!(acct
+                    .catch_up(acct.period, plan.rollover, plan.base)
+                    .unwrap()
+                    .iter()
+                    .all(|d| !d.key.as_str().starts_with("expiry:")));
+                prop_assert!(
+                    sys.ledger
+                        .account()
+                        .catch_up(target, plan.rollover, plan.base)
+                        .unwrap()
+                        .is_empty(),
+                    "a retried catch-up changes nothing"
+                );
+                sys.now = sys.now.plus_days(31 * i64::from(periods));
             }
             Cmd::AdvanceDays { days } => {
                 sys.now = sys.now.plus_days(days);
@@ -565,13 +1026,33 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
             Cmd::RetryLast => {
                 if let Some(d) = sys.last_decision.clone() {
                     let snapshot = sys.ledger.account().clone();
-                    prop_assert_eq!(
-                        sys.commit(&d).unwrap(),
-                        Outcome::Duplicate,
-                        "a retried event changes nothing"
-                    );
+                    match sys.commit(&d) {
+                        Ok(out) => prop_assert_eq!(
+                            out,
+                            Outcome::Duplicate,
+                            "a retried event changes nothing"
+                        ),
+                        Err(DomainError::IdempotencyConflict { .. }) => {}
+                        Err(e) => prop_assert!(false, "retry failed: {:?}", e),
+                    }
                     stats.duplicates += 1;
                     prop_assert_eq!(sys.ledger.account(), &snapshot);
+                }
+            }
+            Cmd::Stale => {
+                if let Some(old) = sys.previous.clone() {
+                    let payment = PaymentId::new(1_000 + step as i64);
+                    let d = old.purchase(payment, pts(100), "pack").unwrap();
+                    let snapshot = sys.ledger.account().clone();
+                    prop_assert_eq!(
+                        sys.ledger.commit(&d, sys.now),
+                        Err(DomainError::Stale {
+                            decided_on: old.version,
+                            current: snapshot.version
+                        })
+                    );
+                    prop_assert_eq!(sys.ledger.account(), &snapshot);
+                    stats.stale_refused += 1;
                 }
             }
         }
@@ -579,39 +1060,107 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
         // ---- invariants, after every step ----
         let entries = sys.ledger.entries();
         let account = sys.ledger.account();
-        let ctx = format!("step {step}: {c:?}");
         prop_assert!(
             entries.starts_with(&before),
             "entries changed or removed at {}",
             ctx
         );
+        for e in &entries[before.len()..] {
+            let moved = Points::sum(e.moves.iter().map(|m| m.points)).unwrap();
+            prop_assert_eq!(
+                moved.checked_sub(e.debt_change).unwrap(),
+                e.amount,
+                "moves at {}",
+                ctx
+            );
+            stats.repayments += u32::from(e.kind == EntryKind::Repayment);
+            stats.settlements +=
+                u32::from(e.kind == EntryKind::Charge && e.key.as_str().contains("/settle:"));
+            if e.kind == EntryKind::Expiry {
+                // No purchased, credited or refunded point ever expires.
+                for m in e.moves.iter().filter(|m| m.points.is_negative()) {
+                    prop_assert!(
+                        account.blocks[&m.block].source.may_expire(),
+                        "{} expired a {:?}",
+                        ctx,
+                        account.blocks[&m.block].source
+                    );
+                }
+            }
+        }
         let sum = Points::sum(entries.iter().map(|e| e.amount)).unwrap();
-        prop_assert_eq!(account.balance, sum, "balance = sum of entries at {}", ctx);
+        let balance = account.balance().unwrap();
+        prop_assert_eq!(balance, sum, "balance = sum of entries at {}", ctx);
+        let remainders = Points::sum(account.blocks.values().map(|b| b.remaining)).unwrap();
+        prop_assert_eq!(
+            balance,
+            remainders.checked_sub(account.debt).unwrap(),
+            "balance = Σ remainders − debt at {}",
+            ctx
+        );
         let mut running = Points::ZERO;
         for e in entries {
             running = running.checked_add(e.amount).unwrap();
             prop_assert_eq!(e.balance_after, running);
         }
-        let held = Points::sum(account.holds.values().copied()).unwrap();
         prop_assert_eq!(
-            account.available().unwrap(),
-            account.balance.checked_sub(held).unwrap()
-        );
-        prop_assert_eq!(
-            account.balance.hundredths(),
-            model.balance,
+            balance.hundredths(),
+            model.balance(),
             "model balance at {}",
             ctx
         );
-        let sut_holds: BTreeMap<i64, i64> = account
+        prop_assert_eq!(account.debt.hundredths(), model.debt, "debt at {}", ctx);
+        prop_assert_eq!(
+            sut_blocks(account),
+            model_blocks(&model),
+            "blocks at {}",
+            ctx
+        );
+        for b in account.blocks.values() {
+            prop_assert!(
+                Points::ZERO <= b.reserved && b.reserved <= b.remaining && b.remaining <= b.amount
+            );
+            if !b.source.may_expire() {
+                prop_assert!(b.expires.is_none() && !b.expired);
+            }
+        }
+        // While anything is owed, no point is free.
+        if account.debt.is_positive() || !account.outstanding.is_empty() {
+            prop_assert_eq!(
+                account.free().unwrap(),
+                Points::ZERO,
+                "owed with free points at {}",
+                ctx
+            );
+        }
+        let outstanding: BTreeMap<i64, i64> = account
+            .outstanding
+            .iter()
+            .map(|(t, p)| (t.get(), p.hundredths()))
+            .collect();
+        prop_assert_eq!(&outstanding, &model.outstanding, "outstanding at {}", ctx);
+        if plan.overdraft == Overdraft::Never {
+            prop_assert!(account.debt == Points::ZERO, "never means never in debt");
+        }
+        let sut_holds: BTreeMap<i64, (i64, Vec<(i64, i64)>)> = account
             .holds
             .iter()
-            .map(|(q, p)| (q.get(), p.hundredths()))
+            .map(|(q, h)| {
+                (
+                    q.get(),
+                    (
+                        h.points.hundredths(),
+                        h.reserved
+                            .iter()
+                            .map(|m| (m.block.get(), m.points.hundredths()))
+                            .collect(),
+                    ),
+                )
+            })
             .collect();
         prop_assert_eq!(&sut_holds, &model.holds, "holds at {}", ctx);
-        prop_assert!(account.grant_pool >= Points::ZERO);
         let keys: BTreeSet<&str> = entries.iter().map(|e| e.key.as_str()).collect();
-        prop_assert_eq!(keys.len(), entries.len(), "one entry per business event");
+        prop_assert_eq!(keys.len(), entries.len(), "one key per entry");
         let mut charges_per_quote: BTreeMap<i64, usize> = BTreeMap::new();
         for e in entries {
             if let (EntryKind::Charge, EntryRef::Quote(q)) = (e.kind, e.reference) {
@@ -655,11 +1204,59 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
     Ok(())
 }
 
+/// A credit (positive) becomes a never-expiring block; a debit draws (from `first` first) and
+/// leaves debt for what is not free.
+fn model_debit_or_credit(model: &mut Model, hundredths: i64, first: Option<i64>) {
+    if hundredths > 0 {
+        model.add(false, None, hundredths);
+    } else {
+        let want = -hundredths;
+        let fits = want.min(model.free());
+        model.draw(fits, first);
+        model.debt += want - fits;
+    }
+    model.settle();
+}
+
+/// Expiry touches the ending period's blocks only, never reserved points.
+fn check_expiry(pre: &Account, post: &Account, plan: &Plan) -> Result<(), TestCaseError> {
+    let ending = pre.period;
+    for (id, b) in &pre.blocks {
+        let a = &post.blocks[id];
+        prop_assert_eq!(
+            a.reserved,
+            b.reserved,
+            "expiry never touches reserved points"
+        );
+        if b.expires != Some(ending) {
+            prop_assert_eq!(a, b, "expiry touched another period's block");
+        } else {
+            prop_assert!(a.expired && a.remaining == b.reserved);
+        }
+    }
+    let new: Vec<_> = post
+        .blocks
+        .keys()
+        .filter(|k| !pre.blocks.contains_key(k))
+        .collect();
+    prop_assert!(new.len() <= 1);
+    for k in new {
+        let b = &post.blocks[k];
+        prop_assert_eq!(b.source, BlockSource::Rollover(ending));
+        prop_assert_eq!(b.expires, Some(ending.next()));
+        if let Rollover::Capped(cap) = plan.rollover {
+            prop_assert!(b.amount <= cap);
+        }
+        prop_assert!(plan.rollover != Rollover::None);
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { max_shrink_iters: 2_000, ..ProptestConfig::default() })]
 
     #[test]
-    fn ledger_invariants_hold_under_random_commands(plan in plan_strategy(), cmds in prop::collection::vec(cmd(), 1..80)) {
+    fn ledger_invariants_hold_under_random_commands(plan in plan_strategy(), cmds in prop::collection::vec(cmd(), 1..120)) {
         run(plan, cmds, &mut Stats::default())?;
     }
 }
@@ -669,7 +1266,7 @@ proptest! {
 fn the_generator_reaches_every_interesting_state() {
     use proptest::test_runner::{Config, TestRunner};
     let mut runner = TestRunner::new_with_rng(
-        Config::with_cases(300),
+        Config::with_cases(1_000),
         proptest::test_runner::TestRng::deterministic_rng(
             proptest::test_runner::RngAlgorithm::ChaCha,
         ),
@@ -677,27 +1274,51 @@ fn the_generator_reaches_every_interesting_state() {
     let stats = std::cell::RefCell::new(Stats::default());
     runner
         .run(
-            &(plan_strategy(), prop::collection::vec(cmd(), 1..80)),
+            &(plan_strategy(), prop::collection::vec(cmd(), 1..120)),
             |(plan, cmds)| run(plan, cmds, &mut stats.borrow_mut()),
         )
         .unwrap();
     let s = stats.into_inner();
-    eprintln!("{s:?}");
+    eprintln!("{s:#?}");
     for (what, n) in [
         ("incident charges", s.incident_charges),
+        (
+            "outstanding charges (overdraft never)",
+            s.outstanding_charges,
+        ),
         ("approvals", s.approvals),
         ("approved revisions", s.revisions_approved),
+        (
+            "revisions downwards while overdrawn",
+            s.revisions_down_while_overdrawn,
+        ),
         ("approvals refused for points", s.refused_for_points),
         ("completions charged", s.completions_charged),
         ("holds released", s.releases),
+        (
+            "holds released into expired blocks",
+            s.releases_into_expired_blocks,
+        ),
         ("dispute refunds", s.refunds),
         ("expiries", s.expiries),
+        ("expiries with holds open", s.expiries_with_holds_open),
+        ("rollovers carried", s.rollovers_carried),
+        ("purchases during an open hold", s.purchases_during_holds),
+        ("debt repayments", s.repayments),
+        ("outstanding settlements", s.settlements),
+        (
+            "catch-ups over two or more periods",
+            s.catch_ups_over_two_or_more,
+        ),
+        ("stale decisions refused", s.stale_refused),
+        ("idempotency conflicts", s.conflicts),
         ("retried duplicates", s.duplicates),
         ("adjustments", s.adjustments),
+        ("correcting adjustments", s.corrections),
     ] {
         assert!(
             n >= 10,
-            "the generator reached {what} only {n} times in 300 cases: {s:?}"
+            "the generator reached {what} only {n} times in 1000 cases: {s:?}"
         );
     }
 }
