@@ -177,6 +177,12 @@ struct System {
     previous: Option<Account>,
 }
 
+/// Points per block: (block id, hundredths).
+type Draws = Vec<(i64, i64)>;
+/// A block as both sides are compared: (id, may expire, expires, amount, remaining, reserved,
+/// expired).
+type BlockRow = (i64, bool, Option<Period>, i64, i64, i64, bool);
+
 /// The reference model: the money computed the simplest way — blocks in a vector, greedy
 /// loops, no diffs, no versions.
 #[derive(Clone, Debug)]
@@ -208,11 +214,11 @@ struct Model {
     debt: i64,
     outstanding: BTreeMap<i64, i64>,
     /// quote → (points, reservations (block, points))
-    holds: BTreeMap<i64, (i64, Vec<(i64, i64)>)>,
+    holds: BTreeMap<i64, (i64, Draws)>,
     /// key → fingerprint of the request first seen with it
     seen: BTreeMap<String, String>,
     /// ticket → its charges: (amount, draws (block, points))
-    charges: BTreeMap<i64, Vec<(i64, Vec<(i64, i64)>)>>,
+    charges: BTreeMap<i64, Vec<(i64, Draws)>>,
     charged_quotes: BTreeMap<i64, i64>,
     incident_charges: BTreeMap<i64, i64>,
 }
@@ -524,7 +530,7 @@ struct Stats {
 }
 
 /// The SUT's blocks in the model's shape, to compare.
-fn sut_blocks(a: &Account) -> Vec<(i64, bool, Option<Period>, i64, i64, i64, bool)> {
+fn sut_blocks(a: &Account) -> Vec<BlockRow> {
     a.blocks
         .values()
         .map(|b| {
@@ -541,7 +547,7 @@ fn sut_blocks(a: &Account) -> Vec<(i64, bool, Option<Period>, i64, i64, i64, boo
         .collect()
 }
 
-fn model_blocks(m: &Model) -> Vec<(i64, bool, Option<Period>, i64, i64, i64, bool)> {
+fn model_blocks(m: &Model) -> Vec<BlockRow> {
     m.blocks
         .iter()
         .map(|b| {
@@ -703,8 +709,7 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
                         sys.commit(&d).unwrap();
                         let t = inc.id.get();
                         model.outstanding.remove(&t);
-                        let paid: Vec<(i64, Vec<(i64, i64)>)> =
-                            model.charges.remove(&t).unwrap_or_default();
+                        let paid: Vec<(i64, Draws)> = model.charges.remove(&t).unwrap_or_default();
                         let total: i64 = paid.iter().map(|c| c.0).sum();
                         if total > 0 {
                             stats.refunds += 1;
@@ -1142,7 +1147,7 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
         if plan.overdraft == Overdraft::Never {
             prop_assert!(account.debt == Points::ZERO, "never means never in debt");
         }
-        let sut_holds: BTreeMap<i64, (i64, Vec<(i64, i64)>)> = account
+        let sut_holds: BTreeMap<i64, (i64, Draws)> = account
             .holds
             .iter()
             .map(|(q, h)| {

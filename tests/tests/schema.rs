@@ -109,7 +109,7 @@ fn the_ledger_is_append_only_and_its_amounts_are_checked() {
 const BLOCK: &str = "INSERT INTO credit_blocks (org_id, block_no, source, amount, remaining, reserved, expires, created_key, created_at)";
 
 fn count(sql: &str) -> i64 {
-    let out = d1(sql).unwrap();
+    let out = d1(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
     let json: serde_json::Value =
         serde_json::from_str(out.trim_start_matches(|c| c != '[')).expect("wrangler's JSON");
     json[0]["results"][0]["n"]
@@ -243,7 +243,7 @@ fn entries_record_their_moves_and_repayments_move_no_balance() {
         "CHECK",
     );
     refused(
-        &format!("INSERT INTO ledger_entries (org_id, kind, amount, reason, reference, idempotency_key, at, balance_after, debt_change) VALUES (930, 'repayment', 0, 'r', 'period:2026-11', 'schema:r2', 0, 500, 0)"),
+        "INSERT INTO ledger_entries (org_id, kind, amount, reason, reference, idempotency_key, at, balance_after, debt_change) VALUES (930, 'repayment', 0, 'r', 'period:2026-11', 'schema:r2', 0, 500, 0)",
         "CHECK",
     );
     d1("INSERT OR IGNORE INTO ledger_entries (org_id, kind, amount, reason, reference, idempotency_key, at, balance_after, debt_change) VALUES (930, 'repayment', 0, '5.00 repaid', 'period:2026-11', 'schema:r3', 0, 500, -500)")

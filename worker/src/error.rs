@@ -84,6 +84,17 @@ impl AppError {
                         ("dispute-window-closed", 409, "Dispute window closed")
                     }
                     DomainError::QuoteExpired => ("quote-expired", 409, "Quote expired"),
+                    // Only after the bounded load → decide → write retries all met a newer state.
+                    DomainError::Stale { .. } => (
+                        "concurrent-change",
+                        409,
+                        "Changed by someone else meanwhile",
+                    ),
+                    DomainError::IdempotencyConflict { .. } => (
+                        "idempotency-key-reused",
+                        422,
+                        "Idempotency key used for a different request",
+                    ),
                 };
                 (kind, status, title, Some(e.to_string()))
             }
