@@ -858,6 +858,21 @@ impl Account {
 
     /// Takes `want` free points (the caller made sure they are there) in draw order.
     fn draw(&mut self, want: Points, first: Option<BlockId>) -> Result<Vec<Move>, DomainError> {
+        self.take_free(want, first, Use::Draw)
+    }
+
+    /// Reserves `want` free points in draw order; returns the reservations.
+    fn reserve(&mut self, want: Points) -> Result<Vec<Move>, DomainError> {
+        self.take_free(want, None, Use::Reserve)
+    }
+
+    /// The one walk down the blocks that drawing and reserving share.
+    fn take_free(
+        &mut self,
+        want: Points,
+        first: Option<BlockId>,
+        how: Use,
+    ) -> Result<Vec<Move>, DomainError> {
         let mut left = want;
         let mut moves = Vec::new();
         for id in self.draw_sequence(first) {
@@ -866,37 +881,23 @@ impl Account {
             }
             let b = self.block_mut(id)?;
             let take = b.free().min(left);
-            b.remaining = b.remaining.checked_sub(take)?;
+            let points = match how {
+                Use::Draw => {
+                    b.remaining = b.remaining.checked_sub(take)?;
+                    take.neg()
+                }
+                Use::Reserve => {
+                    b.reserved = b.reserved.checked_add(take)?;
+                    take
+                }
+            };
             left = left.checked_sub(take)?;
-            moves.push(Move {
-                block: id,
-                points: take.neg(),
-            });
+            moves.push(Move { block: id, points });
         }
         if left.is_positive() {
-            return Err(DomainError::Invalid("drew more points than are free"));
+            return Err(DomainError::Invalid("took more points than are free"));
         }
         Ok(moves)
-    }
-
-    /// Reserves `want` free points in draw order; returns the reservations.
-    fn reserve(&mut self, want: Points) -> Result<Vec<Move>, DomainError> {
-        let mut left = want;
-        let mut out = Vec::new();
-        for id in self.draw_sequence(None) {
-            if !left.is_positive() {
-                break;
-            }
-            let b = self.block_mut(id)?;
-            let take = b.free().min(left);
-            b.reserved = b.reserved.checked_add(take)?;
-            left = left.checked_sub(take)?;
-            out.push(Move {
-                block: id,
-                points: take,
-            });
-        }
-        Ok(out)
     }
 
     /// Ends reservations. Points reserved in a block that has expired meanwhile come back in a
@@ -1102,6 +1103,13 @@ impl Account {
             },
         })
     }
+}
+
+/// What a walk down the free points does with them.
+#[derive(Clone, Copy)]
+enum Use {
+    Draw,
+    Reserve,
 }
 
 /// What committing a decision did.

@@ -269,31 +269,28 @@ impl Model {
         ids.sort_by_key(|b| (Some(b.id) != first, b.expires.is_none(), b.expires, b.id));
         ids.into_iter().map(|b| b.id).collect()
     }
-    fn draw(&mut self, mut want: i64, first: Option<i64>) -> Vec<(i64, i64)> {
+    fn draw(&mut self, want: i64, first: Option<i64>) -> Draws {
+        self.take(want, first, false)
+    }
+    fn reserve(&mut self, want: i64) -> Draws {
+        self.take(want, None, true)
+    }
+    fn take(&mut self, mut want: i64, first: Option<i64>, reserve: bool) -> Draws {
         let mut out = vec![];
         for id in self.order(first) {
             let take = self.block(id).free().min(want);
             if take == 0 {
                 break;
             }
-            self.block(id).remaining -= take;
-            want -= take;
-            out.push((id, take));
-        }
-        assert_eq!(want, 0, "model drew more than is free");
-        out
-    }
-    fn reserve(&mut self, mut want: i64) -> Vec<(i64, i64)> {
-        let mut out = vec![];
-        for id in self.order(None) {
-            let take = self.block(id).free().min(want);
-            if take == 0 {
-                break;
+            if reserve {
+                self.block(id).reserved += take;
+            } else {
+                self.block(id).remaining -= take;
             }
-            self.block(id).reserved += take;
             want -= take;
             out.push((id, take));
         }
+        assert_eq!(want, 0, "model took more than is free");
         out
     }
     fn unreserve(&mut self, reserved: &[(i64, i64)]) {
@@ -596,35 +593,28 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
                 let d = acct
                     .purchase(PaymentId::new(i64::from(payment)), pts(hundredths), "pack")
                     .unwrap();
-                let key = format!("purchase:{payment}");
-                match model.seen.get(&key).cloned() {
-                    Some(first) if first != hundredths.to_string() => {
-                        prop_assert!(
-                            matches!(sys.commit(&d), Err(DomainError::IdempotencyConflict { .. })),
-                            "same key, other amount: a conflict"
-                        );
-                        stats.conflicts += 1;
-                    }
-                    Some(_) => {
-                        prop_assert_eq!(sys.commit(&d).unwrap(), Outcome::Duplicate);
-                    }
-                    None => {
-                        prop_assert_eq!(sys.commit(&d).unwrap(), Outcome::Applied);
-                        model.seen.insert(key, hundredths.to_string());
-                        model.add(false, None, hundredths);
-                        model.settle();
-                        stats.purchases_during_holds += u32::from(!model.holds.is_empty());
-                        // A purchase raises the balance by exactly its points.
-                        let e = sys.ledger.entries()[before.len()].clone();
-                        prop_assert_eq!(
-                            (e.kind, e.amount.hundredths()),
-                            (EntryKind::Purchase, hundredths)
-                        );
-                        prop_assert_eq!(
-                            e.balance_after.hundredths() - acct.balance().unwrap().hundredths(),
-                            hundredths
-                        );
-                    }
+                let fingerprint = hundredths.to_string();
+                if commit_keyed(
+                    &mut sys,
+                    &mut model,
+                    stats,
+                    format!("purchase:{payment}"),
+                    fingerprint,
+                    &d,
+                )? {
+                    model.add(false, None, hundredths);
+                    model.settle();
+                    stats.purchases_during_holds += u32::from(!model.holds.is_empty());
+                    // A purchase raises the balance by exactly its points.
+                    let e = sys.ledger.entries()[before.len()].clone();
+                    prop_assert_eq!(
+                        (e.kind, e.amount.hundredths()),
+                        (EntryKind::Purchase, hundredths)
+                    );
+                    prop_assert_eq!(
+                        e.balance_after.hundredths() - acct.balance().unwrap().hundredths(),
+                        hundredths
+                    );
                 }
             }
             Cmd::OpenIncident => {
@@ -904,26 +894,9 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
                     None,
                 ) {
                     let key = format!("adjustment:{id}");
-                    match model.seen.get(&key).cloned() {
-                        Some(first) if first != hundredths.to_string() => {
-                            prop_assert!(
-                                matches!(
-                                    sys.commit(&d),
-                                    Err(DomainError::IdempotencyConflict { .. })
-                                ),
-                                "same key, other amount: a conflict"
-                            );
-                            stats.conflicts += 1;
-                        }
-                        Some(_) => {
-                            prop_assert_eq!(sys.commit(&d).unwrap(), Outcome::Duplicate);
-                        }
-                        None => {
-                            prop_assert_eq!(sys.commit(&d).unwrap(), Outcome::Applied);
-                            model.seen.insert(key, hundredths.to_string());
-                            stats.adjustments += 1;
-                            model_debit_or_credit(&mut model, hundredths, None);
-                        }
+                    if commit_keyed(&mut sys, &mut model, stats, key, hundredths.to_string(), &d)? {
+                        stats.adjustments += 1;
+                        model_debit_or_credit(&mut model, hundredths, None);
                     }
                 } else if hundredths != 0 {
                     prop_assert!(plan.overdraft == Overdraft::Never && -hundredths > model.free());
@@ -1207,6 +1180,36 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
         }
     }
     Ok(())
+}
+
+/// Commits a decision whose key the model tracks: a new key applies (true), the same key with the
+/// same request is a duplicate, with another request a conflict (both false, nothing changes).
+fn commit_keyed(
+    sys: &mut System,
+    model: &mut Model,
+    stats: &mut Stats,
+    key: String,
+    fingerprint: String,
+    d: &Decision,
+) -> Result<bool, TestCaseError> {
+    let snapshot = sys.ledger.account().clone();
+    match model.seen.get(&key) {
+        Some(first) if first != &fingerprint => {
+            prop_assert!(
+                matches!(sys.commit(d), Err(DomainError::IdempotencyConflict { .. })),
+                "same key, other request: a conflict"
+            );
+            stats.conflicts += 1;
+        }
+        Some(_) => prop_assert_eq!(sys.commit(d).unwrap(), Outcome::Duplicate),
+        None => {
+            prop_assert_eq!(sys.commit(d).unwrap(), Outcome::Applied);
+            model.seen.insert(key, fingerprint);
+            return Ok(true);
+        }
+    }
+    prop_assert_eq!(sys.ledger.account(), &snapshot);
+    Ok(false)
 }
 
 /// A credit (positive) becomes a never-expiring block; a debit draws (from `first` first) and
