@@ -11,8 +11,10 @@
 mod bench;
 mod build;
 mod dev;
+mod procs;
 mod server;
 mod setup;
+mod stop_test;
 mod test;
 #[cfg(test)]
 mod tidy;
@@ -21,7 +23,7 @@ mod util;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    server::install_interrupt_handler();
+    procs::install_stop_handler();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("dev") => dev::run(&args[1..]),

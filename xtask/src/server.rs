@@ -1,124 +1,13 @@
 //! A local Pointdesk: wrangler dev (workerd + local D1/KV) in its own process group, always
-//! stopped: on drop, on error and on Ctrl-C.
+//! stopped: on drop, on error and on SIGINT, SIGTERM or SIGHUP (see `procs`).
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::Mutex;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::procs::Group;
+pub use crate::procs::Scratch;
 use crate::util::{node_bin, offline_env, root, run, Result};
-
-/// Process groups to kill if we are interrupted.
-static GROUPS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
-/// Throw-away state folders to remove if we are interrupted.
-static SCRATCH: Mutex<Vec<std::path::PathBuf>> = Mutex::new(Vec::new());
-
-/// A state folder that is removed when dropped (and on Ctrl-C).
-pub struct Scratch(pub std::path::PathBuf);
-
-impl Scratch {
-    pub fn new(prefix: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("{prefix}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        if let Ok(mut s) = SCRATCH.lock() {
-            s.push(dir.clone());
-        }
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-        let _ = std::fs::remove_file(self.0.with_extension("log"));
-    }
-}
-
-pub fn install_interrupt_handler() {
-    let _ = ctrlc::set_handler(|| {
-        kill_all();
-        std::process::exit(130);
-    });
-}
-
-fn kill_all() {
-    if let Ok(groups) = GROUPS.lock() {
-        for &pg in groups.iter() {
-            kill_group(pg);
-        }
-    }
-    // Give the servers a moment to let go of their files, then remove the scratch state.
-    std::thread::sleep(Duration::from_millis(500));
-    if let Ok(dirs) = SCRATCH.lock() {
-        for d in dirs.iter() {
-            let _ = std::fs::remove_dir_all(d);
-            let _ = std::fs::remove_file(d.with_extension("log"));
-        }
-    }
-}
-
-fn kill_group(pgid: i32) {
-    // SAFETY: kill(2) with a negative pid signals a process group we created; no memory involved.
-    unsafe {
-        libc::kill(-pgid, libc::SIGTERM);
-    }
-}
-
-/// A child in its own process group, killed with its whole group when dropped.
-pub struct Group {
-    child: Child,
-    name: &'static str,
-}
-
-impl Group {
-    pub fn spawn(name: &'static str, cmd: &mut Command) -> Result<Group> {
-        use std::os::unix::process::CommandExt;
-        eprintln!("$ {}", crate::util::show(cmd));
-        let child = cmd
-            .process_group(0)
-            .spawn()
-            .map_err(|e| format!("cannot start {name}: {e}"))?;
-        if let Ok(mut g) = GROUPS.lock() {
-            g.push(child.id() as i32);
-        }
-        Ok(Group { child, name })
-    }
-
-    pub fn has_exited(&mut self) -> Option<std::process::ExitStatus> {
-        self.child.try_wait().ok().flatten()
-    }
-
-    pub fn wait(&mut self) -> Result {
-        let status = self.child.wait().map_err(|e| e.to_string())?;
-        if status.success() {
-            Ok(())
-        } else {
-            Err(format!("{} exited with {status}", self.name))
-        }
-    }
-}
-
-impl Drop for Group {
-    fn drop(&mut self) {
-        let pid = self.child.id() as i32;
-        kill_group(pid);
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        // SAFETY: as above; SIGKILL for anything that ignored SIGTERM.
-        unsafe {
-            libc::kill(-pid, libc::SIGKILL);
-        }
-        let _ = self.child.wait();
-        if let Ok(mut g) = GROUPS.lock() {
-            g.retain(|&p| p != pid);
-        }
-    }
-}
 
 /// Applies D1 migrations (and optionally the demo seed) to a local state folder.
 pub fn prepare_database(state: &Path, seed: bool) -> Result {
@@ -199,6 +88,7 @@ pub fn start(port: u16, state: &Path, quiet: bool) -> Result<Server> {
         let err = log.try_clone().map_err(|e| e.to_string())?;
         cmd.args(["--log-level", "warn"]).stdout(log).stderr(err);
     }
+    eprintln!("$ {}", crate::util::show(&cmd));
     let mut group = Group::spawn("wrangler dev", &mut cmd)?;
     let url = format!("http://127.0.0.1:{port}");
     let deadline = Instant::now() + Duration::from_secs(240);

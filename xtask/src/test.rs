@@ -116,12 +116,14 @@ pub fn run(args: &[String]) -> Result {
             }
         }
         drop(scratch);
+        // Last: it runs `cargo xtask dev`, whose trunk writes a dev build into app/dist.
+        step(&mut steps, "stop on signal", &mut crate::stop_test::check);
     }
 
     eprintln!("\n==> summary");
     for s in &steps {
         eprintln!(
-            "  {:<14} {:>4} s  {}",
+            "  {:<16} {:>4} s  {}",
             s.name,
             s.secs,
             if s.result.is_ok() { "ok" } else { "FAILED" }

@@ -59,9 +59,7 @@ pub fn offline_env(cmd: &mut Command) -> &mut Command {
 /// Runs a command to completion, echoing it; fails with its exit status.
 pub fn run(cmd: &mut Command) -> Result {
     eprintln!("$ {}", show(cmd));
-    let status = cmd
-        .status()
-        .map_err(|e| format!("cannot start {}: {e}", show(cmd)))?;
+    let status = crate::procs::run_grouped(&show(cmd), cmd)?;
     if status.success() {
         Ok(())
     } else {
