@@ -4,7 +4,13 @@
 
 use std::process::Command;
 
+/// One wrangler at a time: several local D1 clients on one SQLite file meet `SQLITE_BUSY`.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn d1(sql: &str) -> Result<String, String> {
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let state = std::env::var("POINTDESK_STATE")
         .expect("POINTDESK_STATE is not set: run through `cargo xtask test`");
     let wrangler = std::env::var("POINTDESK_WRANGLER")

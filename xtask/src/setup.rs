@@ -101,7 +101,7 @@ pub fn ensure_all(need: Need) -> Result {
         }
         jobs.push(Job::start(
             format!("{} {}", tool.krate, tool.version),
-            format!("first run only, {}", tool.estimate),
+            Some(format!("installing (first run only, {})", tool.estimate)),
             &mut cmd,
             &logs,
         )?);
@@ -109,7 +109,7 @@ pub fn ensure_all(need: Need) -> Result {
     if !npm_is_fresh() {
         jobs.push(Job::start(
             "npm packages (wrangler, workerd, binaryen, playwright-core)".into(),
-            "~30 s".into(),
+            Some("installing from package-lock.json (~30 s)".into()),
             Command::new("npm")
                 .args(["ci", "--no-audit", "--no-fund"])
                 .current_dir(root()),
@@ -119,7 +119,8 @@ pub fn ensure_all(need: Need) -> Result {
     // trunk builds with `cargo --offline` (Trunk.toml), so the crates must be here first.
     jobs.push(Job::start(
         "the workspace's crates".into(),
-        "~20 s the first time".into(),
+        // Seconds the first time, nothing later: said only when it takes a while.
+        None,
         Command::new("cargo").arg("fetch").current_dir(root()),
         &logs,
     )?);
@@ -135,11 +136,13 @@ struct Job {
     what: String,
     log: PathBuf,
     started: Instant,
+    quiet: bool,
     group: Group,
 }
 
 impl Job {
-    fn start(what: String, estimate: String, cmd: &mut Command, logs: &Path) -> Result<Job> {
+    /// `doing` announces the step; a step without it is reported only if it takes a while.
+    fn start(what: String, doing: Option<String>, cmd: &mut Command, logs: &Path) -> Result<Job> {
         let slug: String = what
             .chars()
             .take_while(|c| *c != '(')
@@ -148,15 +151,15 @@ impl Job {
         let log = logs.join(format!("setup-{}.log", slug.trim_matches('-')));
         let file = std::fs::File::create(&log).map_err(|e| e.to_string())?;
         let err = file.try_clone().map_err(|e| e.to_string())?;
-        eprintln!(
-            "xtask: {what}: fetching and building ({estimate}; log: {})",
-            log.display()
-        );
+        if let Some(doing) = &doing {
+            eprintln!("xtask: {what}: {doing}; log: {}", log.display());
+        }
         let group = Group::spawn(&what, cmd.stdin(Stdio::null()).stdout(file).stderr(err))?;
         Ok(Job {
             what,
             log,
             started: Instant::now(),
+            quiet: doing.is_none(),
             group,
         })
     }
@@ -171,11 +174,13 @@ fn wait_all(mut jobs: Vec<Job>) -> Result {
             if let Some(status) = jobs[i].group.has_exited() {
                 let job = jobs.remove(i);
                 if status.success() {
-                    eprintln!(
-                        "xtask: {} ready ({})",
-                        job.what,
-                        took(job.started.elapsed())
-                    );
+                    if !job.quiet || job.started.elapsed() > Duration::from_secs(3) {
+                        eprintln!(
+                            "xtask: {} ready ({})",
+                            job.what,
+                            took(job.started.elapsed())
+                        );
+                    }
                 } else {
                     eprintln!(
                         "xtask: {} failed ({status}); the end of {}:",
