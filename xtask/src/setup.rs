@@ -56,14 +56,14 @@ const TOOLS: [Tool; 3] = [
         profile: FAST_BUILD,
         estimate: "~4 min",
     },
-    // wasm-bindgen runs on every app and worker build: it keeps its optimised build.
+    // wasm-bindgen runs on every app and worker build: it keeps its own optimised profile.
     // Its own lockfile wants a crate release the registry lacks: no --locked.
     Tool {
         bin: "wasm-bindgen",
         krate: "wasm-bindgen-cli",
         version: WASM_BINDGEN,
         locked: false,
-        profile: &[("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")],
+        profile: &[],
         estimate: "~4 min",
     },
     Tool {
