@@ -35,25 +35,37 @@ fn shared_sources() -> Vec<PathBuf> {
     ]
 }
 
-/// The worker, built by worker-build (release: wasm-opt'ed) into worker/build/.
-/// Skipped when the output is newer than every source, because wrangler calls this at start.
+/// The variable that picks the worker's profile for `build worker`. `cargo xtask dev` sets it
+/// to `dev` for itself and for wrangler's build hook: a dev build of the worker compiles in a
+/// fraction of the time of the size-optimised, LTO'd release build, and a local server does not
+/// need the latter. Everything else (test, bench, deploy) builds the release.
+pub const WORKER_PROFILE_VAR: &str = "POINTDESK_WORKER_PROFILE";
+
+/// The worker, built by worker-build into worker/build/ (release: wasm-opt'ed).
+/// Skipped when the output is of the wanted profile and newer than every source, because
+/// wrangler calls this at start.
 pub fn worker() -> Result {
     let r = root();
+    let dev = std::env::var(WORKER_PROFILE_VAR).is_ok_and(|p| p == "dev");
+    let profile = if dev { "dev" } else { "release" };
     let out = r.join("worker/build/index.js");
+    let marker = r.join("worker/build/.xtask-profile");
     let mut sources = shared_sources();
     sources.extend([r.join("worker/src"), r.join("worker/Cargo.toml")]);
     let built = std::fs::metadata(&out).and_then(|m| m.modified()).ok();
-    if let (Some(b), Some(s)) = (built, newest(&sources)) {
+    let same_profile = std::fs::read_to_string(&marker).is_ok_and(|p| p.trim() == profile);
+    if let (Some(b), Some(s), true) = (built, newest(&sources), same_profile) {
         if b > s {
-            eprintln!("xtask: worker is up to date");
+            eprintln!("xtask: worker is up to date ({profile})");
             return Ok(());
         }
     }
     run(
         offline_env(&mut Command::new(crate::util::cargo_bin("worker-build")))
-            .arg("--release")
+            .arg(if dev { "--dev" } else { "--release" })
             .current_dir(r.join("worker")),
-    )
+    )?;
+    std::fs::write(&marker, profile).map_err(|e| e.to_string())
 }
 
 /// The app, built by trunk into app/dist/.

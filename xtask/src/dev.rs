@@ -35,6 +35,9 @@ fn options(args: &[String]) -> Result<Options> {
 pub fn run(args: &[String]) -> Result {
     let opts = options(args)?;
     let started = Instant::now();
+    // Before any thread or child starts: our worker build and wrangler's build hook (which
+    // inherits the variable) make a dev build of the worker.
+    std::env::set_var(build::WORKER_PROFILE_VAR, "dev");
     setup::ensure_all(Need { browser: false })?;
 
     // trunk watch builds the app once at start and again on every change: start it first and
@@ -60,7 +63,7 @@ pub fn run(args: &[String]) -> Result {
 
     let t = Instant::now();
     eprintln!(
-        "xtask: building the worker (worker-build --release; ~1 min the first time, seconds after)"
+        "xtask: building the worker (worker-build --dev; ~1 min the first time, seconds after)"
     );
     build::worker()?;
     eprintln!("xtask: worker built ({})", took(t.elapsed()));
