@@ -39,6 +39,10 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(_) if procs::stopping() => loop {
+            // The children ended because we are stopping: the handler exits the process.
+            std::thread::park();
+        },
         Err(e) => {
             eprintln!("xtask: error: {e}");
             ExitCode::FAILURE

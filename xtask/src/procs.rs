@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -14,9 +15,17 @@ static GROUPS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
 /// Throw-away state folders to remove if we are interrupted.
 static SCRATCH: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
+/// Set once a stop signal arrived: what fails from then on is the stop, not an error.
+static STOPPING: AtomicBool = AtomicBool::new(false);
+
+pub fn stopping() -> bool {
+    STOPPING.load(Ordering::SeqCst)
+}
+
 /// SIGINT, SIGTERM and SIGHUP (ctrlc's `termination` feature) all stop everything we started.
 pub fn install_stop_handler() {
     let _ = ctrlc::set_handler(|| {
+        STOPPING.store(true, Ordering::SeqCst);
         eprintln!("\nxtask: stopping everything it started…");
         stop_all();
         std::process::exit(130);
