@@ -459,12 +459,9 @@ impl Account {
         let key = IdempotencyKey::incident_charge(ticket);
         let fingerprint = format!("charge:ticket:{ticket}:{points}");
         let mut next = self.clone();
-        let fits = points.min(next.free()?);
-        let moves = next.draw(fits, None)?;
-        let rest = points.checked_sub(fits)?;
         let mut entries = Vec::new();
         if self.overdraft.incidents_may_overdraw() {
-            next.debt = next.debt.checked_add(rest)?;
+            let (moves, rest) = next.draw_or_owe(points, None)?;
             entries.push(next.entry(
                 key.clone(),
                 EntryKind::Charge,
@@ -476,6 +473,9 @@ impl Account {
                 rest,
             )?);
         } else {
+            let fits = points.min(next.free()?);
+            let moves = next.draw(fits, None)?;
+            let rest = points.checked_sub(fits)?;
             if fits.is_positive() {
                 entries.push(next.entry(
                     key.clone(),
@@ -599,11 +599,7 @@ impl Account {
         reason: String,
         actor: Option<UserId>,
     ) -> Result<Decision, DomainError> {
-        let hold = self
-            .holds
-            .get(&quote)
-            .cloned()
-            .ok_or(DomainError::NotFound("hold of the quote"))?;
+        let hold = self.hold(quote)?;
         let key = IdempotencyKey::quote_charge(quote);
         let fingerprint = format!("charge:quote:{quote}");
         let mut next = self.clone();
@@ -619,10 +615,8 @@ impl Account {
             });
         }
         let unbacked = hold.points.checked_sub(hold.backed()?)?;
-        let fits = unbacked.min(next.free()?);
-        moves.extend(next.draw(fits, None)?);
-        let rest = unbacked.checked_sub(fits)?;
-        next.debt = next.debt.checked_add(rest)?;
+        let (drawn, rest) = next.draw_or_owe(unbacked, None)?;
+        moves.extend(drawn);
         let entries = vec![next.entry(
             key.clone(),
             EntryKind::Charge,
@@ -638,11 +632,7 @@ impl Account {
 
     /// The request is cancelled: the hold is released, nothing is charged.
     pub fn release_quote(&self, quote: QuoteId) -> Result<Decision, DomainError> {
-        let hold = self
-            .holds
-            .get(&quote)
-            .cloned()
-            .ok_or(DomainError::NotFound("hold of the quote"))?;
+        let hold = self.hold(quote)?;
         let key = IdempotencyKey::quote_release(quote);
         let fingerprint = format!("release:quote:{quote}");
         let mut next = self.clone();
@@ -750,11 +740,7 @@ impl Account {
                     available: free,
                 });
             }
-            let fits = want.min(free);
-            let moves = next.draw(fits, first)?;
-            let rest = want.checked_sub(fits)?;
-            next.debt = next.debt.checked_add(rest)?;
-            (moves, rest)
+            next.draw_or_owe(want, first)?
         };
         let mut entries = vec![next.entry(
             key.clone(),
@@ -854,6 +840,27 @@ impl Account {
             front(a).cmp(&front(b)).then(a.draw_order(b))
         });
         ids.into_iter().map(|b| b.id).collect()
+    }
+
+    fn hold(&self, quote: QuoteId) -> Result<Hold, DomainError> {
+        self.holds
+            .get(&quote)
+            .cloned()
+            .ok_or(DomainError::NotFound("hold of the quote"))
+    }
+
+    /// Draws what is free of `want` (from `first` first) and owes the rest as debt; returns the
+    /// moves and the debt added.
+    fn draw_or_owe(
+        &mut self,
+        want: Points,
+        first: Option<BlockId>,
+    ) -> Result<(Vec<Move>, Points), DomainError> {
+        let fits = want.min(self.free()?);
+        let moves = self.draw(fits, first)?;
+        let rest = want.checked_sub(fits)?;
+        self.debt = self.debt.checked_add(rest)?;
+        Ok((moves, rest))
     }
 
     /// Takes `want` free points (the caller made sure they are there) in draw order.

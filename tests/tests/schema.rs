@@ -45,6 +45,15 @@ fn d1(sql: &str) -> Result<String, String> {
     }
 }
 
+/// A provider and a client organisation with this id, for a test's own rows.
+fn organisation(id: i64) {
+    d1(&format!(
+        "INSERT OR IGNORE INTO providers (id, name) VALUES ({id}, 'Schema test provider {id}');
+         INSERT OR IGNORE INTO organisations (id, provider_id, name) VALUES ({id}, {id}, 'Schema test org {id}');"
+    ))
+    .unwrap_or_else(|e| panic!("organisation {id}: {e}"));
+}
+
 fn refused(sql: &str, because: &str) {
     match d1(sql) {
         Ok(out) => panic!("the schema accepted {sql}\n{out}"),
@@ -59,9 +68,7 @@ const ENTRY: &str = "INSERT INTO ledger_entries (org_id, kind, amount, reason, r
 
 #[test]
 fn the_ledger_is_append_only_and_its_amounts_are_checked() {
-    d1("INSERT OR IGNORE INTO providers (id, name) VALUES (900, 'Schema test provider');
-        INSERT OR IGNORE INTO organisations (id, provider_id, name) VALUES (900, 900, 'Schema test org');")
-        .unwrap();
+    organisation(900);
     d1(&format!("{ENTRY} VALUES (900, 'grant', 2000, 'Allotment', 'period:2026-11', 'schema:grant:900', 0, 2000)")).unwrap();
 
     refused(
@@ -125,9 +132,7 @@ fn count(sql: &str) -> i64 {
 
 #[test]
 fn a_decision_made_on_an_older_version_aborts_its_whole_batch() {
-    d1("INSERT OR IGNORE INTO providers (id, name) VALUES (910, 'Version test provider');
-        INSERT OR IGNORE INTO organisations (id, provider_id, name) VALUES (910, 910, 'Version test org');")
-        .unwrap();
+    organisation(910);
     let version = count("SELECT version AS n FROM organisations WHERE id = 910");
     // Decided on `version`, written as one batch: the step to version + 1 succeeds once...
     d1(&format!(
@@ -158,9 +163,7 @@ fn a_decision_made_on_an_older_version_aborts_its_whole_batch() {
 
 #[test]
 fn credit_blocks_keep_their_source_amount_and_expiry() {
-    d1("INSERT OR IGNORE INTO providers (id, name) VALUES (920, 'Block test provider');
-        INSERT OR IGNORE INTO organisations (id, provider_id, name) VALUES (920, 920, 'Block test org');")
-        .unwrap();
+    organisation(920);
     d1(&format!(
         "{BLOCK} VALUES (920, 1, 'grant:2026-11', 2000, 2000, 0, '2026-11', 'schema:b1', 0)
          ON CONFLICT DO NOTHING;
@@ -220,9 +223,7 @@ fn credit_blocks_keep_their_source_amount_and_expiry() {
 
 #[test]
 fn entries_record_their_moves_and_repayments_move_no_balance() {
-    d1("INSERT OR IGNORE INTO providers (id, name) VALUES (930, 'Move test provider');
-        INSERT OR IGNORE INTO organisations (id, provider_id, name) VALUES (930, 930, 'Move test org');")
-        .unwrap();
+    organisation(930);
     d1(&format!(
         "{BLOCK} VALUES (930, 1, 'purchase:9', 500, 500, 0, NULL, 'schema:m1', 0) ON CONFLICT DO NOTHING;
          {ENTRY} VALUES (930, 'purchase', 500, 'Top-up', 'payment:9', 'schema:purchase:930', 0, 500)
