@@ -103,10 +103,6 @@ impl IdempotencyKey {
     pub fn part(&self, suffix: &str) -> Self {
         Self(format!("{}/{suffix}", self.0))
     }
-    /// A key as stored, for one read back from the database.
-    pub fn from_stored(s: &str) -> Self {
-        Self(s.to_owned())
-    }
     pub fn as_str(&self) -> &str {
         &self.0
     }

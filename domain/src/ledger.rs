@@ -491,7 +491,6 @@ impl Account {
             if rest.is_positive() {
                 let owed = next.outstanding.entry(ticket).or_insert(Points::ZERO);
                 *owed = owed.checked_add(rest)?;
-                next.outstanding_total()?;
             }
         }
         self.finish(next, key, fingerprint, entries)
