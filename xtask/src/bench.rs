@@ -16,7 +16,7 @@ const ROUNDS: usize = 400;
 const CLIENTS: usize = 2;
 
 pub fn run() -> Result {
-    setup::ensure_all(Need { browser: false })?;
+    setup::ensure_all(Need::tools())?;
     build::app(Profile::Release)?;
     build::worker()?;
 

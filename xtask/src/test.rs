@@ -17,7 +17,10 @@ struct Step {
 
 pub fn run(args: &[String]) -> Result {
     let skip_e2e = args.iter().any(|a| a == "--skip-e2e");
-    setup::ensure_all(Need { browser: !skip_e2e })?;
+    setup::ensure_all(Need {
+        browser: !skip_e2e,
+        dev_builds: false,
+    })?;
     let mut steps: Vec<Step> = Vec::new();
     let cargo = || {
         let mut c = Command::new("cargo");
