@@ -2,6 +2,7 @@ use serde::{Deserialize, Serialize};
 
 /// `GET /api/v1/health`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     pub service: String,
     pub version: String,
@@ -13,6 +14,7 @@ pub struct Health {
 
 /// One dependency's answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Check {
     pub ok: bool,
     /// Round-trip time in whole milliseconds as the worker measured it.

@@ -228,6 +228,7 @@ impl From<&Allotment> for AllotmentDto {
 
 /// "12 min → 0.25 pt: rounded up to 15 min" as data; the app words it per locale.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChargeExplanationDto {
     pub logged_minutes: u32,
     pub billed_minutes: u32,
@@ -302,6 +303,7 @@ mod tests {
 /// `POST /api/v1/charge-preview`: what would this much logged time cost under these terms?
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChargePreviewRequest {
     pub logged_minutes: u32,
     pub increment_minutes: u32,

@@ -4,10 +4,14 @@
 //! touches a point; [`WirePoints`] does the conversion. Domain types stay free of serde: every
 //! type here has a `From` (outbound) or `TryFrom` (inbound) adapter to its domain counterpart.
 
+pub mod accounts;
 pub mod health;
 pub mod ledger;
 pub mod plans;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod problem;
+pub mod routes;
 pub mod tickets;
 mod wire_points;
 
@@ -17,3 +21,7 @@ pub use wire_points::WirePoints;
 
 /// The API's path prefix and version.
 pub const API_PREFIX: &str = "/api/v1";
+
+/// The session cookie. `__Host-` makes the browser insist on `Secure`, `Path=/` and no
+/// `Domain`, so no other host can set or overwrite it.
+pub const SESSION_COOKIE: &str = "__Host-pointdesk_session";

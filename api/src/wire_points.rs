@@ -70,3 +70,22 @@ mod tests {
         assert!(serde_json::from_str::<WirePoints>("\"1.234\"").is_err());
     }
 }
+
+/// On the wire a string such as `"12.25"`: at most two decimals, within ±2^53 hundredths.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for WirePoints {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(r"^-?[0-9]+(\.[0-9]{1,2})?$"))
+            .description(Some(
+                "Points as a decimal string with at most two decimals (1 point = 1 hour)",
+            ))
+            .examples([serde_json::json!("12.25")])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for WirePoints {}

@@ -1,10 +1,16 @@
-//! The typed API client: one function per endpoint; a non-2xx answer becomes a typed
-//! [`ApiError`] carrying the server's problem+json. No `.unwrap()` on the network.
+//! The typed API client: one function per operation; a non-2xx answer becomes a typed
+//! [`ApiError`] carrying the server's problem+json. No `.unwrap()` on the network. The session
+//! is an HttpOnly cookie the browser sends by itself (same origin).
 
-use gloo_net::http::{Request, Response};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use pointdesk_api::accounts::{
+    AcceptInvitationRequest, ChangePasswordRequest, MeDto, PasswordResetRequest,
+    ResetPasswordRequest, SignInRequest, UpdateMeRequest,
+};
 use pointdesk_api::ledger::{ChargeExplanationDto, ChargePreviewRequest};
 use pointdesk_api::{Health, Problem};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
@@ -19,6 +25,23 @@ pub enum ApiError {
     Unexpected(u16),
 }
 
+impl ApiError {
+    pub fn problem(&self) -> Option<&Problem> {
+        match self {
+            ApiError::Problem(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The stable problem type without its `/problems/` prefix.
+    pub fn kind(&self) -> Option<&str> {
+        self.problem()
+            .map(|p| p.kind.trim_start_matches("/problems/"))
+    }
+}
+
+const BASE: &str = "/api/v1";
+
 async fn decode<T: DeserializeOwned>(resp: Response, also_ok: &[u16]) -> Result<T, ApiError> {
     let status = resp.status();
     if resp.ok() || also_ok.contains(&status) {
@@ -27,9 +50,22 @@ async fn decode<T: DeserializeOwned>(resp: Response, also_ok: &[u16]) -> Result<
             .await
             .map_err(|_| ApiError::Unexpected(status));
     }
+    Err(problem(resp).await)
+}
+
+async fn problem(resp: Response) -> ApiError {
+    let status = resp.status();
     match resp.json::<Problem>().await {
-        Ok(p) => Err(ApiError::Problem(p)),
-        Err(_) => Err(ApiError::Unexpected(status)),
+        Ok(p) => ApiError::Problem(p),
+        Err(_) => ApiError::Unexpected(status),
+    }
+}
+
+async fn no_content(resp: Response) -> Result<(), ApiError> {
+    if resp.ok() {
+        Ok(())
+    } else {
+        Err(problem(resp).await)
     }
 }
 
@@ -37,22 +73,86 @@ fn network(e: gloo_net::Error) -> ApiError {
     ApiError::Network(e.to_string())
 }
 
-/// `GET /api/v1/health`. A degraded service answers 503 with the same body.
+async fn send_json(builder: RequestBuilder, body: &impl Serialize) -> Result<Response, ApiError> {
+    builder
+        .json(body)
+        .map_err(network)?
+        .send()
+        .await
+        .map_err(network)
+}
+
+async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    let resp = Request::get(&format!("{BASE}{path}"))
+        .send()
+        .await
+        .map_err(network)?;
+    decode(resp, &[]).await
+}
+
+/// `getHealth`. A degraded service answers 503 with the same body.
 pub async fn health() -> Result<Health, ApiError> {
-    let resp = Request::get("/api/v1/health")
+    let resp = Request::get(&format!("{BASE}/health"))
         .send()
         .await
         .map_err(network)?;
     decode(resp, &[503]).await
 }
 
-/// `POST /api/v1/charge-preview`.
+/// `previewCharge`.
 pub async fn charge_preview(req: &ChargePreviewRequest) -> Result<ChargeExplanationDto, ApiError> {
-    let resp = Request::post("/api/v1/charge-preview")
-        .json(req)
-        .map_err(network)?
+    decode(send_json(Request::post(&format!("{BASE}/charge-preview")), req).await?, &[]).await
+}
+
+/// `signIn`.
+pub async fn sign_in(req: &SignInRequest) -> Result<MeDto, ApiError> {
+    decode(send_json(Request::post(&format!("{BASE}/session")), req).await?, &[]).await
+}
+
+/// `signOut`.
+pub async fn sign_out() -> Result<(), ApiError> {
+    let resp = Request::delete(&format!("{BASE}/session"))
         .send()
         .await
         .map_err(network)?;
-    decode(resp, &[]).await
+    no_content(resp).await
+}
+
+/// `getMe`: `Ok(None)` when nobody is signed in.
+pub async fn me() -> Result<Option<MeDto>, ApiError> {
+    match get::<MeDto>("/me").await {
+        Ok(me) => Ok(Some(me)),
+        Err(e) if e.kind() == Some("unauthenticated") => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// `updateMe`.
+pub async fn update_me(req: &UpdateMeRequest) -> Result<MeDto, ApiError> {
+    decode(send_json(Request::patch(&format!("{BASE}/me")), req).await?, &[]).await
+}
+
+/// `changePassword`.
+pub async fn change_password(req: &ChangePasswordRequest) -> Result<(), ApiError> {
+    no_content(send_json(Request::put(&format!("{BASE}/me/password")), req).await?).await
+}
+
+/// `requestPasswordReset`.
+pub async fn request_reset(req: &PasswordResetRequest) -> Result<(), ApiError> {
+    no_content(send_json(Request::post(&format!("{BASE}/password-reset-requests")), req).await?)
+        .await
+}
+
+/// `resetPassword`.
+pub async fn reset_password(req: &ResetPasswordRequest) -> Result<(), ApiError> {
+    no_content(send_json(Request::post(&format!("{BASE}/password-resets")), req).await?).await
+}
+
+/// `acceptInvitation`.
+pub async fn accept_invitation(req: &AcceptInvitationRequest) -> Result<MeDto, ApiError> {
+    decode(
+        send_json(Request::post(&format!("{BASE}/invitations/accept")), req).await?,
+        &[],
+    )
+    .await
 }

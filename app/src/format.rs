@@ -58,3 +58,9 @@ pub fn date_time(locale: Locale, unix_millis: f64) -> String {
         &js_sys::Date::new(&JsValue::from_f64(unix_millis)).into(),
     )
 }
+
+/// The CLDR plural category of `n` (`one`, `few`, `many`, `other`, ...).
+pub fn plural_category(locale: Locale, n: i64) -> String {
+    let rules = Intl::PluralRules::new(&locales(locale), &Object::new());
+    rules.select(n as f64).as_string().unwrap_or_else(|| "other".into())
+}

@@ -82,6 +82,63 @@ pub enum Msg {
     RuleRoundedUp,
     RuleMinimum,
     NetworkError,
+    NavSignIn,
+    NavProfile,
+    SignOut,
+    SignInTitle,
+    SignInIntro,
+    Email,
+    Password,
+    SignInSubmit,
+    ForgotPassword,
+    WrongCredentials,
+    TryAgainIn,
+    ForgotTitle,
+    ForgotIntro,
+    ForgotSubmit,
+    ForgotSent,
+    BackToSignIn,
+    ResetTitle,
+    NewPassword,
+    PasswordHint,
+    ResetSubmit,
+    ResetDone,
+    LinkInvalid,
+    AcceptTitle,
+    AcceptIntro,
+    YourName,
+    AcceptSubmit,
+    ProfileTitle,
+    Name,
+    Save,
+    Saved,
+    ChangePasswordTitle,
+    ChangePasswordHint,
+    CurrentPassword,
+    PasswordChanged,
+    RoleManager,
+    RoleEngineer,
+    RoleClientAdmin,
+    RoleClientUser,
+    Welcome,
+    HomeManager,
+    HomeEngineer,
+    HomeClientAdmin,
+    HomeClientUser,
+    SessionEnded,
+    CheckFields,
+    ErrRequired,
+    ErrTooShort,
+    ErrTooLong,
+    ErrMalformedEmail,
+    ErrMalformed,
+    ErrWrongPassword,
+    ErrTaken,
+    ErrWrongType,
+    ErrUnknownField,
+    CrossSite,
+    Role,
+    Organization,
 }
 
 pub fn text(locale: Locale, msg: Msg) -> &'static str {
@@ -155,6 +212,108 @@ pub fn text(locale: Locale, msg: Msg) -> &'static str {
             "The server could not be reached. Check your connection and try again.",
             "Сервер недоступен. Проверьте подключение и повторите попытку.",
         ),
+        NavSignIn => ("Sign in", "Войти"),
+        NavProfile => ("Profile", "Профиль"),
+        SignOut => ("Sign out", "Выйти"),
+        SignInTitle => ("Sign in to Pointdesk", "Вход в Pointdesk"),
+        SignInIntro => (
+            "Use the email your provider or your company's administrator invited.",
+            "Используйте адрес, на который пришло приглашение от поставщика или администратора вашей компании.",
+        ),
+        Email => ("Email", "Эл. почта"),
+        Password => ("Password", "Пароль"),
+        SignInSubmit => ("Sign in", "Войти"),
+        ForgotPassword => ("Forgot your password?", "Забыли пароль?"),
+        WrongCredentials => ("The email or the password is wrong.", "Неверная почта или пароль."),
+        TryAgainIn => ("Too many failed attempts. Try again in", "Слишком много неудачных попыток. Повторите через"),
+        ForgotTitle => ("Reset your password", "Восстановление пароля"),
+        ForgotIntro => (
+            "Enter your email. If it belongs to an account, we send a link to set a new password; it works once, for 30 minutes.",
+            "Укажите почту. Если она принадлежит учётной записи, мы отправим ссылку для нового пароля — она действует 30 минут и один раз.",
+        ),
+        ForgotSubmit => ("Send the link", "Отправить ссылку"),
+        ForgotSent => (
+            "If the address belongs to an account, the link is on its way. Check your mail.",
+            "Если адрес принадлежит учётной записи, ссылка уже отправлена. Проверьте почту.",
+        ),
+        BackToSignIn => ("Back to sign-in", "Вернуться ко входу"),
+        ResetTitle => ("Set a new password", "Новый пароль"),
+        NewPassword => ("New password", "Новый пароль"),
+        PasswordHint => (
+            "10 to 128 characters. A phrase of a few words is easy to remember and hard to guess.",
+            "От 10 до 128 символов. Фразу из нескольких слов легко запомнить и трудно угадать.",
+        ),
+        ResetSubmit => ("Set the password", "Сохранить пароль"),
+        ResetDone => (
+            "Your password is set and every old session has ended. Sign in with the new password.",
+            "Пароль сохранён, все прежние сеансы завершены. Войдите с новым паролем.",
+        ),
+        LinkInvalid => (
+            "This link no longer works: it was used already or has expired. Ask for a new one.",
+            "Ссылка больше не действует: ею уже воспользовались или срок истёк. Запросите новую.",
+        ),
+        AcceptTitle => ("Welcome to Pointdesk", "Добро пожаловать в Pointdesk"),
+        AcceptIntro => (
+            "You were invited. Choose a password to finish; you will be signed in right away.",
+            "Вас пригласили. Задайте пароль, чтобы завершить регистрацию, — вход выполнится сразу.",
+        ),
+        YourName => ("Your name", "Ваше имя"),
+        AcceptSubmit => ("Set the password and sign in", "Задать пароль и войти"),
+        ProfileTitle => ("Your profile", "Ваш профиль"),
+        Name => ("Name", "Имя"),
+        Save => ("Save", "Сохранить"),
+        Saved => ("Saved.", "Сохранено."),
+        ChangePasswordTitle => ("Change password", "Смена пароля"),
+        ChangePasswordHint => (
+            "Changing it signs you out everywhere else: other devices must sign in again.",
+            "После смены пароля все другие устройства выйдут из системы и должны будут войти заново.",
+        ),
+        CurrentPassword => ("Current password", "Текущий пароль"),
+        PasswordChanged => (
+            "Password changed. Your other sessions have ended.",
+            "Пароль изменён. Остальные сеансы завершены.",
+        ),
+        Role => ("Role", "Роль"),
+        Organization => ("Organisation", "Организация"),
+        RoleManager => ("Manager", "Менеджер"),
+        RoleEngineer => ("Engineer", "Инженер"),
+        RoleClientAdmin => ("Client administrator", "Администратор клиента"),
+        RoleClientUser => ("Client user", "Пользователь клиента"),
+        Welcome => ("Hello", "Здравствуйте"),
+        HomeManager => (
+            "You run the clients, their plans and people, and see the whole provider: balances, disputes, reports and the audit log.",
+            "Вы ведёте клиентов, их тарифы и сотрудников и видите всю картину: балансы, споры, отчёты и журнал действий.",
+        ),
+        HomeEngineer => (
+            "Your queue spans every client: take a ticket, fix first, log your time, quote what is not standard.",
+            "Ваша очередь охватывает всех клиентов: берите заявку, сначала устраняйте, учитывайте время, оценивайте нестандартное.",
+        ),
+        HomeClientAdmin => (
+            "You see your company's balance and every point spent, approve quotes, manage your colleagues and top up when needed.",
+            "Вы видите баланс компании и каждый потраченный балл, согласуете оценки, управляете коллегами и пополняете баланс.",
+        ),
+        HomeClientUser => (
+            "Report an incident or ask for something: your provider's engineers take it from there.",
+            "Сообщите об инциденте или оставьте запрос — инженеры поставщика возьмутся за него.",
+        ),
+        SessionEnded => ("Your session has ended. Please sign in again.", "Сеанс завершён. Войдите снова."),
+        CheckFields => ("Please check the highlighted fields.", "Проверьте отмеченные поля."),
+        ErrRequired => ("Fill this in.", "Заполните это поле."),
+        ErrTooShort => ("Too short: at least", "Слишком коротко: минимум"),
+        ErrTooLong => ("Too long: at most", "Слишком длинно: максимум"),
+        ErrMalformedEmail => (
+            "Enter an email address like name@company.com.",
+            "Введите адрес вида name@company.ru.",
+        ),
+        ErrMalformed => ("This value is not valid here.", "Здесь такое значение недопустимо."),
+        ErrWrongPassword => ("This is not your current password.", "Это не ваш текущий пароль."),
+        ErrTaken => ("Already in use.", "Уже используется."),
+        ErrWrongType => ("This value has the wrong type.", "Значение неверного типа."),
+        ErrUnknownField => ("This field is not expected.", "Это поле не ожидается."),
+        CrossSite => (
+            "This change did not come from Pointdesk's own page and was refused. Reload the page and try again.",
+            "Изменение пришло не со страницы Pointdesk и отклонено. Обновите страницу и повторите.",
+        ),
     };
     match locale {
         Locale::En => en,
@@ -215,4 +374,84 @@ pub fn provide_i18n() -> I18n {
 
 pub fn use_i18n() -> I18n {
     expect_context::<I18n>()
+}
+
+/// Plural forms through `Intl.PluralRules`: `one`, `few`, `many`, `other` (Russian uses all
+/// four; English one and other).
+fn plural(locale: Locale, n: i64, forms: [(&'static str, &'static str); 4]) -> &'static str {
+    let [one, few, many, other] = forms;
+    let pick = |f: (&'static str, &'static str)| match locale {
+        Locale::En => f.0,
+        Locale::Ru => f.1,
+    };
+    match crate::format::plural_category(locale, n).as_str() {
+        "one" => pick(one),
+        "few" => pick(few),
+        "many" => pick(many),
+        _ => pick(other),
+    }
+}
+
+/// `1 second`, `2 секунды`, `5 секунд`.
+pub fn seconds(locale: Locale, n: i64) -> String {
+    let word = plural(
+        locale,
+        n,
+        [
+            ("second", "секунду"),
+            ("seconds", "секунды"),
+            ("seconds", "секунд"),
+            ("seconds", "секунды"),
+        ],
+    );
+    format!("{} {word}", crate::format::integer(locale, n))
+}
+
+/// `1 character`, `3 символа`, `10 символов`.
+pub fn characters(locale: Locale, n: i64) -> String {
+    let word = plural(
+        locale,
+        n,
+        [
+            ("character", "символ"),
+            ("characters", "символа"),
+            ("characters", "символов"),
+            ("characters", "символа"),
+        ],
+    );
+    format!("{} {word}", crate::format::integer(locale, n))
+}
+
+/// A field error from the server, in the user's language.
+pub fn field_error(locale: Locale, field: &pointdesk_api::problem::FieldError) -> String {
+    let limit = field.limit.and_then(|l| i64::try_from(l).ok()).unwrap_or(0);
+    let msg = match field.code.as_str() {
+        "required" => Msg::ErrRequired,
+        "too_short" => {
+            return format!("{} {}.", text(locale, Msg::ErrTooShort), characters(locale, limit))
+        }
+        "too_long" => {
+            return format!("{} {}.", text(locale, Msg::ErrTooLong), characters(locale, limit))
+        }
+        "malformed" if field.field.ends_with("email") => Msg::ErrMalformedEmail,
+        "wrong" => Msg::ErrWrongPassword,
+        "taken" => Msg::ErrTaken,
+        "wrong_type" => Msg::ErrWrongType,
+        "unknown_field" => Msg::ErrUnknownField,
+        _ => Msg::ErrMalformed,
+    };
+    text(locale, msg).to_owned()
+}
+
+/// The role's name.
+pub fn role_name(locale: Locale, role: &str) -> &'static str {
+    text(
+        locale,
+        match role {
+            "manager" => Msg::RoleManager,
+            "engineer" => Msg::RoleEngineer,
+            "client_admin" => Msg::RoleClientAdmin,
+            _ => Msg::RoleClientUser,
+        },
+    )
 }

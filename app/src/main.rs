@@ -5,23 +5,34 @@ mod components;
 mod format;
 mod i18n;
 mod pages;
+mod session;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use components::layout::Layout;
-use pages::{home::Home, not_found::NotFound, status::Status};
+use pages::{
+    accept_invitation::AcceptInvitation, forgot_password::ForgotPassword, home::Home,
+    not_found::NotFound, profile::Profile, reset_password::ResetPassword, sign_in::SignIn,
+    status::Status,
+};
 
 #[component]
 fn App() -> impl IntoView {
     i18n::provide_i18n();
+    session::provide_auth();
     view! {
         <Router>
             <Layout>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/status") view=Status />
+                    <Route path=path!("/sign-in") view=SignIn />
+                    <Route path=path!("/forgot-password") view=ForgotPassword />
+                    <Route path=path!("/reset-password") view=ResetPassword />
+                    <Route path=path!("/accept-invitation") view=AcceptInvitation />
+                    <Route path=path!("/profile") view=Profile />
                 </Routes>
             </Layout>
         </Router>

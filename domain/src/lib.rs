@@ -6,6 +6,7 @@
 //!
 //! Points are integer hundredths ([`points::Points`]), never floats.
 
+pub mod account;
 pub mod charging;
 pub mod credit;
 pub mod error;

@@ -2,6 +2,7 @@
 //! started (its address is in `POINTDESK_URL`). Without it the tests fail loudly; they never
 //! pass by skipping.
 
+use std::process::Command;
 use std::time::Duration;
 
 pub use pointdesk_api as api;
@@ -23,9 +24,25 @@ pub struct Answer {
     pub content_type: String,
     pub allow: Option<String>,
     pub body: String,
+    /// Every header, names lower-cased.
+    pub headers: Vec<(String, String)>,
 }
 
 impl Answer {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The session cookie's value from `Set-Cookie`, if one was set (empty when cleared).
+    pub fn session_cookie(&self) -> Option<String> {
+        let set = self.header("set-cookie")?;
+        let first = set.split(';').next()?;
+        let (name, value) = first.split_once('=')?;
+        (name == api::SESSION_COOKIE).then(|| value.to_owned())
+    }
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
@@ -51,9 +68,18 @@ impl Answer {
 }
 
 pub fn send(method: &str, path: &str, content_type: Option<&str>, body: Option<&[u8]>) -> Answer {
-    let mut req = agent().request(method, &format!("{}{path}", base_url()));
+    let mut headers = Vec::new();
     if let Some(ct) = content_type {
-        req = req.set("content-type", ct);
+        headers.push(("content-type", ct));
+    }
+    request(method, path, &headers, body)
+}
+
+/// Any request with any headers.
+pub fn request(method: &str, path: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Answer {
+    let mut req = agent().request(method, &format!("{}{path}", base_url()));
+    for (name, value) in headers {
+        req = req.set(name, value);
     }
     let result = match body {
         Some(b) => req.send_bytes(b),
@@ -63,10 +89,21 @@ pub fn send(method: &str, path: &str, content_type: Option<&str>, body: Option<&
         Ok(r) | Err(ureq::Error::Status(_, r)) => r,
         Err(e) => panic!("{method} {path}: {e}"),
     };
+    let headers = resp
+        .headers_names()
+        .into_iter()
+        .flat_map(|n| {
+            resp.all(&n)
+                .into_iter()
+                .map(|v| (n.to_ascii_lowercase(), v.to_owned()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
     Answer {
         status: resp.status(),
         content_type: resp.content_type().to_owned(),
         allow: resp.header("allow").map(str::to_owned),
+        headers,
         body: resp.into_string().unwrap_or_default(),
     }
 }
@@ -82,4 +119,145 @@ pub fn post_json(path: &str, body: &str) -> Answer {
         Some("application/json"),
         Some(body.as_bytes()),
     )
+}
+
+/// One wrangler at a time: several local D1 clients on one SQLite file meet `SQLITE_BUSY`.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Runs SQL straight against the test server's local D1 (through wrangler: the real local D1).
+/// For fixtures the API cannot make yet and for reaching behind it (expiring a session).
+pub fn d1(sql: &str) -> Result<String, String> {
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let state = std::env::var("POINTDESK_STATE")
+        .expect("POINTDESK_STATE is not set: run through `cargo xtask test`");
+    let wrangler = std::env::var("POINTDESK_WRANGLER")
+        .expect("POINTDESK_WRANGLER is not set: run through `cargo xtask test`");
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let out = Command::new(wrangler)
+        .args([
+            "d1",
+            "execute",
+            "DB",
+            "--local",
+            "--persist-to",
+            &state,
+            "--json",
+            "--command",
+            sql,
+        ])
+        // Non-interactive; the offline settings come from `cargo xtask test`'s environment.
+        .env("CI", "true")
+        .current_dir(root)
+        .output()
+        .expect("wrangler runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if out.status.success() {
+        Ok(text)
+    } else {
+        Err(text)
+    }
+}
+
+/// The rows of a query, as JSON objects.
+pub fn d1_rows(sql: &str) -> Vec<serde_json::Value> {
+    let out = d1(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let start = out.find('[').unwrap_or(0);
+    let v: serde_json::Value = serde_json::from_str(&out[start..])
+        .unwrap_or_else(|e| panic!("wrangler's JSON ({e}): {out}"));
+    v[0]["results"].as_array().cloned().unwrap_or_default()
+}
+
+/// A browser-like caller of the API: keeps the session cookie and sends JSON from the app's
+/// own origin.
+#[derive(Clone, Debug, Default)]
+pub struct Caller {
+    pub cookie: Option<String>,
+}
+
+impl Caller {
+    pub fn anonymous() -> Caller {
+        Caller::default()
+    }
+
+    pub fn with_cookie(secret: &str) -> Caller {
+        Caller {
+            cookie: Some(secret.to_owned()),
+        }
+    }
+
+    fn headers(&self) -> Vec<(String, String)> {
+        let mut h = vec![
+            ("sec-fetch-site".to_owned(), "same-origin".to_owned()),
+            ("origin".to_owned(), base_url()),
+        ];
+        if let Some(c) = &self.cookie {
+            h.push(("cookie".to_owned(), format!("{}={c}", api::SESSION_COOKIE)));
+        }
+        h
+    }
+
+    pub fn call(&mut self, method: &str, path: &str, body: Option<&str>) -> Answer {
+        let mut headers = self.headers();
+        if body.is_some() {
+            headers.push(("content-type".to_owned(), "application/json".to_owned()));
+        }
+        let refs: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let a = request(method, path, &refs, body.map(str::as_bytes));
+        if let Some(c) = a.session_cookie() {
+            self.cookie = (!c.is_empty()).then_some(c);
+        }
+        a
+    }
+
+    pub fn get(&mut self, path: &str) -> Answer {
+        self.call("GET", path, None)
+    }
+
+    /// Signs in (asserting success) and keeps the cookie.
+    pub fn sign_in(email: &str, password: &str) -> Caller {
+        let mut c = Caller::anonymous();
+        let body = serde_json::json!({ "email": email, "password": password }).to_string();
+        let a = c.call("POST", "/api/v1/session", Some(&body));
+        assert_eq!(a.status, 200, "sign in as {email}: {}", a.body);
+        assert!(c.cookie.is_some(), "a session cookie for {email}");
+        c
+    }
+}
+
+/// The Argon2id hash of [`FIXTURE_PASSWORD`], the same one the demo seed uses.
+pub fn fixture_hash() -> String {
+    let seed = include_str!("../../worker/seed/demo.sql");
+    seed.split('\'')
+        .find(|s| s.starts_with("$argon2id$"))
+        .expect("the demo seed holds a password hash")
+        .to_owned()
+}
+
+pub const FIXTURE_PASSWORD: &str = "pointdesk-demo";
+
+/// A provider with one client organisation and one person per role, for one test's own use:
+/// emails are `{role}@{tag}.e2e`. Returns the organisation's id.
+pub fn people(id: i64, tag: &str) -> i64 {
+    let hash = fixture_hash();
+    let org = id;
+    let sql = format!(
+        "INSERT INTO providers (id, name) VALUES ({id}, 'E2E provider {tag}');
+         INSERT INTO organisations (id, provider_id, name) VALUES ({org}, {id}, 'E2E org {tag}');
+         INSERT INTO users (provider_id, org_id, email, name, role, locale, password_hash) VALUES
+           ({id}, NULL, 'manager@{tag}.e2e', 'Manager {tag}', 'manager', 'en', '{hash}'),
+           ({id}, NULL, 'engineer@{tag}.e2e', 'Engineer {tag}', 'engineer', 'en', '{hash}'),
+           ({id}, {org}, 'admin@{tag}.e2e', 'Admin {tag}', 'client_admin', 'ru', '{hash}'),
+           ({id}, {org}, 'user@{tag}.e2e', 'User {tag}', 'client_user', 'en', '{hash}');"
+    );
+    d1(&sql).unwrap_or_else(|e| panic!("fixture {tag}: {e}"));
+    org
 }

@@ -2,48 +2,7 @@
 //! against the test server's local D1 (through wrangler, the real local D1) and watch the
 //! constraints refuse what the domain would never decide.
 
-use std::process::Command;
-
-/// One wrangler at a time: several local D1 clients on one SQLite file meet `SQLITE_BUSY`.
-static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn d1(sql: &str) -> Result<String, String> {
-    let _turn = ONE_AT_A_TIME
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let state = std::env::var("POINTDESK_STATE")
-        .expect("POINTDESK_STATE is not set: run through `cargo xtask test`");
-    let wrangler = std::env::var("POINTDESK_WRANGLER")
-        .expect("POINTDESK_WRANGLER is not set: run through `cargo xtask test`");
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-    let out = Command::new(wrangler)
-        .args([
-            "d1",
-            "execute",
-            "DB",
-            "--local",
-            "--persist-to",
-            &state,
-            "--json",
-            "--command",
-            sql,
-        ])
-        // Non-interactive; the offline settings come from `cargo xtask test`'s environment.
-        .env("CI", "true")
-        .current_dir(root)
-        .output()
-        .expect("wrangler runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    if out.status.success() {
-        Ok(text)
-    } else {
-        Err(text)
-    }
-}
+use pointdesk_e2e::d1;
 
 /// A provider and a client organisation with this id, for a test's own rows.
 fn organisation(id: i64) {

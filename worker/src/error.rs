@@ -1,6 +1,6 @@
 //! The worker's one error type and its one mapping to HTTP: RFC 9457 problem+json.
 
-use pointdesk_api::problem::PROBLEM_CONTENT_TYPE;
+use pointdesk_api::problem::{FieldError, PROBLEM_CONTENT_TYPE};
 use pointdesk_api::Problem;
 use pointdesk_domain::DomainError;
 use worker::{Headers, Response};
@@ -9,13 +9,32 @@ use worker::{Headers, Response};
 pub enum AppError {
     NotFound,
     MethodNotAllowed {
-        allowed: &'static str,
+        allowed: String,
     },
     UnsupportedMediaType,
     PayloadTooLarge {
         limit: usize,
     },
-    BadJson(String),
+    /// The body is not the JSON the operation takes; names the field when one is to blame.
+    BadJson {
+        detail: String,
+        field: Option<FieldError>,
+    },
+    /// Fields that parsed as JSON but were refused, each with its stable code.
+    Fields(Vec<FieldError>),
+    /// No valid session (none, expired, ended, tampered).
+    Unauthenticated,
+    /// Signed in, but the policy says no (within the person's own tenant).
+    Forbidden,
+    /// A state-changing request that does not prove it comes from the app's origin.
+    CrossSite,
+    /// Wrong email or password (never says which).
+    InvalidCredentials,
+    TooManyAttempts {
+        retry_after: u64,
+    },
+    /// An emailed link that is unknown, used or expired.
+    LinkInvalid,
     Domain(DomainError),
     /// A binding or the runtime failed; the detail is logged, not shown.
     Internal(String),
@@ -26,6 +45,12 @@ pub type AppResult<T> = Result<T, AppError>;
 impl From<DomainError> for AppError {
     fn from(e: DomainError) -> Self {
         AppError::Domain(e)
+    }
+}
+
+impl From<Vec<FieldError>> for AppError {
+    fn from(e: Vec<FieldError>) -> Self {
+        AppError::Fields(e)
     }
 }
 
@@ -63,11 +88,53 @@ impl AppError {
                 "Request body too large",
                 Some(format!("The body may be at most {limit} bytes.")),
             ),
-            AppError::BadJson(why) => (
+            AppError::BadJson { detail, .. } => (
                 "malformed-json",
                 400,
                 "Malformed JSON body",
-                Some(why.clone()),
+                Some(detail.clone()),
+            ),
+            AppError::Fields(_) => (
+                "validation",
+                422,
+                "Some fields need attention",
+                Some("See `errors`: each names a field and why it was refused.".into()),
+            ),
+            AppError::Unauthenticated => (
+                "unauthenticated",
+                401,
+                "Sign in first",
+                Some("There is no valid session: sign in again.".into()),
+            ),
+            AppError::Forbidden => (
+                "forbidden",
+                403,
+                "Not allowed",
+                Some("Your role may not do this.".into()),
+            ),
+            AppError::CrossSite => (
+                "cross-site",
+                403,
+                "Cross-site request refused",
+                Some("Changes must come from Pointdesk's own pages.".into()),
+            ),
+            AppError::InvalidCredentials => (
+                "invalid-credentials",
+                401,
+                "Wrong email or password",
+                Some("The email or the password is wrong.".into()),
+            ),
+            AppError::TooManyAttempts { retry_after } => (
+                "too-many-attempts",
+                429,
+                "Too many attempts",
+                Some(format!("Too many failed sign-ins: try again in {retry_after} s.")),
+            ),
+            AppError::LinkInvalid => (
+                "link-invalid",
+                410,
+                "This link no longer works",
+                Some("The link was already used, has expired or is unknown: ask for a new one.".into()),
             ),
             AppError::Domain(e) => {
                 let (kind, status, title) = match e {
@@ -105,13 +172,18 @@ impl AppError {
                 Some("Something failed on our side; nothing was changed. Try again.".into()),
             ),
         };
-        Problem {
-            kind: format!("/problems/{kind}"),
-            title: title.into(),
-            status,
-            detail,
-            instance: None,
+        let mut problem = Problem::new(kind, title, status, detail);
+        match self {
+            AppError::Fields(errors) => problem.errors.clone_from(errors),
+            AppError::BadJson {
+                field: Some(field), ..
+            } => problem.errors.push(field.clone()),
+            AppError::TooManyAttempts { retry_after } => {
+                problem.retry_after = Some(*retry_after);
+            }
+            _ => {}
         }
+        problem
     }
 
     pub fn into_response(self, instance: &str) -> worker::Result<Response> {
@@ -123,8 +195,13 @@ impl AppError {
         let headers = Headers::new();
         headers.set("content-type", PROBLEM_CONTENT_TYPE)?;
         headers.set("cache-control", "no-store")?;
-        if let AppError::MethodNotAllowed { allowed } = self {
-            headers.set("allow", allowed)?;
+        match &self {
+            AppError::MethodNotAllowed { allowed } => headers.set("allow", allowed)?,
+            AppError::TooManyAttempts { retry_after } => {
+                headers.set("retry-after", &retry_after.to_string())?;
+            }
+            AppError::Unauthenticated => headers.set("www-authenticate", "Cookie")?,
+            _ => {}
         }
         let body =
             serde_json::to_string(&problem).map_err(|e| worker::Error::RustError(e.to_string()))?;
@@ -143,7 +220,9 @@ mod tests {
         let cases = [
             (AppError::NotFound, 404, "/problems/not-found"),
             (
-                AppError::MethodNotAllowed { allowed: "GET" },
+                AppError::MethodNotAllowed {
+                    allowed: "GET".into(),
+                },
                 405,
                 "/problems/method-not-allowed",
             ),
@@ -158,9 +237,24 @@ mod tests {
                 "/problems/payload-too-large",
             ),
             (
-                AppError::BadJson("x".into()),
+                AppError::BadJson {
+                    detail: "x".into(),
+                    field: None,
+                },
                 400,
                 "/problems/malformed-json",
+            ),
+            (
+                AppError::Fields(vec![FieldError::new("email", "taken")]),
+                422,
+                "/problems/validation",
+            ),
+            (AppError::Unauthenticated, 401, "/problems/unauthenticated"),
+            (AppError::CrossSite, 403, "/problems/cross-site"),
+            (
+                AppError::TooManyAttempts { retry_after: 4 },
+                429,
+                "/problems/too-many-attempts",
             ),
             (
                 AppError::Domain(DomainError::QuoteExpired),

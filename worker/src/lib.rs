@@ -3,8 +3,11 @@
 //! `fetch` hands `/api/*` to [`routes::dispatch`] (static assets are served by the `[assets]`
 //! binding before the worker runs); `scheduled` runs the periodic jobs.
 
+mod auth;
 mod db;
 mod error;
+mod guard;
+mod mail;
 mod routes;
 
 use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
@@ -17,10 +20,12 @@ fn start() {
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let instance = req.path();
-    match routes::dispatch(req, &env).await {
-        Ok(resp) => Ok(resp),
-        Err(err) => err.into_response(&instance),
-    }
+    let mut resp = match routes::dispatch(req, &env).await {
+        Ok(resp) => resp,
+        Err(err) => err.into_response(&instance)?,
+    };
+    guard::add_headers(&mut resp)?;
+    Ok(resp)
 }
 
 #[event(scheduled)]

@@ -16,7 +16,7 @@ const ROUNDS: usize = 400;
 const CLIENTS: usize = 2;
 
 pub fn run() -> Result {
-    setup::ensure_all(Need::tools())?;
+    setup::ensure_all(Need { browser: false })?;
     build::app(Profile::Release)?;
     build::worker()?;
 

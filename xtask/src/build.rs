@@ -81,7 +81,7 @@ pub fn app(profile: Profile) -> Result {
 }
 
 pub fn deploy() -> Result {
-    crate::setup::ensure_all(crate::setup::Need::tools())?;
+    crate::setup::ensure_all(crate::setup::Need { browser: false })?;
     app(Profile::Release)?;
     worker()?;
     run(offline_env(&mut Command::new(node_bin("wrangler")))

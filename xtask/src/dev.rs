@@ -38,10 +38,7 @@ pub fn run(args: &[String]) -> Result {
     // Before any thread or child starts: our worker build and wrangler's build hook (which
     // inherits the variable) make a dev build of the worker.
     std::env::set_var(build::WORKER_PROFILE_VAR, "dev");
-    setup::ensure_all(Need {
-        browser: false,
-        dev_builds: true,
-    })?;
+    setup::ensure_all(Need { browser: false })?;
 
     // trunk watch builds the app once at start and again on every change: start it first and
     // let that first build be the only one.

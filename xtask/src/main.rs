@@ -32,8 +32,9 @@ fn main() -> ExitCode {
         Some("build") => build::command(&args[1..]),
         Some("deploy") => build::deploy(),
         Some("setup") => setup::ensure_all(setup::Need::everything()),
+        Some("openapi") => write_openapi(),
         _ => {
-            eprintln!("usage: cargo xtask <dev [--port N] | test [--skip-e2e] | bench | build <app|worker|all> [--dev] | deploy | setup>");
+            eprintln!("usage: cargo xtask <dev [--port N] | test [--skip-e2e] | bench | build <app|worker|all> [--dev] | deploy | setup | openapi>");
             return ExitCode::from(2);
         }
     };
@@ -48,4 +49,23 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Regenerates `openapi/openapi.json` from the one declaration of the routes
+/// (`api/src/routes.rs`) and the wire types; commit the result.
+fn write_openapi() -> util::Result {
+    util::run(
+        std::process::Command::new("cargo")
+            .args([
+                "test",
+                "-p",
+                "pointdesk-api",
+                "--features",
+                "openapi",
+                "--lib",
+                "committed_document_is_current",
+            ])
+            .env("POINTDESK_WRITE_OPENAPI", "1")
+            .current_dir(util::root()),
+    )
 }

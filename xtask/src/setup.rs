@@ -17,24 +17,11 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 #[derive(Clone, Copy)]
 pub struct Need {
     pub browser: bool,
-    /// Compile the app's and the worker's dependencies (dev profile) while the tools install,
-    /// at idle priority: see `warm_dev_builds`.
-    pub dev_builds: bool,
 }
 
 impl Need {
     pub fn everything() -> Need {
-        Need {
-            browser: true,
-            dev_builds: false,
-        }
-    }
-
-    pub fn tools() -> Need {
-        Need {
-            browser: false,
-            dev_builds: false,
-        }
+        Need { browser: true }
     }
 }
 
@@ -94,11 +81,10 @@ const TOOLS: [Tool; 3] = [
     },
 ];
 
-/// Installs what is missing. The steps run in lanes side by side, each lane one step after
-/// another: the cargo tools in a row (side by side on two cores they took longer than in a
-/// row), the npm packages, and the crates the offline builds need, followed on a first run by
-/// the dev builds' dependencies at idle priority. Each step has a log, a line when it starts
-/// and one with the time it took.
+/// Installs what is missing. The cargo tools are built one after another (side by side on two
+/// cores they took longer than in a row), while the npm packages and the crates the offline
+/// builds need download beside them; each step has a log, a line when it starts and one with
+/// the time it took.
 pub fn ensure_all(need: Need) -> Result {
     let started = Instant::now();
     ensure_wasm_target()?;
@@ -109,7 +95,7 @@ pub fn ensure_all(need: Need) -> Result {
     std::fs::create_dir_all(&logs).map_err(|e| e.to_string())?;
     // One build folder for the tools, so what they share is compiled once; removed after.
     let tool_target = logs.join("tool-build");
-    let mut tools = Vec::new();
+    let mut in_a_row = Vec::new();
     for tool in TOOLS.iter().filter(|t| !has_tool(t.bin, t.version)) {
         let mut cmd = Command::new("cargo");
         cmd.args(["install", tool.krate, "--version", tool.version])
@@ -120,18 +106,18 @@ pub fn ensure_all(need: Need) -> Result {
         for (k, v) in tool.profile {
             cmd.env(k, v);
         }
-        tools.push(Pending {
+        in_a_row.push(Pending {
             what: format!("{} {}", tool.krate, tool.version),
             doing: Some(format!("installing (first run only, {})", tool.estimate)),
             cmd,
         });
     }
-    let mut npm = Vec::new();
+    let mut beside = Vec::new();
     if !npm_is_fresh() {
         let mut cmd = Command::new("npm");
         cmd.args(["ci", "--no-audit", "--no-fund"])
             .current_dir(root());
-        npm.push(Pending {
+        beside.push(Pending {
             what: "npm packages (wrangler, workerd, binaryen, playwright-core)".into(),
             doing: Some("installing from package-lock.json (~30 s)".into()),
             cmd,
@@ -141,64 +127,18 @@ pub fn ensure_all(need: Need) -> Result {
     // Seconds the first time, nothing later: said only when it takes a while.
     let mut cmd = Command::new("cargo");
     cmd.arg("fetch").current_dir(root());
-    let mut crates = vec![Pending {
+    beside.push(Pending {
         what: "the workspace's crates".into(),
         doing: None,
         cmd,
-    }];
-    if need.dev_builds && !tools.is_empty() {
-        crates.extend(warm_dev_builds());
-    }
-    let result = run_lanes(vec![tools, npm, crates], &logs);
+    });
+    let result = run_all(beside, in_a_row, &logs);
     let _ = std::fs::remove_dir_all(&tool_target);
     result?;
     if started.elapsed() > Duration::from_secs(5) {
         eprintln!("xtask: set-up done in {}", took(started.elapsed()));
     }
     Ok(())
-}
-
-/// The dev builds of the app and the worker, as trunk and worker-build will ask cargo for them
-/// (one package each, so that their features and fingerprints are the same and their cargo
-/// finds everything fresh). Building the tools leaves a core idle whenever one big crate
-/// compiles alone; at idle priority (SCHED_IDLE) these builds use only that idle time, so on
-/// a first run the app and the worker are mostly compiled by the time the tools are in.
-fn warm_dev_builds() -> Vec<Pending> {
-    let build = |package: &str, extra: &[&str], what: &str| {
-        let chrt = Path::new("/usr/bin/chrt").exists();
-        let mut cmd = if chrt {
-            let mut c = Command::new("chrt");
-            c.args(["--idle", "0", "cargo"]);
-            c
-        } else {
-            let mut c = Command::new("nice");
-            c.args(["-n", "19", "cargo"]);
-            c
-        };
-        cmd.args([
-            "build",
-            "--offline",
-            "--target",
-            "wasm32-unknown-unknown",
-            "-p",
-            package,
-        ])
-        .args(extra)
-        .current_dir(root());
-        Pending {
-            what: what.into(),
-            doing: Some("compiling at idle priority while the tools install".into()),
-            cmd,
-        }
-    };
-    vec![
-        build("pointdesk-app", &[], "the app's dependencies (dev)"),
-        build(
-            "pointdesk-worker",
-            &["--lib"],
-            "the worker's dependencies (dev)",
-        ),
-    ]
 }
 
 /// A set-up step not started yet.
@@ -208,22 +148,21 @@ struct Pending {
     cmd: Command,
 }
 
-/// Runs the lanes side by side, the steps of a lane one after another, reporting each step as
-/// it ends and, every minute, what is still running. After a failure no new step starts.
-fn run_lanes(lanes: Vec<Vec<Pending>>, logs: &Path) -> Result {
-    let mut lanes: Vec<std::collections::VecDeque<Pending>> =
-        lanes.into_iter().map(Into::into).collect();
-    // (job, lane)
-    let mut running: Vec<(Job, usize)> = Vec::new();
+/// Starts every step of `beside` at once and the steps of `in_a_row` one after another,
+/// reporting each as it ends and, every minute, what is still running.
+fn run_all(beside: Vec<Pending>, in_a_row: Vec<Pending>, logs: &Path) -> Result {
+    let mut queue = std::collections::VecDeque::from(in_a_row);
+    let mut running: Vec<(Job, bool)> = Vec::new();
+    for mut p in beside {
+        running.push((Job::start(p.what, p.doing, &mut p.cmd, logs)?, false));
+    }
     let mut next_note = Instant::now() + Duration::from_secs(60);
     let mut failed: Vec<String> = Vec::new();
     let started = Instant::now();
     loop {
-        for (lane, queue) in lanes.iter_mut().enumerate() {
-            if failed.is_empty() && !running.iter().any(|(_, l)| *l == lane) {
-                if let Some(mut p) = queue.pop_front() {
-                    running.push((Job::start(p.what, p.doing, &mut p.cmd, logs)?, lane));
-                }
+        if failed.is_empty() && !running.iter().any(|(_, queued)| *queued) {
+            if let Some(mut p) = queue.pop_front() {
+                running.push((Job::start(p.what, p.doing, &mut p.cmd, logs)?, true));
             }
         }
         if running.is_empty() {

@@ -17,10 +17,7 @@ struct Step {
 
 pub fn run(args: &[String]) -> Result {
     let skip_e2e = args.iter().any(|a| a == "--skip-e2e");
-    setup::ensure_all(Need {
-        browser: !skip_e2e,
-        dev_builds: false,
-    })?;
+    setup::ensure_all(Need { browser: !skip_e2e })?;
     let mut steps: Vec<Step> = Vec::new();
     let cargo = || {
         let mut c = Command::new("cargo");
@@ -38,6 +35,8 @@ pub fn run(args: &[String]) -> Result {
             "--exclude",
             "pointdesk-app",
             "--all-targets",
+            "--features",
+            "pointdesk-api/openapi",
             "--",
             "-D",
             "warnings",
@@ -69,6 +68,8 @@ pub fn run(args: &[String]) -> Result {
             "pointdesk-app",
             "--exclude",
             "pointdesk-e2e",
+            "--features",
+            "pointdesk-api/openapi",
         ]))
     });
     step(&mut steps, "build app", &mut || {

@@ -51,13 +51,12 @@ pub fn ChargeCalculator() -> impl IntoView {
                 local_error.set(None);
                 preview.dispatch(req);
             }
-            None => local_error.set(Some(ApiError::Problem(pointdesk_api::Problem {
-                kind: "/problems/invalid".into(),
-                title: i18n.t(Msg::ErrorTitle).into(),
-                status: 422,
-                detail: Some(i18n.t(Msg::CalcInvalid).into()),
-                instance: None,
-            }))),
+            None => local_error.set(Some(ApiError::Problem(pointdesk_api::Problem::new(
+                "invalid",
+                i18n.t(Msg::ErrorTitle),
+                422,
+                Some(i18n.t(Msg::CalcInvalid).into()),
+            )))),
         }
     };
 

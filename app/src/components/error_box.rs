@@ -1,17 +1,36 @@
 use leptos::prelude::*;
 
 use crate::client::ApiError;
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{self, use_i18n, Msg};
 
-/// A readable message for a failed request, in the user's language where we know the cause.
+/// A readable message for a failed request, in the user's language: known problem types are
+/// translated; field errors are shown next to their fields, so here only a pointer to them.
 #[component]
 pub fn ErrorBox(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoView {
     let i18n = use_i18n();
     move || {
         error.get().map(|e| {
-            let detail = match &e {
-                ApiError::Network(_) => i18n.t(Msg::NetworkError).to_owned(),
-                other => other.to_string(),
+            let locale = i18n.locale.get();
+            let detail = match (&e, e.kind()) {
+                (ApiError::Network(_), _) => i18n.t(Msg::NetworkError).to_owned(),
+                (_, Some("invalid-credentials")) => i18n.t(Msg::WrongCredentials).to_owned(),
+                (_, Some("too-many-attempts")) => {
+                    let wait = e
+                        .problem()
+                        .and_then(|p| p.retry_after)
+                        .and_then(|s| i64::try_from(s).ok())
+                        .unwrap_or(1);
+                    format!("{} {}.", i18n.t(Msg::TryAgainIn), i18n::seconds(locale, wait))
+                }
+                (_, Some("link-invalid")) => i18n.t(Msg::LinkInvalid).to_owned(),
+                (_, Some("cross-site")) => i18n.t(Msg::CrossSite).to_owned(),
+                (_, Some("unauthenticated")) => i18n.t(Msg::SessionEnded).to_owned(),
+                (_, Some("validation" | "malformed-json"))
+                    if e.problem().is_some_and(|p| !p.errors.is_empty()) =>
+                {
+                    i18n.t(Msg::CheckFields).to_owned()
+                }
+                (other, _) => other.to_string(),
             };
             view! {
                 <div class="notice notice--error" role="alert" data-testid="error">

@@ -4,12 +4,14 @@ use leptos_router::hooks::use_location;
 
 use crate::components::language_switch::LanguageSwitch;
 use crate::i18n::{use_i18n, Msg};
+use crate::session::use_auth;
 
 /// The frame of every screen: header with brand, navigation (a toggled drawer on a phone) and
 /// the language switch, then the page.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
+    let auth = use_auth();
     let menu_open = RwSignal::new(false);
     // Any navigation closes the phone menu.
     let location = use_location();
@@ -53,6 +55,16 @@ pub fn Layout(children: Children) -> impl IntoView {
                 >
                     <A href="/" exact=true>{move || i18n.t(Msg::NavHome)}</A>
                     <A href="/status">{move || i18n.t(Msg::NavStatus)}</A>
+                    {move || match auth.me.get() {
+                        Some(me) => view! {
+                            <A href="/profile" attr:data-testid="nav-profile" attr:title=move || i18n.t(Msg::NavProfile)>
+                                <span class="who">{me.name}</span>
+                            </A>
+                        }.into_any(),
+                        None => view! {
+                            <A href="/sign-in" attr:data-testid="nav-sign-in">{move || i18n.t(Msg::NavSignIn)}</A>
+                        }.into_any(),
+                    }}
                     <LanguageSwitch />
                 </nav>
             </div>

@@ -4,3 +4,4 @@ pub mod error_box;
 pub mod language_switch;
 pub mod layout;
 pub mod status_card;
+pub mod text_field;

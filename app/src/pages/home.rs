@@ -1,11 +1,28 @@
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::components::charge_calculator::ChargeCalculator;
 use crate::components::status_card::StatusCard;
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{self, use_i18n, Msg};
+use crate::session::use_auth;
 
+/// Signed out: what Pointdesk is and a way in. Signed in: the person's own home, by role.
 #[component]
 pub fn Home() -> impl IntoView {
+    let auth = use_auth();
+    move || {
+        if !auth.checked.get() {
+            return ().into_any();
+        }
+        match auth.role() {
+            Some(role) => view! { <RoleHome role=role /> }.into_any(),
+            None => view! { <Welcome /> }.into_any(),
+        }
+    }
+}
+
+#[component]
+fn Welcome() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <h1 data-testid="page-title">{move || i18n.t(Msg::HomeTitle)}</h1>
@@ -15,9 +32,38 @@ pub fn Home() -> impl IntoView {
             <li>{move || i18n.t(Msg::RuleRequests)}</li>
             <li>{move || i18n.t(Msg::RuleBalance)}</li>
         </ul>
+        <p><A href="/sign-in" attr:class="button" attr:data-testid="home-sign-in">{move || i18n.t(Msg::NavSignIn)}</A></p>
         <div class="grid">
             <ChargeCalculator />
             <StatusCard />
         </div>
+    }
+}
+
+#[component]
+fn RoleHome(role: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let intro = match role.as_str() {
+        "manager" => Msg::HomeManager,
+        "engineer" => Msg::HomeEngineer,
+        "client_admin" => Msg::HomeClientAdmin,
+        _ => Msg::HomeClientUser,
+    };
+    let name = move || auth.me.get().map(|m| m.name).unwrap_or_default();
+    let org = move || auth.me.get().and_then(|m| m.organization).map(|o| o.name);
+    let role_name = {
+        let role = role.clone();
+        move || i18n::role_name(i18n.locale.get(), &role)
+    };
+    view! {
+        <section data-testid=format!("home-{role}")>
+            <p class="eyebrow">
+                <span data-testid="home-role">{role_name}</span>
+                {move || org().map(|o| view! { " · " <span data-testid="home-org">{o}</span> })}
+            </p>
+            <h1 data-testid="page-title">{move || i18n.t(Msg::Welcome)} ", " {name}</h1>
+            <p class="lead">{move || i18n.t(intro)}</p>
+        </section>
     }
 }

@@ -1,13 +1,29 @@
 //! Every SQL statement of the worker lives in this module (a tidy test enforces it).
 //! Rows are typed; a command writes in one `batch()`, whose statements carry their own conditions.
 
+mod accounts;
+
+pub use accounts::{Audit, Credentials, FailureRow, Mail, SessionRow, UserRow};
+
 use serde::Deserialize;
-use worker::{D1Database, Env};
+use wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement, Env};
 
 use crate::error::{AppError, AppResult};
 
 pub struct Db {
     d1: D1Database,
+}
+
+/// An integer argument. Every integer the schema stores is within ±2^53, so the f64 a JS
+/// number is holds it exactly.
+#[allow(clippy::cast_precision_loss)]
+pub(crate) fn int(v: i64) -> JsValue {
+    JsValue::from_f64(v as f64)
+}
+
+pub(crate) fn text(v: &str) -> JsValue {
+    JsValue::from_str(v)
 }
 
 #[derive(Deserialize)]
@@ -18,6 +34,19 @@ struct One {
 impl Db {
     pub fn new(env: &Env) -> AppResult<Db> {
         Ok(Db { d1: env.d1("DB")? })
+    }
+
+    /// Runs statements as one transaction; returns how many rows each changed.
+    pub async fn batch(&self, statements: Vec<D1PreparedStatement>) -> AppResult<Vec<usize>> {
+        let results = self.d1.batch(statements).await?;
+        results
+            .iter()
+            .map(|r| {
+                Ok(r.meta()?
+                    .and_then(|m| m.changes)
+                    .unwrap_or(0))
+            })
+            .collect()
     }
 
     /// Proves D1 answers and the schema is migrated (the query reads a migrated table).

@@ -1,43 +1,156 @@
-//! The API's routing table and the request helpers every handler shares.
+//! The router: requests are matched against the one declaration of the API
+//! (`pointdesk_api::routes::OPERATIONS`) and handed to their handler by `operationId`.
 //! Handlers are thin: DTO in → domain decision → one D1 batch → DTO out.
 
 mod charging;
 mod health;
+mod session;
 
+use pointdesk_api::problem::FieldError;
+use pointdesk_api::routes::{self, Access, Method, Miss, Operation, Params};
+use pointdesk_domain::account::SessionLife;
+use pointdesk_domain::policy::{Actor, Role};
+use pointdesk_domain::time::Timestamp;
 use serde::de::DeserializeOwned;
-use worker::{Env, Method, Request, Response};
+use worker::{Env, Request, Response};
 
+use crate::auth;
+use crate::db::{Db, SessionRow, UserRow};
 use crate::error::{AppError, AppResult};
+use crate::guard;
 
 /// The largest request body the API reads.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-pub async fn dispatch(mut req: Request, env: &Env) -> AppResult<Response> {
+/// One request on its way through a handler.
+pub struct Call<'a> {
+    pub req: Request,
+    pub env: &'a Env,
+    pub op: &'static Operation,
+    pub params: Params,
+    pub now: Timestamp,
+}
+
+/// Who is calling, from a live session.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub token_hash: String,
+    pub user: UserRow,
+    pub actor: Actor,
+}
+
+pub async fn dispatch(req: Request, env: &Env) -> AppResult<Response> {
     let path = req.path();
-    let method = req.method();
     let Some(rest) = path.strip_prefix(pointdesk_api::API_PREFIX) else {
         return Err(AppError::NotFound);
     };
-    let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
-    match segments.as_slice() {
-        ["health"] => match method {
-            Method::Get => health::get(env).await,
-            _ => Err(AppError::MethodNotAllowed { allowed: "GET" }),
+    let method = Method::parse(req.method().as_ref()).ok_or(AppError::MethodNotAllowed {
+        allowed: "GET, POST, PUT, PATCH, DELETE".into(),
+    })?;
+    let (op, params) = routes::find(method, rest).map_err(|miss| match miss {
+        Miss::NotFound => AppError::NotFound,
+        Miss::MethodNotAllowed(methods) => AppError::MethodNotAllowed {
+            allowed: methods
+                .iter()
+                .map(|m| m.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
         },
-        ["ping"] => match method {
-            Method::Get => Ok(Response::empty()?.with_status(204)),
-            _ => Err(AppError::MethodNotAllowed { allowed: "GET" }),
-        },
-        ["charge-preview"] => match method {
-            Method::Post => charging::preview(read_json(&mut req).await?),
-            _ => Err(AppError::MethodNotAllowed { allowed: "POST" }),
-        },
-        _ => Err(AppError::NotFound),
+    })?;
+    if method.is_write() {
+        guard::same_origin(&req)?;
+    }
+    #[allow(clippy::cast_possible_truncation)]
+    let now = Timestamp::from_unix((js_sys::Date::now() / 1000.0) as i64);
+    let mut call = Call {
+        req,
+        env,
+        op,
+        params,
+        now,
+    };
+    match op.id {
+        "getHealth" => health::get(env).await,
+        "ping" => Ok(Response::empty()?.with_status(204)),
+        "getOpenApi" => openapi(),
+        "previewCharge" => charging::preview(read_json(&mut call.req).await?),
+        "signIn" => session::sign_in(&mut call).await,
+        "requestPasswordReset" => session::request_reset(&mut call).await,
+        "resetPassword" => session::reset_password(&mut call).await,
+        "acceptInvitation" => session::accept_invitation(&mut call).await,
+        _ => {
+            let who = authenticate(&call).await?;
+            debug_assert!(op.access == Access::SignedIn);
+            match op.id {
+                "signOut" => session::sign_out(&call, &who).await,
+                "getMe" => session::me(&who),
+                "updateMe" => session::update_me(&mut call, &who).await,
+                "changePassword" => session::change_password(&mut call, &who).await,
+                other => Err(AppError::Internal(format!("no handler for {other}"))),
+            }
+        }
     }
 }
 
+/// The document generated from the same declaration (`openapi/openapi.json`).
+fn openapi() -> AppResult<Response> {
+    let mut resp = Response::ok(include_str!("../../../openapi/openapi.json"))?;
+    resp.headers_mut()
+        .set("content-type", "application/json; charset=utf-8")?;
+    resp.headers_mut().set("cache-control", "no-cache")?;
+    Ok(resp)
+}
+
+/// The live session of this request, or 401. Touches the session at most once a minute.
+pub async fn authenticate(call: &Call<'_>) -> AppResult<Session> {
+    let cookie = call.req.headers().get("cookie")?;
+    let secret = auth::session_cookie(cookie.as_deref()).ok_or(AppError::Unauthenticated)?;
+    if secret.len() != 32 || !secret.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AppError::Unauthenticated);
+    }
+    let token_hash = auth::token_hash(secret);
+    let db = Db::new(call.env)?;
+    let row: SessionRow = db
+        .session(&token_hash)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let (created, seen) = (
+        Timestamp::from_unix(row.created_at),
+        Timestamp::from_unix(row.last_seen_at),
+    );
+    if !SessionLife::is_live(created, seen, call.now) {
+        db.batch(vec![db.delete_session(&token_hash)?]).await?;
+        return Err(AppError::Unauthenticated);
+    }
+    if SessionLife::needs_touch(seen, call.now) {
+        db.touch_session(&token_hash, call.now.unix()).await?;
+    }
+    let actor = actor_of(&row.user)?;
+    Ok(Session {
+        token_hash,
+        user: row.user,
+        actor,
+    })
+}
+
+pub fn actor_of(user: &UserRow) -> AppResult<Actor> {
+    use pointdesk_domain::ids::{OrgId, ProviderId, UserId};
+    let role = pointdesk_api::accounts::parse_role(&user.role)
+        .map_err(|_| AppError::Internal(format!("user {} has role {}", user.id, user.role)))?;
+    Ok(Actor {
+        user: UserId::new(user.id),
+        role,
+        provider: ProviderId::new(user.provider_id),
+        org: match role {
+            Role::ClientUser | Role::ClientAdmin => user.org_id.map(OrgId::new),
+            Role::Engineer | Role::Manager => None,
+        },
+    })
+}
+
 /// Reads a JSON body: the media type must be JSON, the body at most [`MAX_BODY_BYTES`], and the
-/// JSON must match the DTO; each failure says what was wrong.
+/// JSON must match the DTO; each failure says what was wrong and, when a field is to blame,
+/// names it.
 pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> AppResult<T> {
     let content_type = req.headers().get("content-type")?.unwrap_or_default();
     if !content_type
@@ -62,7 +175,59 @@ pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> AppResult<T> {
             limit: MAX_BODY_BYTES,
         });
     }
-    serde_json::from_slice(&body).map_err(|e| AppError::BadJson(json_error_detail(&e)))
+    parse_json(&body)
+}
+
+fn parse_json<T: DeserializeOwned>(body: &[u8]) -> AppResult<T> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let field = blame(&path, &inner);
+        AppError::BadJson {
+            detail: json_error_detail(&inner),
+            field,
+        }
+    })
+}
+
+/// The field a JSON error is about, with a stable code, when there is one.
+fn blame(path: &str, e: &serde_json::Error) -> Option<FieldError> {
+    use serde_json::error::Category;
+    if e.classify() != Category::Data {
+        return None;
+    }
+    let msg = e.to_string();
+    let quoted = |prefix: &str| {
+        msg.strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_owned)
+    };
+    let join = |name: String| {
+        if path == "." || path.is_empty() {
+            name
+        } else {
+            format!("{path}.{name}")
+        }
+    };
+    if let Some(name) = quoted("unknown field `") {
+        // The path already ends at the unknown field.
+        let field = if path.ends_with(&name) {
+            path.to_owned()
+        } else {
+            join(name)
+        };
+        return Some(FieldError::new(field, "unknown_field"));
+    }
+    if let Some(name) = quoted("missing field `") {
+        return Some(FieldError::new(join(name), "required"));
+    }
+    let code = if msg.starts_with("invalid type") {
+        "wrong_type"
+    } else {
+        "malformed"
+    };
+    (path != ".").then(|| FieldError::new(path, code))
 }
 
 fn json_error_detail(e: &serde_json::Error) -> String {
@@ -80,4 +245,32 @@ pub fn json<T: serde::Serialize>(value: &T) -> AppResult<Response> {
     let mut resp = Response::from_json(value)?;
     resp.headers_mut().set("cache-control", "no-store")?;
     Ok(resp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pointdesk_api::accounts::SignInRequest;
+
+    fn field_of(body: &str) -> Option<(String, String)> {
+        match parse_json::<SignInRequest>(body.as_bytes()) {
+            Err(AppError::BadJson { field, .. }) => field.map(|f| (f.field, f.code)),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn json_errors_name_the_field() {
+        let pair = |a: &str, b: &str| Some((a.to_owned(), b.to_owned()));
+        assert_eq!(
+            field_of(r#"{"email": 5, "password": "x"}"#),
+            pair("email", "wrong_type")
+        );
+        assert_eq!(
+            field_of(r#"{"email": "a@b.c", "password": "x", "admin": true}"#),
+            pair("admin", "unknown_field")
+        );
+        assert_eq!(field_of(r#"{"email": "a@b.c"}"#), pair("password", "required"));
+        assert_eq!(field_of(r#"{"email": "#), None);
+    }
 }

@@ -1,0 +1,214 @@
+//! The OpenAPI 3.1 document, generated natively from [`crate::routes`] and the wire types'
+//! schemas (utoipa derives, behind the `openapi` feature so that neither wasm bundle carries
+//! them). `openapi/openapi.json` at the repository root is the committed output: the worker
+//! serves it, and `committed_document_is_current` fails when it is out of date
+//! (`cargo xtask openapi` rewrites it).
+
+use serde_json::{json, Map, Value};
+use utoipa::openapi::schema::Schema;
+use utoipa::openapi::RefOr;
+
+use crate::routes::{Access, OPERATIONS};
+
+/// The session cookie's name, shared with the worker.
+pub const SESSION_COOKIE: &str = crate::SESSION_COOKIE;
+
+pub(crate) struct SchemaRef {
+    name: String,
+    all: Vec<(String, RefOr<Schema>)>,
+}
+
+pub(crate) struct OperationSchemas {
+    pub id: &'static str,
+    pub request: Option<SchemaRef>,
+    pub response: Option<SchemaRef>,
+}
+
+pub(crate) fn schema_of<T: utoipa::ToSchema>() -> SchemaRef {
+    let mut all = vec![(T::name().into_owned(), T::schema())];
+    T::schemas(&mut all);
+    SchemaRef {
+        name: T::name().into_owned(),
+        all,
+    }
+}
+
+fn reference(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+/// The whole document as pretty JSON with a final newline.
+pub fn document_json() -> String {
+    let mut s = serde_json::to_string_pretty(&document()).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+pub fn document() -> Value {
+    let described = crate::routes::schemas();
+    let mut components = Map::new();
+    let mut add = |all: &[(String, RefOr<Schema>)]| {
+        for (name, schema) in all {
+            components.insert(
+                name.clone(),
+                serde_json::to_value(schema).unwrap_or(Value::Null),
+            );
+        }
+    };
+    add(&schema_of::<crate::Problem>().all);
+
+    let mut paths = Map::new();
+    for op in OPERATIONS {
+        let Some(schemas) = described.iter().find(|d| d.id == op.id) else {
+            continue;
+        };
+        let mut operation = Map::new();
+        operation.insert("operationId".into(), json!(op.id));
+        operation.insert("summary".into(), json!(op.summary));
+        operation.insert("tags".into(), json!([op.tag]));
+        let params: Vec<Value> = op
+            .path
+            .split('/')
+            .filter_map(|p| p.strip_prefix('{').and_then(|p| p.strip_suffix('}')))
+            .map(|name| {
+                json!({
+                    "name": name,
+                    "in": "path",
+                    "required": true,
+                    "schema": { "type": "integer", "format": "int64", "minimum": 1 }
+                })
+            })
+            .collect();
+        if !params.is_empty() {
+            operation.insert("parameters".into(), Value::Array(params));
+        }
+        if let Some(req) = &schemas.request {
+            add(&req.all);
+            operation.insert(
+                "requestBody".into(),
+                json!({
+                    "required": true,
+                    "content": { "application/json": { "schema": reference(&req.name) } }
+                }),
+            );
+        }
+        let success = match &schemas.response {
+            Some(resp) => {
+                add(&resp.all);
+                let media = if op.id == "getOpenApi" {
+                    json!({ "application/json": { "schema": { "type": "object" } } })
+                } else {
+                    json!({ "application/json": { "schema": reference(&resp.name) } })
+                };
+                json!({ "description": op.summary, "content": media })
+            }
+            None if op.id == "getOpenApi" => json!({
+                "description": op.summary,
+                "content": { "application/json": { "schema": { "type": "object" } } }
+            }),
+            None => json!({ "description": op.summary }),
+        };
+        operation.insert(
+            "responses".into(),
+            json!({
+                op.status.to_string(): success,
+                "default": {
+                    "description": "An RFC 9457 problem",
+                    "content": { "application/problem+json": { "schema": reference("Problem") } }
+                }
+            }),
+        );
+        if op.access == Access::SignedIn {
+            operation.insert("security".into(), json!([{ "session": [] }]));
+        }
+        if op.method.is_write() && op.access == Access::SignedIn {
+            operation.insert(
+                "description".into(),
+                json!("State-changing: the request must come from the app's own origin (Origin or Sec-Fetch-Site) with a JSON body."),
+            );
+        }
+        let item = paths
+            .entry(format!("{}{}", crate::API_PREFIX, op.path))
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(item) = item {
+            item.insert(
+                op.method.as_str().to_ascii_lowercase(),
+                Value::Object(operation),
+            );
+        }
+    }
+
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Pointdesk API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Prepaid support points: tickets, quotes, the ledger. Points travel as decimal strings (\"12.25\"), never as JSON numbers. Errors are RFC 9457 problem+json with a stable `type`; field errors name the field and a stable code."
+        },
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "session": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": SESSION_COOKIE,
+                    "description": "Set by signIn: HttpOnly, Secure, SameSite=Lax, Path=/."
+                }
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn committed_path() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi/openapi.json")
+    }
+
+    /// The committed document is what the declaration generates. Set
+    /// `POINTDESK_WRITE_OPENAPI=1` (`cargo xtask openapi`) to rewrite it.
+    #[test]
+    fn committed_document_is_current() {
+        let generated = document_json();
+        if std::env::var("POINTDESK_WRITE_OPENAPI").is_ok_and(|v| v == "1") {
+            std::fs::create_dir_all(committed_path().parent().expect("a parent"))
+                .expect("openapi/ can be created");
+            std::fs::write(committed_path(), &generated).expect("openapi.json can be written");
+        }
+        let committed = std::fs::read_to_string(committed_path()).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "openapi/openapi.json is out of date: run `cargo xtask openapi` and commit it"
+        );
+    }
+
+    #[test]
+    fn every_operation_and_schema_is_in_the_document() {
+        let doc = document();
+        let mut ids = Vec::new();
+        for item in doc["paths"].as_object().expect("paths").values() {
+            for op in item.as_object().expect("an item").values() {
+                ids.push(op["operationId"].as_str().expect("an id").to_owned());
+            }
+        }
+        ids.sort();
+        let mut declared: Vec<String> = OPERATIONS.iter().map(|o| o.id.to_owned()).collect();
+        declared.sort();
+        assert_eq!(ids, declared);
+        // Every $ref resolves.
+        let text = doc.to_string();
+        let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+        for part in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+            let name = part.split('"').next().expect("a name");
+            assert!(schemas.contains_key(name), "unresolved $ref {name}");
+        }
+        assert_eq!(
+            doc["paths"]["/api/v1/session"]["post"]["requestBody"]["content"]["application/json"]
+                ["schema"]["$ref"],
+            "#/components/schemas/SignInRequest"
+        );
+    }
+}

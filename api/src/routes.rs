@@ -1,0 +1,244 @@
+//! Every API operation, declared once. The worker's router matches requests against
+//! [`OPERATIONS`], the OpenAPI document (`openapi` feature, native only) is generated from the
+//! same declaration with the request and response types named here, and the end-to-end tests
+//! walk the served document. An `operationId` never changes once published.
+
+#[cfg(feature = "openapi")]
+use crate::accounts::{
+    AcceptInvitationRequest, ChangePasswordRequest, MeDto, PasswordResetRequest,
+    ResetPasswordRequest, SignInRequest, UpdateMeRequest,
+};
+#[cfg(feature = "openapi")]
+use crate::health::Health;
+#[cfg(feature = "openapi")]
+use crate::ledger::{ChargeExplanationDto, ChargePreviewRequest};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Method> {
+        Some(match s {
+            "GET" => Method::Get,
+            "POST" => Method::Post,
+            "PUT" => Method::Put,
+            "PATCH" => Method::Patch,
+            "DELETE" => Method::Delete,
+            _ => return None,
+        })
+    }
+
+    /// Does this method change state (and so need the same-origin proof)?
+    pub const fn is_write(self) -> bool {
+        !matches!(self, Method::Get)
+    }
+}
+
+/// Who may call an operation at all; what they may do inside it is the domain policy's call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// A valid session.
+    SignedIn,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Operation {
+    pub id: &'static str,
+    pub method: Method,
+    /// Under [`crate::API_PREFIX`]; `{name}` is a path parameter.
+    pub path: &'static str,
+    pub access: Access,
+    pub summary: &'static str,
+    pub tag: &'static str,
+    /// The success status.
+    pub status: u16,
+}
+
+/// Path parameters of a matched operation, in template order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Params(Vec<(&'static str, String)>);
+
+impl Params {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Why no operation matched.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Miss {
+    NotFound,
+    /// The path exists with these methods.
+    MethodNotAllowed(Vec<Method>),
+}
+
+/// Finds the operation for a method and a path below the API prefix (`/session`).
+pub fn find(method: Method, path: &str) -> Result<(&'static Operation, Params), Miss> {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let mut allowed = Vec::new();
+    for op in OPERATIONS {
+        if let Some(params) = match_path(op.path, &segments) {
+            if op.method == method {
+                return Ok((op, params));
+            }
+            allowed.push(op.method);
+        }
+    }
+    if allowed.is_empty() {
+        Err(Miss::NotFound)
+    } else {
+        Err(Miss::MethodNotAllowed(allowed))
+    }
+}
+
+fn match_path(template: &'static str, segments: &[&str]) -> Option<Params> {
+    let parts: Vec<&'static str> = template.split('/').filter(|s| !s.is_empty()).collect();
+    if parts.len() != segments.len() {
+        return None;
+    }
+    let mut params = Vec::new();
+    for (part, seg) in parts.iter().zip(segments) {
+        match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+            Some(name) => params.push((name, (*seg).to_owned())),
+            None if part == seg => {}
+            None => return None,
+        }
+    }
+    Some(Params(params))
+}
+
+/// Declares the operations: the `OPERATIONS` table for everyone, and for the document the
+/// request and response schema of each.
+macro_rules! operations {
+    ($(
+        $id:ident: $method:ident $path:literal, $access:ident, $tag:literal, $summary:literal,
+        $(body $req:ty,)? $status:literal $($resp:ty)?;
+    )*) => {
+        pub const OPERATIONS: &[Operation] = &[$(
+            Operation {
+                id: stringify!($id),
+                method: Method::$method,
+                path: $path,
+                access: Access::$access,
+                summary: $summary,
+                tag: $tag,
+                status: $status,
+            },
+        )*];
+
+        /// Each operation's id with its request and response schemas, for the document.
+        #[cfg(feature = "openapi")]
+        pub(crate) fn schemas() -> Vec<crate::openapi::OperationSchemas> {
+            vec![$(
+                crate::openapi::OperationSchemas {
+                    id: stringify!($id),
+                    request: None$(.or(Some(crate::openapi::schema_of::<$req>())))?,
+                    response: None$(.or(Some(crate::openapi::schema_of::<$resp>())))?,
+                },
+            )*]
+        }
+    };
+}
+
+operations! {
+    getHealth: Get "/health", Public, "service", "Whether the service and its stores answer (503 when not)",
+        200 Health;
+    ping: Get "/ping", Public, "service", "Does nothing: the floor for latency benchmarks",
+        204;
+    getOpenApi: Get "/openapi.json", Public, "service", "This document",
+        200;
+    previewCharge: Post "/charge-preview", Public, "service", "What a plan would charge for logged time, explained",
+        body ChargePreviewRequest, 200 ChargeExplanationDto;
+
+    signIn: Post "/session", Public, "session", "Sign in with email and password; sets the session cookie",
+        body SignInRequest, 200 MeDto;
+    signOut: Delete "/session", SignedIn, "session", "Sign out: this session ends at once",
+        204;
+    getMe: Get "/me", SignedIn, "session", "Who is signed in",
+        200 MeDto;
+    updateMe: Patch "/me", SignedIn, "session", "Change your name or language",
+        body UpdateMeRequest, 200 MeDto;
+    changePassword: Put "/me/password", SignedIn, "session", "Change your password; your other sessions end",
+        body ChangePasswordRequest, 204;
+    requestPasswordReset: Post "/password-reset-requests", Public, "session", "Email a password-reset link (the answer never says whether the address exists)",
+        body PasswordResetRequest, 202;
+    resetPassword: Post "/password-resets", Public, "session", "Set a new password with a reset link's token; every session ends",
+        body ResetPasswordRequest, 204;
+    acceptInvitation: Post "/invitations/accept", Public, "session", "Set your password with an invitation's token and sign in",
+        body AcceptInvitationRequest, 200 MeDto;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_paths_do_not_overlap() {
+        for (i, a) in OPERATIONS.iter().enumerate() {
+            for b in &OPERATIONS[i + 1..] {
+                assert_ne!(a.id, b.id, "duplicate operationId");
+                assert!(
+                    !(a.method == b.method && a.path == b.path),
+                    "{} and {} share {} {}",
+                    a.id,
+                    b.id,
+                    a.method.as_str(),
+                    a.path
+                );
+            }
+            assert!(a.path.starts_with('/'), "{}", a.id);
+            assert!(
+                a.id.chars().next().is_some_and(|c| c.is_ascii_lowercase()),
+                "{}",
+                a.id
+            );
+        }
+    }
+
+    #[test]
+    fn every_operation_is_found_by_its_own_path() {
+        for op in OPERATIONS {
+            let concrete = op.path.replace("{id}", "42");
+            let (found, params) = find(op.method, &concrete).expect(op.id);
+            assert_eq!(found.id, op.id);
+            if op.path.contains("{id}") {
+                assert_eq!(params.get("id"), Some("42"));
+            }
+        }
+    }
+
+    #[test]
+    fn misses_say_not_found_or_which_methods() {
+        assert_eq!(find(Method::Get, "/nope").err(), Some(Miss::NotFound));
+        assert_eq!(
+            find(Method::Get, "/session/extra").err(),
+            Some(Miss::NotFound)
+        );
+        assert_eq!(
+            find(Method::Get, "/session").err(),
+            Some(Miss::MethodNotAllowed(vec![Method::Post, Method::Delete]))
+        );
+        assert!(find(Method::Get, "//health/").is_ok());
+    }
+}

@@ -1,0 +1,50 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use pointdesk_api::accounts::ResetPasswordRequest;
+
+use crate::client;
+use crate::components::error_box::ErrorBox;
+use crate::components::text_field::TextField;
+use crate::i18n::{use_i18n, Msg};
+use crate::pages::sign_in::token_from_fragment;
+
+/// Sets a new password from an emailed reset link (`/reset-password#token=…`).
+#[component]
+pub fn ResetPassword() -> impl IntoView {
+    let i18n = use_i18n();
+    let token = token_from_fragment();
+    let password = RwSignal::new(String::new());
+    let action = Action::new_local(|req: &ResetPasswordRequest| {
+        let req = req.clone();
+        async move { client::reset_password(&req).await }
+    });
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let done = move || matches!(action.value().get(), Some(Ok(())));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        action.dispatch(ResetPasswordRequest {
+            token: token.clone(),
+            password: password.get_untracked(),
+        });
+    };
+    view! {
+        <section class="narrow">
+            <h1 data-testid="page-title">{move || i18n.t(Msg::ResetTitle)}</h1>
+            <Show
+                when=done
+                fallback=move || view! {
+                    <form class="stack card" on:submit=submit.clone() novalidate=true>
+                        <TextField label=Msg::NewPassword name="password" value=password error=error kind="password" autocomplete="new-password" hint=Msg::PasswordHint />
+                        <ErrorBox error=error />
+                        <button class="button" type="submit" data-testid="reset-submit" disabled=move || action.pending().get()>
+                            {move || i18n.t(Msg::ResetSubmit)}
+                        </button>
+                    </form>
+                }
+            >
+                <p class="notice notice--ok" role="status" data-testid="reset-done">{move || i18n.t(Msg::ResetDone)}</p>
+                <A href="/sign-in" attr:class="button">{move || i18n.t(Msg::NavSignIn)}</A>
+            </Show>
+        </section>
+    }
+}

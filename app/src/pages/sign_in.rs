@@ -1,0 +1,79 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use pointdesk_api::accounts::SignInRequest;
+
+use crate::client;
+use crate::components::error_box::ErrorBox;
+use crate::components::text_field::TextField;
+use crate::i18n::{use_i18n, Msg};
+use crate::session::use_auth;
+
+/// Email and password; lands on the person's home.
+#[component]
+pub fn SignIn() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let navigate = use_navigate();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let action = Action::new_local(|req: &SignInRequest| {
+        let req = req.clone();
+        async move { client::sign_in(&req).await }
+    });
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(me)) = action.value().get() {
+            auth.signed_in(me);
+            navigate("/", Default::default());
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        action.dispatch(SignInRequest {
+            email: email.get_untracked(),
+            password: password.get_untracked(),
+        });
+    };
+    view! {
+        <section class="narrow">
+            <h1 data-testid="page-title">{move || i18n.t(Msg::SignInTitle)}</h1>
+            <p class="muted">{move || i18n.t(Msg::SignInIntro)}</p>
+            <form class="stack card" on:submit=submit novalidate=true data-testid="sign-in-form">
+                <TextField label=Msg::Email name="email" value=email error=error kind="email" autocomplete="username" />
+                <TextField label=Msg::Password name="password" value=password error=error kind="password" autocomplete="current-password" />
+                <ErrorBox error=error />
+                <button class="button" type="submit" data-testid="sign-in-submit" disabled=move || action.pending().get()>
+                    {move || i18n.t(Msg::SignInSubmit)}
+                </button>
+                <A href="/forgot-password" attr:class="link" attr:data-testid="forgot-link">{move || i18n.t(Msg::ForgotPassword)}</A>
+            </form>
+        </section>
+    }
+}
+
+/// Shown by screens that need a session when there is none.
+#[component]
+pub fn SignInFirst() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="narrow">
+            <p class="notice" data-testid="sign-in-first">{move || i18n.t(Msg::SessionEnded)}</p>
+            <A href="/sign-in" attr:class="button">{move || i18n.t(Msg::NavSignIn)}</A>
+        </section>
+    }
+}
+
+/// The token after `#token=` in the address (emailed links keep it out of server logs).
+pub fn token_from_fragment() -> String {
+    window()
+        .location()
+        .hash()
+        .unwrap_or_default()
+        .trim_start_matches('#')
+        .split('&')
+        .find_map(|p| p.strip_prefix("token="))
+        .unwrap_or_default()
+        .to_owned()
+}
+

@@ -1,0 +1,56 @@
+//! Who is signed in, for every screen: loaded once at start (`getMe`), set by sign-in and
+//! cleared by sign-out. The person's stored language wins over the browser's.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use pointdesk_api::accounts::MeDto;
+
+use crate::client;
+use crate::i18n::{use_i18n, I18n, Locale};
+
+#[derive(Clone, Copy)]
+pub struct Auth {
+    pub me: RwSignal<Option<MeDto>>,
+    /// `false` until the first `getMe` has answered.
+    pub checked: RwSignal<bool>,
+    i18n: I18n,
+}
+
+impl Auth {
+    pub fn signed_in(self, me: MeDto) {
+        if let Some(l) = Locale::from_tag(&me.locale) {
+            self.i18n.set(l);
+        }
+        self.me.set(Some(me));
+        self.checked.set(true);
+    }
+
+    pub fn signed_out(self) {
+        self.me.set(None);
+        self.checked.set(true);
+    }
+
+    pub fn role(self) -> Option<String> {
+        self.me.with(|m| m.as_ref().map(|m| m.role.clone()))
+    }
+}
+
+pub fn provide_auth() -> Auth {
+    let auth = Auth {
+        me: RwSignal::new(None),
+        checked: RwSignal::new(false),
+        i18n: use_i18n(),
+    };
+    provide_context(auth);
+    spawn_local(async move {
+        match client::me().await {
+            Ok(Some(me)) => auth.signed_in(me),
+            Ok(None) | Err(_) => auth.signed_out(),
+        }
+    });
+    auth
+}
+
+pub fn use_auth() -> Auth {
+    expect_context::<Auth>()
+}
