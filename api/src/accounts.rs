@@ -297,11 +297,14 @@ mod tests {
         })
         .err()
         .unwrap_or_default();
-        assert_eq!(errs, [FieldError {
-            field: "new_password".into(),
-            code: "too_short".into(),
-            limit: Some(10)
-        }]);
+        assert_eq!(
+            errs,
+            [FieldError {
+                field: "new_password".into(),
+                code: "too_short".into(),
+                limit: Some(10)
+            }]
+        );
 
         let errs = TokenAndPassword::try_from(AcceptInvitationRequest {
             token: "abc-def".into(),
@@ -321,7 +324,9 @@ mod tests {
             locale: Some("en".into()),
         })
         .ok();
-        assert!(u.as_ref().is_some_and(|u| u.name.is_none() && u.locale == Some(Locale::En)));
+        assert!(u
+            .as_ref()
+            .is_some_and(|u| u.name.is_none() && u.locale == Some(Locale::En)));
         assert!(UpdateMe::try_from(UpdateMeRequest {
             name: None,
             locale: Some("de".into()),

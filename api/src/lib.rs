@@ -7,9 +7,9 @@
 pub mod accounts;
 pub mod health;
 pub mod ledger;
-pub mod plans;
 #[cfg(feature = "openapi")]
 pub mod openapi;
+pub mod plans;
 pub mod problem;
 pub mod routes;
 pub mod tickets;

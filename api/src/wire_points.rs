@@ -54,23 +54,6 @@ impl<'de> Deserialize<'de> for WirePoints {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn strings_only() {
-        let w: WirePoints = serde_json::from_str("\"12.25\"").unwrap();
-        assert_eq!(w.0.hundredths(), 1225);
-        assert_eq!(serde_json::to_string(&w).unwrap(), "\"12.25\"");
-        assert!(
-            serde_json::from_str::<WirePoints>("12.25").is_err(),
-            "a JSON number is refused"
-        );
-        assert!(serde_json::from_str::<WirePoints>("\"1.234\"").is_err());
-    }
-}
-
 /// On the wire a string such as `"12.25"`: at most two decimals, within ±2^53 hundredths.
 #[cfg(feature = "openapi")]
 impl utoipa::PartialSchema for WirePoints {
@@ -89,3 +72,20 @@ impl utoipa::PartialSchema for WirePoints {
 
 #[cfg(feature = "openapi")]
 impl utoipa::ToSchema for WirePoints {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_only() {
+        let w: WirePoints = serde_json::from_str("\"12.25\"").unwrap();
+        assert_eq!(w.0.hundredths(), 1225);
+        assert_eq!(serde_json::to_string(&w).unwrap(), "\"12.25\"");
+        assert!(
+            serde_json::from_str::<WirePoints>("12.25").is_err(),
+            "a JSON number is refused"
+        );
+        assert!(serde_json::from_str::<WirePoints>("\"1.234\"").is_err());
+    }
+}

@@ -101,12 +101,20 @@ pub async fn health() -> Result<Health, ApiError> {
 
 /// `previewCharge`.
 pub async fn charge_preview(req: &ChargePreviewRequest) -> Result<ChargeExplanationDto, ApiError> {
-    decode(send_json(Request::post(&format!("{BASE}/charge-preview")), req).await?, &[]).await
+    decode(
+        send_json(Request::post(&format!("{BASE}/charge-preview")), req).await?,
+        &[],
+    )
+    .await
 }
 
 /// `signIn`.
 pub async fn sign_in(req: &SignInRequest) -> Result<MeDto, ApiError> {
-    decode(send_json(Request::post(&format!("{BASE}/session")), req).await?, &[]).await
+    decode(
+        send_json(Request::post(&format!("{BASE}/session")), req).await?,
+        &[],
+    )
+    .await
 }
 
 /// `signOut`.
@@ -129,7 +137,11 @@ pub async fn me() -> Result<Option<MeDto>, ApiError> {
 
 /// `updateMe`.
 pub async fn update_me(req: &UpdateMeRequest) -> Result<MeDto, ApiError> {
-    decode(send_json(Request::patch(&format!("{BASE}/me")), req).await?, &[]).await
+    decode(
+        send_json(Request::patch(&format!("{BASE}/me")), req).await?,
+        &[],
+    )
+    .await
 }
 
 /// `changePassword`.
@@ -139,8 +151,14 @@ pub async fn change_password(req: &ChangePasswordRequest) -> Result<(), ApiError
 
 /// `requestPasswordReset`.
 pub async fn request_reset(req: &PasswordResetRequest) -> Result<(), ApiError> {
-    no_content(send_json(Request::post(&format!("{BASE}/password-reset-requests")), req).await?)
-        .await
+    no_content(
+        send_json(
+            Request::post(&format!("{BASE}/password-reset-requests")),
+            req,
+        )
+        .await?,
+    )
+    .await
 }
 
 /// `resetPassword`.

@@ -62,5 +62,8 @@ pub fn date_time(locale: Locale, unix_millis: f64) -> String {
 /// The CLDR plural category of `n` (`one`, `few`, `many`, `other`, ...).
 pub fn plural_category(locale: Locale, n: i64) -> String {
     let rules = Intl::PluralRules::new(&locales(locale), &Object::new());
-    rules.select(n as f64).as_string().unwrap_or_else(|| "other".into())
+    rules
+        .select(n as f64)
+        .as_string()
+        .unwrap_or_else(|| "other".into())
 }

@@ -428,10 +428,18 @@ pub fn field_error(locale: Locale, field: &pointdesk_api::problem::FieldError) -
     let msg = match field.code.as_str() {
         "required" => Msg::ErrRequired,
         "too_short" => {
-            return format!("{} {}.", text(locale, Msg::ErrTooShort), characters(locale, limit))
+            return format!(
+                "{} {}.",
+                text(locale, Msg::ErrTooShort),
+                characters(locale, limit)
+            )
         }
         "too_long" => {
-            return format!("{} {}.", text(locale, Msg::ErrTooLong), characters(locale, limit))
+            return format!(
+                "{} {}.",
+                text(locale, Msg::ErrTooLong),
+                characters(locale, limit)
+            )
         }
         "malformed" if field.field.ends_with("email") => Msg::ErrMalformedEmail,
         "wrong" => Msg::ErrWrongPassword,

@@ -279,7 +279,10 @@ mod tests {
             Password::parse(&"x".repeat(129)),
             Err(Reject::TooLong { max: 128 })
         );
-        assert_eq!(format!("{:?}", Password::parse("secret-secret")), "Ok(Password(…))");
+        assert_eq!(
+            format!("{:?}", Password::parse("secret-secret")),
+            "Ok(Password(…))"
+        );
     }
 
     #[test]

@@ -1,6 +1,8 @@
 // Page objects for the browser tests: stable data-testid selectors, no raw HTML assertions.
 import { chromium } from 'playwright-core';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +32,12 @@ export async function launch(viewport, extra = {}) {
   });
   const errors = [];
   context.on('weberror', (e) => errors.push(String(e.error())));
+  // The CSP must allow the app and nothing else: any violation Chromium reports fails the run.
+  context.on('console', (msg) => {
+    if (/Content Security Policy|Refused to (execute|load|apply|connect)/i.test(msg.text())) {
+      errors.push(`CSP: ${msg.text()}`);
+    }
+  });
   return {
     context,
     errors,
@@ -90,5 +98,62 @@ export class AppPage {
   async screenshot(name) {
     mkdirSync(SHOTS, { recursive: true });
     await this.page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  }
+}
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** SQL straight into the test server's local D1, for fixtures the API cannot make yet. */
+export function sql(command) {
+  const state = process.env.POINTDESK_STATE;
+  const wrangler = process.env.POINTDESK_WRANGLER;
+  if (!state || !wrangler) {
+    throw new Error('POINTDESK_STATE / POINTDESK_WRANGLER are not set: run through `cargo xtask test`');
+  }
+  const out = execFileSync(
+    wrangler,
+    ['d1', 'execute', 'DB', '--local', '--persist-to', state, '--json', '--command', command],
+    { cwd: ROOT, env: { ...process.env, CI: 'true' }, encoding: 'utf8' },
+  );
+  return JSON.parse(out.slice(out.indexOf('[')))[0].results;
+}
+
+export const PASSWORD = 'pointdesk-demo';
+const HASH = readFileSync(join(ROOT, 'worker/seed/demo.sql'), 'utf8').match(/\$argon2id\$[^']+/)[0];
+
+/** A provider with one client organisation and a person per role: `{role}@{tag}.e2e`. */
+export function people(id, tag) {
+  sql(`INSERT INTO providers (id, name) VALUES (${id}, 'Browser provider ${tag}');
+       INSERT INTO organisations (id, provider_id, name) VALUES (${id}, ${id}, 'Org ${tag}');
+       INSERT INTO users (provider_id, org_id, email, name, role, locale, password_hash) VALUES
+         (${id}, NULL, 'manager@${tag}.e2e', 'Mara Manager', 'manager', 'en', '${HASH}'),
+         (${id}, NULL, 'engineer@${tag}.e2e', 'Eli Engineer', 'engineer', 'en', '${HASH}'),
+         (${id}, ${id}, 'admin@${tag}.e2e', 'Анна Админ', 'client_admin', 'ru', '${HASH}'),
+         (${id}, ${id}, 'user@${tag}.e2e', 'Uma User', 'client_user', 'en', '${HASH}');`);
+}
+
+/** An invitation for a new person without a password; returns the link's path. */
+export function invitation(id, email, name) {
+  const secret = createHash('sha256').update(email).digest('hex').slice(0, 32);
+  const hash = createHash('sha256').update(secret).digest('hex');
+  const now = Math.floor(Date.now() / 1000);
+  sql(`INSERT INTO users (provider_id, org_id, email, name, role, locale) VALUES (${id}, ${id}, '${email}', '${name}', 'client_user', 'en');
+       INSERT INTO email_tokens (token_hash, purpose, user_id, created_at, expires_at)
+         SELECT '${hash}', 'invitation', id, ${now}, ${now + 86400} FROM users WHERE email = '${email}';`);
+  return `/accept-invitation#token=${secret}`;
+}
+
+export class SignInPage {
+  constructor(page) {
+    this.page = page;
+  }
+  async signIn(email, password) {
+    const p = this.page;
+    await p.getByTestId('input-email').fill(email);
+    await p.getByTestId('input-password').fill(password);
+    await p.getByTestId('sign-in-submit').click();
+  }
+  fieldError(name) {
+    return this.page.getByTestId(`error-${name}`);
   }
 }

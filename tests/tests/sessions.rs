@@ -3,9 +3,7 @@
 //! proof, throttling, emailed links that work once, security headers on every answer.
 //! Each test makes its own provider and people (`people(id, tag)`), so they run side by side.
 
-use pointdesk_e2e::{
-    api, d1, d1_rows, get, people, request, Caller, FIXTURE_PASSWORD,
-};
+use pointdesk_e2e::{api, d1, d1_rows, get, people, request, Caller, FIXTURE_PASSWORD};
 
 const SESSION: &str = "/api/v1/session";
 
@@ -42,7 +40,10 @@ fn sign_in_sets_a_host_only_http_only_cookie_and_me_answers() {
         (me.email.as_str(), me.role.as_str(), me.locale.as_str()),
         ("admin@signin.e2e", "client_admin", "ru")
     );
-    assert_eq!(me.organization.map(|o| o.name), Some("E2E org signin".into()));
+    assert_eq!(
+        me.organization.map(|o| o.name),
+        Some("E2E org signin".into())
+    );
 
     // A fresh token at every sign-in, and the session the request came with ends.
     let old = secret.clone();
@@ -83,7 +84,8 @@ fn deactivation_ends_every_session_at_once() {
     let mut c = Caller::sign_in("engineer@deact.e2e", FIXTURE_PASSWORD);
     assert_eq!(c.get("/api/v1/me").status, 200);
     d1("UPDATE users SET active = 0 WHERE email = 'engineer@deact.e2e'").expect("deactivated");
-    c.get("/api/v1/me").problem(401, "/problems/unauthenticated");
+    c.get("/api/v1/me")
+        .problem(401, "/problems/unauthenticated");
     Caller::anonymous()
         .call(
             "POST",
@@ -108,7 +110,10 @@ fn a_password_change_ends_every_other_session_and_renews_this_one() {
         Some(r#"{"current_password":"wrong-one-here","new_password":"a brand new phrase"}"#),
     );
     let p = a.problem(422, "/problems/validation");
-    assert_eq!(p.field("current_password").map(|f| f.code.as_str()), Some("wrong"));
+    assert_eq!(
+        p.field("current_password").map(|f| f.code.as_str()),
+        Some("wrong")
+    );
     let a = laptop.call(
         "PUT",
         "/api/v1/me/password",
@@ -137,7 +142,11 @@ fn a_password_change_ends_every_other_session_and_renews_this_one() {
         .get("/api/v1/me")
         .problem(401, "/problems/unauthenticated");
     Caller::anonymous()
-        .call("POST", SESSION, Some(&sign_in_body(email, FIXTURE_PASSWORD)))
+        .call(
+            "POST",
+            SESSION,
+            Some(&sign_in_body(email, FIXTURE_PASSWORD)),
+        )
         .problem(401, "/problems/invalid-credentials");
     Caller::sign_in(email, "a brand new phrase");
     let audit = d1_rows("SELECT action FROM audit_log WHERE object = (SELECT 'user:' || id FROM users WHERE email = 'manager@pwchange.e2e')");
@@ -182,7 +191,11 @@ fn cross_site_writes_are_refused() {
     for headers in [
         vec![json, ("origin", "https://evil.example")],
         vec![json, ("sec-fetch-site", "cross-site")],
-        vec![json, ("sec-fetch-site", "same-site"), ("origin", "https://a.evil.example")],
+        vec![
+            json,
+            ("sec-fetch-site", "same-site"),
+            ("origin", "https://a.evil.example"),
+        ],
         vec![json, ("origin", "null")],
     ] {
         request("POST", SESSION, &headers, Some(body.as_bytes()))
@@ -240,8 +253,12 @@ fn failed_sign_ins_are_throttled_per_account_with_a_growing_wait() {
     let p = c
         .call("POST", SESSION, Some(&wrong))
         .problem(429, "/problems/too-many-attempts");
-    assert!((3..=4).contains(&p.retry_after.expect("says when")), "{p:?}");
-    let rows = d1_rows("SELECT failures FROM signin_failures WHERE key = 'account:admin@throttle.e2e'");
+    assert!(
+        (3..=4).contains(&p.retry_after.expect("says when")),
+        "{p:?}"
+    );
+    let rows =
+        d1_rows("SELECT failures FROM signin_failures WHERE key = 'account:admin@throttle.e2e'");
     assert_eq!(rows[0]["failures"], 6);
 }
 
@@ -299,9 +316,16 @@ fn a_reset_link_works_once_and_ends_every_session() {
 
     let body = |t: &str, p: &str| format!(r#"{{"token":"{t}","password":"{p}"}}"#);
     let p = Caller::anonymous()
-        .call("POST", "/api/v1/password-resets", Some(&body(token, "short")))
+        .call(
+            "POST",
+            "/api/v1/password-resets",
+            Some(&body(token, "short")),
+        )
         .problem(422, "/problems/validation");
-    assert_eq!(p.field("password").map(|f| f.code.as_str()), Some("too_short"));
+    assert_eq!(
+        p.field("password").map(|f| f.code.as_str()),
+        Some("too_short")
+    );
     let a = Caller::anonymous().call(
         "POST",
         "/api/v1/password-resets",
@@ -323,7 +347,10 @@ fn a_reset_link_works_once_and_ends_every_session() {
         .call(
             "POST",
             "/api/v1/password-resets",
-            Some(&body("0123456789abcdef0123456789abcdef", "reset to this phrase")),
+            Some(&body(
+                "0123456789abcdef0123456789abcdef",
+                "reset to this phrase",
+            )),
         )
         .problem(410, "/problems/link-invalid");
 }
@@ -332,14 +359,24 @@ fn a_reset_link_works_once_and_ends_every_session() {
 fn bad_input_names_the_field() {
     let mut c = Caller::anonymous();
     let p = c
-        .call("POST", SESSION, Some(r#"{"email":"not-an-email","password":""}"#))
+        .call(
+            "POST",
+            SESSION,
+            Some(r#"{"email":"not-an-email","password":""}"#),
+        )
         .problem(422, "/problems/validation");
     assert_eq!(p.field("email").map(|f| f.code.as_str()), Some("malformed"));
-    assert_eq!(p.field("password").map(|f| f.code.as_str()), Some("required"));
+    assert_eq!(
+        p.field("password").map(|f| f.code.as_str()),
+        Some("required")
+    );
     let p = c
         .call("POST", SESSION, Some(r#"{"email":5,"password":"x"}"#))
         .problem(400, "/problems/malformed-json");
-    assert_eq!(p.field("email").map(|f| f.code.as_str()), Some("wrong_type"));
+    assert_eq!(
+        p.field("email").map(|f| f.code.as_str()),
+        Some("wrong_type")
+    );
     let p = c
         .call(
             "POST",
@@ -347,7 +384,10 @@ fn bad_input_names_the_field() {
             Some(r#"{"email":"a@b.test","password":"x","role":"manager"}"#),
         )
         .problem(400, "/problems/malformed-json");
-    assert_eq!(p.field("role").map(|f| f.code.as_str()), Some("unknown_field"));
+    assert_eq!(
+        p.field("role").map(|f| f.code.as_str()),
+        Some("unknown_field")
+    );
     let long = "a".repeat(300);
     let p = c
         .call(

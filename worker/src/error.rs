@@ -24,8 +24,6 @@ pub enum AppError {
     Fields(Vec<FieldError>),
     /// No valid session (none, expired, ended, tampered).
     Unauthenticated,
-    /// Signed in, but the policy says no (within the person's own tenant).
-    Forbidden,
     /// A state-changing request that does not prove it comes from the app's origin.
     CrossSite,
     /// Wrong email or password (never says which).
@@ -106,12 +104,6 @@ impl AppError {
                 "Sign in first",
                 Some("There is no valid session: sign in again.".into()),
             ),
-            AppError::Forbidden => (
-                "forbidden",
-                403,
-                "Not allowed",
-                Some("Your role may not do this.".into()),
-            ),
             AppError::CrossSite => (
                 "cross-site",
                 403,
@@ -128,13 +120,18 @@ impl AppError {
                 "too-many-attempts",
                 429,
                 "Too many attempts",
-                Some(format!("Too many failed sign-ins: try again in {retry_after} s.")),
+                Some(format!(
+                    "Too many failed sign-ins: try again in {retry_after} s."
+                )),
             ),
             AppError::LinkInvalid => (
                 "link-invalid",
                 410,
                 "This link no longer works",
-                Some("The link was already used, has expired or is unknown: ask for a new one.".into()),
+                Some(
+                    "The link was already used, has expired or is unknown: ask for a new one."
+                        .into(),
+                ),
             ),
             AppError::Domain(e) => {
                 let (kind, status, title) = match e {

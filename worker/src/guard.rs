@@ -76,8 +76,16 @@ mod tests {
         assert!(verdict(Some("same-origin"), Some(own), own));
         assert!(verdict(None, None, own));
         assert!(verdict(Some("none"), None, own));
-        assert!(!verdict(Some("cross-site"), Some("https://evil.example"), own));
-        assert!(!verdict(Some("same-site"), Some("https://a.desk.example"), own));
+        assert!(!verdict(
+            Some("cross-site"),
+            Some("https://evil.example"),
+            own
+        ));
+        assert!(!verdict(
+            Some("same-site"),
+            Some("https://a.desk.example"),
+            own
+        ));
         assert!(!verdict(None, Some("https://evil.example"), own));
         assert!(!verdict(None, Some("null"), own));
         assert!(!verdict(Some("cross-site"), None, own));

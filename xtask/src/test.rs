@@ -111,6 +111,8 @@ pub fn run(args: &[String]) -> Result {
                     sh(offline_env(&mut Command::new("node"))
                         .args(["--test", "--test-concurrency=1", "tests/browser/"])
                         .env("POINTDESK_URL", &srv.url)
+                        .env("POINTDESK_STATE", &state)
+                        .env("POINTDESK_WRANGLER", crate::util::node_bin("wrangler"))
                         .current_dir(root()))
                 });
                 if steps.iter().any(|s| s.result.is_err()) {

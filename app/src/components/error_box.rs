@@ -20,7 +20,11 @@ pub fn ErrorBox(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoView 
                         .and_then(|p| p.retry_after)
                         .and_then(|s| i64::try_from(s).ok())
                         .unwrap_or(1);
-                    format!("{} {}.", i18n.t(Msg::TryAgainIn), i18n::seconds(locale, wait))
+                    format!(
+                        "{} {}.",
+                        i18n.t(Msg::TryAgainIn),
+                        i18n::seconds(locale, wait)
+                    )
                 }
                 (_, Some("link-invalid")) => i18n.t(Msg::LinkInvalid).to_owned(),
                 (_, Some("cross-site")) => i18n.t(Msg::CrossSite).to_owned(),

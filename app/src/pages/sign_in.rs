@@ -76,4 +76,3 @@ pub fn token_from_fragment() -> String {
         .unwrap_or_default()
         .to_owned()
 }
-

@@ -3,7 +3,7 @@
 
 mod accounts;
 
-pub use accounts::{Audit, Credentials, FailureRow, Mail, SessionRow, UserRow};
+pub use accounts::{Audit, Mail, SessionRow, UserRow};
 
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
@@ -41,11 +41,7 @@ impl Db {
         let results = self.d1.batch(statements).await?;
         results
             .iter()
-            .map(|r| {
-                Ok(r.meta()?
-                    .and_then(|m| m.changes)
-                    .unwrap_or(0))
-            })
+            .map(|r| Ok(r.meta()?.and_then(|m| m.changes).unwrap_or(0)))
             .collect()
     }
 

@@ -7,7 +7,7 @@ mod health;
 mod session;
 
 use pointdesk_api::problem::FieldError;
-use pointdesk_api::routes::{self, Access, Method, Miss, Operation, Params};
+use pointdesk_api::routes::{self, Access, Method, Miss};
 use pointdesk_domain::account::SessionLife;
 use pointdesk_domain::policy::{Actor, Role};
 use pointdesk_domain::time::Timestamp;
@@ -26,8 +26,6 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub struct Call<'a> {
     pub req: Request,
     pub env: &'a Env,
-    pub op: &'static Operation,
-    pub params: Params,
     pub now: Timestamp,
 }
 
@@ -36,7 +34,6 @@ pub struct Call<'a> {
 pub struct Session {
     pub token_hash: String,
     pub user: UserRow,
-    pub actor: Actor,
 }
 
 pub async fn dispatch(req: Request, env: &Env) -> AppResult<Response> {
@@ -47,7 +44,7 @@ pub async fn dispatch(req: Request, env: &Env) -> AppResult<Response> {
     let method = Method::parse(req.method().as_ref()).ok_or(AppError::MethodNotAllowed {
         allowed: "GET, POST, PUT, PATCH, DELETE".into(),
     })?;
-    let (op, params) = routes::find(method, rest).map_err(|miss| match miss {
+    let (op, _params) = routes::find(method, rest).map_err(|miss| match miss {
         Miss::NotFound => AppError::NotFound,
         Miss::MethodNotAllowed(methods) => AppError::MethodNotAllowed {
             allowed: methods
@@ -62,13 +59,7 @@ pub async fn dispatch(req: Request, env: &Env) -> AppResult<Response> {
     }
     #[allow(clippy::cast_possible_truncation)]
     let now = Timestamp::from_unix((js_sys::Date::now() / 1000.0) as i64);
-    let mut call = Call {
-        req,
-        env,
-        op,
-        params,
-        now,
-    };
+    let mut call = Call { req, env, now };
     match op.id {
         "getHealth" => health::get(env).await,
         "ping" => Ok(Response::empty()?.with_status(204)),
@@ -125,11 +116,10 @@ pub async fn authenticate(call: &Call<'_>) -> AppResult<Session> {
     if SessionLife::needs_touch(seen, call.now) {
         db.touch_session(&token_hash, call.now.unix()).await?;
     }
-    let actor = actor_of(&row.user)?;
+    actor_of(&row.user)?;
     Ok(Session {
         token_hash,
         user: row.user,
-        actor,
     })
 }
 
@@ -270,7 +260,10 @@ mod tests {
             field_of(r#"{"email": "a@b.c", "password": "x", "admin": true}"#),
             pair("admin", "unknown_field")
         );
-        assert_eq!(field_of(r#"{"email": "a@b.c"}"#), pair("password", "required"));
+        assert_eq!(
+            field_of(r#"{"email": "a@b.c"}"#),
+            pair("password", "required")
+        );
         assert_eq!(field_of(r#"{"email": "#), None);
     }
 }

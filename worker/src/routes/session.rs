@@ -2,8 +2,8 @@
 
 use pointdesk_api::accounts::{
     AcceptInvitationRequest, ChangePassword, ChangePasswordRequest, MeDto, OrgRefDto,
-    PasswordResetRequest, ResetPasswordRequest, SignIn, SignInRequest, TokenAndPassword,
-    UpdateMe, UpdateMeRequest,
+    PasswordResetRequest, ResetPasswordRequest, SignIn, SignInRequest, TokenAndPassword, UpdateMe,
+    UpdateMeRequest,
 };
 use pointdesk_domain::account::{Email, LinkLife, SessionLife, Throttle};
 use worker::Response;
@@ -56,7 +56,12 @@ pub async fn sign_in(call: &mut Call<'_>) -> AppResult<Response> {
     let failures = db.signin_failures(&[&account_key, &address_key]).await?;
     let blocked = failures
         .iter()
-        .filter_map(|f| Throttle::retry_after(pointdesk_domain::time::Timestamp::from_unix(f.blocked_until), call.now))
+        .filter_map(|f| {
+            Throttle::retry_after(
+                pointdesk_domain::time::Timestamp::from_unix(f.blocked_until),
+                call.now,
+            )
+        })
         .max();
     if let Some(wait) = blocked {
         return Err(AppError::TooManyAttempts {
@@ -95,7 +100,10 @@ pub async fn sign_in(call: &mut Call<'_>) -> AppResult<Response> {
         batch.push(db.delete_session(&auth::token_hash(old))?);
     }
     db.batch(batch).await?;
-    with_cookie(json(&me_dto(&user))?, &auth::set_session_cookie(&token.secret))
+    with_cookie(
+        json(&me_dto(&user))?,
+        &auth::set_session_cookie(&token.secret),
+    )
 }
 
 /// `signOut`: the session ends now; the cookie is cleared.
@@ -156,7 +164,12 @@ pub async fn change_password(call: &mut Call<'_>, who: &Session) -> AppResult<Re
     db.batch(vec![
         db.set_password(who.user.id, &phc, now)?,
         db.delete_sessions_of(who.user.id)?,
-        db.insert_session(&token.hash, who.user.id, now, now + SessionLife::ABSOLUTE_SECS)?,
+        db.insert_session(
+            &token.hash,
+            who.user.id,
+            now,
+            now + SessionLife::ABSOLUTE_SECS,
+        )?,
         db.insert_audit(&Audit {
             provider_id: who.user.provider_id,
             org_id: who.user.org_id,
@@ -190,7 +203,11 @@ pub async fn request_reset(call: &mut Call<'_>) -> AppResult<Response> {
             .is_some_and(|at| now - at < 60);
         if !recent {
             let token = Token::new()?;
-            let link = format!("{}/reset-password#token={}", mail::origin(call), token.secret);
+            let link = format!(
+                "{}/reset-password#token={}",
+                mail::origin(call),
+                token.secret
+            );
             let letter = mail::reset(&user.locale, &user.name, &link);
             db.batch(vec![
                 db.insert_email_token(
@@ -278,12 +295,7 @@ pub async fn accept_invitation(call: &mut Call<'_>) -> AppResult<Response> {
     let name = input.name.as_ref().map(|n| n.as_str().to_owned());
     let claim = claim_link(&db, &input.token, "invitation", now, |claim| {
         let mut s = db.claimed_set_password(claim, &phc, name.as_deref(), now)?;
-        s.push(db.claimed_session(
-            claim,
-            &session.hash,
-            now,
-            now + SessionLife::ABSOLUTE_SECS,
-        )?);
+        s.push(db.claimed_session(claim, &session.hash, now, now + SessionLife::ABSOLUTE_SECS)?);
         Ok(s)
     })
     .await?;
