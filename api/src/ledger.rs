@@ -172,6 +172,7 @@ impl TryFrom<EntryKindDto> for EntryKind {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AllotmentDto {
     pub total: WirePoints,
     pub lines: Vec<AllotmentLineDto>,
@@ -179,6 +180,7 @@ pub struct AllotmentDto {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum AllotmentLineDto {
     Base {
         points: WirePoints,

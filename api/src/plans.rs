@@ -10,6 +10,7 @@ use crate::WirePoints;
 /// A plan as a manager edits it and a client reads it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanDto {
     pub name: String,
     pub base: WirePoints,
@@ -28,6 +29,7 @@ pub struct PlanDto {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanOptionDto {
     pub code: String,
     pub name: String,

@@ -19,7 +19,7 @@ pub struct Db {
 /// number is holds it exactly.
 #[allow(clippy::cast_precision_loss)]
 pub(crate) fn int(v: i64) -> JsValue {
-    JsValue::from_f64(v as f64)
+    JsValue::from_f64(v as f64) // tidy: js-number
 }
 
 pub(crate) fn text(v: &str) -> JsValue {
