@@ -9,6 +9,7 @@ pub mod health;
 pub mod ledger;
 #[cfg(feature = "openapi")]
 pub mod openapi;
+pub mod organizations;
 pub mod plans;
 pub mod problem;
 pub mod routes;

@@ -300,6 +300,22 @@ pub struct AuditEntryDto {
     pub after: Option<String>,
 }
 
+macro_rules! list {
+    ($name:ident, $item:ty) => {
+        #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        pub struct $name {
+            pub items: Vec<$item>,
+        }
+    };
+}
+
+list!(OrganizationListDto, OrganizationSummaryDto);
+list!(PlanListDto, PlanRowDto);
+list!(UserListDto, UserDto);
+list!(OutboxDto, MailDto);
+list!(AuditLogDto, AuditEntryDto);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,14 @@ use crate::accounts::{
 use crate::health::Health;
 #[cfg(feature = "openapi")]
 use crate::ledger::{ChargeExplanationDto, ChargePreviewRequest};
+#[cfg(feature = "openapi")]
+use crate::organizations::{
+    AuditLogDto, CreateOrganizationRequest, InviteUserRequest, OrganizationDto,
+    OrganizationListDto, OutboxDto, PlanListDto, PlanRowDto, UpdateOrganizationRequest, UserDto,
+    UserListDto,
+};
+#[cfg(feature = "openapi")]
+use crate::plans::PlanDto;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Method {
@@ -187,6 +195,31 @@ operations! {
         body ResetPasswordRequest, 204;
     acceptInvitation: Post "/invitations/accept", Public, "session", "Set your password with an invitation's token and sign in",
         body AcceptInvitationRequest, 200 MeDto;
+
+    listOrganizations: Get "/organizations", SignedIn, "clients", "Client organisations with balance and allotment (provider staff)",
+        200 OrganizationListDto;
+    getOrganization: Get "/organizations/{id}", SignedIn, "clients", "One client organisation: plan, seats, options, threshold and the allotment with its breakdown",
+        200 OrganizationDto;
+    createOrganization: Post "/organizations", SignedIn, "clients", "Add a client organisation (managers)",
+        body CreateOrganizationRequest, 201 OrganizationDto;
+    updateOrganization: Patch "/organizations/{id}", SignedIn, "clients", "Change a client organisation (managers); client admins change their threshold and alert recipients",
+        body UpdateOrganizationRequest, 200 OrganizationDto;
+    listPlans: Get "/plans", SignedIn, "clients", "The provider's plans (provider staff)",
+        200 PlanListDto;
+    createPlan: Post "/plans", SignedIn, "clients", "Add a plan (managers)",
+        body PlanDto, 201 PlanRowDto;
+    updatePlan: Put "/plans/{id}", SignedIn, "clients", "Replace a plan's terms (managers); organisations on it get the new allotment from the next period",
+        body PlanDto, 200 PlanRowDto;
+    listUsers: Get "/users", SignedIn, "people", "People: all of the provider's (managers) or of your organisation (client admins)",
+        200 UserListDto;
+    inviteUser: Post "/users", SignedIn, "people", "Invite a person: a link to set a password goes to the outbox",
+        body InviteUserRequest, 201 UserDto;
+    deactivateUser: Post "/users/{id}/deactivate", SignedIn, "people", "Deactivate a person: their sessions end at once",
+        200 UserDto;
+    listOutbox: Get "/outbox", SignedIn, "people", "The newest mail waiting or sent (managers)",
+        200 OutboxDto;
+    listAuditLog: Get "/audit-log", SignedIn, "people", "The newest privileged actions: who, what, when, before and after (managers)",
+        200 AuditLogDto;
 }
 
 #[cfg(test)]

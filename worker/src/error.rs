@@ -24,6 +24,8 @@ pub enum AppError {
     Fields(Vec<FieldError>),
     /// No valid session (none, expired, ended, tampered).
     Unauthenticated,
+    /// Signed in, but the policy says no (within the person's own tenant).
+    Forbidden,
     /// A state-changing request that does not prove it comes from the app's origin.
     CrossSite,
     /// Wrong email or password (never says which).
@@ -103,6 +105,12 @@ impl AppError {
                 401,
                 "Sign in first",
                 Some("There is no valid session: sign in again.".into()),
+            ),
+            AppError::Forbidden => (
+                "forbidden",
+                403,
+                "Not allowed",
+                Some("Your role may not do this.".into()),
             ),
             AppError::CrossSite => (
                 "cross-site",

@@ -45,3 +45,22 @@ pub fn reset(locale: &str, name: &str, link: &str) -> Letter {
         },
     }
 }
+
+pub fn invitation(locale: &str, name: &str, inviter: &str, org: &str, link: &str) -> Letter {
+    match locale {
+        "ru" => Letter {
+            subject: format!("Pointdesk: приглашение от {inviter}"),
+            body: format!(
+                "{name}, здравствуйте!\n\n{inviter} приглашает вас в Pointdesk ({org}). \
+                 Задайте пароль по ссылке — она действует 7 дней:\n\n{link}"
+            ),
+        },
+        _ => Letter {
+            subject: format!("Pointdesk: {inviter} invited you"),
+            body: format!(
+                "Hello {name},\n\n{inviter} invited you to Pointdesk ({org}). \
+                 Set your password with this link; it works for 7 days:\n\n{link}"
+            ),
+        },
+    }
+}

@@ -2,8 +2,10 @@
 //! Rows are typed; a command writes in one `batch()`, whose statements carry their own conditions.
 
 mod accounts;
+mod clients;
 
 pub use accounts::{Audit, Mail, SessionRow, UserRow};
+pub use clients::{NewPerson, OrgColumns, OrgRow, PersonRow, PlanColumns, PlanRow};
 
 use serde::Deserialize;
 use wasm_bindgen::JsValue;

@@ -3,13 +3,15 @@
 //! Handlers are thin: DTO in → domain decision → one D1 batch → DTO out.
 
 mod charging;
+mod clients;
 mod health;
+mod people;
 mod session;
 
 use pointdesk_api::problem::FieldError;
-use pointdesk_api::routes::{self, Access, Method, Miss};
+use pointdesk_api::routes::{self, Access, Method, Miss, Params};
 use pointdesk_domain::account::SessionLife;
-use pointdesk_domain::policy::{Actor, Role};
+use pointdesk_domain::policy::{self, Action, Actor, Denied, Role, Scope};
 use pointdesk_domain::time::Timestamp;
 use serde::de::DeserializeOwned;
 use worker::{Env, Request, Response};
@@ -26,6 +28,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub struct Call<'a> {
     pub req: Request,
     pub env: &'a Env,
+    pub params: Params,
     pub now: Timestamp,
 }
 
@@ -34,6 +37,51 @@ pub struct Call<'a> {
 pub struct Session {
     pub token_hash: String,
     pub user: UserRow,
+    pub actor: Actor,
+}
+
+impl Session {
+    pub fn provider(&self) -> i64 {
+        self.user.provider_id
+    }
+
+    /// The policy's answer for an object of `org` (`None`: provider-wide). Another tenant's
+    /// object is 404, exactly like a missing one; a role that may not is 403.
+    pub fn may(&self, action: Action, org: Option<i64>) -> AppResult<()> {
+        let scope = Scope {
+            provider: self.actor.provider,
+            org: org.map(pointdesk_domain::ids::OrgId::new),
+        };
+        match policy::authorize(&self.actor, action, scope) {
+            Ok(()) => Ok(()),
+            Err(Denied::Role) => Err(AppError::Forbidden),
+            Err(Denied::OtherTenant) => Err(AppError::NotFound),
+        }
+    }
+
+    /// For collections and creation: a client person asking for a provider-wide resource is
+    /// refused for their role (403), not told it does not exist.
+    pub fn may_provider_wide(&self, action: Action) -> AppResult<()> {
+        if self.actor.role.is_client() {
+            return Err(AppError::Forbidden);
+        }
+        self.may(action, None)
+    }
+
+    pub fn org(&self) -> Option<i64> {
+        self.user.org_id
+    }
+}
+
+impl Call<'_> {
+    /// The `{id}` path parameter (the router matched it; it must be a positive integer).
+    pub fn id(&self) -> AppResult<i64> {
+        self.params
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .filter(|v| *v > 0)
+            .ok_or(AppError::NotFound)
+    }
 }
 
 pub async fn dispatch(req: Request, env: &Env) -> AppResult<Response> {
@@ -44,7 +92,7 @@ pub async fn dispatch(req: Request, env: &Env) -> AppResult<Response> {
     let method = Method::parse(req.method().as_ref()).ok_or(AppError::MethodNotAllowed {
         allowed: "GET, POST, PUT, PATCH, DELETE".into(),
     })?;
-    let (op, _params) = routes::find(method, rest).map_err(|miss| match miss {
+    let (op, params) = routes::find(method, rest).map_err(|miss| match miss {
         Miss::NotFound => AppError::NotFound,
         Miss::MethodNotAllowed(methods) => AppError::MethodNotAllowed {
             allowed: methods
@@ -59,7 +107,12 @@ pub async fn dispatch(req: Request, env: &Env) -> AppResult<Response> {
     }
     #[allow(clippy::cast_possible_truncation)]
     let now = Timestamp::from_unix((js_sys::Date::now() / 1000.0) as i64);
-    let mut call = Call { req, env, now };
+    let mut call = Call {
+        req,
+        env,
+        params,
+        now,
+    };
     match op.id {
         "getHealth" => health::get(env).await,
         "ping" => Ok(Response::empty()?.with_status(204)),
@@ -77,6 +130,18 @@ pub async fn dispatch(req: Request, env: &Env) -> AppResult<Response> {
                 "getMe" => session::me(&who),
                 "updateMe" => session::update_me(&mut call, &who).await,
                 "changePassword" => session::change_password(&mut call, &who).await,
+                "listOrganizations" => clients::list(&call, &who).await,
+                "getOrganization" => clients::get(&call, &who).await,
+                "createOrganization" => clients::create(&mut call, &who).await,
+                "updateOrganization" => clients::update(&mut call, &who).await,
+                "listPlans" => clients::list_plans(&call, &who).await,
+                "createPlan" => clients::create_plan(&mut call, &who).await,
+                "updatePlan" => clients::update_plan(&mut call, &who).await,
+                "listUsers" => people::list(&call, &who).await,
+                "inviteUser" => people::invite(&mut call, &who).await,
+                "deactivateUser" => people::deactivate(&call, &who).await,
+                "listOutbox" => people::outbox(&call, &who).await,
+                "listAuditLog" => people::audit_log(&call, &who).await,
                 other => Err(AppError::Internal(format!("no handler for {other}"))),
             }
         }
@@ -116,10 +181,11 @@ pub async fn authenticate(call: &Call<'_>) -> AppResult<Session> {
     if SessionLife::needs_touch(seen, call.now) {
         db.touch_session(&token_hash, call.now.unix()).await?;
     }
-    actor_of(&row.user)?;
+    let actor = actor_of(&row.user)?;
     Ok(Session {
         token_hash,
         user: row.user,
+        actor,
     })
 }
 

@@ -1,0 +1,450 @@
+//! Client organisations, plans, people as managers see them, the outbox and the audit log.
+
+use serde::Deserialize;
+use wasm_bindgen::JsValue;
+use worker::D1PreparedStatement;
+
+use super::{int, text, Db};
+use crate::error::AppResult;
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct PlanRow {
+    pub id: i64,
+    pub name: String,
+    pub base: i64,
+    pub per_seat: i64,
+    /// JSON array of {code, name, points}.
+    pub options: String,
+    pub increment_minutes: i64,
+    pub minimum_charge: i64,
+    pub rollover: String,
+    pub rollover_cap: Option<i64>,
+    pub overdraft: String,
+    pub organizations: i64,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct OrgRow {
+    pub id: i64,
+    pub name: String,
+    pub plan_id: Option<i64>,
+    pub seats: i64,
+    pub option_codes: String,
+    pub threshold: i64,
+    pub alert_recipients: String,
+    pub locale: String,
+    pub active: i64,
+    pub balance: i64,
+    pub people: i64,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct PersonRow {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub locale: String,
+    pub active: i64,
+    pub invited: i64,
+    pub org_id: Option<i64>,
+    pub org_name: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct MailRow {
+    pub id: i64,
+    pub to_email: String,
+    pub locale: String,
+    pub kind: String,
+    pub subject: String,
+    pub body: String,
+    pub link: Option<String>,
+    pub created_at: i64,
+    pub sent_at: Option<i64>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: i64,
+    pub actor: Option<String>,
+    pub action: String,
+    pub object: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// A plan's columns, ready to bind.
+pub struct PlanColumns<'a> {
+    pub name: &'a str,
+    pub base: i64,
+    pub per_seat: i64,
+    pub options: &'a str,
+    pub increment_minutes: i64,
+    pub minimum_charge: i64,
+    pub rollover: &'a str,
+    pub rollover_cap: Option<i64>,
+    pub overdraft: &'a str,
+}
+
+/// A person to invite.
+pub struct NewPerson<'a> {
+    pub provider: i64,
+    pub org: Option<i64>,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: &'a str,
+    pub locale: &'a str,
+}
+
+/// An organisation's changeable columns; `None` keeps the current value.
+#[derive(Default)]
+pub struct OrgColumns<'a> {
+    pub name: Option<&'a str>,
+    pub plan_id: Option<i64>,
+    pub seats: Option<i64>,
+    pub option_codes: Option<&'a str>,
+    pub threshold: Option<i64>,
+    pub alert_recipients: Option<&'a str>,
+    pub locale: Option<&'a str>,
+    pub active: Option<bool>,
+}
+
+fn opt_int(v: Option<i64>) -> JsValue {
+    v.map_or(JsValue::NULL, int)
+}
+
+fn opt_text(v: Option<&str>) -> JsValue {
+    v.map_or(JsValue::NULL, text)
+}
+
+const PLAN_COLUMNS: &str = "p.id, p.name, p.base, p.per_seat, p.options, p.increment_minutes, \
+     p.minimum_charge, p.rollover, p.rollover_cap, p.overdraft, \
+     (SELECT count(*) FROM organisations o WHERE o.plan_id = p.id) AS organizations";
+
+const ORG_COLUMNS: &str = "o.id, o.name, o.plan_id, o.seats, o.option_codes, o.threshold, \
+     o.alert_recipients, o.locale, o.active, o.balance, \
+     (SELECT count(*) FROM users u WHERE u.org_id = o.id AND u.active = 1) AS people";
+
+const PERSON_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.locale, u.active, \
+     (u.password_hash IS NULL) AS invited, u.org_id, o.name AS org_name";
+
+impl Db {
+    pub async fn plans(&self, provider: i64) -> AppResult<Vec<PlanRow>> {
+        let sql =
+            format!("SELECT {PLAN_COLUMNS} FROM plans p WHERE p.provider_id = ?1 ORDER BY p.name");
+        Ok(self
+            .d1
+            .prepare(sql)
+            .bind(&[int(provider)])?
+            .all()
+            .await?
+            .results()?)
+    }
+
+    pub async fn plan(&self, provider: i64, id: i64) -> AppResult<Option<PlanRow>> {
+        let sql =
+            format!("SELECT {PLAN_COLUMNS} FROM plans p WHERE p.provider_id = ?1 AND p.id = ?2");
+        Ok(self
+            .d1
+            .prepare(sql)
+            .bind(&[int(provider), int(id)])?
+            .first(None)
+            .await?)
+    }
+
+    pub async fn plan_by_name(&self, provider: i64, name: &str) -> AppResult<Option<PlanRow>> {
+        let sql =
+            format!("SELECT {PLAN_COLUMNS} FROM plans p WHERE p.provider_id = ?1 AND p.name = ?2");
+        Ok(self
+            .d1
+            .prepare(sql)
+            .bind(&[int(provider), text(name)])?
+            .first(None)
+            .await?)
+    }
+
+    pub fn insert_plan(
+        &self,
+        provider: i64,
+        p: &PlanColumns<'_>,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        Ok(self
+            .d1
+            .prepare(
+                "INSERT INTO plans (provider_id, name, base, per_seat, options, increment_minutes, \
+                 minimum_charge, rollover, rollover_cap, overdraft, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+            )
+            .bind(&[
+                int(provider),
+                text(p.name),
+                int(p.base),
+                int(p.per_seat),
+                text(p.options),
+                int(p.increment_minutes),
+                int(p.minimum_charge),
+                text(p.rollover),
+                opt_int(p.rollover_cap),
+                text(p.overdraft),
+                int(now),
+            ])?)
+    }
+
+    pub fn update_plan(
+        &self,
+        provider: i64,
+        id: i64,
+        p: &PlanColumns<'_>,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        Ok(self
+            .d1
+            .prepare(
+                "UPDATE plans SET name = ?3, base = ?4, per_seat = ?5, options = ?6, \
+                 increment_minutes = ?7, minimum_charge = ?8, rollover = ?9, rollover_cap = ?10, \
+                 overdraft = ?11, updated_at = ?12 WHERE provider_id = ?1 AND id = ?2",
+            )
+            .bind(&[
+                int(provider),
+                int(id),
+                text(p.name),
+                int(p.base),
+                int(p.per_seat),
+                text(p.options),
+                int(p.increment_minutes),
+                int(p.minimum_charge),
+                text(p.rollover),
+                opt_int(p.rollover_cap),
+                text(p.overdraft),
+                int(now),
+            ])?)
+    }
+
+    pub async fn organizations(&self, provider: i64) -> AppResult<Vec<OrgRow>> {
+        let sql = format!(
+            "SELECT {ORG_COLUMNS} FROM organisations o WHERE o.provider_id = ?1 ORDER BY o.name"
+        );
+        Ok(self
+            .d1
+            .prepare(sql)
+            .bind(&[int(provider)])?
+            .all()
+            .await?
+            .results()?)
+    }
+
+    pub async fn organization(&self, provider: i64, id: i64) -> AppResult<Option<OrgRow>> {
+        let sql = format!(
+            "SELECT {ORG_COLUMNS} FROM organisations o WHERE o.provider_id = ?1 AND o.id = ?2"
+        );
+        Ok(self
+            .d1
+            .prepare(sql)
+            .bind(&[int(provider), int(id)])?
+            .first(None)
+            .await?)
+    }
+
+    pub async fn organization_by_name(
+        &self,
+        provider: i64,
+        name: &str,
+    ) -> AppResult<Option<OrgRow>> {
+        let sql = format!(
+            "SELECT {ORG_COLUMNS} FROM organisations o WHERE o.provider_id = ?1 AND o.name = ?2"
+        );
+        Ok(self
+            .d1
+            .prepare(sql)
+            .bind(&[int(provider), text(name)])?
+            .first(None)
+            .await?)
+    }
+
+    pub fn insert_organization(
+        &self,
+        provider: i64,
+        o: &OrgColumns<'_>,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        Ok(self
+            .d1
+            .prepare(
+                "INSERT INTO organisations (provider_id, name, plan_id, seats, option_codes, \
+                 threshold, locale, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?6, 500), coalesce(?7, 'ru'), ?8, ?8)",
+            )
+            .bind(&[
+                int(provider),
+                opt_text(o.name),
+                opt_int(o.plan_id),
+                opt_int(o.seats),
+                text(o.option_codes.unwrap_or("[]")),
+                opt_int(o.threshold),
+                opt_text(o.locale),
+                int(now),
+            ])?)
+    }
+
+    pub fn update_organization(
+        &self,
+        provider: i64,
+        id: i64,
+        o: &OrgColumns<'_>,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        Ok(self
+            .d1
+            .prepare(
+                "UPDATE organisations SET name = coalesce(?3, name), \
+                 plan_id = coalesce(?4, plan_id), seats = coalesce(?5, seats), \
+                 option_codes = coalesce(?6, option_codes), threshold = coalesce(?7, threshold), \
+                 alert_recipients = coalesce(?8, alert_recipients), locale = coalesce(?9, locale), \
+                 active = coalesce(?10, active), updated_at = ?11 \
+                 WHERE provider_id = ?1 AND id = ?2",
+            )
+            .bind(&[
+                int(provider),
+                int(id),
+                opt_text(o.name),
+                opt_int(o.plan_id),
+                opt_int(o.seats),
+                opt_text(o.option_codes),
+                opt_int(o.threshold),
+                opt_text(o.alert_recipients),
+                opt_text(o.locale),
+                opt_int(o.active.map(i64::from)),
+                int(now),
+            ])?)
+    }
+
+    /// People of the provider, or of one organisation.
+    pub async fn people(&self, provider: i64, org: Option<i64>) -> AppResult<Vec<PersonRow>> {
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM users u LEFT JOIN organisations o ON o.id = u.org_id \
+             WHERE u.provider_id = ?1 AND (?2 IS NULL OR u.org_id = ?2) \
+             ORDER BY u.org_id IS NOT NULL, o.name, u.name"
+        );
+        Ok(self
+            .d1
+            .prepare(sql)
+            .bind(&[int(provider), opt_int(org)])?
+            .all()
+            .await?
+            .results()?)
+    }
+
+    pub async fn person(&self, provider: i64, id: i64) -> AppResult<Option<PersonRow>> {
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM users u LEFT JOIN organisations o ON o.id = u.org_id \
+             WHERE u.provider_id = ?1 AND u.id = ?2"
+        );
+        Ok(self
+            .d1
+            .prepare(sql)
+            .bind(&[int(provider), int(id)])?
+            .first(None)
+            .await?)
+    }
+
+    pub async fn person_by_email(&self, email: &str) -> AppResult<Option<PersonRow>> {
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM users u LEFT JOIN organisations o ON o.id = u.org_id \
+             WHERE u.email = ?1"
+        );
+        Ok(self
+            .d1
+            .prepare(sql)
+            .bind(&[text(email)])?
+            .first(None)
+            .await?)
+    }
+
+    /// A new person without a password, to be invited.
+    pub fn insert_person(&self, p: &NewPerson<'_>, now: i64) -> AppResult<D1PreparedStatement> {
+        Ok(self
+            .d1
+            .prepare(
+                "INSERT INTO users (provider_id, org_id, email, name, role, locale, created_at, \
+                 updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+            )
+            .bind(&[
+                int(p.provider),
+                opt_int(p.org),
+                text(p.email),
+                text(p.name),
+                text(p.role),
+                text(p.locale),
+                int(now),
+            ])?)
+    }
+
+    /// An invitation link for the person with this email (made in the same batch).
+    pub fn insert_invitation_for(
+        &self,
+        token_hash: &str,
+        email: &str,
+        created_by: i64,
+        now: i64,
+        expires_at: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        Ok(self
+            .d1
+            .prepare(
+                "INSERT INTO email_tokens (token_hash, purpose, user_id, created_by, created_at, \
+                 expires_at) SELECT ?1, 'invitation', id, ?3, ?4, ?5 FROM users WHERE email = ?2",
+            )
+            .bind(&[
+                text(token_hash),
+                text(email),
+                int(created_by),
+                int(now),
+                int(expires_at),
+            ])?)
+    }
+
+    pub fn deactivate_person(
+        &self,
+        provider: i64,
+        id: i64,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        Ok(self
+            .d1
+            .prepare(
+                "UPDATE users SET active = 0, updated_at = ?3 WHERE provider_id = ?1 AND id = ?2",
+            )
+            .bind(&[int(provider), int(id), int(now)])?)
+    }
+
+    pub async fn outbox(&self, provider: i64, limit: i64) -> AppResult<Vec<MailRow>> {
+        Ok(self
+            .d1
+            .prepare(
+                "SELECT id, to_email, locale, kind, subject, body, link, created_at, sent_at \
+                 FROM outbox WHERE provider_id = ?1 ORDER BY id DESC LIMIT ?2",
+            )
+            .bind(&[int(provider), int(limit)])?
+            .all()
+            .await?
+            .results()?)
+    }
+
+    /// The newest privileged actions first.
+    pub async fn audit_log(&self, provider: i64, limit: i64) -> AppResult<Vec<AuditRow>> {
+        Ok(self
+            .d1
+            .prepare(
+                "SELECT a.id, a.at, u.name AS actor, a.action, a.object, a.before, a.after \
+                 FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
+                 WHERE a.provider_id = ?1 ORDER BY a.id DESC LIMIT ?2",
+            )
+            .bind(&[int(provider), int(limit)])?
+            .all()
+            .await?
+            .results()?)
+    }
+}

@@ -1,0 +1,423 @@
+//! Client organisations and plans.
+
+use pointdesk_api::accounts::OrgRefDto;
+use pointdesk_api::ledger::AllotmentDto;
+use pointdesk_api::organizations::{
+    check_organization, parse_plan, CreateOrganizationRequest, OrganizationDto,
+    OrganizationListDto, OrganizationSummaryDto, PlanListDto, PlanRowDto,
+    UpdateOrganizationRequest,
+};
+use pointdesk_api::plans::{PlanDto, PlanOptionDto};
+use pointdesk_api::problem::FieldError;
+use pointdesk_api::WirePoints;
+use pointdesk_domain::plan::{self, Plan, Subscription};
+use pointdesk_domain::policy::Action;
+use pointdesk_domain::Points;
+use worker::Response;
+
+use super::{json, read_json, Call, Session};
+use crate::db::{Audit, Db, OrgColumns, OrgRow, PlanColumns, PlanRow};
+use crate::error::{AppError, AppResult};
+
+fn points(hundredths: i64) -> WirePoints {
+    WirePoints(Points::from_hundredths(hundredths).unwrap_or(Points::ZERO))
+}
+
+fn plan_dto(p: &PlanRow) -> PlanDto {
+    PlanDto {
+        name: p.name.clone(),
+        base: points(p.base),
+        per_seat: points(p.per_seat),
+        options: serde_json::from_str::<Vec<PlanOptionDto>>(&p.options).unwrap_or_default(),
+        increment_minutes: u32::try_from(p.increment_minutes).unwrap_or(0),
+        minimum_charge: points(p.minimum_charge),
+        rollover: p.rollover.clone(),
+        rollover_cap: p.rollover_cap.map(points),
+        overdraft: p.overdraft.clone(),
+    }
+}
+
+fn plan_row_dto(p: &PlanRow) -> PlanRowDto {
+    PlanRowDto {
+        id: p.id,
+        plan: plan_dto(p),
+        organizations: p.organizations,
+    }
+}
+
+fn codes(json_text: &str) -> Vec<String> {
+    serde_json::from_str(json_text).unwrap_or_default()
+}
+
+/// The domain's allotment for this organisation's plan, seats and options.
+fn allotment(o: &OrgRow, p: Option<&PlanRow>) -> Option<AllotmentDto> {
+    let plan: Plan = parse_plan(plan_dto(p?)).ok()?;
+    let sub = Subscription {
+        seats: u32::try_from(o.seats).unwrap_or(0),
+        option_codes: codes(&o.option_codes),
+    };
+    plan::allotment(&plan, &sub)
+        .ok()
+        .map(|a| AllotmentDto::from(&a))
+}
+
+fn org_dto(o: &OrgRow, p: Option<&PlanRow>) -> OrganizationDto {
+    OrganizationDto {
+        id: o.id,
+        name: o.name.clone(),
+        plan: p.map(plan_row_dto),
+        seats: u32::try_from(o.seats).unwrap_or(0),
+        option_codes: codes(&o.option_codes),
+        threshold: points(o.threshold),
+        alert_recipients: serde_json::from_str(&o.alert_recipients).unwrap_or_default(),
+        locale: o.locale.clone(),
+        active: o.active == 1,
+        balance: points(o.balance),
+        allotment: allotment(o, p),
+    }
+}
+
+async fn load(db: &Db, provider: i64, id: i64) -> AppResult<(OrgRow, Option<PlanRow>)> {
+    let org = db
+        .organization(provider, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let plan = match org.plan_id {
+        Some(pid) => db.plan(provider, pid).await?,
+        None => None,
+    };
+    Ok((org, plan))
+}
+
+/// `listOrganizations`.
+pub async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
+    who.may_provider_wide(Action::ViewTickets)?;
+    let db = Db::new(call.env)?;
+    let plans = db.plans(who.provider()).await?;
+    let items = db
+        .organizations(who.provider())
+        .await?
+        .iter()
+        .map(|o| {
+            let plan = o.plan_id.and_then(|id| plans.iter().find(|p| p.id == id));
+            OrganizationSummaryDto {
+                id: o.id,
+                name: o.name.clone(),
+                plan: plan.map(|p| OrgRefDto {
+                    id: p.id,
+                    name: p.name.clone(),
+                }),
+                seats: u32::try_from(o.seats).unwrap_or(0),
+                balance: points(o.balance),
+                threshold: points(o.threshold),
+                allotment: allotment(o, plan).map_or(WirePoints::ZERO, |a| a.total),
+                active: o.active == 1,
+                people: o.people,
+            }
+        })
+        .collect();
+    json(&OrganizationListDto { items })
+}
+
+/// `getOrganization`.
+pub async fn get(call: &Call<'_>, who: &Session) -> AppResult<Response> {
+    let id = call.id()?;
+    who.may(Action::ViewBalance, Some(id))?;
+    let db = Db::new(call.env)?;
+    let (org, plan) = load(&db, who.provider(), id).await?;
+    json(&org_dto(&org, plan.as_ref()))
+}
+
+/// Option codes must be the plan's own.
+fn check_codes(plan: &PlanRow, chosen: &[String]) -> Vec<FieldError> {
+    let known: Vec<String> = plan_dto(plan).options.into_iter().map(|o| o.code).collect();
+    chosen
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !known.contains(c))
+        .map(|(i, _)| FieldError::new(format!("option_codes[{i}]"), "unknown"))
+        .collect()
+}
+
+fn unique_name_taken(e: &AppError) -> bool {
+    matches!(e, AppError::Internal(m) if m.contains("UNIQUE"))
+}
+
+/// `createOrganization`.
+pub async fn create(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
+    who.may_provider_wide(Action::ManageClients)?;
+    let req: CreateOrganizationRequest = read_json(&mut call.req).await?;
+    let change = check_organization(
+        Some(&req.name),
+        Some(req.seats),
+        req.threshold,
+        req.locale.as_deref(),
+    )?;
+    let db = Db::new(call.env)?;
+    let plan = db
+        .plan(who.provider(), req.plan_id)
+        .await?
+        .ok_or_else(|| AppError::Fields(vec![FieldError::new("plan_id", "unknown")]))?;
+    let bad = check_codes(&plan, &req.option_codes);
+    if !bad.is_empty() {
+        return Err(AppError::Fields(bad));
+    }
+    let name = change.name.as_ref().map(|n| n.as_str()).unwrap_or_default();
+    let option_codes = serde_json::to_string(&req.option_codes).unwrap_or_else(|_| "[]".into());
+    let now = call.now.unix();
+    let columns = OrgColumns {
+        name: Some(name),
+        plan_id: Some(plan.id),
+        seats: Some(i64::from(req.seats)),
+        option_codes: Some(&option_codes),
+        threshold: change.threshold.map(Points::hundredths),
+        locale: change.locale.map(|l| l.code()),
+        ..OrgColumns::default()
+    };
+    let after = serde_json::json!({ "name": name, "plan_id": plan.id, "seats": req.seats, "option_codes": req.option_codes }).to_string();
+    let result = db
+        .batch(vec![
+            db.insert_organization(who.provider(), &columns, now)?,
+            db.insert_audit(&Audit {
+                provider_id: who.provider(),
+                org_id: None,
+                actor_id: Some(who.user.id),
+                action: "organization.create",
+                object: &format!("organization:{name}"),
+                before: None,
+                after: Some(&after),
+                at: now,
+            })?,
+        ])
+        .await;
+    match result {
+        Err(e) if unique_name_taken(&e) => {
+            return Err(AppError::Fields(vec![FieldError::new("name", "taken")]))
+        }
+        other => other?,
+    };
+    let org = db
+        .organization_by_name(who.provider(), name)
+        .await?
+        .ok_or_else(|| AppError::Internal("the new organisation is missing".into()))?;
+    let mut resp = json(&org_dto(&org, Some(&plan)))?.with_status(201);
+    resp.headers_mut()
+        .set("location", &format!("/api/v1/organizations/{}", org.id))?;
+    Ok(resp)
+}
+
+/// `updateOrganization`: managers change anything; client admins their threshold and alert
+/// recipients.
+pub async fn update(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
+    let id = call.id()?;
+    let req: UpdateOrganizationRequest = read_json(&mut call.req).await?;
+    let action = if req.beyond_threshold() {
+        Action::ManageClients
+    } else {
+        Action::ManageThreshold
+    };
+    who.may(action, Some(id))?;
+    let change = check_organization(
+        req.name.as_deref(),
+        req.seats,
+        req.threshold,
+        req.locale.as_deref(),
+    )?;
+    let db = Db::new(call.env)?;
+    let (before_org, before_plan) = load(&db, who.provider(), id).await?;
+    let plan = match req.plan_id {
+        Some(pid) => Some(
+            db.plan(who.provider(), pid)
+                .await?
+                .ok_or_else(|| AppError::Fields(vec![FieldError::new("plan_id", "unknown")]))?,
+        ),
+        None => before_plan.clone(),
+    };
+    if let (Some(p), Some(chosen)) = (&plan, &req.option_codes) {
+        let bad = check_codes(p, chosen);
+        if !bad.is_empty() {
+            return Err(AppError::Fields(bad));
+        }
+    }
+    if let Some(recipients) = &req.alert_recipients {
+        let members: Vec<i64> = db
+            .people(who.provider(), Some(id))
+            .await?
+            .iter()
+            .filter(|p| p.active == 1)
+            .map(|p| p.id)
+            .collect();
+        let bad: Vec<FieldError> = recipients
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !members.contains(r))
+            .map(|(i, _)| FieldError::new(format!("alert_recipients[{i}]"), "unknown"))
+            .collect();
+        if !bad.is_empty() {
+            return Err(AppError::Fields(bad));
+        }
+    }
+    let option_codes = req
+        .option_codes
+        .as_ref()
+        .map(|c| serde_json::to_string(c).unwrap_or_else(|_| "[]".into()));
+    let recipients = req
+        .alert_recipients
+        .as_ref()
+        .map(|r| serde_json::to_string(r).unwrap_or_else(|_| "[]".into()));
+    let columns = OrgColumns {
+        name: change.name.as_ref().map(|n| n.as_str()),
+        plan_id: req.plan_id,
+        seats: change.seats.map(i64::from),
+        option_codes: option_codes.as_deref(),
+        threshold: change.threshold.map(Points::hundredths),
+        alert_recipients: recipients.as_deref(),
+        locale: change.locale.map(|l| l.code()),
+        active: req.active,
+    };
+    let now = call.now.unix();
+    let before =
+        serde_json::to_string(&org_dto(&before_org, before_plan.as_ref())).unwrap_or_default();
+    let after = serde_json::to_string(&req).unwrap_or_default();
+    let result = db
+        .batch(vec![
+            db.update_organization(who.provider(), id, &columns, now)?,
+            db.insert_audit(&Audit {
+                provider_id: who.provider(),
+                org_id: Some(id),
+                actor_id: Some(who.user.id),
+                action: "organization.update",
+                object: &format!("organization:{id}"),
+                before: Some(&before),
+                after: Some(&after),
+                at: now,
+            })?,
+        ])
+        .await;
+    match result {
+        Err(e) if unique_name_taken(&e) => {
+            return Err(AppError::Fields(vec![FieldError::new("name", "taken")]))
+        }
+        other => other?,
+    };
+    let (org, plan) = load(&db, who.provider(), id).await?;
+    json(&org_dto(&org, plan.as_ref()))
+}
+
+/// `listPlans`.
+pub async fn list_plans(call: &Call<'_>, who: &Session) -> AppResult<Response> {
+    who.may_provider_wide(Action::ViewTickets)?;
+    let db = Db::new(call.env)?;
+    let items = db
+        .plans(who.provider())
+        .await?
+        .iter()
+        .map(plan_row_dto)
+        .collect();
+    json(&PlanListDto { items })
+}
+
+fn plan_columns<'a>(p: &'a Plan, options: &'a str, d: &'a PlanDto) -> PlanColumns<'a> {
+    PlanColumns {
+        name: &p.name,
+        base: p.base.hundredths(),
+        per_seat: p.per_seat.hundredths(),
+        options,
+        increment_minutes: i64::from(p.increment_minutes),
+        minimum_charge: p.minimum_charge.hundredths(),
+        rollover: &d.rollover,
+        rollover_cap: d.rollover_cap.map(|c| c.0.hundredths()),
+        overdraft: &d.overdraft,
+    }
+}
+
+/// `createPlan`.
+pub async fn create_plan(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
+    who.may_provider_wide(Action::ManagePlans)?;
+    let dto: PlanDto = read_json(&mut call.req).await?;
+    let plan = parse_plan(dto.clone())?;
+    let canonical = PlanDto::from(&plan);
+    let options = serde_json::to_string(&canonical.options).unwrap_or_else(|_| "[]".into());
+    let db = Db::new(call.env)?;
+    let now = call.now.unix();
+    let after = serde_json::to_string(&canonical).unwrap_or_default();
+    let result = db
+        .batch(vec![
+            db.insert_plan(
+                who.provider(),
+                &plan_columns(&plan, &options, &canonical),
+                now,
+            )?,
+            db.insert_audit(&Audit {
+                provider_id: who.provider(),
+                org_id: None,
+                actor_id: Some(who.user.id),
+                action: "plan.create",
+                object: &format!("plan:{}", plan.name),
+                before: None,
+                after: Some(&after),
+                at: now,
+            })?,
+        ])
+        .await;
+    match result {
+        Err(e) if unique_name_taken(&e) => {
+            return Err(AppError::Fields(vec![FieldError::new("name", "taken")]))
+        }
+        other => other?,
+    };
+    let row = db
+        .plan_by_name(who.provider(), &plan.name)
+        .await?
+        .ok_or_else(|| AppError::Internal("the new plan is missing".into()))?;
+    Ok(json(&plan_row_dto(&row))?.with_status(201))
+}
+
+/// `updatePlan`: the whole plan is replaced.
+pub async fn update_plan(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
+    let id = call.id()?;
+    who.may_provider_wide(Action::ManagePlans)?;
+    let dto: PlanDto = read_json(&mut call.req).await?;
+    let plan = parse_plan(dto)?;
+    let canonical = PlanDto::from(&plan);
+    let options = serde_json::to_string(&canonical.options).unwrap_or_else(|_| "[]".into());
+    let db = Db::new(call.env)?;
+    let before = db
+        .plan(who.provider(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = call.now.unix();
+    let before_json = serde_json::to_string(&plan_dto(&before)).unwrap_or_default();
+    let after = serde_json::to_string(&canonical).unwrap_or_default();
+    let result = db
+        .batch(vec![
+            db.update_plan(
+                who.provider(),
+                id,
+                &plan_columns(&plan, &options, &canonical),
+                now,
+            )?,
+            db.insert_audit(&Audit {
+                provider_id: who.provider(),
+                org_id: None,
+                actor_id: Some(who.user.id),
+                action: "plan.update",
+                object: &format!("plan:{id}"),
+                before: Some(&before_json),
+                after: Some(&after),
+                at: now,
+            })?,
+        ])
+        .await;
+    match result {
+        Err(e) if unique_name_taken(&e) => {
+            return Err(AppError::Fields(vec![FieldError::new("name", "taken")]))
+        }
+        other => other?,
+    };
+    let row = db
+        .plan(who.provider(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    json(&plan_row_dto(&row))
+}
