@@ -8,6 +8,13 @@ use pointdesk_api::accounts::{
     ResetPasswordRequest, SignInRequest, UpdateMeRequest,
 };
 use pointdesk_api::ledger::{ChargeExplanationDto, ChargePreviewRequest};
+use pointdesk_api::organizations::{
+    AuditLogDto, CreateOrganizationRequest, InviteUserRequest, OrganizationDto,
+    OrganizationListDto, OutboxDto, PlanListDto, PlanRowDto, UpdateOrganizationRequest, UserDto,
+    UserListDto,
+};
+use pointdesk_api::plans::PlanDto;
+use pointdesk_api::problem::FieldError;
 use pointdesk_api::{Health, Problem};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -31,6 +38,13 @@ impl ApiError {
             ApiError::Problem(p) => Some(p),
             _ => None,
         }
+    }
+
+    /// A field error found before sending (what the server would say), shown the same way.
+    pub fn field(field: &str, code: &str) -> ApiError {
+        let mut p = Problem::new("validation", "Some fields need attention", 422, None);
+        p.errors.push(FieldError::new(field, code));
+        ApiError::Problem(p)
     }
 
     /// The stable problem type without its `/problems/` prefix.
@@ -173,4 +187,87 @@ pub async fn accept_invitation(req: &AcceptInvitationRequest) -> Result<MeDto, A
         &[],
     )
     .await
+}
+
+/// `listOrganizations`.
+pub async fn organizations() -> Result<OrganizationListDto, ApiError> {
+    get("/organizations").await
+}
+
+/// `getOrganization`.
+pub async fn organization(id: i64) -> Result<OrganizationDto, ApiError> {
+    get(&format!("/organizations/{id}")).await
+}
+
+/// `createOrganization`.
+pub async fn create_organization(
+    req: &CreateOrganizationRequest,
+) -> Result<OrganizationDto, ApiError> {
+    decode(
+        send_json(Request::post(&format!("{BASE}/organizations")), req).await?,
+        &[],
+    )
+    .await
+}
+
+/// `updateOrganization`.
+pub async fn update_organization(
+    id: i64,
+    req: &UpdateOrganizationRequest,
+) -> Result<OrganizationDto, ApiError> {
+    decode(
+        send_json(Request::patch(&format!("{BASE}/organizations/{id}")), req).await?,
+        &[],
+    )
+    .await
+}
+
+/// `listPlans`.
+pub async fn plans() -> Result<PlanListDto, ApiError> {
+    get("/plans").await
+}
+
+/// `createPlan`.
+pub async fn create_plan(req: &PlanDto) -> Result<PlanRowDto, ApiError> {
+    decode(
+        send_json(Request::post(&format!("{BASE}/plans")), req).await?,
+        &[],
+    )
+    .await
+}
+
+/// `listUsers`.
+pub async fn users(organization: Option<i64>) -> Result<UserListDto, ApiError> {
+    match organization {
+        Some(id) => get(&format!("/users?organization_id={id}")).await,
+        None => get("/users").await,
+    }
+}
+
+/// `inviteUser`.
+pub async fn invite_user(req: &InviteUserRequest) -> Result<UserDto, ApiError> {
+    decode(
+        send_json(Request::post(&format!("{BASE}/users")), req).await?,
+        &[],
+    )
+    .await
+}
+
+/// `deactivateUser`.
+pub async fn deactivate_user(id: i64) -> Result<UserDto, ApiError> {
+    let resp = Request::post(&format!("{BASE}/users/{id}/deactivate"))
+        .send()
+        .await
+        .map_err(network)?;
+    decode(resp, &[]).await
+}
+
+/// `listOutbox`.
+pub async fn outbox() -> Result<OutboxDto, ApiError> {
+    get("/outbox").await
+}
+
+/// `listAuditLog`.
+pub async fn audit_log() -> Result<AuditLogDto, ApiError> {
+    get("/audit-log").await
 }

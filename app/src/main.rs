@@ -13,9 +13,10 @@ use leptos_router::path;
 
 use components::layout::Layout;
 use pages::{
-    accept_invitation::AcceptInvitation, forgot_password::ForgotPassword, home::Home,
-    not_found::NotFound, profile::Profile, reset_password::ResetPassword, sign_in::SignIn,
-    status::Status,
+    accept_invitation::AcceptInvitation, audit_log::AuditLog, client_detail::ClientDetail,
+    clients::Clients, forgot_password::ForgotPassword, home::Home, not_found::NotFound,
+    org_settings::OrgSettings, outbox::Outbox, people::People, plans::Plans, profile::Profile,
+    reset_password::ResetPassword, sign_in::SignIn, status::Status,
 };
 
 #[component]
@@ -33,6 +34,13 @@ fn App() -> impl IntoView {
                     <Route path=path!("/reset-password") view=ResetPassword />
                     <Route path=path!("/accept-invitation") view=AcceptInvitation />
                     <Route path=path!("/profile") view=Profile />
+                    <Route path=path!("/clients") view=Clients />
+                    <Route path=path!("/clients/:id") view=ClientDetail />
+                    <Route path=path!("/plans") view=Plans />
+                    <Route path=path!("/people") view=People />
+                    <Route path=path!("/outbox") view=Outbox />
+                    <Route path=path!("/audit-log") view=AuditLog />
+                    <Route path=path!("/settings") view=OrgSettings />
                 </Routes>
             </Layout>
         </Router>

@@ -102,7 +102,7 @@ pub fn run(args: &[String]) -> Result {
                 step(&mut steps, "api e2e", &mut || {
                     // The schema tests call wrangler: give them the same offline environment.
                     sh(offline_env(&mut cargo())
-                        .args(["test", "-p", "pointdesk-e2e"])
+                        .args(["test", "-p", "pointdesk-e2e", "--no-fail-fast"])
                         .env("POINTDESK_URL", &srv.url)
                         .env("POINTDESK_STATE", &state)
                         .env("POINTDESK_WRANGLER", crate::util::node_bin("wrangler")))

@@ -11,6 +11,19 @@ pub fn ErrorBox(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoView 
     move || {
         error.get().map(|e| {
             let locale = i18n.locale.get();
+            // A known problem is its own headline; anything else says that something failed.
+            let known = matches!(
+                e.kind(),
+                Some(
+                    "invalid-credentials"
+                        | "too-many-attempts"
+                        | "link-invalid"
+                        | "cross-site"
+                        | "unauthenticated"
+                        | "validation"
+                        | "malformed-json"
+                )
+            );
             let detail = match (&e, e.kind()) {
                 (ApiError::Network(_), _) => i18n.t(Msg::NetworkError).to_owned(),
                 (_, Some("invalid-credentials")) => i18n.t(Msg::WrongCredentials).to_owned(),
@@ -38,7 +51,7 @@ pub fn ErrorBox(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoView 
             };
             view! {
                 <div class="notice notice--error" role="alert" data-testid="error">
-                    <strong>{i18n.t(Msg::ErrorTitle)}</strong>
+                    {(!known).then(|| view! { <strong>{i18n.t(Msg::ErrorTitle)}</strong> })}
                     <p>{detail}</p>
                 </div>
             }

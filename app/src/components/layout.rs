@@ -54,6 +54,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                     }
                 >
                     <A href="/" exact=true>{move || i18n.t(Msg::NavHome)}</A>
+                    {move || role_links(auth.role().as_deref()).into_iter().map(|(href, msg)| view! {
+                        <A href=href>{move || i18n.t(msg)}</A>
+                    }).collect_view()}
                     <A href="/status">{move || i18n.t(Msg::NavStatus)}</A>
                     {move || match auth.me.get() {
                         Some(me) => view! {
@@ -71,6 +74,22 @@ pub fn Layout(children: Children) -> impl IntoView {
         </header>
         <main id="main" class="page" tabindex="-1">{children()}</main>
         <footer class="site-footer">{move || i18n.t(Msg::Tagline)}</footer>
+    }
+}
+
+/// What each role's navigation offers, in order.
+fn role_links(role: Option<&str>) -> Vec<(&'static str, Msg)> {
+    match role {
+        Some("manager") => vec![
+            ("/clients", Msg::NavClients),
+            ("/plans", Msg::NavPlans),
+            ("/people", Msg::NavPeople),
+            ("/outbox", Msg::NavOutbox),
+            ("/audit-log", Msg::NavAudit),
+        ],
+        Some("engineer") => vec![("/clients", Msg::NavClients)],
+        Some("client_admin") => vec![("/people", Msg::NavPeople), ("/settings", Msg::NavSettings)],
+        _ => vec![],
     }
 }
 

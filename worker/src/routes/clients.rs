@@ -216,15 +216,16 @@ pub async fn update(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     } else {
         Action::ManageThreshold
     };
-    who.may(action, Some(id))?;
+    // Load first: the organisation's own tenant decides, and a missing one is 404 for all.
+    let db = Db::new(call.env)?;
+    let (before_org, before_plan) = load(&db, who.provider(), id).await?;
+    who.may(action, Some(before_org.id))?;
     let change = check_organization(
         req.name.as_deref(),
         req.seats,
         req.threshold,
         req.locale.as_deref(),
     )?;
-    let db = Db::new(call.env)?;
-    let (before_org, before_plan) = load(&db, who.provider(), id).await?;
     let plan = match req.plan_id {
         Some(pid) => Some(
             db.plan(who.provider(), pid)

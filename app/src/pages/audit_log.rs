@@ -1,0 +1,39 @@
+use leptos::prelude::*;
+
+use crate::client;
+use crate::components::remote::remote;
+use crate::format;
+use crate::i18n::{use_i18n, Msg};
+
+/// Every privileged action: who, what, when, before → after.
+#[component]
+pub fn AuditLog() -> impl IntoView {
+    let i18n = use_i18n();
+    let list = LocalResource::new(client::audit_log);
+    view! {
+        <h1 data-testid="page-title">{move || i18n.t(Msg::NavAudit)}</h1>
+        {remote(list, move |l| view! {
+            <ul class="rows" data-testid="audit-log">
+                {l.items.into_iter().map(|a| {
+                    let at = a.at;
+                    view! {
+                        <li class="row row--stack" data-testid="audit-entry" data-action=a.action.clone()>
+                            <span class="row__title"><code>{a.action.clone()}</code> " " {a.object.clone()}</span>
+                            <span class="row__meta">
+                                {a.actor.clone().unwrap_or_default()} " · "
+                                {move || format::date_time(i18n.locale.get(), (at as f64) * 1000.0)}
+                            </span>
+                            {a.after.clone().map(|after| view! {
+                                <details class="audit__diff">
+                                    <summary>{move || i18n.t(Msg::Changes)}</summary>
+                                    {a.before.clone().map(|b| view! { <pre>{b}</pre> })}
+                                    <pre>{after}</pre>
+                                </details>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        })}
+    }
+}

@@ -1,0 +1,153 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use pointdesk_api::organizations::{OrganizationDto, UpdateOrganizationRequest};
+use pointdesk_api::WirePoints;
+
+use crate::client;
+use crate::components::allotment_view::AllotmentView;
+use crate::components::error_box::ErrorBox;
+use crate::components::remote::remote;
+use crate::components::text_field::TextField;
+use crate::format;
+use crate::i18n::{self, use_i18n, Msg};
+use crate::session::use_auth;
+
+/// One client: plan, seats, options, threshold and the allotment the domain computes, with
+/// its breakdown. A manager changes the subscription here; the allotment follows at once.
+#[component]
+pub fn ClientDetail() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let org = LocalResource::new(move || {
+        let id = id();
+        async move { client::organization(id).await }
+    });
+    remote(
+        org,
+        move |o| view! { <ClientView org=o on_saved=move || org.refetch() /> },
+    )
+}
+
+#[component]
+fn ClientView(
+    org: OrganizationDto,
+    on_saved: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let manager = auth.role().as_deref() == Some("manager");
+    let plan_name = org
+        .plan
+        .as_ref()
+        .map(|p| p.plan.name.clone())
+        .unwrap_or_else(|| "—".into());
+    let options = org
+        .plan
+        .as_ref()
+        .map(|p| p.plan.options.clone())
+        .unwrap_or_default();
+    let chosen = org.option_codes.clone();
+    let balance = org.balance;
+    let threshold = org.threshold;
+    let seats_now = org.seats;
+    view! {
+        <p class="eyebrow">{move || i18n.t(Msg::NavClients)}</p>
+        <h1 data-testid="page-title">{org.name.clone()}</h1>
+        <div class="grid">
+            <section class="card">
+                <h2 class="card__title">{move || i18n.t(Msg::Subscription)}</h2>
+                <dl class="kv">
+                    <div class="kv__row"><dt>{move || i18n.t(Msg::Plan)}</dt><dd data-testid="client-plan">{plan_name}</dd></div>
+                    <div class="kv__row"><dt>{move || i18n.t(Msg::Seats)}</dt><dd data-testid="client-seats">{move || i18n::seats(i18n.locale.get(), i64::from(seats_now))}</dd></div>
+                    <div class="kv__row"><dt>{move || i18n.t(Msg::Balance)}</dt><dd>{move || format::points(i18n.locale.get(), balance)} " " {move || i18n.t(Msg::PointsUnit)}</dd></div>
+                    <div class="kv__row"><dt>{move || i18n.t(Msg::Threshold)}</dt><dd>{move || format::points(i18n.locale.get(), threshold)} " " {move || i18n.t(Msg::PointsUnit)}</dd></div>
+                </dl>
+                <h3 class="card__subtitle">{move || i18n.t(Msg::MonthlyAllotment)}</h3>
+                {org.allotment.clone().map(|a| view! { <AllotmentView allotment=a /> })}
+            </section>
+            {manager.then(|| view! { <EditSubscription org=org.clone() options=options chosen=chosen on_saved=on_saved.clone() /> })}
+        </div>
+    }
+}
+
+#[component]
+fn EditSubscription(
+    org: OrganizationDto,
+    options: Vec<pointdesk_api::plans::PlanOptionDto>,
+    chosen: Vec<String>,
+    on_saved: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = org.id;
+    let seats = RwSignal::new(org.seats.to_string());
+    let threshold = RwSignal::new(org.threshold.to_string());
+    let picked = RwSignal::new(chosen);
+    let save = Action::new_local(move |req: &UpdateOrganizationRequest| {
+        let req = req.clone();
+        async move { client::update_organization(id, &req).await }
+    });
+    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            on_saved();
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let threshold = threshold
+            .get_untracked()
+            .trim()
+            .replace(',', ".")
+            .parse()
+            .ok()
+            .map(WirePoints);
+        save.dispatch(UpdateOrganizationRequest {
+            seats: Some(seats.get_untracked().trim().parse().unwrap_or(u32::MAX)),
+            option_codes: Some(picked.get_untracked()),
+            threshold,
+            ..UpdateOrganizationRequest::default()
+        });
+    };
+    view! {
+        <section class="card">
+            <h2 class="card__title">{move || i18n.t(Msg::ChangeSubscription)}</h2>
+            <form class="stack" on:submit=submit novalidate=true data-testid="edit-client">
+                <TextField label=Msg::Seats name="seats" value=seats error=error kind="number" />
+                {(!options.is_empty()).then(|| view! {
+                    <fieldset class="choices">
+                        <legend class="field__label">{move || i18n.t(Msg::Options)}</legend>
+                        {options.into_iter().map(|o| {
+                            let code = o.code.clone();
+                            let code2 = o.code.clone();
+                            view! {
+                                <label class="choice">
+                                    <input type="checkbox" data-testid=format!("option-{}", o.code)
+                                        prop:checked=move || picked.get().contains(&code)
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            picked.update(|p| {
+                                                p.retain(|c| c != &code2);
+                                                if on { p.push(code2.clone()); }
+                                            });
+                                        } />
+                                    <span>{o.name.clone()} " (+" {move || format::points(i18n.locale.get(), o.points)} " " {move || i18n.t(Msg::PointsUnit)} ")"</span>
+                                </label>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                })}
+                <TextField label=Msg::Threshold name="threshold" value=threshold error=error hint=Msg::ThresholdHint />
+                <ErrorBox error=error />
+                <button class="button" type="submit" data-testid="edit-client-submit" disabled=move || save.pending().get()>
+                    {move || i18n.t(Msg::Save)}
+                </button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,131 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use pointdesk_api::organizations::{CreateOrganizationRequest, OrganizationSummaryDto};
+
+use crate::client;
+use crate::components::error_box::ErrorBox;
+use crate::components::remote::remote;
+use crate::components::text_field::TextField;
+use crate::format;
+use crate::i18n::{self, use_i18n, Msg};
+use crate::pages::sign_in::SignInFirst;
+use crate::session::use_auth;
+
+/// Every client organisation at a glance: plan, seats, this period's allotment and balance,
+/// flagged when the balance is at or below the threshold. Managers add clients here.
+#[component]
+pub fn Clients() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let list = LocalResource::new(client::organizations);
+    let manager = move || auth.role().as_deref() == Some("manager");
+    move || {
+        if auth.me.get().is_none() {
+            return if auth.checked.get() {
+                view! { <SignInFirst /> }.into_any()
+            } else {
+                ().into_any()
+            };
+        }
+        view! {
+            <h1 data-testid="page-title">{move || i18n.t(Msg::NavClients)}</h1>
+            {remote(list, |l| view! { <ClientTable items=l.items /> })}
+            <Show when=manager>
+                <NewClient on_created=move || list.refetch() />
+            </Show>
+        }
+        .into_any()
+    }
+}
+
+#[component]
+fn ClientTable(items: Vec<OrganizationSummaryDto>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ul class="rows" data-testid="client-list">
+            {items
+                .into_iter()
+                .map(|o| {
+                    let low = o.balance <= o.threshold;
+                    let href = format!("/clients/{}", o.id);
+                    let plan = o.plan.map(|p| p.name).unwrap_or_default();
+                    let name = o.name.clone();
+                    view! {
+                        <li class="row" data-testid="client-row" data-name=name>
+                            <A href=href attr:class="row__main">
+                                <span class="row__title">{o.name.clone()}</span>
+                                <span class="row__meta">
+                                    {plan} " · " {move || i18n::seats(i18n.locale.get(), i64::from(o.seats))}
+                                    " · " {move || i18n.t(Msg::AllotmentShort)} " "
+                                    {move || format::points(i18n.locale.get(), o.allotment)}
+                                </span>
+                            </A>
+                            <span class="row__figure" class:row__figure--low=low data-testid="client-balance">
+                                {move || format::points(i18n.locale.get(), o.balance)} " " {move || i18n.t(Msg::PointsUnit)}
+                            </span>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn NewClient(on_created: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let plans = LocalResource::new(client::plans);
+    let name = RwSignal::new(String::new());
+    let seats = RwSignal::new("1".to_owned());
+    let plan_id = RwSignal::new(None::<i64>);
+    let create = Action::new_local(|req: &CreateOrganizationRequest| {
+        let req = req.clone();
+        async move { client::create_organization(&req).await }
+    });
+    let error = Signal::derive(move || create.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(org)) = create.value().get() {
+            on_created();
+            navigate(&format!("/clients/{}", org.id), Default::default());
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        create.dispatch(CreateOrganizationRequest {
+            name: name.get_untracked(),
+            plan_id: plan_id.get_untracked().unwrap_or(0),
+            seats: seats.get_untracked().trim().parse().unwrap_or(u32::MAX),
+            option_codes: vec![],
+            threshold: None,
+            locale: None,
+        });
+    };
+    view! {
+        <section class="card">
+            <h2 class="card__title">{move || i18n.t(Msg::NewClient)}</h2>
+            <form class="stack" on:submit=submit novalidate=true data-testid="new-client">
+                <TextField label=Msg::Name name="name" value=name error=error />
+                <div class="field">
+                    <label class="field__label" for="field-plan_id">{move || i18n.t(Msg::Plan)}</label>
+                    <select id="field-plan_id" class="field__input" data-testid="input-plan_id"
+                        on:change=move |ev| plan_id.set(event_target_value(&ev).parse().ok())>
+                        <option value="">"—"</option>
+                        {move || plans.get().and_then(Result::ok).map(|l| l.items.into_iter().map(|p| view! {
+                            <option value=p.id.to_string()>{p.plan.name.clone()}</option>
+                        }).collect_view())}
+                    </select>
+                    {move || error.get().and_then(|e| e.problem().and_then(|p| p.field("plan_id").cloned())).map(|f| view! {
+                        <p class="field__error" data-testid="error-plan_id">{i18n::field_error(i18n.locale.get(), &f)}</p>
+                    })}
+                </div>
+                <TextField label=Msg::Seats name="seats" value=seats error=error kind="number" />
+                <ErrorBox error=error />
+                <button class="button" type="submit" data-testid="new-client-submit" disabled=move || create.pending().get()>
+                    {move || i18n.t(Msg::Create)}
+                </button>
+            </form>
+        </section>
+    }
+}

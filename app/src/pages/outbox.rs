@@ -1,0 +1,37 @@
+use leptos::prelude::*;
+
+use crate::client;
+use crate::components::remote::remote;
+use crate::format;
+use crate::i18n::{use_i18n, Msg};
+
+/// The mail Pointdesk sent or is about to send. Without a mail sender (local development)
+/// this is where invitation and reset links are found.
+#[component]
+pub fn Outbox() -> impl IntoView {
+    let i18n = use_i18n();
+    let list = LocalResource::new(client::outbox);
+    view! {
+        <h1 data-testid="page-title">{move || i18n.t(Msg::NavOutbox)}</h1>
+        <p class="muted">{move || i18n.t(Msg::OutboxHint)}</p>
+        {remote(list, move |l| view! {
+            <ul class="rows" data-testid="outbox">
+                {l.items.into_iter().map(|m| {
+                    let at = m.created_at;
+                    view! {
+                        <li class="mail" data-testid="mail" data-to=m.to.clone()>
+                            <div class="mail__head">
+                                <strong>{m.subject.clone()}</strong>
+                                <span class="row__meta">{m.to.clone()} " · " {move || format::date_time(i18n.locale.get(), (at as f64) * 1000.0)}</span>
+                            </div>
+                            <pre class="mail__body">{m.body.clone()}</pre>
+                            {m.link.clone().map(|link| view! {
+                                <a class="link" href=link.clone() data-testid="mail-link">{move || i18n.t(Msg::OpenLink)}</a>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        })}
+    }
+}
