@@ -31,12 +31,23 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 #[event(scheduled)]
 async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     // Period grants and expiry, quote expiry and low-balance checks join here as they land.
-    let d1 = match db::Db::new(&env) {
-        Ok(db) => db.ping().await.map(|_| "ok").unwrap_or("failing"),
-        Err(_) => "unbound",
+    let db = match db::Db::new(&env) {
+        Ok(db) => db,
+        Err(_) => return worker::console_error!("scheduled: D1 is not bound"),
+    };
+    let d1 = db.ping().await.map(|_| "ok").unwrap_or("failing");
+    #[allow(clippy::cast_possible_truncation)]
+    let now = (js_sys::Date::now() / 1000.0) as i64;
+    // Mail waits in the outbox until a sender is bound (production: Cloudflare Email Service).
+    let mail = match mail::CloudflareEmail::from_env(&env) {
+        Some(sender) => match mail::deliver(&db, &sender, now, 100).await {
+            Ok(n) => format!("{n} mail sent"),
+            Err(e) => format!("mail delivery failed: {e:?}"),
+        },
+        None => "no mail sender bound".to_owned(),
     };
     worker::console_log!(
-        "scheduled: cron {} at {} (D1 {d1})",
+        "scheduled: cron {} at {} (D1 {d1}; {mail})",
         event.cron(),
         event.schedule()
     );

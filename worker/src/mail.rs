@@ -3,6 +3,8 @@
 //! Cloudflare Email Service's `send_email` binding in production; locally the outbox is read
 //! by the manager's screen and `cargo xtask dev` prints each new link).
 
+use crate::db::Db;
+use crate::error::AppResult;
 use crate::routes::Call;
 
 /// Where links in mail point: the `PUBLIC_ORIGIN` variable when set (production), else the
@@ -62,5 +64,65 @@ pub fn invitation(locale: &str, name: &str, inviter: &str, org: &str, link: &str
                  Set your password with this link; it works for 7 days:\n\n{link}"
             ),
         },
+    }
+}
+
+/// Delivers one mail. Production: Cloudflare Email Service ([`CloudflareEmail`]).
+pub trait Sender {
+    async fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), String>;
+}
+
+/// The `send_email` binding named `MAIL`, sending from the `MAIL_FROM` variable.
+pub struct CloudflareEmail {
+    binding: worker::SendEmail,
+    from: String,
+}
+
+impl CloudflareEmail {
+    /// The sender when the deployment binds one; `None` locally (mail waits in the outbox).
+    pub fn from_env(env: &worker::Env) -> Option<CloudflareEmail> {
+        let binding = env.send_email("MAIL").ok()?;
+        let from = env.var("MAIL_FROM").ok()?.to_string();
+        (!from.is_empty()).then_some(CloudflareEmail { binding, from })
+    }
+}
+
+impl Sender for CloudflareEmail {
+    async fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), String> {
+        let message = worker::SendEmailBuilder::builder(&self.from, to, subject)
+            .text(body)
+            .build();
+        self.binding
+            .send_with_builder(&message)
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("{e:?}"))
+    }
+}
+
+/// Sends what waits in the outbox (oldest first, at most `limit`, each tried up to five
+/// times); returns how many went out.
+pub async fn deliver(db: &Db, sender: &impl Sender, now: i64, limit: i64) -> AppResult<usize> {
+    let mut sent = 0;
+    for m in db.unsent_mail(limit).await? {
+        let result = sender.send(&m.to_email, &m.subject, &m.body).await;
+        db.batch(vec![db.mark_mail(
+            m.id,
+            result.as_ref().err().map(String::as_str),
+            now,
+        )?])
+        .await?;
+        if result.is_ok() {
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
+/// Without a sender (local development), each new mail's link goes to the log, which
+/// `cargo xtask dev` shows in its terminal.
+pub fn announce(env: &worker::Env, to: &str, subject: &str, link: &str) {
+    if CloudflareEmail::from_env(env).is_none() {
+        worker::console_log!("mail to {to} ({subject}): {link}");
     }
 }

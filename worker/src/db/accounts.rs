@@ -359,6 +359,39 @@ impl Db {
             ])?)
     }
 
+    /// Mail not yet sent and not given up on (five attempts), oldest first.
+    pub async fn unsent_mail(&self, limit: i64) -> AppResult<Vec<super::clients::MailRow>> {
+        Ok(self
+            .d1
+            .prepare(
+                "SELECT id, to_email, locale, kind, subject, body, link, created_at, sent_at \
+                 FROM outbox WHERE sent_at IS NULL AND attempts < 5 ORDER BY id LIMIT ?1",
+            )
+            .bind(&[int(limit)])?
+            .all()
+            .await?
+            .results()?)
+    }
+
+    /// Records a delivery: sent, or one more failed attempt with its error.
+    pub fn mark_mail(
+        &self,
+        id: i64,
+        error: Option<&str>,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        Ok(match error {
+            None => self
+                .d1
+                .prepare("UPDATE outbox SET sent_at = ?2, attempts = attempts + 1 WHERE id = ?1")
+                .bind(&[int(id), int(now)])?,
+            Some(e) => self
+                .d1
+                .prepare("UPDATE outbox SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1")
+                .bind(&[int(id), text(e)])?,
+        })
+    }
+
     pub fn insert_audit(&self, a: &Audit<'_>) -> AppResult<D1PreparedStatement> {
         Ok(self
             .d1

@@ -185,6 +185,7 @@ pub async fn invite(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
         }
         other => other?,
     };
+    mail::announce(call.env, email, &letter.subject, &link);
     let person = db
         .person_by_email(email)
         .await?

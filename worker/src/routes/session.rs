@@ -232,6 +232,7 @@ pub async fn request_reset(call: &mut Call<'_>) -> AppResult<Response> {
                 )?,
             ])
             .await?;
+            mail::announce(call.env, &user.email, &letter.subject, &link);
         }
     }
     Ok(Response::empty()?.with_status(202))
