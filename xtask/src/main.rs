@@ -9,6 +9,7 @@
 //! - `deploy`: build and `wrangler deploy` to Cloudflare (needs an account; see README)
 
 mod bench;
+mod bootstrap;
 mod build;
 mod dev;
 mod procs;
@@ -33,8 +34,9 @@ fn main() -> ExitCode {
         Some("deploy") => build::deploy(),
         Some("setup") => setup::ensure_all(setup::Need::everything()),
         Some("openapi") => write_openapi(),
+        Some("bootstrap-manager") => bootstrap::run_command(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <dev [--port N] | test [--skip-e2e] | bench | build <app|worker|all> [--dev] | deploy | setup | openapi>");
+            eprintln!("usage: cargo xtask <dev [--port N] | test [--skip-e2e] | bench | build <app|worker|all> [--dev] | deploy | setup | openapi | bootstrap-manager --email E --name N [--origin URL] [--remote]>");
             return ExitCode::from(2);
         }
     };

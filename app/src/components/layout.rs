@@ -57,7 +57,10 @@ pub fn Layout(children: Children) -> impl IntoView {
                     {move || role_links(auth.role().as_deref()).into_iter().map(|(href, msg)| view! {
                         <A href=href>{move || i18n.t(msg)}</A>
                     }).collect_view()}
-                    <A href="/status">{move || i18n.t(Msg::NavStatus)}</A>
+                    // Signed in, the navigation is the person's work; the status moves to the footer.
+                    {move || auth.me.get().is_none().then(|| view! {
+                        <A href="/status">{move || i18n.t(Msg::NavStatus)}</A>
+                    })}
                     {move || match auth.me.get() {
                         Some(me) => view! {
                             <A href="/profile" attr:data-testid="nav-profile" attr:title=move || i18n.t(Msg::NavProfile)>
@@ -73,12 +76,17 @@ pub fn Layout(children: Children) -> impl IntoView {
             </div>
         </header>
         <main id="main" class="page" tabindex="-1">{children()}</main>
-        <footer class="site-footer">{move || i18n.t(Msg::Tagline)}</footer>
+        <footer class="site-footer">
+            <span>{move || i18n.t(Msg::Tagline)}</span>
+            {move || auth.me.get().is_some().then(|| view! {
+                " · " <A href="/status" attr:data-testid="footer-status">{move || i18n.t(Msg::NavStatus)}</A>
+            })}
+        </footer>
     }
 }
 
 /// What each role's navigation offers, in order.
-fn role_links(role: Option<&str>) -> Vec<(&'static str, Msg)> {
+pub fn role_links(role: Option<&str>) -> Vec<(&'static str, Msg)> {
     match role {
         Some("manager") => vec![
             ("/clients", Msg::NavClients),

@@ -30,10 +30,12 @@ pub fn Clients() -> impl IntoView {
         }
         view! {
             <h1 data-testid="page-title">{move || i18n.t(Msg::NavClients)}</h1>
-            {remote(list, |l| view! { <ClientTable items=l.items /> })}
-            <Show when=manager>
-                <NewClient on_created=move || list.refetch() />
-            </Show>
+            <div class="page-stack">
+                {remote(list, |l| view! { <ClientTable items=l.items /> })}
+                <Show when=manager>
+                    <NewClient on_created=move || list.refetch() />
+                </Show>
+            </div>
         }
         .into_any()
     }
@@ -58,7 +60,7 @@ fn ClientTable(items: Vec<OrganizationSummaryDto>) -> impl IntoView {
                                 <span class="row__meta">
                                     {plan} " · " {move || i18n::seats(i18n.locale.get(), i64::from(o.seats))}
                                     " · " {move || i18n.t(Msg::AllotmentShort)} " "
-                                    {move || format::points(i18n.locale.get(), o.allotment)}
+                                    {move || format::points(i18n.locale.get(), o.allotment)} " " {move || i18n.t(Msg::PointsUnit)}
                                 </span>
                             </A>
                             <span class="row__figure" class:row__figure--low=low data-testid="client-balance">

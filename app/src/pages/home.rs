@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::components::charge_calculator::ChargeCalculator;
+use crate::components::layout::role_links;
 use crate::components::status_card::StatusCard;
 use crate::i18n::{self, use_i18n, Msg};
 use crate::session::use_auth;
@@ -64,6 +65,14 @@ fn RoleHome(role: String) -> impl IntoView {
             </p>
             <h1 data-testid="page-title">{move || i18n.t(Msg::Welcome)} ", " {name}</h1>
             <p class="lead">{move || i18n.t(intro)}</p>
+            <nav class="shortcuts" aria-label=move || i18n.t(Msg::Menu)>
+                {role_links(Some(role.as_str())).into_iter().map(|(href, msg)| view! {
+                    <A href=href attr:class="shortcut" attr:data-testid=format!("shortcut-{}", href.trim_start_matches('/'))>
+                        {move || i18n.t(msg)}
+                    </A>
+                }).collect_view()}
+                <A href="/profile" attr:class="shortcut">{move || i18n.t(Msg::NavProfile)}</A>
+            </nav>
         </section>
     }
 }
