@@ -56,88 +56,79 @@ impl ApiError {
 
 const BASE: &str = "/api/v1";
 
-async fn decode<T: DeserializeOwned>(resp: Response, also_ok: &[u16]) -> Result<T, ApiError> {
+/// Sends a request and reads the whole answer as text; non-generic, so every operation
+/// shares this one copy of the network code (the per-type part is only the JSON parse).
+async fn exchange(req: Result<Request, ApiError>) -> Result<(u16, String), ApiError> {
+    let resp: Response = req?.send().await.map_err(network)?;
     let status = resp.status();
-    if resp.ok() || also_ok.contains(&status) {
-        return resp
-            .json::<T>()
-            .await
-            .map_err(|_| ApiError::Unexpected(status));
-    }
-    Err(problem(resp).await)
+    let text = resp.text().await.map_err(network)?;
+    Ok((status, text))
 }
 
-async fn problem(resp: Response) -> ApiError {
-    let status = resp.status();
-    match resp.json::<Problem>().await {
-        Ok(p) => ApiError::Problem(p),
-        Err(_) => ApiError::Unexpected(status),
-    }
-}
-
-async fn no_content(resp: Response) -> Result<(), ApiError> {
-    if resp.ok() {
-        Ok(())
+/// A 2xx answer (or one of `also_ok`) as its text, anything else as the server's problem.
+fn accept((status, text): (u16, String), also_ok: &[u16]) -> Result<(u16, String), ApiError> {
+    if (200..300).contains(&status) || also_ok.contains(&status) {
+        Ok((status, text))
     } else {
-        Err(problem(resp).await)
+        Err(serde_json::from_str::<Problem>(&text)
+            .map(ApiError::Problem)
+            .unwrap_or(ApiError::Unexpected(status)))
     }
+}
+
+fn parse<T: DeserializeOwned>((status, text): (u16, String)) -> Result<T, ApiError> {
+    serde_json::from_str(&text).map_err(|_| ApiError::Unexpected(status))
+}
+
+async fn decode<T: DeserializeOwned>(
+    req: Result<Request, ApiError>,
+    also_ok: &[u16],
+) -> Result<T, ApiError> {
+    parse(accept(exchange(req).await?, also_ok)?)
+}
+
+async fn no_content(req: Result<Request, ApiError>) -> Result<(), ApiError> {
+    accept(exchange(req).await?, &[]).map(|_| ())
 }
 
 fn network(e: gloo_net::Error) -> ApiError {
     ApiError::Network(e.to_string())
 }
 
-async fn send_json(builder: RequestBuilder, body: &impl Serialize) -> Result<Response, ApiError> {
-    builder
-        .json(body)
-        .map_err(network)?
-        .send()
-        .await
-        .map_err(network)
+fn with_json(builder: RequestBuilder, body: &impl Serialize) -> Result<Request, ApiError> {
+    builder.json(body).map_err(network)
+}
+
+fn plain(builder: RequestBuilder) -> Result<Request, ApiError> {
+    builder.build().map_err(network)
+}
+
+fn url(path: &str) -> String {
+    format!("{BASE}{path}")
 }
 
 async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    let resp = Request::get(&format!("{BASE}{path}"))
-        .send()
-        .await
-        .map_err(network)?;
-    decode(resp, &[]).await
+    decode(plain(Request::get(&url(path))), &[]).await
 }
 
 /// `getHealth`. A degraded service answers 503 with the same body.
 pub async fn health() -> Result<Health, ApiError> {
-    let resp = Request::get(&format!("{BASE}/health"))
-        .send()
-        .await
-        .map_err(network)?;
-    decode(resp, &[503]).await
+    decode(plain(Request::get(&url("/health"))), &[503]).await
 }
 
 /// `previewCharge`.
 pub async fn charge_preview(req: &ChargePreviewRequest) -> Result<ChargeExplanationDto, ApiError> {
-    decode(
-        send_json(Request::post(&format!("{BASE}/charge-preview")), req).await?,
-        &[],
-    )
-    .await
+    decode(with_json(Request::post(&url("/charge-preview")), req), &[]).await
 }
 
 /// `signIn`.
 pub async fn sign_in(req: &SignInRequest) -> Result<MeDto, ApiError> {
-    decode(
-        send_json(Request::post(&format!("{BASE}/session")), req).await?,
-        &[],
-    )
-    .await
+    decode(with_json(Request::post(&url("/session")), req), &[]).await
 }
 
 /// `signOut`.
 pub async fn sign_out() -> Result<(), ApiError> {
-    let resp = Request::delete(&format!("{BASE}/session"))
-        .send()
-        .await
-        .map_err(network)?;
-    no_content(resp).await
+    no_content(plain(Request::delete(&url("/session")))).await
 }
 
 /// `getMe`: `Ok(None)` when nobody is signed in.
@@ -151,39 +142,32 @@ pub async fn me() -> Result<Option<MeDto>, ApiError> {
 
 /// `updateMe`.
 pub async fn update_me(req: &UpdateMeRequest) -> Result<MeDto, ApiError> {
-    decode(
-        send_json(Request::patch(&format!("{BASE}/me")), req).await?,
-        &[],
-    )
-    .await
+    decode(with_json(Request::patch(&url("/me")), req), &[]).await
 }
 
 /// `changePassword`.
 pub async fn change_password(req: &ChangePasswordRequest) -> Result<(), ApiError> {
-    no_content(send_json(Request::put(&format!("{BASE}/me/password")), req).await?).await
+    no_content(with_json(Request::put(&url("/me/password")), req)).await
 }
 
 /// `requestPasswordReset`.
 pub async fn request_reset(req: &PasswordResetRequest) -> Result<(), ApiError> {
-    no_content(
-        send_json(
-            Request::post(&format!("{BASE}/password-reset-requests")),
-            req,
-        )
-        .await?,
-    )
+    no_content(with_json(
+        Request::post(&url("/password-reset-requests")),
+        req,
+    ))
     .await
 }
 
 /// `resetPassword`.
 pub async fn reset_password(req: &ResetPasswordRequest) -> Result<(), ApiError> {
-    no_content(send_json(Request::post(&format!("{BASE}/password-resets")), req).await?).await
+    no_content(with_json(Request::post(&url("/password-resets")), req)).await
 }
 
 /// `acceptInvitation`.
 pub async fn accept_invitation(req: &AcceptInvitationRequest) -> Result<MeDto, ApiError> {
     decode(
-        send_json(Request::post(&format!("{BASE}/invitations/accept")), req).await?,
+        with_json(Request::post(&url("/invitations/accept")), req),
         &[],
     )
     .await
@@ -203,11 +187,7 @@ pub async fn organization(id: i64) -> Result<OrganizationDto, ApiError> {
 pub async fn create_organization(
     req: &CreateOrganizationRequest,
 ) -> Result<OrganizationDto, ApiError> {
-    decode(
-        send_json(Request::post(&format!("{BASE}/organizations")), req).await?,
-        &[],
-    )
-    .await
+    decode(with_json(Request::post(&url("/organizations")), req), &[]).await
 }
 
 /// `updateOrganization`.
@@ -216,7 +196,7 @@ pub async fn update_organization(
     req: &UpdateOrganizationRequest,
 ) -> Result<OrganizationDto, ApiError> {
     decode(
-        send_json(Request::patch(&format!("{BASE}/organizations/{id}")), req).await?,
+        with_json(Request::patch(&url(&format!("/organizations/{id}"))), req),
         &[],
     )
     .await
@@ -229,11 +209,7 @@ pub async fn plans() -> Result<PlanListDto, ApiError> {
 
 /// `createPlan`.
 pub async fn create_plan(req: &PlanDto) -> Result<PlanRowDto, ApiError> {
-    decode(
-        send_json(Request::post(&format!("{BASE}/plans")), req).await?,
-        &[],
-    )
-    .await
+    decode(with_json(Request::post(&url("/plans")), req), &[]).await
 }
 
 /// `listUsers`.
@@ -246,20 +222,16 @@ pub async fn users(organization: Option<i64>) -> Result<UserListDto, ApiError> {
 
 /// `inviteUser`.
 pub async fn invite_user(req: &InviteUserRequest) -> Result<UserDto, ApiError> {
-    decode(
-        send_json(Request::post(&format!("{BASE}/users")), req).await?,
-        &[],
-    )
-    .await
+    decode(with_json(Request::post(&url("/users")), req), &[]).await
 }
 
 /// `deactivateUser`.
 pub async fn deactivate_user(id: i64) -> Result<UserDto, ApiError> {
-    let resp = Request::post(&format!("{BASE}/users/{id}/deactivate"))
-        .send()
-        .await
-        .map_err(network)?;
-    decode(resp, &[]).await
+    decode(
+        plain(Request::post(&url(&format!("/users/{id}/deactivate")))),
+        &[],
+    )
+    .await
 }
 
 /// `listOutbox`.

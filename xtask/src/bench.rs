@@ -1,6 +1,7 @@
-//! `cargo xtask bench`: what ships (sizes raw and gzip) and how fast the API answers, as a ratio
-//! against a no-op route of the same worker measured in the same run. Load is bounded and goes
-//! to 127.0.0.1 only.
+//! `cargo xtask bench`: what ships (sizes raw, gzip and brotli, against the app's 250 KB brotli
+//! budget) and how fast the API answers, as a ratio against a no-op route of the same worker
+//! measured in the same run; and what a sign-in costs (Argon2id inside workerd). Load is
+//! bounded and goes to 127.0.0.1 only.
 
 use std::io::Write;
 use std::path::Path;
@@ -21,7 +22,10 @@ pub fn run() -> Result {
     build::worker()?;
 
     println!("\n== sizes (release)");
-    println!("{:<48} {:>10} {:>10}", "file", "raw B", "gzip B");
+    println!(
+        "{:<48} {:>10} {:>10} {:>10}",
+        "file", "raw B", "gzip B", "brotli B"
+    );
     let dist = root().join("app/dist");
     let mut files: Vec<_> = std::fs::read_dir(&dist)
         .map_err(|e| e.to_string())?
@@ -29,12 +33,13 @@ pub fn run() -> Result {
         .map(|e| e.path())
         .collect();
     files.sort();
+    let mut app = (0, 0, 0);
     for ext in ["wasm", "js", "css"] {
         for f in files
             .iter()
             .filter(|f| f.extension().is_some_and(|e| e == ext))
         {
-            size_line(
+            let (raw, gz, br) = size_line(
                 &format!(
                     "app/{}",
                     f.file_name()
@@ -43,8 +48,21 @@ pub fn run() -> Result {
                 ),
                 f,
             )?;
+            app = (app.0 + raw, app.1 + gz, app.2 + br);
         }
     }
+    println!(
+        "{:<48} {:>10} {:>10} {:>10}",
+        "app total (wasm + js + css)", app.0, app.1, app.2
+    );
+    let budget = 250 * 1024;
+    println!(
+        "app budget: {:.1} KB brotli of {} KB ({:.0} %): {}",
+        app.2 as f64 / 1024.0,
+        budget / 1024,
+        app.2 as f64 * 100.0 / budget as f64,
+        if app.2 <= budget { "within" } else { "OVER" }
+    );
     size_line(
         "worker/index_bg.wasm",
         &root().join("worker/build/index_bg.wasm"),
@@ -56,12 +74,14 @@ pub fn run() -> Result {
     server::prepare_database(&state, true)?;
     let srv = server::start(crate::util::free_port()?, &state, true)
         .inspect_err(|_| server::print_log_tail(&state))?;
+    let (sign_ins, cookie) = sign_in_times(&srv.url)?;
     let routes = [
         ("GET /api/v1/ping (floor)", "/api/v1/ping"),
         ("GET /api/v1/health", "/api/v1/health"),
+        ("GET /api/v1/me (session read)", "/api/v1/me"),
     ];
     println!("\n== latency: {CLIENTS} clients × {ROUNDS} requests per route, interleaved, after {WARMUP} warm-up");
-    let samples = measure(&srv.url, &routes.map(|r| r.1))?;
+    let samples = measure(&srv.url, &routes.map(|r| r.1), &cookie)?;
     drop(srv);
     drop(scratch);
 
@@ -75,30 +95,84 @@ pub fn run() -> Result {
         println!("{label:<28} {p50:>10} {p99:>10}");
     }
     let (floor50, floor99) = p50s[0];
-    let (h50, h99) = p50s[1];
+    for ((label, _), (p50, p99)) in routes.iter().zip(&p50s).skip(1) {
+        println!(
+            "{} / floor: p50 {:.2}×, p99 {:.2}×",
+            label.split(' ').nth(1).unwrap_or(label),
+            ratio(*p50, floor50),
+            ratio(*p99, floor99)
+        );
+    }
+    let mut s = sign_ins;
+    s.sort_unstable();
     println!(
-        "health / floor: p50 {:.2}×, p99 {:.2}×",
-        ratio(h50, floor50),
-        ratio(h99, floor99)
+        "\n== sign-in (Argon2id m=19456 KiB, t=2, p=1, in workerd): {} sign-ins, p50 {} µs, p90 {} µs (floor p50 {floor50} µs)",
+        s.len(),
+        percentile(&s, 50),
+        percentile(&s, 90)
     );
     Ok(())
 }
 
-fn size_line(label: &str, path: &Path) -> Result {
+/// Signs in as the demo manager a number of times; returns each sign-in's time and a session
+/// cookie for the session read.
+fn sign_in_times(base: &str) -> Result<(Vec<u64>, String)> {
+    let agent = ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(10))
+        .build();
+    let mut times = Vec::new();
+    let mut cookie = String::new();
+    for round in 0..33 {
+        let t = Instant::now();
+        let resp = agent
+            .post(&format!("{base}/api/v1/session"))
+            .set("content-type", "application/json")
+            .send_string(r#"{"email":"manager@provider.test","password":"pointdesk-demo"}"#)
+            .map_err(|e| format!("sign-in: {e}"))?;
+        let elapsed = t.elapsed().as_micros() as u64;
+        if let Some(c) = resp.header("set-cookie") {
+            cookie = c.split(';').next().unwrap_or_default().to_owned();
+        }
+        let _ = resp.into_string();
+        if round >= 3 {
+            times.push(elapsed);
+        }
+    }
+    Ok((times, cookie))
+}
+
+/// Raw, gzip (best) and brotli (quality 11, through node's zlib) sizes of one file.
+fn size_line(label: &str, path: &Path) -> Result<(usize, usize, usize)> {
     let raw = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     gz.write_all(&raw).map_err(|e| e.to_string())?;
     let gz = gz.finish().map_err(|e| e.to_string())?;
-    println!("{label:<48} {:>10} {:>10}", raw.len(), gz.len());
-    Ok(())
+    let br = brotli_size(path)?;
+    println!("{label:<48} {:>10} {:>10} {br:>10}", raw.len(), gz.len());
+    Ok((raw.len(), gz.len(), br))
+}
+
+fn brotli_size(path: &Path) -> Result<usize> {
+    const SCRIPT: &str = "const z=require('zlib');const b=require('fs').readFileSync(process.argv[1]);\
+        process.stdout.write(String(z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length))";
+    let out = crate::util::output(
+        std::process::Command::new("node")
+            .args(["-e", SCRIPT])
+            .arg(path),
+    )
+    .ok_or_else(|| format!("node could not compress {}", path.display()))?;
+    out.trim()
+        .parse()
+        .map_err(|_| format!("brotli size of {}: {out}", path.display()))
 }
 
 /// Each client thread sends the routes in turn (so both see the same machine state), with
 /// keep-alive, and records each request's latency in microseconds.
-fn measure(base: &str, paths: &[&str]) -> Result<Vec<Vec<u64>>> {
+fn measure(base: &str, paths: &[&str], cookie: &str) -> Result<Vec<Vec<u64>>> {
     let handles: Vec<_> = (0..CLIENTS)
         .map(|_| {
             let base = base.to_owned();
+            let cookie = cookie.to_owned();
             let paths: Vec<String> = paths.iter().map(|p| (*p).to_owned()).collect();
             std::thread::spawn(move || -> Result<Vec<Vec<u64>>> {
                 let agent = ureq::AgentBuilder::new()
@@ -110,6 +184,7 @@ fn measure(base: &str, paths: &[&str]) -> Result<Vec<Vec<u64>>> {
                         let t = Instant::now();
                         let resp = agent
                             .get(&format!("{base}{p}"))
+                            .set("cookie", &cookie)
                             .call()
                             .map_err(|e| format!("{p}: {e}"))?;
                         let _ = resp.into_string();

@@ -38,15 +38,15 @@ pub fn AllotmentView(allotment: AllotmentDto) -> impl IntoView {
                     view! {
                         <div class="kv__row">
                             <dt>{label}</dt>
-                            <dd>{move || format::points(i18n.locale.get(), value)} " " {move || i18n.t(Msg::PointsUnit)}</dd>
+                            <dd>{move || format::points(i18n.locale.get(), value)} " " {i18n.tr(Msg::PointsUnit)}</dd>
                         </div>
                     }
                 })
                 .collect_view()}
             <div class="kv__row kv__row--total">
-                <dt>{move || i18n.t(Msg::AllotmentTotal)}</dt>
+                <dt>{i18n.tr(Msg::AllotmentTotal)}</dt>
                 <dd data-testid="allotment-total">
-                    {move || format::points(i18n.locale.get(), total)} " " {move || i18n.t(Msg::PointsUnit)}
+                    {move || format::points(i18n.locale.get(), total)} " " {i18n.tr(Msg::PointsUnit)}
                 </dd>
             </div>
         </dl>

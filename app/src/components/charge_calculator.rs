@@ -79,14 +79,14 @@ pub fn ChargeCalculator() -> impl IntoView {
 
     view! {
         <section class="card" data-testid="charge-calculator">
-            <h2 class="card__title">{move || i18n.t(Msg::CalcTitle)}</h2>
-            <p class="muted">{move || i18n.t(Msg::CalcHint)}</p>
+            <h2 class="card__title">{i18n.tr(Msg::CalcTitle)}</h2>
+            <p class="muted">{i18n.tr(Msg::CalcHint)}</p>
             <form class="form-grid" on:submit=submit novalidate=true>
                 {field(Msg::CalcLogged, logged, "calc-logged", "numeric")}
                 {field(Msg::CalcIncrement, increment, "calc-increment", "numeric")}
                 {field(Msg::CalcMinimum, minimum, "calc-minimum", "decimal")}
                 <button class="button" type="submit" data-testid="calc-submit" disabled=move || preview.pending().get()>
-                    {move || i18n.t(Msg::CalcSubmit)}
+                    {i18n.tr(Msg::CalcSubmit)}
                 </button>
             </form>
             <ErrorBox error=error />
@@ -100,7 +100,7 @@ pub fn ChargeCalculator() -> impl IntoView {
 #[component]
 fn Explanation(charge: ChargeExplanationDto) -> impl IntoView {
     let i18n = use_i18n();
-    let min = move || i18n.t(Msg::Minutes);
+    let min = i18n.tr(Msg::Minutes);
     let c = charge.clone();
     let why = move || {
         let l = i18n.locale.get();
@@ -117,10 +117,10 @@ fn Explanation(charge: ChargeExplanationDto) -> impl IntoView {
     };
     view! {
         <p class="result" data-testid="calc-result" data-points=charge.points.to_string()>
-            <span class="result__label">{move || i18n.t(Msg::CalcResult)}</span>
+            <span class="result__label">{i18n.tr(Msg::CalcResult)}</span>
             <span class="result__value">
                 {move || format::integer(i18n.locale.get(), i64::from(charge.logged_minutes))} " " {min} " → "
-                <strong>{move || format::points(i18n.locale.get(), charge.points)} " " {move || i18n.t(Msg::PointsUnit)}</strong>
+                <strong>{move || format::points(i18n.locale.get(), charge.points)} " " {i18n.tr(Msg::PointsUnit)}</strong>
             </span>
             <span class="result__why">{why}</span>
         </p>

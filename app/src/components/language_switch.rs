@@ -7,7 +7,7 @@ use crate::i18n::{use_i18n, Locale, Msg};
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="lang-switch" role="group" aria-label=move || i18n.t(Msg::Language)>
+        <div class="lang-switch" role="group" aria-label=i18n.tr(Msg::Language)>
             {Locale::ALL
                 .into_iter()
                 .map(|locale| {

@@ -21,12 +21,12 @@ pub fn Layout(children: Children) -> impl IntoView {
     });
 
     view! {
-        <a class="skip-link" href="#main">{move || i18n.t(Msg::SkipToContent)}</a>
+        <a class="skip-link" href="#main">{i18n.tr(Msg::SkipToContent)}</a>
         <header class="site-header">
             <div class="site-header__bar">
                 <A href="/" attr:class="brand" attr:data-testid="brand">
                     <span class="brand__mark" aria-hidden="true">"P"</span>
-                    <span class="brand__name">{move || i18n.t(Msg::AppName)}</span>
+                    <span class="brand__name">{i18n.tr(Msg::AppName)}</span>
                 </A>
                 <button
                     class="menu-toggle button-quiet"
@@ -46,29 +46,29 @@ pub fn Layout(children: Children) -> impl IntoView {
                     class="site-nav"
                     class:site-nav--open=move || menu_open.get()
                     data-testid="site-nav"
-                    aria-label=move || i18n.t(Msg::Menu)
+                    aria-label=i18n.tr(Msg::Menu)
                     on:click=move |ev| {
                         if clicked_a_link(&ev) {
                             menu_open.set(false);
                         }
                     }
                 >
-                    <A href="/" exact=true>{move || i18n.t(Msg::NavHome)}</A>
+                    <A href="/" exact=true>{i18n.tr(Msg::NavHome)}</A>
                     {move || role_links(auth.role().as_deref()).into_iter().map(|(href, msg)| view! {
                         <A href=href>{move || i18n.t(msg)}</A>
                     }).collect_view()}
                     // Signed in, the navigation is the person's work; the status moves to the footer.
                     {move || auth.me.get().is_none().then(|| view! {
-                        <A href="/status">{move || i18n.t(Msg::NavStatus)}</A>
+                        <A href="/status">{i18n.tr(Msg::NavStatus)}</A>
                     })}
                     {move || match auth.me.get() {
                         Some(me) => view! {
-                            <A href="/profile" attr:data-testid="nav-profile" attr:title=move || i18n.t(Msg::NavProfile)>
+                            <A href="/profile" attr:data-testid="nav-profile" attr:title=i18n.tr(Msg::NavProfile)>
                                 <span class="who">{me.name}</span>
                             </A>
                         }.into_any(),
                         None => view! {
-                            <A href="/sign-in" attr:data-testid="nav-sign-in">{move || i18n.t(Msg::NavSignIn)}</A>
+                            <A href="/sign-in" attr:data-testid="nav-sign-in">{i18n.tr(Msg::NavSignIn)}</A>
                         }.into_any(),
                     }}
                     <LanguageSwitch />
@@ -77,9 +77,9 @@ pub fn Layout(children: Children) -> impl IntoView {
         </header>
         <main id="main" class="page" tabindex="-1">{children()}</main>
         <footer class="site-footer">
-            <span>{move || i18n.t(Msg::Tagline)}</span>
+            <span>{i18n.tr(Msg::Tagline)}</span>
             {move || auth.me.get().is_some().then(|| view! {
-                " · " <A href="/status" attr:data-testid="footer-status">{move || i18n.t(Msg::NavStatus)}</A>
+                " · " <A href="/status" attr:data-testid="footer-status">{i18n.tr(Msg::NavStatus)}</A>
             })}
         </footer>
     }

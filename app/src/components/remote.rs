@@ -22,7 +22,8 @@ where
                 let render = render.clone();
                 Suspend::new(async move {
                     match res.await {
-                        Ok(v) => Either::Left(render(v)),
+                        // Type-erased: every screen shares one copy of this path.
+                        Ok(v) => Either::Left(render(v).into_any()),
                         Err(e) => {
                             let e = Some(e);
                             Either::Right(view! { <ErrorBox error=Signal::derive(move || e.clone()) /> })

@@ -39,7 +39,7 @@ pub fn StatusCard(
                 </ErrorBoundary>
             </Transition>
             <button class="button button--secondary" type="button" on:click=move |_| health.refetch()>
-                {move || i18n.t(Msg::Refresh)}
+                {i18n.tr(Msg::Refresh)}
             </button>
         </section>
     }
@@ -59,7 +59,7 @@ fn HealthView(health: Health, checked: f64) -> impl IntoView {
                     " · "
                     {move || format::integer(i18n.locale.get(), i64::from(check.millis))}
                     " "
-                    {move || i18n.t(Msg::Millis)}
+                    {i18n.tr(Msg::Millis)}
                 </dd>
             </div>
         }
@@ -70,13 +70,13 @@ fn HealthView(health: Health, checked: f64) -> impl IntoView {
         </p>
         <dl class="kv">
             <div class="kv__row">
-                <dt>{move || i18n.t(Msg::Version)}</dt>
+                <dt>{i18n.tr(Msg::Version)}</dt>
                 <dd data-testid="version">{health.version.clone()}</dd>
             </div>
             {row(Msg::Database, health.d1.clone(), "check-d1")}
             {row(Msg::KeyValueStore, health.kv.clone(), "check-kv")}
             <div class="kv__row">
-                <dt>{move || i18n.t(Msg::CheckedAt)}</dt>
+                <dt>{i18n.tr(Msg::CheckedAt)}</dt>
                 <dd data-testid="checked-at">{move || format::date_time(i18n.locale.get(), checked)}</dd>
             </div>
         </dl>

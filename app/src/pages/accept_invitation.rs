@@ -41,14 +41,14 @@ pub fn AcceptInvitation() -> impl IntoView {
     };
     view! {
         <section class="narrow">
-            <h1 data-testid="page-title">{move || i18n.t(Msg::AcceptTitle)}</h1>
-            <p class="muted">{move || i18n.t(Msg::AcceptIntro)}</p>
+            <h1 data-testid="page-title">{i18n.tr(Msg::AcceptTitle)}</h1>
+            <p class="muted">{i18n.tr(Msg::AcceptIntro)}</p>
             <form class="stack card" on:submit=submit novalidate=true data-testid="accept-form">
                 <TextField label=Msg::YourName name="name" value=name error=error autocomplete="name" />
                 <TextField label=Msg::Password name="password" value=password error=error kind="password" autocomplete="new-password" hint=Msg::PasswordHint />
                 <ErrorBox error=error />
                 <button class="button" type="submit" data-testid="accept-submit" disabled=move || action.pending().get()>
-                    {move || i18n.t(Msg::AcceptSubmit)}
+                    {i18n.tr(Msg::AcceptSubmit)}
                 </button>
             </form>
         </section>

@@ -11,7 +11,7 @@ pub fn AuditLog() -> impl IntoView {
     let i18n = use_i18n();
     let list = LocalResource::new(client::audit_log);
     view! {
-        <h1 data-testid="page-title">{move || i18n.t(Msg::NavAudit)}</h1>
+        <h1 data-testid="page-title">{i18n.tr(Msg::NavAudit)}</h1>
         {remote(list, move |l| view! {
             <ul class="rows" data-testid="audit-log">
                 {l.items.into_iter().map(|a| {
@@ -25,7 +25,7 @@ pub fn AuditLog() -> impl IntoView {
                             </span>
                             {a.after.clone().map(|after| view! {
                                 <details class="audit__diff">
-                                    <summary>{move || i18n.t(Msg::Changes)}</summary>
+                                    <summary>{i18n.tr(Msg::Changes)}</summary>
                                     {a.before.clone().map(|b| view! { <pre>{b}</pre> })}
                                     <pre>{after}</pre>
                                 </details>

@@ -57,18 +57,18 @@ fn ClientView(
     let threshold = org.threshold;
     let seats_now = org.seats;
     view! {
-        <p class="eyebrow">{move || i18n.t(Msg::NavClients)}</p>
+        <p class="eyebrow">{i18n.tr(Msg::NavClients)}</p>
         <h1 data-testid="page-title">{org.name.clone()}</h1>
         <div class="grid">
             <section class="card">
-                <h2 class="card__title">{move || i18n.t(Msg::Subscription)}</h2>
+                <h2 class="card__title">{i18n.tr(Msg::Subscription)}</h2>
                 <dl class="kv">
-                    <div class="kv__row"><dt>{move || i18n.t(Msg::Plan)}</dt><dd data-testid="client-plan">{plan_name}</dd></div>
-                    <div class="kv__row"><dt>{move || i18n.t(Msg::Seats)}</dt><dd data-testid="client-seats">{move || i18n::seats(i18n.locale.get(), i64::from(seats_now))}</dd></div>
-                    <div class="kv__row"><dt>{move || i18n.t(Msg::Balance)}</dt><dd>{move || format::points(i18n.locale.get(), balance)} " " {move || i18n.t(Msg::PointsUnit)}</dd></div>
-                    <div class="kv__row"><dt>{move || i18n.t(Msg::Threshold)}</dt><dd>{move || format::points(i18n.locale.get(), threshold)} " " {move || i18n.t(Msg::PointsUnit)}</dd></div>
+                    <div class="kv__row"><dt>{i18n.tr(Msg::Plan)}</dt><dd data-testid="client-plan">{plan_name}</dd></div>
+                    <div class="kv__row"><dt>{i18n.tr(Msg::Seats)}</dt><dd data-testid="client-seats">{move || i18n::seats(i18n.locale.get(), i64::from(seats_now))}</dd></div>
+                    <div class="kv__row"><dt>{i18n.tr(Msg::Balance)}</dt><dd>{move || format::points(i18n.locale.get(), balance)} " " {i18n.tr(Msg::PointsUnit)}</dd></div>
+                    <div class="kv__row"><dt>{i18n.tr(Msg::Threshold)}</dt><dd>{move || format::points(i18n.locale.get(), threshold)} " " {i18n.tr(Msg::PointsUnit)}</dd></div>
                 </dl>
-                <h3 class="card__subtitle">{move || i18n.t(Msg::MonthlyAllotment)}</h3>
+                <h3 class="card__subtitle">{i18n.tr(Msg::MonthlyAllotment)}</h3>
                 {org.allotment.clone().map(|a| view! { <AllotmentView allotment=a /> })}
             </section>
             {manager.then(|| view! { <EditSubscription org=org.clone() options=options chosen=chosen on_saved=on_saved.clone() /> })}
@@ -116,12 +116,12 @@ fn EditSubscription(
     };
     view! {
         <section class="card">
-            <h2 class="card__title">{move || i18n.t(Msg::ChangeSubscription)}</h2>
+            <h2 class="card__title">{i18n.tr(Msg::ChangeSubscription)}</h2>
             <form class="stack" on:submit=submit novalidate=true data-testid="edit-client">
                 <TextField label=Msg::Seats name="seats" value=seats error=error kind="number" />
                 {(!options.is_empty()).then(|| view! {
                     <fieldset class="choices">
-                        <legend class="field__label">{move || i18n.t(Msg::Options)}</legend>
+                        <legend class="field__label">{i18n.tr(Msg::Options)}</legend>
                         {options.into_iter().map(|o| {
                             let code = o.code.clone();
                             let code2 = o.code.clone();
@@ -136,7 +136,7 @@ fn EditSubscription(
                                                 if on { p.push(code2.clone()); }
                                             });
                                         } />
-                                    <span>{o.name.clone()} " (+" {move || format::points(i18n.locale.get(), o.points)} " " {move || i18n.t(Msg::PointsUnit)} ")"</span>
+                                    <span>{o.name.clone()} " (+" {move || format::points(i18n.locale.get(), o.points)} " " {i18n.tr(Msg::PointsUnit)} ")"</span>
                                 </label>
                             }
                         }).collect_view()}
@@ -145,7 +145,7 @@ fn EditSubscription(
                 <TextField label=Msg::Threshold name="threshold" value=threshold error=error hint=Msg::ThresholdHint />
                 <ErrorBox error=error />
                 <button class="button" type="submit" data-testid="edit-client-submit" disabled=move || save.pending().get()>
-                    {move || i18n.t(Msg::Save)}
+                    {i18n.tr(Msg::Save)}
                 </button>
             </form>
         </section>

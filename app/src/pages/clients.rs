@@ -29,7 +29,7 @@ pub fn Clients() -> impl IntoView {
             };
         }
         view! {
-            <h1 data-testid="page-title">{move || i18n.t(Msg::NavClients)}</h1>
+            <h1 data-testid="page-title">{i18n.tr(Msg::NavClients)}</h1>
             <div class="page-stack">
                 {remote(list, |l| view! { <ClientTable items=l.items /> })}
                 <Show when=manager>
@@ -59,12 +59,12 @@ fn ClientTable(items: Vec<OrganizationSummaryDto>) -> impl IntoView {
                                 <span class="row__title">{o.name.clone()}</span>
                                 <span class="row__meta">
                                     {plan} " · " {move || i18n::seats(i18n.locale.get(), i64::from(o.seats))}
-                                    " · " {move || i18n.t(Msg::AllotmentShort)} " "
-                                    {move || format::points(i18n.locale.get(), o.allotment)} " " {move || i18n.t(Msg::PointsUnit)}
+                                    " · " {i18n.tr(Msg::AllotmentShort)} " "
+                                    {move || format::points(i18n.locale.get(), o.allotment)} " " {i18n.tr(Msg::PointsUnit)}
                                 </span>
                             </A>
                             <span class="row__figure" class:row__figure--low=low data-testid="client-balance">
-                                {move || format::points(i18n.locale.get(), o.balance)} " " {move || i18n.t(Msg::PointsUnit)}
+                                {move || format::points(i18n.locale.get(), o.balance)} " " {i18n.tr(Msg::PointsUnit)}
                             </span>
                         </li>
                     }
@@ -106,11 +106,11 @@ fn NewClient(on_created: impl Fn() + Clone + Send + Sync + 'static) -> impl Into
     };
     view! {
         <section class="card">
-            <h2 class="card__title">{move || i18n.t(Msg::NewClient)}</h2>
+            <h2 class="card__title">{i18n.tr(Msg::NewClient)}</h2>
             <form class="stack" on:submit=submit novalidate=true data-testid="new-client">
                 <TextField label=Msg::Name name="name" value=name error=error />
                 <div class="field">
-                    <label class="field__label" for="field-plan_id">{move || i18n.t(Msg::Plan)}</label>
+                    <label class="field__label" for="field-plan_id">{i18n.tr(Msg::Plan)}</label>
                     <select id="field-plan_id" class="field__input" data-testid="input-plan_id"
                         on:change=move |ev| plan_id.set(event_target_value(&ev).parse().ok())>
                         <option value="">"—"</option>
@@ -125,7 +125,7 @@ fn NewClient(on_created: impl Fn() + Clone + Send + Sync + 'static) -> impl Into
                 <TextField label=Msg::Seats name="seats" value=seats error=error kind="number" />
                 <ErrorBox error=error />
                 <button class="button" type="submit" data-testid="new-client-submit" disabled=move || create.pending().get()>
-                    {move || i18n.t(Msg::Create)}
+                    {i18n.tr(Msg::Create)}
                 </button>
             </form>
         </section>

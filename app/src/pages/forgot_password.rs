@@ -26,8 +26,8 @@ pub fn ForgotPassword() -> impl IntoView {
     };
     view! {
         <section class="narrow">
-            <h1 data-testid="page-title">{move || i18n.t(Msg::ForgotTitle)}</h1>
-            <p class="muted">{move || i18n.t(Msg::ForgotIntro)}</p>
+            <h1 data-testid="page-title">{i18n.tr(Msg::ForgotTitle)}</h1>
+            <p class="muted">{i18n.tr(Msg::ForgotIntro)}</p>
             <Show
                 when=sent
                 fallback=move || view! {
@@ -35,14 +35,14 @@ pub fn ForgotPassword() -> impl IntoView {
                         <TextField label=Msg::Email name="email" value=email error=error kind="email" autocomplete="username" />
                         <ErrorBox error=error />
                         <button class="button" type="submit" data-testid="forgot-submit" disabled=move || action.pending().get()>
-                            {move || i18n.t(Msg::ForgotSubmit)}
+                            {i18n.tr(Msg::ForgotSubmit)}
                         </button>
                     </form>
                 }
             >
-                <p class="notice notice--ok" role="status" data-testid="forgot-sent">{move || i18n.t(Msg::ForgotSent)}</p>
+                <p class="notice notice--ok" role="status" data-testid="forgot-sent">{i18n.tr(Msg::ForgotSent)}</p>
             </Show>
-            <A href="/sign-in" attr:class="link">{move || i18n.t(Msg::BackToSignIn)}</A>
+            <A href="/sign-in" attr:class="link">{i18n.tr(Msg::BackToSignIn)}</A>
         </section>
     }
 }

@@ -26,14 +26,14 @@ pub fn Home() -> impl IntoView {
 fn Welcome() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <h1 data-testid="page-title">{move || i18n.t(Msg::HomeTitle)}</h1>
-        <p class="lead">{move || i18n.t(Msg::HomeIntro)}</p>
+        <h1 data-testid="page-title">{i18n.tr(Msg::HomeTitle)}</h1>
+        <p class="lead">{i18n.tr(Msg::HomeIntro)}</p>
         <ul class="rules">
-            <li>{move || i18n.t(Msg::RuleIncidents)}</li>
-            <li>{move || i18n.t(Msg::RuleRequests)}</li>
-            <li>{move || i18n.t(Msg::RuleBalance)}</li>
+            <li>{i18n.tr(Msg::RuleIncidents)}</li>
+            <li>{i18n.tr(Msg::RuleRequests)}</li>
+            <li>{i18n.tr(Msg::RuleBalance)}</li>
         </ul>
-        <p><A href="/sign-in" attr:class="button" attr:data-testid="home-sign-in">{move || i18n.t(Msg::NavSignIn)}</A></p>
+        <p><A href="/sign-in" attr:class="button" attr:data-testid="home-sign-in">{i18n.tr(Msg::NavSignIn)}</A></p>
         <div class="grid">
             <ChargeCalculator />
             <StatusCard />
@@ -63,15 +63,15 @@ fn RoleHome(role: String) -> impl IntoView {
                 <span data-testid="home-role">{role_name}</span>
                 {move || org().map(|o| view! { " · " <span data-testid="home-org">{o}</span> })}
             </p>
-            <h1 data-testid="page-title">{move || i18n.t(Msg::Welcome)} ", " {name}</h1>
+            <h1 data-testid="page-title">{i18n.tr(Msg::Welcome)} ", " {name}</h1>
             <p class="lead">{move || i18n.t(intro)}</p>
-            <nav class="shortcuts" aria-label=move || i18n.t(Msg::Menu)>
+            <nav class="shortcuts" aria-label=i18n.tr(Msg::Menu)>
                 {role_links(Some(role.as_str())).into_iter().map(|(href, msg)| view! {
                     <A href=href attr:class="shortcut" attr:data-testid=format!("shortcut-{}", href.trim_start_matches('/'))>
                         {move || i18n.t(msg)}
                     </A>
                 }).collect_view()}
-                <A href="/profile" attr:class="shortcut">{move || i18n.t(Msg::NavProfile)}</A>
+                <A href="/profile" attr:class="shortcut">{i18n.tr(Msg::NavProfile)}</A>
             </nav>
         </section>
     }

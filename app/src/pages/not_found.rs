@@ -9,9 +9,9 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <section class="not-found" data-testid="not-found">
             <p class="not-found__code" aria-hidden="true">"404"</p>
-            <h1 data-testid="page-title">{move || i18n.t(Msg::NotFoundTitle)}</h1>
-            <p>{move || i18n.t(Msg::NotFoundBody)}</p>
-            <A href="/" attr:class="button">{move || i18n.t(Msg::BackHome)}</A>
+            <h1 data-testid="page-title">{i18n.tr(Msg::NotFoundTitle)}</h1>
+            <p>{i18n.tr(Msg::NotFoundBody)}</p>
+            <A href="/" attr:class="button">{i18n.tr(Msg::BackHome)}</A>
         </section>
     }
 }

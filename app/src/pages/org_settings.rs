@@ -69,14 +69,14 @@ fn Settings(org: OrganizationDto, people: Vec<UserDto>) -> impl IntoView {
     };
     view! {
         <p class="eyebrow">{org.name.clone()}</p>
-        <h1 data-testid="page-title">{move || i18n.t(Msg::NavSettings)}</h1>
+        <h1 data-testid="page-title">{i18n.tr(Msg::NavSettings)}</h1>
         <div class="grid">
             <section class="card">
-                <h2 class="card__title">{move || i18n.t(Msg::LowBalanceAlerts)}</h2>
+                <h2 class="card__title">{i18n.tr(Msg::LowBalanceAlerts)}</h2>
                 <form class="stack" on:submit=submit novalidate=true data-testid="settings-form">
                     <TextField label=Msg::Threshold name="threshold" value=threshold error=error hint=Msg::ThresholdHint />
                     <fieldset class="choices">
-                        <legend class="field__label">{move || i18n.t(Msg::AlertRecipients)}</legend>
+                        <legend class="field__label">{i18n.tr(Msg::AlertRecipients)}</legend>
                         {people.into_iter().filter(|p| p.active && !p.invited).map(|p| {
                             let pid = p.id;
                             view! {
@@ -97,7 +97,7 @@ fn Settings(org: OrganizationDto, people: Vec<UserDto>) -> impl IntoView {
                     </fieldset>
                     <ErrorBox error=error />
                     <button class="button" type="submit" data-testid="settings-submit" disabled=move || save.pending().get()>
-                        {move || i18n.t(Msg::Save)}
+                        {i18n.tr(Msg::Save)}
                     </button>
                     {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! {
                         <p class="notice notice--ok" role="status" data-testid="settings-saved">{i18n.t(Msg::Saved)}</p>
@@ -105,7 +105,7 @@ fn Settings(org: OrganizationDto, people: Vec<UserDto>) -> impl IntoView {
                 </form>
             </section>
             <section class="card">
-                <h2 class="card__title">{move || i18n.t(Msg::MonthlyAllotment)}</h2>
+                <h2 class="card__title">{i18n.tr(Msg::MonthlyAllotment)}</h2>
                 {org.allotment.clone().map(|a| view! { <AllotmentView allotment=a /> })}
             </section>
         </div>

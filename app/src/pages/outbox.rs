@@ -12,8 +12,8 @@ pub fn Outbox() -> impl IntoView {
     let i18n = use_i18n();
     let list = LocalResource::new(client::outbox);
     view! {
-        <h1 data-testid="page-title">{move || i18n.t(Msg::NavOutbox)}</h1>
-        <p class="muted">{move || i18n.t(Msg::OutboxHint)}</p>
+        <h1 data-testid="page-title">{i18n.tr(Msg::NavOutbox)}</h1>
+        <p class="muted">{i18n.tr(Msg::OutboxHint)}</p>
         {remote(list, move |l| view! {
             <ul class="rows" data-testid="outbox">
                 {l.items.into_iter().map(|m| {
@@ -26,7 +26,7 @@ pub fn Outbox() -> impl IntoView {
                             </div>
                             <pre class="mail__body">{m.body.clone()}</pre>
                             {m.link.clone().map(|link| view! {
-                                <a class="link" href=link.clone() data-testid="mail-link">{move || i18n.t(Msg::OpenLink)}</a>
+                                <a class="link" href=link.clone() data-testid="mail-link">{i18n.tr(Msg::OpenLink)}</a>
                             })}
                         </li>
                     }

@@ -15,7 +15,7 @@ pub fn People() -> impl IntoView {
     let i18n = use_i18n();
     let list = LocalResource::new(|| client::users(None));
     view! {
-        <h1 data-testid="page-title">{move || i18n.t(Msg::NavPeople)}</h1>
+        <h1 data-testid="page-title">{i18n.tr(Msg::NavPeople)}</h1>
         <div class="grid">
             <section class="card">
                 {remote(list, move |l| view! { <PeopleList items=l.items on_change=move || list.refetch() /> })}
@@ -65,7 +65,7 @@ fn PeopleList(
                         {can_deactivate.then(|| view! {
                             <button class="button-quiet" type="button" data-testid="deactivate"
                                 on:click=move |_| { deactivate.dispatch(id); }>
-                                {move || i18n.t(Msg::Deactivate)}
+                                {i18n.tr(Msg::Deactivate)}
                             </button>
                         })}
                     </li>
@@ -127,13 +127,13 @@ fn Invite(on_invited: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoVie
     let needs_org = move || manager && role.get().starts_with("client");
     view! {
         <section class="card">
-            <h2 class="card__title">{move || i18n.t(Msg::InviteTitle)}</h2>
-            <p class="muted">{move || i18n.t(Msg::InviteHint)}</p>
+            <h2 class="card__title">{i18n.tr(Msg::InviteTitle)}</h2>
+            <p class="muted">{i18n.tr(Msg::InviteHint)}</p>
             <form class="stack" on:submit=submit novalidate=true data-testid="invite-form">
                 <TextField label=Msg::Email name="email" value=email error=error kind="email" />
                 <TextField label=Msg::Name name="name" value=name error=error />
                 <div class="field">
-                    <label class="field__label" for="field-role">{move || i18n.t(Msg::Role)}</label>
+                    <label class="field__label" for="field-role">{i18n.tr(Msg::Role)}</label>
                     <select id="field-role" class="field__input" data-testid="input-role"
                         on:change=move |ev| role.set(event_target_value(&ev))>
                         {roles.into_iter().map(|r| view! {
@@ -143,7 +143,7 @@ fn Invite(on_invited: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoVie
                 </div>
                 <Show when=needs_org>
                     <div class="field">
-                        <label class="field__label" for="field-organization_id">{move || i18n.t(Msg::Organization)}</label>
+                        <label class="field__label" for="field-organization_id">{i18n.tr(Msg::Organization)}</label>
                         <select id="field-organization_id" class="field__input" data-testid="input-organization_id"
                             on:change=move |ev| org.set(event_target_value(&ev).parse().ok())>
                             <option value="">"—"</option>
@@ -158,7 +158,7 @@ fn Invite(on_invited: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoVie
                 </Show>
                 <ErrorBox error=error />
                 <button class="button" type="submit" data-testid="invite-submit" disabled=move || invite.pending().get()>
-                    {move || i18n.t(Msg::SendInvitation)}
+                    {i18n.tr(Msg::SendInvitation)}
                 </button>
                 {move || matches!(invite.value().get(), Some(Ok(_))).then(|| view! {
                     <p class="notice notice--ok" role="status" data-testid="invited">{i18n.t(Msg::InvitationSent)}</p>

@@ -16,7 +16,7 @@ pub fn Plans() -> impl IntoView {
     let i18n = use_i18n();
     let list = LocalResource::new(client::plans);
     view! {
-        <h1 data-testid="page-title">{move || i18n.t(Msg::NavPlans)}</h1>
+        <h1 data-testid="page-title">{i18n.tr(Msg::NavPlans)}</h1>
         <div class="grid">
             <section class="card">
                 {remote(list, |l| view! {
@@ -40,9 +40,9 @@ fn PlanRow(plan: PlanRowDto) -> impl IntoView {
             <span class="row__title">{p.name.clone()}</span>
             <span class="row__meta">
                 {move || format::points(i18n.locale.get(), p.base)} " + "
-                {move || format::points(i18n.locale.get(), p.per_seat)} " × " {move || i18n.t(Msg::SeatsWord)}
-                " · " {p.increment_minutes} " " {move || i18n.t(Msg::Minutes)}
-                " · " {move || i18n.t(Msg::Rollover)} ": " {rule.clone()}
+                {move || format::points(i18n.locale.get(), p.per_seat)} " × " {i18n.tr(Msg::SeatsWord)}
+                " · " {p.increment_minutes} " " {i18n.tr(Msg::Minutes)}
+                " · " {i18n.tr(Msg::Rollover)} ": " {rule.clone()}
                 " · " {p.overdraft.clone()}
             </span>
         </li>
@@ -108,7 +108,7 @@ fn NewPlan(on_created: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoVi
     };
     view! {
         <section class="card">
-            <h2 class="card__title">{move || i18n.t(Msg::NewPlan)}</h2>
+            <h2 class="card__title">{i18n.tr(Msg::NewPlan)}</h2>
             <form class="stack" on:submit=submit novalidate=true data-testid="new-plan">
                 <TextField label=Msg::Name name="name" value=name error=error />
                 <TextField label=Msg::BasePoints name="base" value=base error=error />
@@ -116,7 +116,7 @@ fn NewPlan(on_created: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoVi
                 <TextField label=Msg::CalcIncrement name="increment_minutes" value=increment error=error kind="number" />
                 <ErrorBox error=error />
                 <button class="button" type="submit" data-testid="new-plan-submit" disabled=move || create.pending().get()>
-                    {move || i18n.t(Msg::Create)}
+                    {i18n.tr(Msg::Create)}
                 </button>
             </form>
         </section>

@@ -84,13 +84,13 @@ fn ProfileForms() -> impl IntoView {
     let org = move || auth.me.get().and_then(|m| m.organization).map(|o| o.name);
 
     view! {
-        <h1 data-testid="page-title">{move || i18n.t(Msg::ProfileTitle)}</h1>
+        <h1 data-testid="page-title">{i18n.tr(Msg::ProfileTitle)}</h1>
         <div class="grid">
             <section class="card">
                 <dl class="kv">
-                    <div class="kv__row"><dt>{move || i18n.t(Msg::Email)}</dt><dd data-testid="profile-email">{email}</dd></div>
-                    <div class="kv__row"><dt>{move || i18n.t(Msg::Role)}</dt><dd data-testid="profile-role">{role}</dd></div>
-                    {move || org().map(|o| view! { <div class="kv__row"><dt>{move || i18n.t(Msg::Organization)}</dt><dd data-testid="profile-org">{o}</dd></div> })}
+                    <div class="kv__row"><dt>{i18n.tr(Msg::Email)}</dt><dd data-testid="profile-email">{email}</dd></div>
+                    <div class="kv__row"><dt>{i18n.tr(Msg::Role)}</dt><dd data-testid="profile-role">{role}</dd></div>
+                    {move || org().map(|o| view! { <div class="kv__row"><dt>{i18n.tr(Msg::Organization)}</dt><dd data-testid="profile-org">{o}</dd></div> })}
                 </dl>
                 <form class="stack" on:submit=move |ev: leptos::ev::SubmitEvent| {
                     ev.prevent_default();
@@ -99,20 +99,20 @@ fn ProfileForms() -> impl IntoView {
                     <TextField label=Msg::Name name="name" value=name error=save_error autocomplete="name" />
                     <ErrorBox error=save_error />
                     <button class="button button--secondary" type="submit" data-testid="profile-save" disabled=move || save.pending().get()>
-                        {move || i18n.t(Msg::Save)}
+                        {i18n.tr(Msg::Save)}
                     </button>
                     {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! {
                         <p class="notice notice--ok" role="status" data-testid="profile-saved">{i18n.t(Msg::Saved)}</p>
                     })}
                 </form>
                 <div class="field">
-                    <span class="field__label">{move || i18n.t(Msg::Language)}</span>
+                    <span class="field__label">{i18n.tr(Msg::Language)}</span>
                     <LanguageSwitch />
                 </div>
             </section>
             <section class="card">
-                <h2 class="card__title">{move || i18n.t(Msg::ChangePasswordTitle)}</h2>
-                <p class="muted">{move || i18n.t(Msg::ChangePasswordHint)}</p>
+                <h2 class="card__title">{i18n.tr(Msg::ChangePasswordTitle)}</h2>
+                <p class="muted">{i18n.tr(Msg::ChangePasswordHint)}</p>
                 <form class="stack" on:submit=move |ev: leptos::ev::SubmitEvent| {
                     ev.prevent_default();
                     change.dispatch(ChangePasswordRequest {
@@ -124,7 +124,7 @@ fn ProfileForms() -> impl IntoView {
                     <TextField label=Msg::NewPassword name="new_password" value=new error=change_error kind="password" autocomplete="new-password" hint=Msg::PasswordHint />
                     <ErrorBox error=change_error />
                     <button class="button" type="submit" data-testid="password-submit" disabled=move || change.pending().get()>
-                        {move || i18n.t(Msg::ChangePasswordTitle)}
+                        {i18n.tr(Msg::ChangePasswordTitle)}
                     </button>
                     {move || matches!(change.value().get(), Some(Ok(()))).then(|| view! {
                         <p class="notice notice--ok" role="status" data-testid="password-changed">{i18n.t(Msg::PasswordChanged)}</p>
@@ -133,7 +133,7 @@ fn ProfileForms() -> impl IntoView {
             </section>
         </div>
         <button class="button button--secondary" type="button" data-testid="sign-out" on:click=move |_| { sign_out.dispatch(()); }>
-            {move || i18n.t(Msg::SignOut)}
+            {i18n.tr(Msg::SignOut)}
         </button>
     }
 }

@@ -29,7 +29,7 @@ pub fn ResetPassword() -> impl IntoView {
     };
     view! {
         <section class="narrow">
-            <h1 data-testid="page-title">{move || i18n.t(Msg::ResetTitle)}</h1>
+            <h1 data-testid="page-title">{i18n.tr(Msg::ResetTitle)}</h1>
             <Show
                 when=done
                 fallback=move || view! {
@@ -37,13 +37,13 @@ pub fn ResetPassword() -> impl IntoView {
                         <TextField label=Msg::NewPassword name="password" value=password error=error kind="password" autocomplete="new-password" hint=Msg::PasswordHint />
                         <ErrorBox error=error />
                         <button class="button" type="submit" data-testid="reset-submit" disabled=move || action.pending().get()>
-                            {move || i18n.t(Msg::ResetSubmit)}
+                            {i18n.tr(Msg::ResetSubmit)}
                         </button>
                     </form>
                 }
             >
-                <p class="notice notice--ok" role="status" data-testid="reset-done">{move || i18n.t(Msg::ResetDone)}</p>
-                <A href="/sign-in" attr:class="button">{move || i18n.t(Msg::NavSignIn)}</A>
+                <p class="notice notice--ok" role="status" data-testid="reset-done">{i18n.tr(Msg::ResetDone)}</p>
+                <A href="/sign-in" attr:class="button">{i18n.tr(Msg::NavSignIn)}</A>
             </Show>
         </section>
     }

@@ -37,16 +37,16 @@ pub fn SignIn() -> impl IntoView {
     };
     view! {
         <section class="narrow">
-            <h1 data-testid="page-title">{move || i18n.t(Msg::SignInTitle)}</h1>
-            <p class="muted">{move || i18n.t(Msg::SignInIntro)}</p>
+            <h1 data-testid="page-title">{i18n.tr(Msg::SignInTitle)}</h1>
+            <p class="muted">{i18n.tr(Msg::SignInIntro)}</p>
             <form class="stack card" on:submit=submit novalidate=true data-testid="sign-in-form">
                 <TextField label=Msg::Email name="email" value=email error=error kind="email" autocomplete="username" />
                 <TextField label=Msg::Password name="password" value=password error=error kind="password" autocomplete="current-password" />
                 <ErrorBox error=error />
                 <button class="button" type="submit" data-testid="sign-in-submit" disabled=move || action.pending().get()>
-                    {move || i18n.t(Msg::SignInSubmit)}
+                    {i18n.tr(Msg::SignInSubmit)}
                 </button>
-                <A href="/forgot-password" attr:class="link" attr:data-testid="forgot-link">{move || i18n.t(Msg::ForgotPassword)}</A>
+                <A href="/forgot-password" attr:class="link" attr:data-testid="forgot-link">{i18n.tr(Msg::ForgotPassword)}</A>
             </form>
         </section>
     }
@@ -58,8 +58,8 @@ pub fn SignInFirst() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="narrow">
-            <p class="notice" data-testid="sign-in-first">{move || i18n.t(Msg::SessionEnded)}</p>
-            <A href="/sign-in" attr:class="button">{move || i18n.t(Msg::NavSignIn)}</A>
+            <p class="notice" data-testid="sign-in-first">{i18n.tr(Msg::SessionEnded)}</p>
+            <A href="/sign-in" attr:class="button">{i18n.tr(Msg::NavSignIn)}</A>
         </section>
     }
 }

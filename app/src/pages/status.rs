@@ -7,7 +7,7 @@ use crate::i18n::{use_i18n, Msg};
 pub fn Status() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <h1 data-testid="page-title">{move || i18n.t(Msg::StatusTitle)}</h1>
+        <h1 data-testid="page-title">{i18n.tr(Msg::StatusTitle)}</h1>
         <div class="narrow">
             <StatusCard heading=Msg::Components />
         </div>
