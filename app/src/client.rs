@@ -212,6 +212,15 @@ pub async fn create_plan(req: &PlanDto) -> Result<PlanRowDto, ApiError> {
     decode(with_json(Request::post(&url("/plans")), req), &[]).await
 }
 
+/// `updatePlan`.
+pub async fn update_plan(id: i64, req: &PlanDto) -> Result<PlanRowDto, ApiError> {
+    decode(
+        with_json(Request::put(&url(&format!("/plans/{id}"))), req),
+        &[],
+    )
+    .await
+}
+
 /// `listUsers`.
 pub async fn users(organization: Option<i64>) -> Result<UserListDto, ApiError> {
     match organization {

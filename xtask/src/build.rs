@@ -1,4 +1,4 @@
-//! Builds the app (trunk) and the worker (worker-build), offline, skipping what is up to date.
+//! Builds the app (trunk) and the worker (`worker_build`), offline, skipping what is up to date.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -41,7 +41,7 @@ fn shared_sources() -> Vec<PathBuf> {
 /// need the latter. Everything else (test, bench, deploy) builds the release.
 pub const WORKER_PROFILE_VAR: &str = "POINTDESK_WORKER_PROFILE";
 
-/// The worker, built by worker-build into worker/build/ (release: wasm-opt'ed).
+/// The worker, built into worker/build/ (release: wasm-opt'ed; see `worker_build`).
 /// Skipped when the output is of the wanted profile and newer than every source, because
 /// wrangler calls this at start.
 pub fn worker() -> Result {
@@ -60,11 +60,7 @@ pub fn worker() -> Result {
             return Ok(());
         }
     }
-    run(
-        offline_env(&mut Command::new(crate::util::cargo_bin("worker-build")))
-            .arg(if dev { "--dev" } else { "--release" })
-            .current_dir(r.join("worker")),
-    )?;
+    crate::worker_build::build(dev)?;
     std::fs::write(&marker, profile).map_err(|e| e.to_string())
 }
 

@@ -62,9 +62,7 @@ pub fn run(args: &[String]) -> Result {
     eprintln!("xtask: app built ({})", took(t.elapsed()));
 
     let t = Instant::now();
-    eprintln!(
-        "xtask: building the worker (worker-build --dev; ~1 min the first time, seconds after)"
-    );
+    eprintln!("xtask: building the worker (dev profile; ~1 min the first time, seconds after)");
     build::worker()?;
     eprintln!("xtask: worker built ({})", took(t.elapsed()));
 

@@ -20,6 +20,7 @@ mod test;
 #[cfg(test)]
 mod tidy;
 mod util;
+mod worker_build;
 
 use std::process::ExitCode;
 

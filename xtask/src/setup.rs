@@ -11,7 +11,6 @@ use crate::util::{cargo_bin, is_root, node_bin, output, root, run, Result};
 
 pub const TRUNK: &str = "0.21.14";
 pub const WASM_BINDGEN: &str = "0.2.130";
-pub const WORKER_BUILD: &str = "0.8.7";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 
 #[derive(Clone, Copy)]
@@ -40,9 +39,10 @@ struct Tool {
 
 /// On a first run their build time is what a newcomer waits for, while in the dev loop they
 /// mostly wait on cargo: no optimisation, no LTO (trunk asks for fat LTO in one unit), no TLS or
-/// update check for trunk and worker-build (nothing is downloaded). Measured alone on 2 cores:
-/// trunk 647 s → 246 s, worker-build 324 s → 139 s, wasm-bindgen-cli 201 s → 95 s; a no-change
-/// app build takes 2.7 s instead of 2.2 s (dev) and the same 9 s (release).
+/// update check for trunk (nothing is downloaded). Measured alone on 2 cores: trunk 647 s →
+/// 246 s, wasm-bindgen-cli 201 s → 95 s; a no-change app build takes 2.7 s instead of 2.2 s
+/// (dev) and the same 9 s (release). worker-build (324 s, 139 s unoptimised) is not installed
+/// at all: `worker_build` does its job with wasm-bindgen, wasm-opt and esbuild.
 const ORCHESTRATOR: &[(&str, &str)] = &[
     ("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0"),
     ("CARGO_PROFILE_RELEASE_LTO", "off"),
@@ -50,7 +50,7 @@ const ORCHESTRATOR: &[(&str, &str)] = &[
     ("CARGO_PROFILE_RELEASE_DEBUG", "0"),
 ];
 
-const TOOLS: [Tool; 3] = [
+const TOOLS: [Tool; 2] = [
     Tool {
         bin: "trunk",
         krate: "trunk",
@@ -58,14 +58,6 @@ const TOOLS: [Tool; 3] = [
         args: &["--locked", "--no-default-features"],
         profile: ORCHESTRATOR,
         estimate: "~4 min",
-    },
-    Tool {
-        bin: "worker-build",
-        krate: "worker-build",
-        version: WORKER_BUILD,
-        args: &["--locked", "--no-default-features"],
-        profile: ORCHESTRATOR,
-        estimate: "~2½ min",
     },
     // Its own lockfile wants a crate release the registry lacks: no --locked. It transforms
     // every build: unoptimised it took 0.7 s on the release app (0.2 s optimised) and 3.6 s on

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use pointdesk_api::organizations::PlanRowDto;
-use pointdesk_api::plans::PlanDto;
+use pointdesk_api::plans::{PlanDto, PlanOptionDto};
 use pointdesk_api::WirePoints;
 
 use crate::client::{self, ApiError};
@@ -10,66 +10,107 @@ use crate::components::text_field::TextField;
 use crate::format;
 use crate::i18n::{use_i18n, Msg};
 
-/// The provider's plans and their terms; a manager adds one here.
+/// The provider's plans and their terms; a manager adds a plan or edits one here. Clients on a
+/// plan get the new allotment from the next period.
 #[component]
 pub fn Plans() -> impl IntoView {
     let i18n = use_i18n();
     let list = LocalResource::new(client::plans);
+    let editing = RwSignal::new(None::<PlanRowDto>);
     view! {
         <h1 data-testid="page-title">{i18n.tr(Msg::NavPlans)}</h1>
         <div class="grid">
             <section class="card">
-                {remote(list, |l| view! {
+                {remote(list, move |l| view! {
                     <ul class="rows" data-testid="plan-list">
-                        {l.items.into_iter().map(|p| view! { <PlanRow plan=p /> }).collect_view()}
+                        {l.items.into_iter().map(|p| view! { <PlanRow plan=p editing=editing /> }).collect_view()}
                     </ul>
                 })}
             </section>
-            <NewPlan on_created=move || list.refetch() />
+            {move || {
+                // A new form for each plan picked (or for a new one): its fields start from it.
+                let plan = editing.get();
+                view! {
+                    <PlanForm
+                        plan=plan
+                        on_saved=move || {
+                            editing.set(None);
+                            list.refetch();
+                        }
+                    />
+                }
+            }}
         </div>
     }
 }
 
 #[component]
-fn PlanRow(plan: PlanRowDto) -> impl IntoView {
+fn PlanRow(plan: PlanRowDto, editing: RwSignal<Option<PlanRowDto>>) -> impl IntoView {
     let i18n = use_i18n();
     let p = plan.plan.clone();
     let rule = p.rollover.clone();
     view! {
-        <li class="row row--stack" data-testid="plan-row" data-name=p.name.clone()>
-            <span class="row__title">{p.name.clone()}</span>
-            <span class="row__meta">
-                {move || format::points(i18n.locale.get(), p.base)} " + "
-                {move || format::points(i18n.locale.get(), p.per_seat)} " × " {i18n.tr(Msg::SeatsWord)}
-                " · " {p.increment_minutes} " " {i18n.tr(Msg::Minutes)}
-                " · " {i18n.tr(Msg::Rollover)} ": " {rule.clone()}
-                " · " {p.overdraft.clone()}
-            </span>
+        <li class="row" data-testid="plan-row" data-name=p.name.clone()>
+            <div class="row__main">
+                <span class="row__title">{p.name.clone()}</span>
+                <span class="row__meta">
+                    {move || format::points(i18n.locale.get(), p.base)} " + "
+                    {move || format::points(i18n.locale.get(), p.per_seat)} " × " {i18n.tr(Msg::SeatsWord)}
+                    " · " {p.increment_minutes} " " {i18n.tr(Msg::Minutes)}
+                    " · " {i18n.tr(Msg::Rollover)} ": " {rule.clone()}
+                    " · " {p.overdraft.clone()}
+                </span>
+            </div>
+            <button class="button-quiet" type="button" data-testid="edit-plan"
+                on:click=move |_| editing.set(Some(plan.clone()))>
+                {i18n.tr(Msg::Edit)}
+            </button>
         </li>
     }
 }
 
+/// Creates a plan, or replaces the terms of `plan` when given.
 #[component]
-fn NewPlan(on_created: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
+fn PlanForm(
+    plan: Option<PlanRowDto>,
+    on_saved: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let name = RwSignal::new(String::new());
-    let base = RwSignal::new("10".to_owned());
-    let per_seat = RwSignal::new("1".to_owned());
-    let increment = RwSignal::new("15".to_owned());
-    let create = Action::new_local(|req: &PlanDto| {
+    let id = plan.as_ref().map(|p| p.id);
+    let d = plan.map(|p| p.plan);
+    let text = |f: fn(&PlanDto) -> String, default: &str| {
+        RwSignal::new(d.as_ref().map_or_else(|| default.to_owned(), f))
+    };
+    let name = text(|p| p.name.clone(), "");
+    let base = text(|p| p.base.to_string(), "10");
+    let per_seat = text(|p| p.per_seat.to_string(), "1");
+    let increment = text(|p| p.increment_minutes.to_string(), "15");
+    let minimum = text(|p| p.minimum_charge.to_string(), "0");
+    let rollover = text(|p| p.rollover.clone(), "none");
+    let cap = text(
+        |p| p.rollover_cap.map(|c| c.to_string()).unwrap_or_default(),
+        "",
+    );
+    let overdraft = text(|p| p.overdraft.clone(), "incidents_only");
+    let options: Vec<PlanOptionDto> = d.map(|p| p.options).unwrap_or_default();
+    let save = Action::new_local(move |req: &PlanDto| {
         let req = req.clone();
-        async move { client::create_plan(&req).await }
+        async move {
+            match id {
+                Some(id) => client::update_plan(id, &req).await,
+                None => client::create_plan(&req).await,
+            }
+        }
     });
     let local = RwSignal::new(None::<ApiError>);
     let error = Signal::derive(move || {
         local
             .get()
-            .or_else(|| create.value().get().and_then(Result::err))
+            .or_else(|| save.value().get().and_then(Result::err))
     });
     Effect::new(move |_| {
-        if let Some(Ok(_)) = create.value().get() {
-            name.set(String::new());
-            on_created();
+        if let Some(Ok(_)) = save.value().get() {
+            on_saved();
         }
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -82,41 +123,71 @@ fn NewPlan(on_created: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoVi
                 .ok()
                 .map(WirePoints)
         };
-        let (Some(b), Some(s)) = (pts(base), pts(per_seat)) else {
-            local.set(Some(ApiError::field(
-                if pts(base).is_none() {
-                    "base"
-                } else {
-                    "per_seat"
-                },
-                "malformed",
-            )));
+        let fields = [
+            ("base", base),
+            ("per_seat", per_seat),
+            ("minimum_charge", minimum),
+        ];
+        if let Some((field, _)) = fields.iter().find(|(_, s)| pts(*s).is_none()) {
+            local.set(Some(ApiError::field(field, "malformed")));
             return;
-        };
+        }
+        let capped = rollover.get_untracked() == "capped";
+        let cap_value = if capped { pts(cap) } else { None };
+        if capped && cap_value.is_none() {
+            local.set(Some(ApiError::field("rollover_cap", "required")));
+            return;
+        }
         local.set(None);
-        create.dispatch(PlanDto {
+        save.dispatch(PlanDto {
             name: name.get_untracked(),
-            base: b,
-            per_seat: s,
-            options: vec![],
+            base: pts(base).unwrap_or(WirePoints::ZERO),
+            per_seat: pts(per_seat).unwrap_or(WirePoints::ZERO),
+            options: options.clone(),
             increment_minutes: increment.get_untracked().trim().parse().unwrap_or(0),
-            minimum_charge: WirePoints::ZERO,
-            rollover: "none".into(),
-            rollover_cap: None,
-            overdraft: "incidents_only".into(),
+            minimum_charge: pts(minimum).unwrap_or(WirePoints::ZERO),
+            rollover: rollover.get_untracked(),
+            rollover_cap: cap_value,
+            overdraft: overdraft.get_untracked(),
         });
+    };
+    let select = move |label: Msg,
+                       field: &'static str,
+                       value: RwSignal<String>,
+                       choices: [(&'static str, Msg); 3]| {
+        view! {
+            <div class="field">
+                <label class="field__label" for=format!("field-{field}")>{i18n.tr(label)}</label>
+                <select id=format!("field-{field}") class="field__input" data-testid=format!("input-{field}")
+                    on:change=move |ev| value.set(event_target_value(&ev))>
+                    {choices.into_iter().map(|(v, m)| view! {
+                        <option value=v selected=move || value.get() == v>{i18n.tr(m)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+        }
     };
     view! {
         <section class="card">
-            <h2 class="card__title">{i18n.tr(Msg::NewPlan)}</h2>
-            <form class="stack" on:submit=submit novalidate=true data-testid="new-plan">
+            <h2 class="card__title">{i18n.tr(if id.is_some() { Msg::EditPlan } else { Msg::NewPlan })}</h2>
+            <form class="stack" on:submit=submit novalidate=true data-testid="plan-form">
                 <TextField label=Msg::Name name="name" value=name error=error />
                 <TextField label=Msg::BasePoints name="base" value=base error=error />
                 <TextField label=Msg::PerSeatPoints name="per_seat" value=per_seat error=error />
                 <TextField label=Msg::CalcIncrement name="increment_minutes" value=increment error=error kind="number" />
+                <TextField label=Msg::CalcMinimum name="minimum_charge" value=minimum error=error />
+                {select(Msg::RolloverRule, "rollover", rollover, [
+                    ("none", Msg::RolloverNone), ("capped", Msg::RolloverCapped), ("full", Msg::RolloverFull),
+                ])}
+                <Show when=move || rollover.get() == "capped">
+                    <TextField label=Msg::RolloverCap name="rollover_cap" value=cap error=error />
+                </Show>
+                {select(Msg::OverdraftRule, "overdraft", overdraft, [
+                    ("never", Msg::OverdraftNever), ("incidents_only", Msg::OverdraftIncidents), ("always", Msg::OverdraftAlways),
+                ])}
                 <ErrorBox error=error />
-                <button class="button" type="submit" data-testid="new-plan-submit" disabled=move || create.pending().get()>
-                    {i18n.tr(Msg::Create)}
+                <button class="button" type="submit" data-testid="plan-submit" disabled=move || save.pending().get()>
+                    {i18n.tr(if id.is_some() { Msg::Save } else { Msg::Create })}
                 </button>
             </form>
         </section>
