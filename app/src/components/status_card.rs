@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 use pointdesk_api::{Check, Health};
 
-use crate::client::{self, ApiError};
-use crate::components::error_box::ErrorBox;
+use crate::client;
+use crate::components::remote::remote;
 use crate::format;
 use crate::i18n::{use_i18n, Msg};
 
@@ -22,22 +22,7 @@ pub fn StatusCard(
     view! {
         <section class="card" data-testid="status-card" aria-live="polite">
             <h2 class="card__title">{move || i18n.t(heading)}</h2>
-            <Transition fallback=move || {
-                view! { <p class="muted" data-testid="loading">{i18n.t(Msg::Loading)}</p> }
-            }>
-                <ErrorBoundary fallback=move |errors| {
-                    let first = Signal::derive(move || {
-                        errors.get().into_iter().next().map(|(_, e)| {
-                            e.downcast_ref::<ApiError>().cloned().unwrap_or_else(|| ApiError::Network(e.to_string()))
-                        })
-                    });
-                    view! { <ErrorBox error=first /> }
-                }>
-                    {move || Suspend::new(async move {
-                        health.await.map(|(h, checked)| view! { <HealthView health=h checked=checked /> })
-                    })}
-                </ErrorBoundary>
-            </Transition>
+            {remote(health, |(h, checked)| view! { <HealthView health=h checked=checked /> })}
             <button class="button button--secondary" type="button" on:click=move |_| health.refetch()>
                 {i18n.tr(Msg::Refresh)}
             </button>
