@@ -15,8 +15,8 @@ use pointdesk_domain::policy::Action;
 use pointdesk_domain::Points;
 use worker::Response;
 
-use super::{json, read_json, Call, Session};
-use crate::db::{Audit, Db, OrgColumns, OrgRow, PlanColumns, PlanRow};
+use super::{json, read_json, unless_taken, Call, Session};
+use crate::db::{Db, OrgColumns, OrgRow, PlanColumns, PlanRow};
 use crate::error::{AppError, AppResult};
 
 fn points(hundredths: i64) -> WirePoints {
@@ -139,10 +139,6 @@ fn check_codes(plan: &PlanRow, chosen: &[String]) -> Vec<FieldError> {
         .collect()
 }
 
-fn unique_name_taken(e: &AppError) -> bool {
-    matches!(e, AppError::Internal(m) if m.contains("UNIQUE"))
-}
-
 /// `createOrganization`.
 pub async fn create(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     who.may_provider_wide(Action::ManageClients)?;
@@ -178,24 +174,16 @@ pub async fn create(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     let result = db
         .batch(vec![
             db.insert_organization(who.provider(), &columns, now)?,
-            db.insert_audit(&Audit {
-                provider_id: who.provider(),
-                org_id: None,
-                actor_id: Some(who.user.id),
-                action: "organization.create",
-                object: &format!("organization:{name}"),
-                before: None,
-                after: Some(&after),
-                at: now,
-            })?,
+            db.insert_audit(&who.audit(
+                "organization.create",
+                &format!("organization:{name}"),
+                None,
+                (None, Some(&after)),
+                now,
+            ))?,
         ])
         .await;
-    match result {
-        Err(e) if unique_name_taken(&e) => {
-            return Err(AppError::Fields(vec![FieldError::new("name", "taken")]))
-        }
-        other => other?,
-    };
+    unless_taken(result, "name")?;
     let org = db
         .organization_by_name(who.provider(), name)
         .await?
@@ -283,24 +271,16 @@ pub async fn update(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     let result = db
         .batch(vec![
             db.update_organization(who.provider(), id, &columns, now)?,
-            db.insert_audit(&Audit {
-                provider_id: who.provider(),
-                org_id: Some(id),
-                actor_id: Some(who.user.id),
-                action: "organization.update",
-                object: &format!("organization:{id}"),
-                before: Some(&before),
-                after: Some(&after),
-                at: now,
-            })?,
+            db.insert_audit(&who.audit(
+                "organization.update",
+                &format!("organization:{id}"),
+                Some(id),
+                (Some(&before), Some(&after)),
+                now,
+            ))?,
         ])
         .await;
-    match result {
-        Err(e) if unique_name_taken(&e) => {
-            return Err(AppError::Fields(vec![FieldError::new("name", "taken")]))
-        }
-        other => other?,
-    };
+    unless_taken(result, "name")?;
     let (org, plan) = load(&db, who.provider(), id).await?;
     json(&org_dto(&org, plan.as_ref()))
 }
@@ -349,24 +329,16 @@ pub async fn create_plan(call: &mut Call<'_>, who: &Session) -> AppResult<Respon
                 &plan_columns(&plan, &options, &canonical),
                 now,
             )?,
-            db.insert_audit(&Audit {
-                provider_id: who.provider(),
-                org_id: None,
-                actor_id: Some(who.user.id),
-                action: "plan.create",
-                object: &format!("plan:{}", plan.name),
-                before: None,
-                after: Some(&after),
-                at: now,
-            })?,
+            db.insert_audit(&who.audit(
+                "plan.create",
+                &format!("plan:{}", plan.name),
+                None,
+                (None, Some(&after)),
+                now,
+            ))?,
         ])
         .await;
-    match result {
-        Err(e) if unique_name_taken(&e) => {
-            return Err(AppError::Fields(vec![FieldError::new("name", "taken")]))
-        }
-        other => other?,
-    };
+    unless_taken(result, "name")?;
     let row = db
         .plan_by_name(who.provider(), &plan.name)
         .await?
@@ -398,24 +370,16 @@ pub async fn update_plan(call: &mut Call<'_>, who: &Session) -> AppResult<Respon
                 &plan_columns(&plan, &options, &canonical),
                 now,
             )?,
-            db.insert_audit(&Audit {
-                provider_id: who.provider(),
-                org_id: None,
-                actor_id: Some(who.user.id),
-                action: "plan.update",
-                object: &format!("plan:{id}"),
-                before: Some(&before_json),
-                after: Some(&after),
-                at: now,
-            })?,
+            db.insert_audit(&who.audit(
+                "plan.update",
+                &format!("plan:{id}"),
+                None,
+                (Some(&before_json), Some(&after)),
+                now,
+            ))?,
         ])
         .await;
-    match result {
-        Err(e) if unique_name_taken(&e) => {
-            return Err(AppError::Fields(vec![FieldError::new("name", "taken")]))
-        }
-        other => other?,
-    };
+    unless_taken(result, "name")?;
     let row = db
         .plan(who.provider(), id)
         .await?

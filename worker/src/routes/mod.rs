@@ -71,6 +71,38 @@ impl Session {
     pub fn org(&self) -> Option<i64> {
         self.user.org_id
     }
+
+    /// An audit-log row for a privileged action of this person.
+    pub fn audit<'a>(
+        &self,
+        action: &'a str,
+        object: &'a str,
+        org: Option<i64>,
+        change: (Option<&'a str>, Option<&'a str>),
+        at: i64,
+    ) -> crate::db::Audit<'a> {
+        crate::db::Audit {
+            provider_id: self.provider(),
+            org_id: org,
+            actor_id: Some(self.user.id),
+            action,
+            object,
+            before: change.0,
+            after: change.1,
+            at,
+        }
+    }
+}
+
+/// A batch refused by a `UNIQUE` constraint is the person's input colliding with an existing
+/// row: `field` is `taken`.
+pub fn unless_taken(result: AppResult<Vec<usize>>, field: &str) -> AppResult<Vec<usize>> {
+    match result {
+        Err(AppError::Internal(m)) if m.contains("UNIQUE") => {
+            Err(AppError::Fields(vec![FieldError::new(field, "taken")]))
+        }
+        other => other,
+    }
 }
 
 impl Call<'_> {

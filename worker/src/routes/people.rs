@@ -9,9 +9,9 @@ use pointdesk_domain::account::LinkLife;
 use pointdesk_domain::policy::{Action, Role};
 use worker::Response;
 
-use super::{json, read_json, Call, Session};
+use super::{json, read_json, unless_taken, Call, Session};
 use crate::auth::Token;
-use crate::db::{Audit, Db, Mail, NewPerson, PersonRow};
+use crate::db::{Db, Mail, NewPerson, PersonRow};
 use crate::error::{AppError, AppResult};
 use crate::mail;
 
@@ -167,24 +167,16 @@ pub async fn invite(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
                 },
                 now,
             )?,
-            db.insert_audit(&Audit {
-                provider_id: who.provider(),
-                org_id: org,
-                actor_id: Some(who.user.id),
-                action: "user.invite",
-                object: &format!("user:{email}"),
-                before: None,
-                after: Some(&after),
-                at: now,
-            })?,
+            db.insert_audit(&who.audit(
+                "user.invite",
+                &format!("user:{email}"),
+                org,
+                (None, Some(&after)),
+                now,
+            ))?,
         ])
         .await;
-    match result {
-        Err(AppError::Internal(m)) if m.contains("UNIQUE") => {
-            return Err(AppError::Fields(vec![FieldError::new("email", "taken")]))
-        }
-        other => other?,
-    };
+    unless_taken(result, "email")?;
     mail::announce(call.env, email, &letter.subject, &link);
     let person = db
         .person_by_email(email)
@@ -216,16 +208,13 @@ pub async fn deactivate(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     db.batch(vec![
         db.deactivate_person(who.provider(), id, now)?,
         db.delete_sessions_of(id)?,
-        db.insert_audit(&Audit {
-            provider_id: who.provider(),
-            org_id: person.org_id,
-            actor_id: Some(who.user.id),
-            action: "user.deactivate",
-            object: &format!("user:{id}"),
-            before: Some(&before),
-            after: Some(r#"{"active":false}"#),
-            at: now,
-        })?,
+        db.insert_audit(&who.audit(
+            "user.deactivate",
+            &format!("user:{id}"),
+            person.org_id,
+            (Some(&before), Some(r#"{"active":false}"#)),
+            now,
+        ))?,
     ])
     .await?;
     let person = db

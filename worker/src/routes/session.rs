@@ -170,16 +170,13 @@ pub async fn change_password(call: &mut Call<'_>, who: &Session) -> AppResult<Re
             now,
             now + SessionLife::ABSOLUTE_SECS,
         )?,
-        db.insert_audit(&Audit {
-            provider_id: who.user.provider_id,
-            org_id: who.user.org_id,
-            actor_id: Some(who.user.id),
-            action: "password.change",
-            object: &format!("user:{}", who.user.id),
-            before: None,
-            after: None,
-            at: now,
-        })?,
+        db.insert_audit(&who.audit(
+            "password.change",
+            &format!("user:{}", who.user.id),
+            who.user.org_id,
+            (None, None),
+            now,
+        ))?,
     ])
     .await?;
     with_cookie(
