@@ -145,3 +145,34 @@ test('a client admin sets the low-balance threshold and who is alerted', async (
   await admin.page.context().clearCookies();
   await admin.page.close();
 });
+
+test('a manager edits a plan\'s terms and adds a plan; bad input is named', async () => {
+  const app = await signedIn(phone, 'manager@admin.e2e');
+  const page = app.page;
+  await app.goto('/plans');
+  const row = page.locator('[data-testid="plan-row"][data-name="Standard"]');
+  await row.waitFor();
+  await row.getByTestId('edit-plan').click();
+  await page.getByTestId('input-increment_minutes').fill('6');
+  await page.getByTestId('input-rollover').selectOption('capped');
+  await page.getByTestId('plan-submit').click();
+  await page.getByTestId('error-rollover_cap').waitFor();
+  await page.getByTestId('input-rollover_cap').fill('5');
+  await page.getByTestId('plan-submit').click();
+  await page.locator('[data-testid="plan-row"][data-name="Standard"]').filter({ hasText: '6 min' }).waitFor();
+  const [plan] = sql("SELECT increment_minutes, rollover, rollover_cap, options FROM plans WHERE provider_id = 501 AND name = 'Standard'");
+  assert.deepEqual([plan.increment_minutes, plan.rollover, plan.rollover_cap], [6, 'capped', 500]);
+  assert.match(plan.options, /monitoring/, 'the options are kept');
+  assert.ok((await app.horizontalOverflow()) <= 0);
+  await app.screenshot('plans-phone');
+
+  await page.getByTestId('input-name').fill('Standard');
+  await page.getByTestId('plan-submit').click();
+  await page.getByTestId('error-name').waitFor();
+  assert.equal(await page.getByTestId('error-name').textContent(), 'Already in use.');
+  await page.getByTestId('input-name').fill('Night shift');
+  await page.getByTestId('plan-submit').click();
+  await page.locator('[data-testid="plan-row"][data-name="Night shift"]').waitFor();
+  await page.context().clearCookies();
+  await page.close();
+});
