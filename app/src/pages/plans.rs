@@ -48,7 +48,16 @@ pub fn Plans() -> impl IntoView {
 fn PlanRow(plan: PlanRowDto, editing: RwSignal<Option<PlanRowDto>>) -> impl IntoView {
     let i18n = use_i18n();
     let p = plan.plan.clone();
-    let rule = p.rollover.clone();
+    let rule = match p.rollover.as_str() {
+        "capped" => Msg::RolloverCapped,
+        "full" => Msg::RolloverFull,
+        _ => Msg::RolloverNone,
+    };
+    let overdraft = match p.overdraft.as_str() {
+        "never" => Msg::OverdraftNever,
+        "always" => Msg::OverdraftAlways,
+        _ => Msg::OverdraftIncidents,
+    };
     view! {
         <li class="row" data-testid="plan-row" data-name=p.name.clone()>
             <div class="row__main">
@@ -57,8 +66,8 @@ fn PlanRow(plan: PlanRowDto, editing: RwSignal<Option<PlanRowDto>>) -> impl Into
                     {move || format::points(i18n.locale.get(), p.base)} " + "
                     {move || format::points(i18n.locale.get(), p.per_seat)} " × " {i18n.tr(Msg::SeatsWord)}
                     " · " {p.increment_minutes} " " {i18n.tr(Msg::Minutes)}
-                    " · " {i18n.tr(Msg::Rollover)} ": " {rule.clone()}
-                    " · " {p.overdraft.clone()}
+                    " · " {i18n.tr(Msg::RolloverShort)} ": " {i18n.tr(rule)}
+                    " · " {i18n.tr(Msg::OverdraftShort)} ": " {i18n.tr(overdraft)}
                 </span>
             </div>
             <button class="button-quiet" type="button" data-testid="edit-plan"

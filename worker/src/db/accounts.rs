@@ -96,29 +96,23 @@ impl Db {
     /// An active person by email, with their password hash (none until they accept an
     /// invitation).
     pub async fn credentials(&self, email: &str) -> AppResult<Option<Credentials>> {
-        let sql = format!(
-            "SELECT {USER_COLUMNS}, u.password_hash FROM users u \
-             LEFT JOIN organisations o ON o.id = u.org_id WHERE u.email = ?1 AND u.active = 1"
-        );
-        Ok(self
-            .d1
-            .prepare(sql)
-            .bind(&[text(email)])?
-            .first(None)
-            .await?)
+        self.credentials_where("u.email = ?1", text(email)).await
     }
 
     pub async fn credentials_by_id(&self, user_id: i64) -> AppResult<Option<Credentials>> {
+        self.credentials_where("u.id = ?1", int(user_id)).await
+    }
+
+    async fn credentials_where(
+        &self,
+        condition: &str,
+        arg: JsValue,
+    ) -> AppResult<Option<Credentials>> {
         let sql = format!(
             "SELECT {USER_COLUMNS}, u.password_hash FROM users u \
-             LEFT JOIN organisations o ON o.id = u.org_id WHERE u.id = ?1 AND u.active = 1"
+             LEFT JOIN organisations o ON o.id = u.org_id WHERE {condition} AND u.active = 1"
         );
-        Ok(self
-            .d1
-            .prepare(sql)
-            .bind(&[int(user_id)])?
-            .first(None)
-            .await?)
+        Ok(self.d1.prepare(sql).bind(&[arg])?.first(None).await?)
     }
 
     pub async fn signin_failures(&self, keys: &[&str]) -> AppResult<Vec<FailureRow>> {

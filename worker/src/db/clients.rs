@@ -144,23 +144,25 @@ impl Db {
     }
 
     pub async fn plan(&self, provider: i64, id: i64) -> AppResult<Option<PlanRow>> {
-        let sql =
-            format!("SELECT {PLAN_COLUMNS} FROM plans p WHERE p.provider_id = ?1 AND p.id = ?2");
-        Ok(self
-            .d1
-            .prepare(sql)
-            .bind(&[int(provider), int(id)])?
-            .first(None)
-            .await?)
+        self.plan_where(provider, "p.id = ?2", int(id)).await
     }
 
     pub async fn plan_by_name(&self, provider: i64, name: &str) -> AppResult<Option<PlanRow>> {
+        self.plan_where(provider, "p.name = ?2", text(name)).await
+    }
+
+    async fn plan_where(
+        &self,
+        provider: i64,
+        condition: &str,
+        arg: JsValue,
+    ) -> AppResult<Option<PlanRow>> {
         let sql =
-            format!("SELECT {PLAN_COLUMNS} FROM plans p WHERE p.provider_id = ?1 AND p.name = ?2");
+            format!("SELECT {PLAN_COLUMNS} FROM plans p WHERE p.provider_id = ?1 AND {condition}");
         Ok(self
             .d1
             .prepare(sql)
-            .bind(&[int(provider), text(name)])?
+            .bind(&[int(provider), arg])?
             .first(None)
             .await?)
     }
@@ -237,15 +239,8 @@ impl Db {
     }
 
     pub async fn organization(&self, provider: i64, id: i64) -> AppResult<Option<OrgRow>> {
-        let sql = format!(
-            "SELECT {ORG_COLUMNS} FROM organisations o WHERE o.provider_id = ?1 AND o.id = ?2"
-        );
-        Ok(self
-            .d1
-            .prepare(sql)
-            .bind(&[int(provider), int(id)])?
-            .first(None)
-            .await?)
+        self.organization_where(provider, "o.id = ?2", int(id))
+            .await
     }
 
     pub async fn organization_by_name(
@@ -253,13 +248,23 @@ impl Db {
         provider: i64,
         name: &str,
     ) -> AppResult<Option<OrgRow>> {
+        self.organization_where(provider, "o.name = ?2", text(name))
+            .await
+    }
+
+    async fn organization_where(
+        &self,
+        provider: i64,
+        condition: &str,
+        arg: JsValue,
+    ) -> AppResult<Option<OrgRow>> {
         let sql = format!(
-            "SELECT {ORG_COLUMNS} FROM organisations o WHERE o.provider_id = ?1 AND o.name = ?2"
+            "SELECT {ORG_COLUMNS} FROM organisations o WHERE o.provider_id = ?1 AND {condition}"
         );
         Ok(self
             .d1
             .prepare(sql)
-            .bind(&[int(provider), text(name)])?
+            .bind(&[int(provider), arg])?
             .first(None)
             .await?)
     }
