@@ -88,6 +88,23 @@ pub struct PlanColumns<'a> {
     pub overdraft: &'a str,
 }
 
+impl PlanColumns<'_> {
+    /// The columns in the order both the insert and the update bind them.
+    fn values(&self) -> [JsValue; 9] {
+        [
+            text(self.name),
+            int(self.base),
+            int(self.per_seat),
+            text(self.options),
+            int(self.increment_minutes),
+            int(self.minimum_charge),
+            text(self.rollover),
+            opt_int(self.rollover_cap),
+            text(self.overdraft),
+        ]
+    }
+}
+
 /// A person to invite.
 pub struct NewPerson<'a> {
     pub provider: i64,
@@ -180,19 +197,7 @@ impl Db {
                  minimum_charge, rollover, rollover_cap, overdraft, created_at, updated_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
             )
-            .bind(&[
-                int(provider),
-                text(p.name),
-                int(p.base),
-                int(p.per_seat),
-                text(p.options),
-                int(p.increment_minutes),
-                int(p.minimum_charge),
-                text(p.rollover),
-                opt_int(p.rollover_cap),
-                text(p.overdraft),
-                int(now),
-            ])?)
+            .bind(&[int(provider)].into_iter().chain(p.values()).chain([int(now)]).collect::<Vec<_>>())?)
     }
 
     pub fn update_plan(
@@ -209,20 +214,13 @@ impl Db {
                  increment_minutes = ?7, minimum_charge = ?8, rollover = ?9, rollover_cap = ?10, \
                  overdraft = ?11, updated_at = ?12 WHERE provider_id = ?1 AND id = ?2",
             )
-            .bind(&[
-                int(provider),
-                int(id),
-                text(p.name),
-                int(p.base),
-                int(p.per_seat),
-                text(p.options),
-                int(p.increment_minutes),
-                int(p.minimum_charge),
-                text(p.rollover),
-                opt_int(p.rollover_cap),
-                text(p.overdraft),
-                int(now),
-            ])?)
+            .bind(
+                &[int(provider), int(id)]
+                    .into_iter()
+                    .chain(p.values())
+                    .chain([int(now)])
+                    .collect::<Vec<_>>(),
+            )?)
     }
 
     pub async fn organizations(&self, provider: i64) -> AppResult<Vec<OrgRow>> {
