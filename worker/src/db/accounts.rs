@@ -76,20 +76,16 @@ impl Db {
              JOIN users u ON u.id = s.user_id LEFT JOIN organisations o ON o.id = u.org_id \
              WHERE s.token_hash = ?1 AND u.active = 1"
         );
-        Ok(self
-            .d1
-            .prepare(sql)
-            .bind(&[text(token_hash)])?
-            .first(None)
-            .await?)
+        self.first(sql, &[text(token_hash)]).await
     }
 
     pub async fn touch_session(&self, token_hash: &str, now: i64) -> AppResult<()> {
-        self.d1
-            .prepare("UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1")
-            .bind(&[text(token_hash), int(now)])?
-            .run()
-            .await?;
+        self.statement(
+            "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1",
+            &[text(token_hash), int(now)],
+        )?
+        .run()
+        .await?;
         Ok(())
     }
 
@@ -112,7 +108,7 @@ impl Db {
             "SELECT {USER_COLUMNS}, u.password_hash FROM users u \
              LEFT JOIN organisations o ON o.id = u.org_id WHERE {condition} AND u.active = 1"
         );
-        Ok(self.d1.prepare(sql).bind(&[arg])?.first(None).await?)
+        self.first(sql, &[arg]).await
     }
 
     pub async fn signin_failures(&self, keys: &[&str]) -> AppResult<Vec<FailureRow>> {
@@ -122,7 +118,7 @@ impl Db {
             placeholders.join(", ")
         );
         let args: Vec<JsValue> = keys.iter().map(|k| text(k)).collect();
-        Ok(self.d1.prepare(sql).bind(&args)?.all().await?.results()?)
+        self.all(sql, &args).await
     }
 
     /// Counts one failure for `key`; `wait` gives the block for a failure count.
@@ -133,22 +129,17 @@ impl Db {
         blocked_until: i64,
         now: i64,
     ) -> AppResult<D1PreparedStatement> {
-        Ok(self
-            .d1
-            .prepare(
-                "INSERT INTO signin_failures (key, failures, last_failure_at, blocked_until) \
+        self.statement(
+            "INSERT INTO signin_failures (key, failures, last_failure_at, blocked_until) \
                  VALUES (?1, ?2, ?3, ?4) ON CONFLICT (key) DO UPDATE SET \
                  failures = excluded.failures, last_failure_at = excluded.last_failure_at, \
                  blocked_until = excluded.blocked_until",
-            )
-            .bind(&[text(key), int(failures), int(now), int(blocked_until)])?)
+            &[text(key), int(failures), int(now), int(blocked_until)],
+        )
     }
 
     pub fn clear_failures(&self, key: &str) -> AppResult<D1PreparedStatement> {
-        Ok(self
-            .d1
-            .prepare("DELETE FROM signin_failures WHERE key = ?1")
-            .bind(&[text(key)])?)
+        self.statement("DELETE FROM signin_failures WHERE key = ?1", &[text(key)])
     }
 
     pub fn insert_session(
@@ -158,27 +149,22 @@ impl Db {
         now: i64,
         expires_at: i64,
     ) -> AppResult<D1PreparedStatement> {
-        Ok(self
-            .d1
-            .prepare(
-                "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) \
+        self.statement(
+            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) \
                  VALUES (?1, ?2, ?3, ?3, ?4)",
-            )
-            .bind(&[text(token_hash), int(user_id), int(now), int(expires_at)])?)
+            &[text(token_hash), int(user_id), int(now), int(expires_at)],
+        )
     }
 
     pub fn delete_session(&self, token_hash: &str) -> AppResult<D1PreparedStatement> {
-        Ok(self
-            .d1
-            .prepare("DELETE FROM sessions WHERE token_hash = ?1")
-            .bind(&[text(token_hash)])?)
+        self.statement(
+            "DELETE FROM sessions WHERE token_hash = ?1",
+            &[text(token_hash)],
+        )
     }
 
     pub fn delete_sessions_of(&self, user_id: i64) -> AppResult<D1PreparedStatement> {
-        Ok(self
-            .d1
-            .prepare("DELETE FROM sessions WHERE user_id = ?1")
-            .bind(&[int(user_id)])?)
+        self.statement("DELETE FROM sessions WHERE user_id = ?1", &[int(user_id)])
     }
 
     pub fn set_password(
@@ -187,10 +173,10 @@ impl Db {
         phc: &str,
         now: i64,
     ) -> AppResult<D1PreparedStatement> {
-        Ok(self
-            .d1
-            .prepare("UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE id = ?1")
-            .bind(&[int(user_id), text(phc), int(now)])?)
+        self.statement(
+            "UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE id = ?1",
+            &[int(user_id), text(phc), int(now)],
+        )
     }
 
     pub fn update_me(
@@ -200,18 +186,16 @@ impl Db {
         locale: Option<&str>,
         now: i64,
     ) -> AppResult<D1PreparedStatement> {
-        Ok(self
-            .d1
-            .prepare(
-                "UPDATE users SET name = coalesce(?2, name), locale = coalesce(?3, locale), \
+        self.statement(
+            "UPDATE users SET name = coalesce(?2, name), locale = coalesce(?3, locale), \
                  updated_at = ?4 WHERE id = ?1",
-            )
-            .bind(&[
+            &[
                 int(user_id),
                 name.map_or(JsValue::NULL, text),
                 locale.map_or(JsValue::NULL, text),
                 int(now),
-            ])?)
+            ],
+        )
     }
 
     /// A new single-use link (`invitation` or `reset`).
@@ -224,20 +208,18 @@ impl Db {
         now: i64,
         expires_at: i64,
     ) -> AppResult<D1PreparedStatement> {
-        Ok(self
-            .d1
-            .prepare(
-                "INSERT INTO email_tokens (token_hash, purpose, user_id, created_by, created_at, \
+        self.statement(
+            "INSERT INTO email_tokens (token_hash, purpose, user_id, created_by, created_at, \
                  expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )
-            .bind(&[
+            &[
                 text(token_hash),
                 text(purpose),
                 int(user_id),
                 created_by.map_or(JsValue::NULL, int),
                 int(now),
                 int(expires_at),
-            ])?)
+            ],
+        )
     }
 
     /// When this person last got a link of this purpose (to space out reset mails).
@@ -266,13 +248,11 @@ impl Db {
         claim: &str,
         now: i64,
     ) -> AppResult<D1PreparedStatement> {
-        Ok(self
-            .d1
-            .prepare(
-                "UPDATE email_tokens SET used_at = ?4, claim = ?3 WHERE token_hash = ?1 \
+        self.statement(
+            "UPDATE email_tokens SET used_at = ?4, claim = ?3 WHERE token_hash = ?1 \
                  AND purpose = ?2 AND used_at IS NULL AND expires_at > ?4",
-            )
-            .bind(&[text(token_hash), text(purpose), text(claim), int(now)])?)
+            &[text(token_hash), text(purpose), text(claim), int(now)],
+        )
     }
 
     /// The claimed link's person gets a password (and, from an invitation, maybe a name);
@@ -311,14 +291,9 @@ impl Db {
         now: i64,
         expires_at: i64,
     ) -> AppResult<D1PreparedStatement> {
-        Ok(self
-            .d1
-            .prepare(
-                "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) \
+        self.statement("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) \
                  SELECT ?2, t.user_id, ?3, ?3, ?4 FROM email_tokens t JOIN users u ON u.id = t.user_id \
-                 WHERE t.claim = ?1 AND u.active = 1",
-            )
-            .bind(&[text(claim), text(token_hash), int(now), int(expires_at)])?)
+                 WHERE t.claim = ?1 AND u.active = 1", &[text(claim), text(token_hash), int(now), int(expires_at)])
     }
 
     pub async fn claimed_user(&self, claim: &str) -> AppResult<Option<UserRow>> {
@@ -326,22 +301,14 @@ impl Db {
             "SELECT {USER_COLUMNS} FROM email_tokens t JOIN users u ON u.id = t.user_id \
              LEFT JOIN organisations o ON o.id = u.org_id WHERE t.claim = ?1"
         );
-        Ok(self
-            .d1
-            .prepare(sql)
-            .bind(&[text(claim)])?
-            .first(None)
-            .await?)
+        self.first(sql, &[text(claim)]).await
     }
 
     pub fn insert_mail(&self, m: &Mail<'_>, now: i64) -> AppResult<D1PreparedStatement> {
-        Ok(self
-            .d1
-            .prepare(
-                "INSERT INTO outbox (provider_id, to_email, locale, kind, subject, body, link, \
+        self.statement(
+            "INSERT INTO outbox (provider_id, to_email, locale, kind, subject, body, link, \
                  created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )
-            .bind(&[
+            &[
                 int(m.provider_id),
                 text(m.to),
                 text(m.locale),
@@ -350,21 +317,18 @@ impl Db {
                 text(m.body),
                 m.link.map_or(JsValue::NULL, text),
                 int(now),
-            ])?)
+            ],
+        )
     }
 
     /// Mail not yet sent and not given up on (five attempts), oldest first.
     pub async fn unsent_mail(&self, limit: i64) -> AppResult<Vec<super::clients::MailRow>> {
-        Ok(self
-            .d1
-            .prepare(
-                "SELECT id, to_email, locale, kind, subject, body, link, created_at, sent_at \
+        self.all(
+            "SELECT id, to_email, locale, kind, subject, body, link, created_at, sent_at \
                  FROM outbox WHERE sent_at IS NULL AND attempts < 5 ORDER BY id LIMIT ?1",
-            )
-            .bind(&[int(limit)])?
-            .all()
-            .await?
-            .results()?)
+            &[int(limit)],
+        )
+        .await
     }
 
     /// Records a delivery: sent, or one more failed attempt with its error.
@@ -387,13 +351,10 @@ impl Db {
     }
 
     pub fn insert_audit(&self, a: &Audit<'_>) -> AppResult<D1PreparedStatement> {
-        Ok(self
-            .d1
-            .prepare(
-                "INSERT INTO audit_log (provider_id, org_id, actor_id, action, object, before, \
+        self.statement(
+            "INSERT INTO audit_log (provider_id, org_id, actor_id, action, object, before, \
                  after, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )
-            .bind(&[
+            &[
                 int(a.provider_id),
                 a.org_id.map_or(JsValue::NULL, int),
                 a.actor_id.map_or(JsValue::NULL, int),
@@ -402,6 +363,7 @@ impl Db {
                 a.before.map_or(JsValue::NULL, text),
                 a.after.map_or(JsValue::NULL, text),
                 int(a.at),
-            ])?)
+            ],
+        )
     }
 }

@@ -151,13 +151,7 @@ impl Db {
     pub async fn plans(&self, provider: i64) -> AppResult<Vec<PlanRow>> {
         let sql =
             format!("SELECT {PLAN_COLUMNS} FROM plans p WHERE p.provider_id = ?1 ORDER BY p.name");
-        Ok(self
-            .d1
-            .prepare(sql)
-            .bind(&[int(provider)])?
-            .all()
-            .await?
-            .results()?)
+        self.all(sql, &[int(provider)]).await
     }
 
     pub async fn plan(&self, provider: i64, id: i64) -> AppResult<Option<PlanRow>> {
@@ -176,12 +170,7 @@ impl Db {
     ) -> AppResult<Option<PlanRow>> {
         let sql =
             format!("SELECT {PLAN_COLUMNS} FROM plans p WHERE p.provider_id = ?1 AND {condition}");
-        Ok(self
-            .d1
-            .prepare(sql)
-            .bind(&[int(provider), arg])?
-            .first(None)
-            .await?)
+        self.first(sql, &[int(provider), arg]).await
     }
 
     pub fn insert_plan(
@@ -190,14 +179,16 @@ impl Db {
         p: &PlanColumns<'_>,
         now: i64,
     ) -> AppResult<D1PreparedStatement> {
-        Ok(self
-            .d1
-            .prepare(
-                "INSERT INTO plans (provider_id, name, base, per_seat, options, increment_minutes, \
+        self.statement(
+            "INSERT INTO plans (provider_id, name, base, per_seat, options, increment_minutes, \
                  minimum_charge, rollover, rollover_cap, overdraft, created_at, updated_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
-            )
-            .bind(&[int(provider)].into_iter().chain(p.values()).chain([int(now)]).collect::<Vec<_>>())?)
+            &[int(provider)]
+                .into_iter()
+                .chain(p.values())
+                .chain([int(now)])
+                .collect::<Vec<_>>(),
+        )
     }
 
     pub fn update_plan(
@@ -207,33 +198,23 @@ impl Db {
         p: &PlanColumns<'_>,
         now: i64,
     ) -> AppResult<D1PreparedStatement> {
-        Ok(self
-            .d1
-            .prepare(
-                "UPDATE plans SET name = ?3, base = ?4, per_seat = ?5, options = ?6, \
+        self.statement(
+            "UPDATE plans SET name = ?3, base = ?4, per_seat = ?5, options = ?6, \
                  increment_minutes = ?7, minimum_charge = ?8, rollover = ?9, rollover_cap = ?10, \
                  overdraft = ?11, updated_at = ?12 WHERE provider_id = ?1 AND id = ?2",
-            )
-            .bind(
-                &[int(provider), int(id)]
-                    .into_iter()
-                    .chain(p.values())
-                    .chain([int(now)])
-                    .collect::<Vec<_>>(),
-            )?)
+            &[int(provider), int(id)]
+                .into_iter()
+                .chain(p.values())
+                .chain([int(now)])
+                .collect::<Vec<_>>(),
+        )
     }
 
     pub async fn organizations(&self, provider: i64) -> AppResult<Vec<OrgRow>> {
         let sql = format!(
             "SELECT {ORG_COLUMNS} FROM organisations o WHERE o.provider_id = ?1 ORDER BY o.name"
         );
-        Ok(self
-            .d1
-            .prepare(sql)
-            .bind(&[int(provider)])?
-            .all()
-            .await?
-            .results()?)
+        self.all(sql, &[int(provider)]).await
     }
 
     pub async fn organization(&self, provider: i64, id: i64) -> AppResult<Option<OrgRow>> {
@@ -259,12 +240,7 @@ impl Db {
         let sql = format!(
             "SELECT {ORG_COLUMNS} FROM organisations o WHERE o.provider_id = ?1 AND {condition}"
         );
-        Ok(self
-            .d1
-            .prepare(sql)
-            .bind(&[int(provider), arg])?
-            .first(None)
-            .await?)
+        self.first(sql, &[int(provider), arg]).await
     }
 
     pub fn insert_organization(
@@ -273,14 +249,11 @@ impl Db {
         o: &OrgColumns<'_>,
         now: i64,
     ) -> AppResult<D1PreparedStatement> {
-        Ok(self
-            .d1
-            .prepare(
-                "INSERT INTO organisations (provider_id, name, plan_id, seats, option_codes, \
+        self.statement(
+            "INSERT INTO organisations (provider_id, name, plan_id, seats, option_codes, \
                  threshold, locale, created_at, updated_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?6, 500), coalesce(?7, 'ru'), ?8, ?8)",
-            )
-            .bind(&[
+            &[
                 int(provider),
                 opt_text(o.name),
                 opt_int(o.plan_id),
@@ -289,7 +262,8 @@ impl Db {
                 opt_int(o.threshold),
                 opt_text(o.locale),
                 int(now),
-            ])?)
+            ],
+        )
     }
 
     pub fn update_organization(
@@ -299,17 +273,14 @@ impl Db {
         o: &OrgColumns<'_>,
         now: i64,
     ) -> AppResult<D1PreparedStatement> {
-        Ok(self
-            .d1
-            .prepare(
-                "UPDATE organisations SET name = coalesce(?3, name), \
+        self.statement(
+            "UPDATE organisations SET name = coalesce(?3, name), \
                  plan_id = coalesce(?4, plan_id), seats = coalesce(?5, seats), \
                  option_codes = coalesce(?6, option_codes), threshold = coalesce(?7, threshold), \
                  alert_recipients = coalesce(?8, alert_recipients), locale = coalesce(?9, locale), \
                  active = coalesce(?10, active), updated_at = ?11 \
                  WHERE provider_id = ?1 AND id = ?2",
-            )
-            .bind(&[
+            &[
                 int(provider),
                 int(id),
                 opt_text(o.name),
@@ -321,7 +292,8 @@ impl Db {
                 opt_text(o.locale),
                 opt_int(o.active.map(i64::from)),
                 int(now),
-            ])?)
+            ],
+        )
     }
 
     /// People of the provider, or of one organisation.
@@ -331,13 +303,7 @@ impl Db {
              WHERE u.provider_id = ?1 AND (?2 IS NULL OR u.org_id = ?2) \
              ORDER BY u.org_id IS NOT NULL, o.name, u.name"
         );
-        Ok(self
-            .d1
-            .prepare(sql)
-            .bind(&[int(provider), opt_int(org)])?
-            .all()
-            .await?
-            .results()?)
+        self.all(sql, &[int(provider), opt_int(org)]).await
     }
 
     pub async fn person(&self, provider: i64, id: i64) -> AppResult<Option<PersonRow>> {
@@ -345,12 +311,7 @@ impl Db {
             "SELECT {PERSON_COLUMNS} FROM users u LEFT JOIN organisations o ON o.id = u.org_id \
              WHERE u.provider_id = ?1 AND u.id = ?2"
         );
-        Ok(self
-            .d1
-            .prepare(sql)
-            .bind(&[int(provider), int(id)])?
-            .first(None)
-            .await?)
+        self.first(sql, &[int(provider), int(id)]).await
     }
 
     pub async fn person_by_email(&self, email: &str) -> AppResult<Option<PersonRow>> {
@@ -358,23 +319,15 @@ impl Db {
             "SELECT {PERSON_COLUMNS} FROM users u LEFT JOIN organisations o ON o.id = u.org_id \
              WHERE u.email = ?1"
         );
-        Ok(self
-            .d1
-            .prepare(sql)
-            .bind(&[text(email)])?
-            .first(None)
-            .await?)
+        self.first(sql, &[text(email)]).await
     }
 
     /// A new person without a password, to be invited.
     pub fn insert_person(&self, p: &NewPerson<'_>, now: i64) -> AppResult<D1PreparedStatement> {
-        Ok(self
-            .d1
-            .prepare(
-                "INSERT INTO users (provider_id, org_id, email, name, role, locale, created_at, \
+        self.statement(
+            "INSERT INTO users (provider_id, org_id, email, name, role, locale, created_at, \
                  updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-            )
-            .bind(&[
+            &[
                 int(p.provider),
                 opt_int(p.org),
                 text(p.email),
@@ -382,7 +335,8 @@ impl Db {
                 text(p.role),
                 text(p.locale),
                 int(now),
-            ])?)
+            ],
+        )
     }
 
     /// An invitation link for the person with this email (made in the same batch).
@@ -394,19 +348,17 @@ impl Db {
         now: i64,
         expires_at: i64,
     ) -> AppResult<D1PreparedStatement> {
-        Ok(self
-            .d1
-            .prepare(
-                "INSERT INTO email_tokens (token_hash, purpose, user_id, created_by, created_at, \
+        self.statement(
+            "INSERT INTO email_tokens (token_hash, purpose, user_id, created_by, created_at, \
                  expires_at) SELECT ?1, 'invitation', id, ?3, ?4, ?5 FROM users WHERE email = ?2",
-            )
-            .bind(&[
+            &[
                 text(token_hash),
                 text(email),
                 int(created_by),
                 int(now),
                 int(expires_at),
-            ])?)
+            ],
+        )
     }
 
     pub fn deactivate_person(
@@ -415,39 +367,29 @@ impl Db {
         id: i64,
         now: i64,
     ) -> AppResult<D1PreparedStatement> {
-        Ok(self
-            .d1
-            .prepare(
-                "UPDATE users SET active = 0, updated_at = ?3 WHERE provider_id = ?1 AND id = ?2",
-            )
-            .bind(&[int(provider), int(id), int(now)])?)
+        self.statement(
+            "UPDATE users SET active = 0, updated_at = ?3 WHERE provider_id = ?1 AND id = ?2",
+            &[int(provider), int(id), int(now)],
+        )
     }
 
     pub async fn outbox(&self, provider: i64, limit: i64) -> AppResult<Vec<MailRow>> {
-        Ok(self
-            .d1
-            .prepare(
-                "SELECT id, to_email, locale, kind, subject, body, link, created_at, sent_at \
+        self.all(
+            "SELECT id, to_email, locale, kind, subject, body, link, created_at, sent_at \
                  FROM outbox WHERE provider_id = ?1 ORDER BY id DESC LIMIT ?2",
-            )
-            .bind(&[int(provider), int(limit)])?
-            .all()
-            .await?
-            .results()?)
+            &[int(provider), int(limit)],
+        )
+        .await
     }
 
     /// The newest privileged actions first.
     pub async fn audit_log(&self, provider: i64, limit: i64) -> AppResult<Vec<AuditRow>> {
-        Ok(self
-            .d1
-            .prepare(
-                "SELECT a.id, a.at, u.name AS actor, a.action, a.object, a.before, a.after \
+        self.all(
+            "SELECT a.id, a.at, u.name AS actor, a.action, a.object, a.before, a.after \
                  FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
                  WHERE a.provider_id = ?1 ORDER BY a.id DESC LIMIT ?2",
-            )
-            .bind(&[int(provider), int(limit)])?
-            .all()
-            .await?
-            .results()?)
+            &[int(provider), int(limit)],
+        )
+        .await
     }
 }

@@ -38,6 +38,33 @@ impl Db {
         Ok(Db { d1: env.d1("DB")? })
     }
 
+    /// One statement with its arguments, for a batch.
+    fn statement(
+        &self,
+        sql: impl Into<String>,
+        args: &[JsValue],
+    ) -> AppResult<D1PreparedStatement> {
+        Ok(self.d1.prepare(sql).bind(args)?)
+    }
+
+    /// The first row of a query, if any.
+    async fn first<T: serde::de::DeserializeOwned>(
+        &self,
+        sql: impl Into<String>,
+        args: &[JsValue],
+    ) -> AppResult<Option<T>> {
+        Ok(self.statement(sql, args)?.first(None).await?)
+    }
+
+    /// Every row of a query.
+    async fn all<T: serde::de::DeserializeOwned>(
+        &self,
+        sql: impl Into<String>,
+        args: &[JsValue],
+    ) -> AppResult<Vec<T>> {
+        Ok(self.statement(sql, args)?.all().await?.results()?)
+    }
+
     /// Runs statements as one transaction; returns how many rows each changed.
     pub async fn batch(&self, statements: Vec<D1PreparedStatement>) -> AppResult<Vec<usize>> {
         let results = self.d1.batch(statements).await?;
