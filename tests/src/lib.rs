@@ -77,6 +77,10 @@ pub fn send(method: &str, path: &str, content_type: Option<&str>, body: Option<&
 
 /// Any request with any headers.
 pub fn request(method: &str, path: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Answer {
+    // Requests share the database; a `d1` fixture waits until none is in flight.
+    let _shared = DATABASE
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut req = agent().request(method, &format!("{}{path}", base_url()));
     for (name, value) in headers {
         req = req.set(name, value);
@@ -121,14 +125,18 @@ pub fn post_json(path: &str, body: &str) -> Answer {
     )
 }
 
-/// One wrangler at a time: several local D1 clients on one SQLite file meet `SQLITE_BUSY`.
-static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+/// Local D1 is one SQLite file that workerd and a `wrangler d1 execute` open separately, and
+/// neither waits for the other's lock: a write from one while the other writes is
+/// `SQLITE_BUSY` (a 500 from the server, seen in CI). Requests take this lock shared and a
+/// `d1` statement exclusively, so the two never overlap within a test binary (and the binaries
+/// run one after another).
+static DATABASE: std::sync::RwLock<()> = std::sync::RwLock::new(());
 
 /// Runs SQL straight against the test server's local D1 (through wrangler: the real local D1).
 /// For fixtures the API cannot make yet and for reaching behind it (expiring a session).
 pub fn d1(sql: &str) -> Result<String, String> {
-    let _turn = ONE_AT_A_TIME
-        .lock()
+    let _alone = DATABASE
+        .write()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let state = std::env::var("POINTDESK_STATE")
         .expect("POINTDESK_STATE is not set: run through `cargo xtask test`");
