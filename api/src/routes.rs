@@ -20,6 +20,12 @@ use crate::organizations::{
 };
 #[cfg(feature = "openapi")]
 use crate::plans::PlanDto;
+#[cfg(feature = "openapi")]
+use crate::tickets::{
+    AssignRequest, CatalogueItemDto, CatalogueItemRequest, CatalogueListDto, CauseRequest,
+    CommentRequest, CreateTicketRequest, DisputeDecisionRequest, DisputeRequest, OrgBalanceDto,
+    QuoteRequest, StatusRequest, TicketDto, TicketListDto, TimelineDto, WorkRequest,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Method {
@@ -220,6 +226,51 @@ operations! {
         200 OutboxDto;
     listAuditLog: Get "/audit-log", SignedIn, "people", "The newest privileged actions: who, what, when, before and after (managers)",
         200 AuditLogDto;
+
+    listCatalogue: Get "/catalogue", SignedIn, "tickets", "The provider's service catalogue (client people see the active items)",
+        200 CatalogueListDto;
+    createCatalogueItem: Post "/catalogue", SignedIn, "tickets", "Add a catalogue item (managers)",
+        body CatalogueItemRequest, 201 CatalogueItemDto;
+    updateCatalogueItem: Put "/catalogue/{id}", SignedIn, "tickets", "Replace a catalogue item (managers); open requests keep the terms they were opened with",
+        body CatalogueItemRequest, 200 CatalogueItemDto;
+    createTicket: Post "/tickets", SignedIn, "tickets", "Open an incident or a service request",
+        body CreateTicketRequest, 201 TicketDto;
+    listTickets: Get "/tickets", SignedIn, "tickets", "Tickets you may see; `status`, `q` (title or number), `queue` (`unassigned`, `mine`, `awaiting_client`, `open`, `done`), `org`",
+        200 TicketListDto;
+    getTicket: Get "/tickets/{id}", SignedIn, "tickets", "One ticket: work, quotes, cause, charge, dispute and its cost so far",
+        200 TicketDto;
+    getTicketTimeline: Get "/tickets/{id}/timeline", SignedIn, "tickets", "Everything that happened to a ticket, with who and when (internal events only for provider staff)",
+        200 TimelineDto;
+    addComment: Post "/tickets/{id}/comments", SignedIn, "tickets", "Comment, public or internal (provider staff only)",
+        body CommentRequest, 201 TicketDto;
+    followTicket: Put "/tickets/{id}/followers/me", SignedIn, "tickets", "Follow a ticket: its changes reach you by email",
+        200 TicketDto;
+    unfollowTicket: Delete "/tickets/{id}/followers/me", SignedIn, "tickets", "Stop following a ticket",
+        200 TicketDto;
+    logWork: Post "/tickets/{id}/work", SignedIn, "tickets", "Log work: minutes, a note and the day",
+        body WorkRequest, 201 TicketDto;
+    assignTicket: Put "/tickets/{id}/assignee", SignedIn, "tickets", "Take or assign a ticket (`null` unassigns)",
+        body AssignRequest, 200 TicketDto;
+    changeTicketStatus: Put "/tickets/{id}/status", SignedIn, "tickets", "Start, resolve, reopen or close an incident; start a standard request",
+        body StatusRequest, 200 TicketDto;
+    setIncidentCause: Put "/tickets/{id}/cause", SignedIn, "tickets", "Set a resolved incident's cause once; client caused charges the logged time (Idempotency-Key)",
+        body CauseRequest, 200 TicketDto;
+    disputeCharge: Post "/tickets/{id}/dispute", SignedIn, "tickets", "A client admin disputes an incident charge within the window",
+        body DisputeRequest, 201 TicketDto;
+    decideDispute: Put "/tickets/{id}/dispute/decision", SignedIn, "tickets", "A manager upholds (refund) or rejects a dispute, with a reason (Idempotency-Key)",
+        body DisputeDecisionRequest, 200 TicketDto;
+    createQuote: Post "/tickets/{id}/quotes", SignedIn, "tickets", "Quote a service request in points, or revise the quote",
+        body QuoteRequest, 201 TicketDto;
+    approveQuote: Post "/quotes/{id}/approval", SignedIn, "tickets", "A client admin approves a quote: its points are held (Idempotency-Key)",
+        200 TicketDto;
+    declineQuote: Post "/quotes/{id}/decline", SignedIn, "tickets", "A client admin declines a quote (Idempotency-Key)",
+        200 TicketDto;
+    completeRequest: Post "/tickets/{id}/completion", SignedIn, "tickets", "Complete a service request: the hold becomes the charge (Idempotency-Key)",
+        200 TicketDto;
+    cancelRequest: Post "/tickets/{id}/cancellation", SignedIn, "tickets", "Cancel a service request: any hold is released (Idempotency-Key)",
+        200 TicketDto;
+    getBalance: Get "/organizations/{id}/balance", SignedIn, "tickets", "An organisation's balance, holds and available points",
+        200 OrgBalanceDto;
 }
 
 #[cfg(test)]

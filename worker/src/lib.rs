@@ -30,7 +30,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 
 #[event(scheduled)]
 async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
-    // Period grants and expiry, quote expiry and low-balance checks join here as they land.
+    // Quote expiry and mail delivery; period grants, expiry and low-balance checks join here.
     let db = match db::Db::new(&env) {
         Ok(db) => db,
         Err(_) => return worker::console_error!("scheduled: D1 is not bound"),
@@ -38,6 +38,10 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     let d1 = db.ping().await.map(|_| "ok").unwrap_or("failing");
     #[allow(clippy::cast_possible_truncation)]
     let now = (js_sys::Date::now() / 1000.0) as i64;
+    let quotes = match routes::expire_quotes(&db, pointdesk_domain::time::Timestamp::from_unix(now)).await {
+        Ok(n) => format!("{n} quotes lapsed"),
+        Err(e) => format!("quote expiry failed: {e:?}"),
+    };
     // Mail waits in the outbox until a sender is bound (production: Cloudflare Email Service).
     let mail = match mail::CloudflareEmail::from_env(&env) {
         Some(sender) => match mail::deliver(&db, &sender, now, 100).await {
@@ -47,7 +51,7 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         None => "no mail sender bound".to_owned(),
     };
     worker::console_log!(
-        "scheduled: cron {} at {} (D1 {d1}; {mail})",
+        "scheduled: cron {} at {} (D1 {d1}; {quotes}; {mail})",
         event.cron(),
         event.schedule()
     );

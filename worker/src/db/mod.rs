@@ -3,9 +3,17 @@
 
 mod accounts;
 mod clients;
+mod idempotency;
+mod ledger;
+mod tickets;
 
 pub use accounts::{Audit, Mail, SessionRow, UserRow};
 pub use clients::{NewPerson, OrgColumns, OrgRow, PersonRow, PlanColumns, PlanRow};
+pub use ledger::overdraft;
+pub use tickets::{
+    CatalogueColumns, CatalogueRow, DisputeRow, Event, IdTable, NewTicketRow, QuoteRow,
+    TicketFilter, TicketMail, TicketRow, TicketState, TimelineRow, WorkRow,
+};
 
 use serde::Deserialize;
 use wasm_bindgen::JsValue;

@@ -7,6 +7,9 @@ mod clients;
 mod health;
 mod people;
 mod session;
+mod tickets;
+
+pub use tickets::expire_quotes;
 
 use pointdesk_api::problem::FieldError;
 use pointdesk_api::routes::{self, Access, Method, Miss, Params};
@@ -174,6 +177,28 @@ pub async fn dispatch(req: Request, env: &Env) -> AppResult<Response> {
                 "deactivateUser" => people::deactivate(&call, &who).await,
                 "listOutbox" => people::outbox(&call, &who).await,
                 "listAuditLog" => people::audit_log(&call, &who).await,
+                "listCatalogue" => tickets::list_catalogue(&call, &who).await,
+                "createCatalogueItem" => tickets::create_catalogue_item(&mut call, &who).await,
+                "updateCatalogueItem" => tickets::update_catalogue_item(&mut call, &who).await,
+                "createTicket" => tickets::create(&mut call, &who).await,
+                "listTickets" => tickets::list(&call, &who).await,
+                "getTicket" => tickets::get(&call, &who).await,
+                "getTicketTimeline" => tickets::timeline(&call, &who).await,
+                "addComment" => tickets::comment(&mut call, &who).await,
+                "followTicket" => tickets::follow(&call, &who, true).await,
+                "unfollowTicket" => tickets::follow(&call, &who, false).await,
+                "logWork" => tickets::log_work(&mut call, &who).await,
+                "assignTicket" => tickets::assign(&mut call, &who).await,
+                "changeTicketStatus" => tickets::change_status(&mut call, &who).await,
+                "setIncidentCause" => tickets::set_cause(&mut call, &who).await,
+                "disputeCharge" => tickets::dispute(&mut call, &who).await,
+                "decideDispute" => tickets::decide_dispute(&mut call, &who).await,
+                "createQuote" => tickets::create_quote(&mut call, &who).await,
+                "approveQuote" => tickets::approve_quote(&mut call, &who).await,
+                "declineQuote" => tickets::decline_quote(&mut call, &who).await,
+                "completeRequest" => tickets::complete(&mut call, &who).await,
+                "cancelRequest" => tickets::cancel(&mut call, &who).await,
+                "getBalance" => tickets::balance(&call, &who).await,
                 other => Err(AppError::Internal(format!("no handler for {other}"))),
             }
         }

@@ -1,0 +1,246 @@
+//! What incidents and service requests share: kind, priority, texts, the status changes an
+//! engineer makes by hand, and the queues they are sorted into. The money-moving steps (cause,
+//! approval, completion, cancellation, disputes) stay in [`crate::incident`] and
+//! [`crate::service_request`].
+
+use crate::account::Reject;
+use crate::error::DomainError;
+use crate::incident::{Incident, IncidentStatus};
+use crate::service_request::{RequestStatus, ServiceRequest};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Incident,
+    ServiceRequest,
+}
+
+impl Kind {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Kind::Incident => "incident",
+            Kind::ServiceRequest => "service_request",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Kind, Reject> {
+        match s {
+            "incident" => Ok(Kind::Incident),
+            "service_request" => Ok(Kind::ServiceRequest),
+            "" => Err(Reject::Required),
+            _ => Err(Reject::Malformed),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Priority {
+    Low,
+    Normal,
+    High,
+    Urgent,
+}
+
+impl Priority {
+    pub const ALL: [Priority; 4] = [
+        Priority::Urgent,
+        Priority::High,
+        Priority::Normal,
+        Priority::Low,
+    ];
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Normal => "normal",
+            Priority::High => "high",
+            Priority::Urgent => "urgent",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Priority, Reject> {
+        Priority::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .ok_or(if s.is_empty() {
+                Reject::Required
+            } else {
+                Reject::Malformed
+            })
+    }
+}
+
+/// Trimmed text of `min..=max` characters without control characters (new lines allowed when
+/// `multiline`).
+pub fn text(raw: &str, min: usize, max: usize, multiline: bool) -> Result<String, Reject> {
+    let s = raw.trim();
+    let n = s.chars().count();
+    if n == 0 && min > 0 {
+        return Err(Reject::Required);
+    }
+    if n < min {
+        return Err(Reject::TooShort { min });
+    }
+    if n > max {
+        return Err(Reject::TooLong { max });
+    }
+    if s
+        .chars()
+        .any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\t' || c == '\r')))
+    {
+        return Err(Reject::Malformed);
+    }
+    Ok(s.to_owned())
+}
+
+pub const TITLE_MAX: usize = 200;
+pub const DESCRIPTION_MAX: usize = 10_000;
+pub const COMMENT_MAX: usize = 10_000;
+pub const NOTE_MAX: usize = 2_000;
+
+/// A ticket's own flow: an incident or a service request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Flow {
+    Incident(Incident),
+    Request(ServiceRequest),
+}
+
+impl Flow {
+    pub fn status(&self) -> &'static str {
+        match self {
+            Flow::Incident(i) => i.status.as_str(),
+            Flow::Request(r) => r.status.as_str(),
+        }
+    }
+
+    /// Is the ticket waiting for the client (a quote to approve)?
+    pub fn awaits_client(&self) -> bool {
+        matches!(self, Flow::Request(r) if r.open_quote().is_some())
+    }
+
+    /// Is the ticket finished (nothing more for an engineer to do)?
+    pub fn is_done(&self) -> bool {
+        match self {
+            Flow::Incident(i) => matches!(
+                i.status,
+                IncidentStatus::Resolved | IncidentStatus::Closed
+            ),
+            Flow::Request(r) => r.status.is_final(),
+        }
+    }
+
+    /// The status changes an engineer makes by hand (the money-moving ones have operations of
+    /// their own): an incident is started, resolved, reopened or closed; a standard service
+    /// request is started.
+    pub fn change_status(&self, to: &str) -> Result<Flow, DomainError> {
+        match self {
+            Flow::Incident(i) => Ok(Flow::Incident(match (i.status, to) {
+                (IncidentStatus::New, "in_progress") => i.start()?,
+                (IncidentStatus::Resolved, "in_progress") => i.reopen()?,
+                (_, "resolved") => i.resolve()?,
+                (_, "closed") => i.close()?,
+                (_, "new" | "in_progress") => {
+                    return Err(DomainError::IllegalTransition {
+                        entity: "incident",
+                        action: "move back",
+                        state: i.status.as_str(),
+                    })
+                }
+                _ => return Err(DomainError::Invalid("not a status an incident can take")),
+            })),
+            Flow::Request(r) => match to {
+                "in_progress" => Ok(Flow::Request(r.start()?)),
+                "completed" | "cancelled" | "declined" | "awaiting_approval" | "new" => {
+                    Err(DomainError::IllegalTransition {
+                        entity: "service request",
+                        action: "set this status by hand on",
+                        state: r.status.as_str(),
+                    })
+                }
+                _ => Err(DomainError::Invalid(
+                    "not a status a service request can take",
+                )),
+            },
+        }
+    }
+}
+
+/// Statuses a request may have, for filters.
+pub fn is_status(kind: Kind, s: &str) -> bool {
+    match kind {
+        Kind::Incident => ["new", "in_progress", "resolved", "closed"].contains(&s),
+        Kind::ServiceRequest => [
+            RequestStatus::New,
+            RequestStatus::AwaitingApproval,
+            RequestStatus::InProgress,
+            RequestStatus::Completed,
+            RequestStatus::Declined,
+            RequestStatus::Cancelled,
+        ]
+        .iter()
+        .any(|r| r.as_str() == s),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::TicketId;
+    use crate::service_request::Catalogue;
+
+    #[test]
+    fn texts_are_trimmed_and_bounded() {
+        assert_eq!(text("  Printer  ", 1, 10, false), Ok("Printer".into()));
+        assert_eq!(text("   ", 1, 10, false), Err(Reject::Required));
+        assert_eq!(
+            text("abcdefghijk", 1, 10, false),
+            Err(Reject::TooLong { max: 10 })
+        );
+        assert_eq!(text("a\u{7}b", 1, 10, true), Err(Reject::Malformed));
+        assert_eq!(text("a\nb", 1, 10, false), Err(Reject::Malformed));
+        assert_eq!(text("a\nb", 1, 10, true), Ok("a\nb".into()));
+        assert_eq!(text("", 0, 10, true), Ok(String::new()));
+    }
+
+    #[test]
+    fn kinds_and_priorities_parse() {
+        assert_eq!(Kind::parse("incident"), Ok(Kind::Incident));
+        assert_eq!(Kind::parse("bug"), Err(Reject::Malformed));
+        assert_eq!(Priority::parse("urgent"), Ok(Priority::Urgent));
+        assert_eq!(Priority::parse(""), Err(Reject::Required));
+        assert!(Priority::Urgent > Priority::Low);
+    }
+
+    #[test]
+    fn incidents_move_forward_and_reopen_only_before_the_cause() {
+        let i = Flow::Incident(Incident::new(TicketId::new(1)));
+        let started = i.change_status("in_progress").unwrap();
+        assert_eq!(started.status(), "in_progress");
+        let resolved = started.change_status("resolved").unwrap();
+        assert!(resolved.is_done());
+        assert_eq!(
+            resolved.change_status("in_progress").unwrap().status(),
+            "in_progress"
+        );
+        assert!(matches!(
+            resolved.change_status("new"),
+            Err(DomainError::IllegalTransition { .. })
+        ));
+        assert!(matches!(
+            resolved.change_status("flying"),
+            Err(DomainError::Invalid(_))
+        ));
+        let closed = resolved.change_status("closed").unwrap();
+        assert!(closed.change_status("resolved").is_err());
+    }
+
+    #[test]
+    fn only_standard_requests_start_by_hand() {
+        let standard = Flow::Request(ServiceRequest::new(TicketId::new(2), Catalogue::Standard));
+        assert_eq!(
+            standard.change_status("in_progress").unwrap().status(),
+            "in_progress"
+        );
+        let quoted = Flow::Request(ServiceRequest::new(TicketId::new(3), Catalogue::Quoted));
+        assert!(quoted.change_status("in_progress").is_err());
+        assert!(quoted.change_status("completed").is_err());
+        assert!(is_status(Kind::ServiceRequest, "awaiting_approval"));
+        assert!(!is_status(Kind::Incident, "awaiting_approval"));
+    }
+}

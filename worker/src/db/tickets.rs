@@ -1,0 +1,725 @@
+//! Tickets, the catalogue, quotes, disputes, comments, work and the timeline in D1. A change to a
+//! ticket is written by statements that the caller puts into one batch, led by
+//! [`Db::step_ticket`], which steps the ticket's version from the one the change was decided on
+//! (a trigger aborts the batch otherwise).
+
+use serde::Deserialize;
+use wasm_bindgen::JsValue;
+use worker::D1PreparedStatement;
+
+use super::{int, text, Db};
+use crate::error::AppResult;
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct CatalogueRow {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub kind: String,
+    pub estimate: Option<i64>,
+    pub active: i64,
+}
+
+pub struct CatalogueColumns<'a> {
+    pub name: &'a str,
+    pub description: &'a str,
+    pub kind: &'a str,
+    pub estimate: Option<i64>,
+    pub active: bool,
+}
+
+const TICKET_COLUMNS: &str = "t.id, t.org_id, o.name AS org_name, t.number, t.kind, \
+     t.catalogue_id, t.catalogue_kind, t.title, t.description, t.priority, t.requester_id, \
+     r.name AS requester_name, t.assignee_id, a.name AS assignee_name, t.status, t.cause, \
+     t.cause_note, t.charge_points, t.charge_at, t.charge_lines, t.charge_detail, t.version, \
+     t.created_at, t.updated_at, \
+     EXISTS (SELECT 1 FROM quotes q WHERE q.ticket_id = t.id AND q.status = 'awaiting_approval') \
+     AS awaiting_client";
+const TICKET_FROM: &str = "tickets t JOIN organisations o ON o.id = t.org_id \
+     JOIN users r ON r.id = t.requester_id LEFT JOIN users a ON a.id = t.assignee_id";
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct TicketRow {
+    pub id: i64,
+    pub org_id: i64,
+    pub org_name: String,
+    pub number: i64,
+    pub kind: String,
+    pub catalogue_id: Option<i64>,
+    pub catalogue_kind: Option<String>,
+    pub title: String,
+    pub description: String,
+    pub priority: String,
+    pub requester_id: i64,
+    pub requester_name: String,
+    pub assignee_id: Option<i64>,
+    pub assignee_name: Option<String>,
+    pub status: String,
+    pub cause: Option<String>,
+    pub cause_note: String,
+    pub charge_points: Option<i64>,
+    pub charge_at: Option<i64>,
+    pub charge_lines: Option<i64>,
+    pub charge_detail: Option<String>,
+    pub version: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub awaiting_client: i64,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct WorkRow {
+    pub id: i64,
+    pub engineer_id: i64,
+    pub engineer_name: String,
+    pub minutes: i64,
+    pub note: String,
+    pub on_day: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct QuoteRow {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub points: i64,
+    pub scope: String,
+    pub expires_at: i64,
+    pub status: String,
+    pub created_by: i64,
+    pub created_by_name: String,
+    pub created_at: i64,
+    pub decided_by: Option<i64>,
+    pub decided_by_name: Option<String>,
+    pub decided_at: Option<i64>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct DisputeRow {
+    pub id: i64,
+    pub state: String,
+    pub reason: String,
+    pub opened_by: i64,
+    pub opened_by_name: String,
+    pub opened_at: i64,
+    pub decision_reason: Option<String>,
+    pub decided_at: Option<i64>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct TimelineRow {
+    pub id: i64,
+    pub at: i64,
+    pub actor_id: Option<i64>,
+    pub actor_name: Option<String>,
+    pub kind: String,
+    pub internal: i64,
+    pub detail: String,
+    pub comment: Option<String>,
+    pub entry_kind: Option<String>,
+    pub entry_amount: Option<i64>,
+    pub entry_balance_after: Option<i64>,
+    pub entry_reason: Option<String>,
+}
+
+/// What a ticket list is narrowed to.
+#[derive(Clone, Debug, Default)]
+pub struct TicketFilter {
+    pub org: Option<i64>,
+    pub status: Option<String>,
+    /// `unassigned`, `mine`, `awaiting_client`, `open`, `done`.
+    pub queue: Option<String>,
+    pub me: i64,
+    pub query: Option<String>,
+}
+
+/// The columns of a ticket that a change may set, besides its version.
+pub struct TicketState<'a> {
+    pub status: &'a str,
+    pub assignee_id: Option<i64>,
+    pub cause: Option<&'a str>,
+    pub cause_note: &'a str,
+    pub charge: Option<(i64, i64, i64, &'a str)>,
+}
+
+/// A new ticket.
+pub struct NewTicketRow<'a> {
+    pub id: i64,
+    pub provider_id: i64,
+    pub org_id: i64,
+    pub number: i64,
+    pub kind: &'a str,
+    pub catalogue: Option<(i64, &'a str)>,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub priority: &'a str,
+    pub requester_id: i64,
+    pub status: &'a str,
+}
+
+/// A timeline row.
+pub struct Event<'a> {
+    pub ticket_id: i64,
+    pub actor_id: Option<i64>,
+    pub kind: &'a str,
+    pub internal: bool,
+    pub detail: String,
+    /// The ledger entry it shows, by idempotency key.
+    pub entry_key: Option<&'a str>,
+}
+
+/// A letter to the people a ticket concerns, in each one's language.
+pub struct TicketMail<'a> {
+    pub provider_id: i64,
+    pub ticket_id: i64,
+    /// Not to this person (the one who acted).
+    pub except: i64,
+    /// Also to the organisation's client admins.
+    pub client_admins: bool,
+    pub kind: &'a str,
+    pub subject: (&'a str, &'a str),
+    pub body: (&'a str, &'a str),
+    pub link: &'a str,
+}
+
+fn opt(v: Option<i64>) -> JsValue {
+    v.map_or(JsValue::NULL, int)
+}
+
+impl Db {
+    // ---- the catalogue ----------------------------------------------------------------------
+
+    pub async fn catalogue(&self, provider: i64, active_only: bool) -> AppResult<Vec<CatalogueRow>> {
+        self.all(
+            "SELECT id, name, description, kind, estimate, active FROM catalogue_items \
+             WHERE provider_id = ?1 AND (active = 1 OR ?2 = 0) ORDER BY kind DESC, name",
+            &[int(provider), int(i64::from(active_only))],
+        )
+        .await
+    }
+
+    pub async fn catalogue_item(&self, provider: i64, id: i64) -> AppResult<Option<CatalogueRow>> {
+        self.first(
+            "SELECT id, name, description, kind, estimate, active FROM catalogue_items \
+             WHERE provider_id = ?1 AND id = ?2",
+            &[int(provider), int(id)],
+        )
+        .await
+    }
+
+    pub fn insert_catalogue_item(
+        &self,
+        provider: i64,
+        c: &CatalogueColumns<'_>,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "INSERT INTO catalogue_items (provider_id, name, description, kind, estimate, active, \
+             created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+            &[
+                int(provider),
+                text(c.name),
+                text(c.description),
+                text(c.kind),
+                opt(c.estimate),
+                int(i64::from(c.active)),
+                int(now),
+            ],
+        )
+    }
+
+    pub fn update_catalogue_item(
+        &self,
+        provider: i64,
+        id: i64,
+        c: &CatalogueColumns<'_>,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "UPDATE catalogue_items SET name = ?3, description = ?4, kind = ?5, estimate = ?6, \
+             active = ?7 WHERE provider_id = ?1 AND id = ?2",
+            &[
+                int(provider),
+                int(id),
+                text(c.name),
+                text(c.description),
+                text(c.kind),
+                opt(c.estimate),
+                int(i64::from(c.active)),
+            ],
+        )
+    }
+
+    pub async fn catalogue_by_name(&self, provider: i64, name: &str) -> AppResult<Option<CatalogueRow>> {
+        self.first(
+            "SELECT id, name, description, kind, estimate, active FROM catalogue_items \
+             WHERE provider_id = ?1 AND name = ?2",
+            &[int(provider), text(name)],
+        )
+        .await
+    }
+
+    // ---- tickets ----------------------------------------------------------------------------
+
+    pub async fn ticket(&self, provider: i64, id: i64) -> AppResult<Option<TicketRow>> {
+        let sql = format!(
+            "SELECT {TICKET_COLUMNS} FROM {TICKET_FROM} WHERE t.provider_id = ?1 AND t.id = ?2"
+        );
+        self.first(sql, &[int(provider), int(id)]).await
+    }
+
+    /// A ticket by id alone, for the scheduled job.
+    pub async fn ticket_by_id(&self, id: i64) -> AppResult<Option<TicketRow>> {
+        let sql = format!("SELECT {TICKET_COLUMNS} FROM {TICKET_FROM} WHERE t.id = ?1");
+        self.first(sql, &[int(id)]).await
+    }
+
+    pub async fn tickets(&self, provider: i64, f: &TicketFilter) -> AppResult<Vec<TicketRow>> {
+        let number = f
+            .query
+            .as_deref()
+            .map(|q| q.trim_start_matches('#'))
+            .and_then(|q| q.parse::<i64>().ok());
+        let like = f.query.as_deref().map(|q| {
+            let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            format!("%{escaped}%")
+        });
+        let sql = format!(
+            "SELECT {TICKET_COLUMNS} FROM {TICKET_FROM} WHERE t.provider_id = ?1 \
+             AND (?2 IS NULL OR t.org_id = ?2) AND (?3 IS NULL OR t.status = ?3) \
+             AND (?4 IS NULL OR t.title LIKE ?4 ESCAPE '\\' OR t.number = ?5) \
+             AND (CASE ?6 \
+                WHEN 'unassigned' THEN t.assignee_id IS NULL AND t.status IN ('new', 'in_progress', 'awaiting_approval') \
+                WHEN 'mine' THEN t.assignee_id = ?7 AND t.status IN ('new', 'in_progress', 'awaiting_approval') \
+                WHEN 'awaiting_client' THEN EXISTS (SELECT 1 FROM quotes q WHERE q.ticket_id = t.id AND q.status = 'awaiting_approval') \
+                WHEN 'open' THEN t.status IN ('new', 'in_progress', 'awaiting_approval') \
+                WHEN 'done' THEN t.status IN ('resolved', 'closed', 'completed', 'declined', 'cancelled') \
+                ELSE 1 END) \
+             ORDER BY CASE WHEN t.status IN ('new', 'in_progress', 'awaiting_approval') THEN 0 ELSE 1 END, \
+             CASE t.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, \
+             t.updated_at DESC, t.id DESC LIMIT 200"
+        );
+        self.all(
+            sql,
+            &[
+                int(provider),
+                opt(f.org),
+                f.status.as_deref().map_or(JsValue::NULL, text),
+                like.as_deref().map_or(JsValue::NULL, text),
+                opt(number),
+                f.queue.as_deref().map_or(JsValue::NULL, text),
+                int(f.me),
+            ],
+        )
+        .await
+    }
+
+    pub async fn work(&self, ticket: i64) -> AppResult<Vec<WorkRow>> {
+        self.all(
+            "SELECT w.id, w.engineer_id, u.name AS engineer_name, w.minutes, w.note, w.on_day \
+             FROM work_entries w JOIN users u ON u.id = w.engineer_id WHERE w.ticket_id = ?1 \
+             ORDER BY w.id",
+            &[int(ticket)],
+        )
+        .await
+    }
+
+    pub async fn quotes(&self, ticket: i64) -> AppResult<Vec<QuoteRow>> {
+        self.all(
+            "SELECT q.id, q.ticket_id, q.points, q.scope, q.expires_at, q.status, q.created_by, \
+             c.name AS created_by_name, q.created_at, q.decided_by, d.name AS decided_by_name, \
+             q.decided_at FROM quotes q JOIN users c ON c.id = q.created_by \
+             LEFT JOIN users d ON d.id = q.decided_by WHERE q.ticket_id = ?1 ORDER BY q.id",
+            &[int(ticket)],
+        )
+        .await
+    }
+
+    /// The ticket a quote belongs to, within the provider.
+    pub async fn quote_ticket(&self, provider: i64, quote: i64) -> AppResult<Option<i64>> {
+        #[derive(Deserialize)]
+        struct T {
+            ticket_id: i64,
+        }
+        let t: Option<T> = self
+            .first(
+                "SELECT q.ticket_id FROM quotes q JOIN tickets t ON t.id = q.ticket_id \
+                 WHERE t.provider_id = ?1 AND q.id = ?2",
+                &[int(provider), int(quote)],
+            )
+            .await?;
+        Ok(t.map(|t| t.ticket_id))
+    }
+
+    pub async fn dispute(&self, ticket: i64) -> AppResult<Option<DisputeRow>> {
+        self.first(
+            "SELECT d.id, d.state, d.reason, d.opened_by, u.name AS opened_by_name, d.opened_at, \
+             d.decision_reason, d.decided_at FROM disputes d JOIN users u ON u.id = d.opened_by \
+             WHERE d.ticket_id = ?1",
+            &[int(ticket)],
+        )
+        .await
+    }
+
+    pub async fn is_following(&self, ticket: i64, user: i64) -> AppResult<bool> {
+        #[derive(Deserialize)]
+        struct F {
+            n: i64,
+        }
+        let f: Option<F> = self
+            .first(
+                "SELECT COUNT(*) AS n FROM ticket_followers WHERE ticket_id = ?1 AND user_id = ?2",
+                &[int(ticket), int(user)],
+            )
+            .await?;
+        Ok(f.is_some_and(|f| f.n > 0))
+    }
+
+    pub async fn timeline(&self, ticket: i64, with_internal: bool) -> AppResult<Vec<TimelineRow>> {
+        self.all(
+            "SELECT t.id, t.at, t.actor_id, u.name AS actor_name, t.kind, t.internal, t.detail, \
+             c.body AS comment, e.kind AS entry_kind, e.amount AS entry_amount, \
+             e.balance_after AS entry_balance_after, e.reason AS entry_reason \
+             FROM timeline t LEFT JOIN users u ON u.id = t.actor_id \
+             LEFT JOIN comments c ON c.id = t.comment_id \
+             LEFT JOIN ledger_entries e ON e.idempotency_key = t.entry_key \
+             WHERE t.ticket_id = ?1 AND (t.internal = 0 OR ?2 = 1) ORDER BY t.id",
+            &[int(ticket), int(i64::from(with_internal))],
+        )
+        .await
+    }
+
+    /// The next free ticket id and number of a provider (a concurrent opening takes the same and
+    /// one of the two batches fails on `UNIQUE`; the caller tries again).
+    pub async fn next_ticket(&self, provider: i64) -> AppResult<(i64, i64)> {
+        #[derive(Deserialize)]
+        struct N {
+            id: i64,
+            number: i64,
+        }
+        let n: Option<N> = self
+            .first(
+                "SELECT (SELECT COALESCE(MAX(id), 0) + 1 FROM tickets) AS id, \
+                 (SELECT COALESCE(MAX(number), 0) + 1 FROM tickets WHERE provider_id = ?1) AS number",
+                &[int(provider)],
+            )
+            .await?;
+        Ok(n.map_or((1, 1), |n| (n.id, n.number)))
+    }
+
+    /// The next free id of `quotes` or `disputes`.
+    pub async fn next_id(&self, table: IdTable) -> AppResult<i64> {
+        #[derive(Deserialize)]
+        struct N {
+            id: i64,
+        }
+        let sql = match table {
+            IdTable::Quotes => "SELECT COALESCE(MAX(id), 0) + 1 AS id FROM quotes",
+            IdTable::Disputes => "SELECT COALESCE(MAX(id), 0) + 1 AS id FROM disputes",
+        };
+        let n: Option<N> = self.first(sql, &[]).await?;
+        Ok(n.map_or(1, |n| n.id))
+    }
+
+    pub fn insert_ticket(&self, t: &NewTicketRow<'_>, now: i64) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "INSERT INTO tickets (id, provider_id, org_id, number, kind, catalogue_id, \
+             catalogue_kind, title, description, priority, requester_id, status, created_at, \
+             updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+            &[
+                int(t.id),
+                int(t.provider_id),
+                int(t.org_id),
+                int(t.number),
+                text(t.kind),
+                opt(t.catalogue.map(|c| c.0)),
+                t.catalogue.map_or(JsValue::NULL, |c| text(c.1)),
+                text(t.title),
+                text(t.description),
+                text(t.priority),
+                int(t.requester_id),
+                text(t.status),
+                int(now),
+            ],
+        )
+    }
+
+    /// Steps the ticket's version from `decided_on` and writes its new state.
+    pub fn step_ticket(
+        &self,
+        id: i64,
+        decided_on: i64,
+        s: &TicketState<'_>,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        let (points, at, lines, detail) = match s.charge {
+            Some((p, a, l, d)) => (int(p), int(a), int(l), text(d)),
+            None => (JsValue::NULL, JsValue::NULL, JsValue::NULL, JsValue::NULL),
+        };
+        self.statement(
+            "UPDATE tickets SET version = ?2, status = ?3, assignee_id = ?4, cause = ?5, \
+             cause_note = ?6, charge_points = ?7, charge_at = ?8, charge_lines = ?9, \
+             charge_detail = ?10, updated_at = ?11 WHERE id = ?1",
+            &[
+                int(id),
+                int(decided_on + 1),
+                text(s.status),
+                opt(s.assignee_id),
+                s.cause.map_or(JsValue::NULL, text),
+                text(s.cause_note),
+                points,
+                at,
+                lines,
+                detail,
+                int(now),
+            ],
+        )
+    }
+
+    /// Marks the ticket as changed (a comment) without deciding anything about it.
+    pub fn touch_ticket(&self, id: i64, now: i64) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "UPDATE tickets SET updated_at = ?2 WHERE id = ?1",
+            &[int(id), int(now)],
+        )
+    }
+
+    pub fn insert_comment(
+        &self,
+        ticket: i64,
+        author: i64,
+        body: &str,
+        internal: bool,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "INSERT INTO comments (ticket_id, author_id, body, internal, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            &[int(ticket), int(author), text(body), int(i64::from(internal)), int(now)],
+        )
+    }
+
+    /// The timeline row of the comment just inserted in this batch.
+    pub fn comment_event(
+        &self,
+        ticket: i64,
+        author: i64,
+        internal: bool,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "INSERT INTO timeline (ticket_id, at, actor_id, kind, internal, comment_id) VALUES \
+             (?1, ?2, ?3, 'comment', ?4, (SELECT MAX(id) FROM comments WHERE ticket_id = ?1))",
+            &[int(ticket), int(now), int(author), int(i64::from(internal))],
+        )
+    }
+
+    pub fn insert_work(
+        &self,
+        ticket: i64,
+        engineer: i64,
+        minutes: u32,
+        note: &str,
+        on_day: &str,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "INSERT INTO work_entries (ticket_id, engineer_id, minutes, note, on_day, at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            &[
+                int(ticket),
+                int(engineer),
+                int(i64::from(minutes)),
+                text(note),
+                text(on_day),
+                int(now),
+            ],
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn insert_quote(
+        &self,
+        id: i64,
+        ticket: i64,
+        org: i64,
+        points: i64,
+        scope: &str,
+        expires_at: i64,
+        by: i64,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "INSERT INTO quotes (id, ticket_id, org_id, points, scope, expires_at, status, \
+             created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'awaiting_approval', ?7, ?8)",
+            &[
+                int(id),
+                int(ticket),
+                int(org),
+                int(points),
+                text(scope),
+                int(expires_at),
+                int(by),
+                int(now),
+            ],
+        )
+    }
+
+    /// A quote moves from `from` to `to` (by `by`, when a person decided).
+    pub fn set_quote_status(
+        &self,
+        id: i64,
+        from: &str,
+        to: &str,
+        by: Option<i64>,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "UPDATE quotes SET status = ?3, decided_by = COALESCE(?4, decided_by), \
+             decided_at = CASE WHEN ?4 IS NULL THEN decided_at ELSE ?5 END \
+             WHERE id = ?1 AND status = ?2",
+            &[int(id), text(from), text(to), opt(by), int(now)],
+        )
+    }
+
+    pub fn insert_dispute(
+        &self,
+        id: i64,
+        ticket: i64,
+        org: i64,
+        by: i64,
+        reason: &str,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "INSERT INTO disputes (id, ticket_id, org_id, opened_by, reason, opened_at, state) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open')",
+            &[int(id), int(ticket), int(org), int(by), text(reason), int(now)],
+        )
+    }
+
+    pub fn decide_dispute(
+        &self,
+        id: i64,
+        state: &str,
+        by: i64,
+        reason: &str,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "UPDATE disputes SET state = ?2, decided_by = ?3, decision_reason = ?4, decided_at = ?5 \
+             WHERE id = ?1 AND state = 'open'",
+            &[int(id), text(state), int(by), text(reason), int(now)],
+        )
+    }
+
+    pub fn follow(&self, ticket: i64, user: i64) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "INSERT OR IGNORE INTO ticket_followers (ticket_id, user_id) VALUES (?1, ?2)",
+            &[int(ticket), int(user)],
+        )
+    }
+
+    pub fn unfollow(&self, ticket: i64, user: i64) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "DELETE FROM ticket_followers WHERE ticket_id = ?1 AND user_id = ?2",
+            &[int(ticket), int(user)],
+        )
+    }
+
+    pub fn event(&self, e: &Event<'_>, now: i64) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "INSERT INTO timeline (ticket_id, at, actor_id, kind, internal, entry_key, detail) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            &[
+                int(e.ticket_id),
+                int(now),
+                opt(e.actor_id),
+                text(e.kind),
+                int(i64::from(e.internal)),
+                e.entry_key.map_or(JsValue::NULL, text),
+                text(&e.detail),
+            ],
+        )
+    }
+
+    /// One letter per follower (and client admin, when asked), in each one's language.
+    pub fn ticket_mail(&self, m: &TicketMail<'_>, now: i64) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "INSERT INTO outbox (provider_id, to_email, locale, kind, subject, body, link, created_at) \
+             SELECT ?1, u.email, u.locale, ?4, \
+               CASE u.locale WHEN 'ru' THEN ?5 ELSE ?6 END, \
+               CASE u.locale WHEN 'ru' THEN ?7 ELSE ?8 END, ?9, ?10 \
+             FROM users u WHERE u.provider_id = ?1 AND u.active = 1 AND u.id <> ?3 AND ( \
+               u.id IN (SELECT user_id FROM ticket_followers WHERE ticket_id = ?2) \
+               OR (?11 = 1 AND u.role = 'client_admin' \
+                   AND u.org_id = (SELECT org_id FROM tickets WHERE id = ?2)))",
+            &[
+                int(m.provider_id),
+                int(m.ticket_id),
+                int(m.except),
+                text(m.kind),
+                text(m.subject.0),
+                text(m.subject.1),
+                text(m.body.0),
+                text(m.body.1),
+                text(m.link),
+                int(now),
+                int(i64::from(m.client_admins)),
+            ],
+        )
+    }
+
+    /// A staff member of the provider who may be assigned tickets.
+    pub async fn is_staff(&self, provider: i64, user: i64) -> AppResult<bool> {
+        #[derive(Deserialize)]
+        struct F {
+            n: i64,
+        }
+        let f: Option<F> = self
+            .first(
+                "SELECT COUNT(*) AS n FROM users WHERE provider_id = ?1 AND id = ?2 AND active = 1 \
+                 AND role IN ('engineer', 'manager')",
+                &[int(provider), int(user)],
+            )
+            .await?;
+        Ok(f.is_some_and(|f| f.n > 0))
+    }
+
+    /// Open quotes whose time ran out, for the scheduled job.
+    pub async fn lapsed_quotes(&self, now: i64, limit: i64) -> AppResult<Vec<QuoteRow>> {
+        self.all(
+            "SELECT q.id, q.ticket_id, q.points, q.scope, q.expires_at, q.status, q.created_by, \
+             c.name AS created_by_name, q.created_at, q.decided_by, NULL AS decided_by_name, \
+             q.decided_at FROM quotes q JOIN users c ON c.id = q.created_by \
+             WHERE q.status = 'awaiting_approval' AND q.expires_at <= ?1 ORDER BY q.expires_at \
+             LIMIT ?2",
+            &[int(now), int(limit)],
+        )
+        .await
+    }
+
+    /// The provider's settings a ticket decision needs: UTC offset and dispute window.
+    pub async fn provider_terms(&self, provider: i64) -> AppResult<(i32, u32)> {
+        #[derive(Deserialize)]
+        struct P {
+            utc_offset_minutes: i64,
+            dispute_window_days: i64,
+        }
+        let p: Option<P> = self
+            .first(
+                "SELECT utc_offset_minutes, dispute_window_days FROM providers WHERE id = ?1",
+                &[int(provider)],
+            )
+            .await?;
+        Ok(p.map_or((0, 14), |p| {
+            (
+                i32::try_from(p.utc_offset_minutes).unwrap_or(0),
+                u32::try_from(p.dispute_window_days).unwrap_or(14),
+            )
+        }))
+    }
+}
+
+#[derive(Clone, Copy)]
+pub enum IdTable {
+    Quotes,
+    Disputes,
+}
