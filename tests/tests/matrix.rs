@@ -36,6 +36,95 @@ enum Target {
 struct World {
     org: BTreeMap<Target, i64>,
     plan: BTreeMap<Target, i64>,
+    catalogue: BTreeMap<Target, i64>,
+}
+
+/// The operations that act on one ticket (or its quote), and the state the ticket must be in
+/// for the call to succeed when the caller may make it.
+const TICKET_OPS: [(&str, &str); 16] = [
+    ("getTicket", "incident_new"),
+    ("getTicketTimeline", "incident_new"),
+    ("addComment", "incident_new"),
+    ("followTicket", "incident_new"),
+    ("unfollowTicket", "incident_new"),
+    ("logWork", "incident_in_progress"),
+    ("assignTicket", "incident_new"),
+    ("changeTicketStatus", "incident_new"),
+    ("setIncidentCause", "incident_resolved"),
+    ("disputeCharge", "incident_charged"),
+    ("decideDispute", "incident_disputed"),
+    ("createQuote", "request_new"),
+    ("approveQuote", "request_awaiting"),
+    ("declineQuote", "request_awaiting"),
+    ("completeRequest", "request_standard_in_progress"),
+    ("cancelRequest", "request_new"),
+];
+
+const TARGETS: [Target; 3] = [Target::Own, Target::OtherOrg, Target::OtherProvider];
+
+/// The ticket (and quote, and dispute: same id) for one cell.
+fn ticket_id(op: &str, target: Target, who: Who) -> i64 {
+    let i = TICKET_OPS
+        .iter()
+        .position(|(o, _)| *o == op)
+        .expect("a ticket operation") as i64;
+    let t = TARGETS.iter().position(|x| *x == target).expect("a target") as i64;
+    4000 + i * 100 + t * 10 + who as i64
+}
+
+/// One ticket per ticket operation, target and caller, in the state the operation needs.
+fn tickets(w: &World) {
+    let mut sql = String::new();
+    for (op, state) in TICKET_OPS {
+        for target in TARGETS {
+            for who in EVERYONE {
+                let id = ticket_id(op, target, who);
+                let org = w.org[&target];
+                let (provider, tag) = if org == 403 { (403, "mxb") } else { (401, "mxa") };
+                let (kind, catalogue, status) = match state {
+                    "incident_new" => ("incident", "NULL", "new"),
+                    "incident_in_progress" => ("incident", "NULL", "in_progress"),
+                    "incident_resolved" | "incident_charged" | "incident_disputed" => {
+                        ("incident", "NULL", "resolved")
+                    }
+                    "request_new" => ("service_request", "'quoted'", "new"),
+                    "request_awaiting" => ("service_request", "'quoted'", "awaiting_approval"),
+                    _ => ("service_request", "'standard'", "in_progress"),
+                };
+                let charged = matches!(state, "incident_charged" | "incident_disputed");
+                let (cause, charge) = if charged {
+                    (
+                        "'client_caused'",
+                        r#"100, unixepoch(), 1, '{"logged_minutes":60,"billed_minutes":60,"increment_minutes":15,"points":"1.00","rule":"exact"}'"#,
+                    )
+                } else {
+                    ("NULL", "NULL, NULL, NULL, NULL")
+                };
+                let requester = format!("(SELECT id FROM users WHERE email = 'manager@{tag}.e2e')");
+                sql.push_str(&format!(
+                    "INSERT INTO tickets (id, provider_id, org_id, number, kind, catalogue_kind, title, \
+                     priority, requester_id, status, cause, charge_points, charge_at, charge_lines, \
+                     charge_detail, created_at, updated_at) VALUES ({id}, {provider}, {org}, {id}, \
+                     '{kind}', {catalogue}, '{op} {who:?} {target:?}', 'normal', {requester}, \
+                     '{status}', {cause}, {charge}, unixepoch(), unixepoch());\n"
+                ));
+                if state == "request_awaiting" {
+                    sql.push_str(&format!(
+                        "INSERT INTO quotes (id, ticket_id, org_id, points, scope, expires_at, status, \
+                         created_by, created_at) VALUES ({id}, {id}, {org}, 100, 'Matrix', \
+                         unixepoch() + 86400, 'awaiting_approval', {requester}, unixepoch());\n"
+                    ));
+                }
+                if state == "incident_disputed" {
+                    sql.push_str(&format!(
+                        "INSERT INTO disputes (id, ticket_id, org_id, opened_by, reason, opened_at, \
+                         state) VALUES ({id}, {id}, {org}, {requester}, 'Matrix', unixepoch(), 'open');\n"
+                    ));
+                }
+            }
+        }
+    }
+    d1(&sql).expect("ticket fixtures");
 }
 
 fn id_of(sql: &str) -> i64 {
@@ -48,14 +137,24 @@ fn world() -> World {
     d1("INSERT INTO organisations (id, provider_id, name) VALUES (402, 401, 'E2E org mxa-2')")
         .expect("A2");
     for (provider, name) in [(401, "Matrix A"), (403, "Matrix B")] {
+        // Quotes may overdraw: approving one needs no points in the matrix.
         d1(&format!(
             "INSERT INTO plans (provider_id, name, base, per_seat, increment_minutes, rollover, overdraft) \
-             VALUES ({provider}, '{name}', 1000, 100, 15, 'none', 'incidents_only')"
+             VALUES ({provider}, '{name}', 1000, 100, 15, 'none', 'always');
+             UPDATE organisations SET plan_id = (SELECT id FROM plans WHERE name = '{name}') \
+             WHERE provider_id = {provider};
+             INSERT INTO catalogue_items (provider_id, name, kind, created_at) \
+             VALUES ({provider}, 'Catalogue {name}', 'quoted', unixepoch());"
         ))
         .expect("a plan");
     }
     let plan = |name: &str| id_of(&format!("SELECT id FROM plans WHERE name = '{name}'"));
-    World {
+    let item = |name: &str| {
+        id_of(&format!(
+            "SELECT id FROM catalogue_items WHERE name = 'Catalogue {name}'"
+        ))
+    };
+    let w = World {
         org: BTreeMap::from([
             (Target::Own, 401),
             (Target::OtherOrg, 402),
@@ -66,7 +165,14 @@ fn world() -> World {
             (Target::OtherOrg, plan("Matrix A")),
             (Target::OtherProvider, plan("Matrix B")),
         ]),
-    }
+        catalogue: BTreeMap::from([
+            (Target::Own, item("Matrix A")),
+            (Target::OtherOrg, item("Matrix A")),
+            (Target::OtherProvider, item("Matrix B")),
+        ]),
+    };
+    tickets(&w);
+    w
 }
 
 /// A person to act on in an organisation (deactivation is for good: one per call).
@@ -146,7 +252,37 @@ fn expected(op: &str, who: Who, target: Target) -> Option<u16> {
             OtherOrg => by_role(404, 404, 403, 200),
             OtherProvider => by_role(404, 404, 404, 404),
         },
-        _ => return None,
+        "listCatalogue" | "listTickets" => signed_in(200),
+        "createTicket" => signed_in(201),
+        "createCatalogueItem" => by_role(403, 403, 403, 201),
+        "updateCatalogueItem" => match target {
+            Own | OtherOrg => by_role(403, 403, 403, 200),
+            OtherProvider => by_role(403, 403, 403, 404),
+        },
+        _ => {
+            // Operations on one ticket: (client user, client admin, engineer, manager) on the
+            // caller's own organisation's ticket; another organisation's ticket hides from
+            // client people (404) and answers staff as their own; another provider's is 404.
+            let own: [u16; 4] = match op {
+                "getTicket" | "getTicketTimeline" | "followTicket" | "unfollowTicket"
+                | "getBalance" => [200, 200, 200, 200],
+                "addComment" => [201, 201, 201, 201],
+                "logWork" | "createQuote" => [403, 403, 201, 201],
+                "assignTicket" | "changeTicketStatus" | "setIncidentCause" | "completeRequest" => {
+                    [403, 403, 200, 200]
+                }
+                "disputeCharge" => [403, 201, 403, 403],
+                "decideDispute" => [403, 403, 403, 200],
+                "approveQuote" | "declineQuote" => [403, 200, 403, 403],
+                "cancelRequest" => [403, 200, 200, 200],
+                _ => return None,
+            };
+            match target {
+                Own => by_role(own[0], own[1], own[2], own[3]),
+                OtherOrg => by_role(404, 404, own[2], own[3]),
+                OtherProvider => by_role(404, 404, 404, 404),
+            }
+        }
     })
 }
 
@@ -156,11 +292,20 @@ struct Request {
     body: Option<String>,
 }
 
-fn request(w: &World, method: &str, template: &str, op: &str, target: Target, n: usize) -> Request {
+fn request(
+    w: &World,
+    method: &str,
+    template: &str,
+    op: &str,
+    (target, who): (Target, Who),
+    n: usize,
+) -> Request {
     let id = match op {
-        "getOrganization" | "updateOrganization" => w.org[&target],
+        "getOrganization" | "updateOrganization" | "getBalance" => w.org[&target],
         "updatePlan" => w.plan[&target],
+        "updateCatalogueItem" => w.catalogue[&target],
         "deactivateUser" => victim(w.org[&target], n),
+        _ if TICKET_OPS.iter().any(|(o, _)| *o == op) => ticket_id(op, target, who),
         _ => 0,
     };
     let unique = format!("{op}-{n}");
@@ -188,13 +333,29 @@ fn request(w: &World, method: &str, template: &str, op: &str, target: Target, n:
             w.plan[&Target::Own]
         )),
         "updateOrganization" => Some(r#"{"threshold":"4.00"}"#.to_owned()),
+        // Quotes may still overdraw after `updatePlan` (the ticket cells need it).
         "createPlan" | "updatePlan" => Some(format!(
-            r#"{{"name":"Plan {unique}","base":"10","per_seat":"1","increment_minutes":15,"minimum_charge":"0","rollover":"none","overdraft":"never"}}"#
+            r#"{{"name":"Plan {unique}","base":"10","per_seat":"1","increment_minutes":15,"minimum_charge":"0","rollover":"none","overdraft":"always"}}"#
         )),
         "inviteUser" => Some(format!(
             r#"{{"email":"{unique}@invited.e2e","name":"Invited","role":"client_user","organization_id":{}}}"#,
             w.org[&target]
         )),
+        "createCatalogueItem" | "updateCatalogueItem" => Some(format!(
+            r#"{{"name":"Item {unique}","kind":"standard"}}"#
+        )),
+        "createTicket" => Some(format!(
+            r#"{{"kind":"incident","title":"Matrix {unique}","org_id":{}}}"#,
+            w.org[&Target::Own]
+        )),
+        "addComment" => Some(r#"{"body":"Matrix"}"#.to_owned()),
+        "logWork" => Some(r#"{"minutes":5}"#.to_owned()),
+        "assignTicket" => Some(r#"{"assignee_id":null}"#.to_owned()),
+        "changeTicketStatus" => Some(r#"{"status":"in_progress"}"#.to_owned()),
+        "setIncidentCause" => Some(r#"{"cause":"standard","explanation":"Matrix"}"#.to_owned()),
+        "disputeCharge" => Some(r#"{"reason":"Matrix"}"#.to_owned()),
+        "decideDispute" => Some(r#"{"upheld":false,"reason":"Matrix"}"#.to_owned()),
+        "createQuote" => Some(r#"{"points":"1.00","scope":"Matrix","valid_days":7}"#.to_owned()),
         _ => None,
     };
     Request {
@@ -220,7 +381,7 @@ fn every_operation_answers_every_role_and_tenant_as_the_policy_says() {
         for (method, operation) in item.as_object().expect("an item") {
             let op = operation["operationId"].as_str().expect("an id");
             let targets: &[Target] = if has_object(template, op) {
-                &[Target::Own, Target::OtherOrg, Target::OtherProvider]
+                &TARGETS
             } else {
                 &[Target::Own]
             };
@@ -231,7 +392,7 @@ fn every_operation_answers_every_role_and_tenant_as_the_policy_says() {
                         continue;
                     };
                     n += 1;
-                    let r = request(&w, method, template, op, target, n);
+                    let r = request(&w, method, template, op, (target, who), n);
                     let mut c = caller(who);
                     let a: Answer = c.call(&r.method, &r.path, r.body.as_deref());
                     cells += 1;

@@ -124,7 +124,7 @@ impl Db {
             .all(
                 "SELECT h.quote_id, h.points AS hold_points, r.block_no, r.points \
                  FROM holds h LEFT JOIN hold_reservations r ON r.quote_id = h.quote_id \
-                 WHERE h.org_id = ?1 ORDER BY h.quote_id, r.rowid",
+                 WHERE h.org_id = ?1 ORDER BY h.quote_id, r.block_no",
                 &[int(org)],
             )
             .await?;

@@ -99,6 +99,17 @@ fn catalogue_columns(item: &CatalogueItem) -> CatalogueColumns<'_> {
     }
 }
 
+/// An item as the audit log records it.
+fn catalogue_json(item: &CatalogueItem) -> String {
+    json!({
+        "name": item.name,
+        "kind": if item.quoted { "quoted" } else { "standard" },
+        "estimate": item.estimate.map(|p| p.to_string()),
+        "active": item.active,
+    })
+    .to_string()
+}
+
 /// `createCatalogueItem`.
 pub async fn create_catalogue_item(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     who.may_provider_wide(Action::ManagePlans)?;
@@ -106,7 +117,7 @@ pub async fn create_catalogue_item(call: &mut Call<'_>, who: &Session) -> AppRes
     let item = CatalogueItem::try_from(req)?;
     let db = Db::new(call.env)?;
     let now = call.now.unix();
-    let after = format!("{} ({})", item.name, if item.quoted { "quoted" } else { "standard" });
+    let after = catalogue_json(&item);
     unless_taken(
         db.batch(vec![
             db.insert_catalogue_item(who.provider(), &catalogue_columns(&item), now)?,
@@ -136,7 +147,7 @@ pub async fn update_catalogue_item(call: &mut Call<'_>, who: &Session) -> AppRes
     let now = call.now.unix();
     let was = serde_json::to_string(&catalogue_dto(&before)).unwrap_or_default();
     let columns = catalogue_columns(&item);
-    let after = format!("{} ({})", item.name, columns.kind);
+    let after = catalogue_json(&item);
     unless_taken(
         db.batch(vec![
             db.update_catalogue_item(who.provider(), id, &columns)?,
