@@ -269,3 +269,30 @@ pub fn people(id: i64, tag: &str) -> i64 {
     d1(&sql).unwrap_or_else(|e| panic!("fixture {tag}: {e}"));
     org
 }
+
+/// [`people`] with a plan (15-minute steps, no overdraft), `points` hundredths granted for the
+/// current period (a block, its entry and the account's state, as a grant writes them) and a
+/// catalogue: a standard item `Standard {tag}` and a quoted one `Quoted {tag}`. Returns the
+/// organisation's id.
+pub fn desk(id: i64, tag: &str, points: i64) -> i64 {
+    let org = people(id, tag);
+    let sql = format!(
+        "INSERT INTO plans (id, provider_id, name, base, per_seat, increment_minutes, rollover, overdraft) \
+           VALUES ({id}, {id}, 'Plan {tag}', 1000, 100, 15, 'none', 'never');
+         INSERT INTO catalogue_items (provider_id, name, kind, estimate, created_at) VALUES
+           ({id}, 'Standard {tag}', 'standard', NULL, unixepoch()),
+           ({id}, 'Quoted {tag}', 'quoted', 300, unixepoch());
+         UPDATE organisations SET plan_id = {id}, balance = {points}, version = 1,
+           open_period = strftime('%Y-%m', 'now'), last_grant = strftime('%Y-%m', 'now'),
+           next_block = 2 WHERE id = {org};
+         INSERT INTO credit_blocks (org_id, block_no, source, amount, remaining, reserved, expires, expired, created_key, created_at)
+           VALUES ({org}, 1, 'grant:' || strftime('%Y-%m', 'now'), {points}, {points}, 0, strftime('%Y-%m', 'now'), 0, 'grant:{org}:e2e', unixepoch());
+         INSERT INTO ledger_entries (org_id, kind, amount, reason, reference, idempotency_key, at, balance_after, debt_change)
+           VALUES ({org}, 'grant', {points}, 'Allotment', 'period:' || strftime('%Y-%m', 'now'), 'grant:{org}:e2e', unixepoch(), {points}, 0);
+         INSERT INTO entry_moves (entry_id, org_id, block_no, points)
+           VALUES ((SELECT id FROM ledger_entries WHERE idempotency_key = 'grant:{org}:e2e'), {org}, 1, {points});
+         INSERT INTO applied_events (idempotency_key, org_id, at, fingerprint) VALUES ('grant:{org}:e2e', {org}, unixepoch(), 'grant');"
+    );
+    d1(&sql).unwrap_or_else(|e| panic!("desk {tag}: {e}"));
+    org
+}
