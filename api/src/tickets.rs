@@ -686,7 +686,11 @@ mod tests {
             <(Cause, String)>::try_from(serde_json::from_str::<CauseRequest>(json).unwrap())
         };
         assert_eq!(
-            codes(c(r#"{"cause":"user_error","explanation":""}"#).err().unwrap()),
+            codes(
+                c(r#"{"cause":"user_error","explanation":""}"#)
+                    .err()
+                    .unwrap()
+            ),
             [
                 ("cause".into(), "malformed".into()),
                 ("explanation".into(), "required".into())

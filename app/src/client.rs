@@ -15,6 +15,11 @@ use pointdesk_api::organizations::{
 };
 use pointdesk_api::plans::PlanDto;
 use pointdesk_api::problem::FieldError;
+use pointdesk_api::tickets::{
+    AssignRequest, CatalogueItemDto, CatalogueItemRequest, CatalogueListDto, CauseRequest,
+    CommentRequest, CreateTicketRequest, DisputeDecisionRequest, DisputeRequest, OrgBalanceDto,
+    QuoteRequest, StatusRequest, TicketDto, TicketListDto, TimelineDto, WorkRequest,
+};
 use pointdesk_api::{Health, Problem};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -251,4 +256,110 @@ pub async fn outbox() -> Result<OutboxDto, ApiError> {
 /// `listAuditLog`.
 pub async fn audit_log() -> Result<AuditLogDto, ApiError> {
     get("/audit-log").await
+}
+
+/// `listCatalogue`.
+pub async fn catalogue() -> Result<CatalogueListDto, ApiError> {
+    get("/catalogue").await
+}
+
+/// `createCatalogueItem`.
+pub async fn create_catalogue_item(
+    req: &CatalogueItemRequest,
+) -> Result<CatalogueItemDto, ApiError> {
+    decode(with_json(Request::post(&url("/catalogue")), req), &[]).await
+}
+
+/// `updateCatalogueItem`.
+pub async fn update_catalogue_item(
+    id: i64,
+    req: &CatalogueItemRequest,
+) -> Result<CatalogueItemDto, ApiError> {
+    decode(
+        with_json(Request::put(&url(&format!("/catalogue/{id}"))), req),
+        &[],
+    )
+    .await
+}
+
+/// `listTickets`: `query` is the query string without `?` (already encoded).
+pub async fn tickets(query: &str) -> Result<TicketListDto, ApiError> {
+    get(&format!("/tickets?{query}")).await
+}
+
+/// `getTicket`.
+pub async fn ticket(id: i64) -> Result<TicketDto, ApiError> {
+    get(&format!("/tickets/{id}")).await
+}
+
+/// `getTicketTimeline`.
+pub async fn timeline(id: i64) -> Result<TimelineDto, ApiError> {
+    get(&format!("/tickets/{id}/timeline")).await
+}
+
+/// `getBalance`.
+pub async fn balance(org: i64) -> Result<OrgBalanceDto, ApiError> {
+    get(&format!("/organizations/{org}/balance")).await
+}
+
+/// `createTicket`.
+pub async fn create_ticket(req: &CreateTicketRequest) -> Result<TicketDto, ApiError> {
+    decode(with_json(Request::post(&url("/tickets")), req), &[]).await
+}
+
+/// A change to a ticket, by operation. Money-moving ones carry an `Idempotency-Key`, so a
+/// retry after a lost answer cannot act twice.
+#[derive(Clone, Debug)]
+pub enum TicketChange {
+    Comment(CommentRequest),
+    Work(WorkRequest),
+    Assign(AssignRequest),
+    Status(StatusRequest),
+    Cause(CauseRequest),
+    Dispute(DisputeRequest),
+    Decide(DisputeDecisionRequest),
+    Quote(QuoteRequest),
+    Approve(i64),
+    Decline(i64),
+    Complete,
+    Cancel,
+    Follow(bool),
+}
+
+/// A fresh key for one money-moving intent.
+fn idempotency_key() -> String {
+    format!(
+        "app-{:x}-{:x}",
+        js_sys::Date::now() as u64,
+        (js_sys::Math::random() * 1e15) as u64
+    )
+}
+
+/// `addComment`, `logWork`, `assignTicket`, `changeTicketStatus`, `setIncidentCause`,
+/// `disputeCharge`, `decideDispute`, `createQuote`, `approveQuote`, `declineQuote`,
+/// `completeRequest`, `cancelRequest`, `followTicket`, `unfollowTicket`.
+pub async fn change_ticket(id: i64, change: &TicketChange) -> Result<TicketDto, ApiError> {
+    let t = |rest: &str| url(&format!("/tickets/{id}{rest}"));
+    let keyed = |b: RequestBuilder| b.header("idempotency-key", &idempotency_key());
+    let req = match change {
+        TicketChange::Comment(r) => with_json(Request::post(&t("/comments")), r),
+        TicketChange::Work(r) => with_json(Request::post(&t("/work")), r),
+        TicketChange::Assign(r) => with_json(Request::put(&t("/assignee")), r),
+        TicketChange::Status(r) => with_json(Request::put(&t("/status")), r),
+        TicketChange::Cause(r) => with_json(keyed(Request::put(&t("/cause"))), r),
+        TicketChange::Dispute(r) => with_json(Request::post(&t("/dispute")), r),
+        TicketChange::Decide(r) => with_json(keyed(Request::put(&t("/dispute/decision"))), r),
+        TicketChange::Quote(r) => with_json(Request::post(&t("/quotes")), r),
+        TicketChange::Approve(q) => {
+            plain(keyed(Request::post(&url(&format!("/quotes/{q}/approval")))))
+        }
+        TicketChange::Decline(q) => {
+            plain(keyed(Request::post(&url(&format!("/quotes/{q}/decline")))))
+        }
+        TicketChange::Complete => plain(keyed(Request::post(&t("/completion")))),
+        TicketChange::Cancel => plain(keyed(Request::post(&t("/cancellation")))),
+        TicketChange::Follow(true) => plain(Request::put(&t("/followers/me"))),
+        TicketChange::Follow(false) => plain(Request::delete(&t("/followers/me"))),
+    };
+    decode(req, &[]).await
 }

@@ -18,6 +18,7 @@ use pages::{
     org_settings::OrgSettings, outbox::Outbox, people::People, plans::Plans, profile::Profile,
     reset_password::ResetPassword, sign_in::SignIn, status::Status,
 };
+use pages::{catalogue::Catalogue, new_ticket::NewTicket, ticket::Ticket, tickets::Tickets};
 
 #[component]
 fn App() -> impl IntoView {
@@ -41,6 +42,10 @@ fn App() -> impl IntoView {
                     <Route path=path!("/outbox") view=Outbox />
                     <Route path=path!("/audit-log") view=AuditLog />
                     <Route path=path!("/settings") view=OrgSettings />
+                    <Route path=path!("/tickets") view=Tickets />
+                    <Route path=path!("/tickets/new") view=NewTicket />
+                    <Route path=path!("/tickets/:id") view=Ticket />
+                    <Route path=path!("/catalogue") view=Catalogue />
                 </Routes>
             </Layout>
         </Router>

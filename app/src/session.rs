@@ -30,6 +30,10 @@ impl Auth {
         self.checked.set(true);
     }
 
+    pub fn user_id(self) -> Option<i64> {
+        self.me.with(|m| m.as_ref().map(|m| m.id))
+    }
+
     pub fn role(self) -> Option<String> {
         self.me.with(|m| m.as_ref().map(|m| m.role.clone()))
     }

@@ -80,8 +80,7 @@ pub fn text(raw: &str, min: usize, max: usize, multiline: bool) -> Result<String
     if n > max {
         return Err(Reject::TooLong { max });
     }
-    if s
-        .chars()
+    if s.chars()
         .any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\t' || c == '\r')))
     {
         return Err(Reject::Malformed);
@@ -117,10 +116,9 @@ impl Flow {
     /// Is the ticket finished (nothing more for an engineer to do)?
     pub fn is_done(&self) -> bool {
         match self {
-            Flow::Incident(i) => matches!(
-                i.status,
-                IncidentStatus::Resolved | IncidentStatus::Closed
-            ),
+            Flow::Incident(i) => {
+                matches!(i.status, IncidentStatus::Resolved | IncidentStatus::Closed)
+            }
             Flow::Request(r) => r.status.is_final(),
         }
     }

@@ -80,7 +80,11 @@ fn tickets(w: &World) {
             for who in EVERYONE {
                 let id = ticket_id(op, target, who);
                 let org = w.org[&target];
-                let (provider, tag) = if org == 403 { (403, "mxb") } else { (401, "mxa") };
+                let (provider, tag) = if org == 403 {
+                    (403, "mxb")
+                } else {
+                    (401, "mxa")
+                };
                 let (kind, catalogue, status) = match state {
                     "incident_new" => ("incident", "NULL", "new"),
                     "incident_in_progress" => ("incident", "NULL", "in_progress"),
@@ -341,9 +345,9 @@ fn request(
             r#"{{"email":"{unique}@invited.e2e","name":"Invited","role":"client_user","organization_id":{}}}"#,
             w.org[&target]
         )),
-        "createCatalogueItem" | "updateCatalogueItem" => Some(format!(
-            r#"{{"name":"Item {unique}","kind":"standard"}}"#
-        )),
+        "createCatalogueItem" | "updateCatalogueItem" => {
+            Some(format!(r#"{{"name":"Item {unique}","kind":"standard"}}"#))
+        }
         "createTicket" => Some(format!(
             r#"{{"kind":"incident","title":"Matrix {unique}","org_id":{}}}"#,
             w.org[&Target::Own]

@@ -38,10 +38,11 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     let d1 = db.ping().await.map(|_| "ok").unwrap_or("failing");
     #[allow(clippy::cast_possible_truncation)]
     let now = (js_sys::Date::now() / 1000.0) as i64;
-    let quotes = match routes::expire_quotes(&db, pointdesk_domain::time::Timestamp::from_unix(now)).await {
-        Ok(n) => format!("{n} quotes lapsed"),
-        Err(e) => format!("quote expiry failed: {e:?}"),
-    };
+    let quotes =
+        match routes::expire_quotes(&db, pointdesk_domain::time::Timestamp::from_unix(now)).await {
+            Ok(n) => format!("{n} quotes lapsed"),
+            Err(e) => format!("quote expiry failed: {e:?}"),
+        };
     // Mail waits in the outbox until a sender is bound (production: Cloudflare Email Service).
     let mail = match mail::CloudflareEmail::from_env(&env) {
         Some(sender) => match mail::deliver(&db, &sender, now, 100).await {

@@ -22,6 +22,10 @@ pub fn ErrorBox(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoView 
                         | "unauthenticated"
                         | "validation"
                         | "malformed-json"
+                        | "illegal-transition"
+                        | "insufficient-points"
+                        | "quote-expired"
+                        | "dispute-window-closed"
                 )
             );
             let detail = match (&e, e.kind()) {
@@ -42,6 +46,10 @@ pub fn ErrorBox(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoView 
                 (_, Some("link-invalid")) => i18n.t(Msg::LinkInvalid).to_owned(),
                 (_, Some("cross-site")) => i18n.t(Msg::CrossSite).to_owned(),
                 (_, Some("unauthenticated")) => i18n.t(Msg::SessionEnded).to_owned(),
+                (_, Some("illegal-transition")) => i18n.t(Msg::IllegalTransition).to_owned(),
+                (_, Some("insufficient-points")) => i18n.t(Msg::InsufficientPoints).to_owned(),
+                (_, Some("quote-expired")) => i18n.t(Msg::QuoteExpired).to_owned(),
+                (_, Some("dispute-window-closed")) => i18n.t(Msg::DisputeWindowClosed).to_owned(),
                 (_, Some("validation" | "malformed-json"))
                     if e.problem().is_some_and(|p| !p.errors.is_empty()) =>
                 {

@@ -89,15 +89,22 @@ pub fn Layout(children: Children) -> impl IntoView {
 pub fn role_links(role: Option<&str>) -> Vec<(&'static str, Msg)> {
     match role {
         Some("manager") => vec![
+            ("/tickets", Msg::NavTickets),
             ("/clients", Msg::NavClients),
+            ("/catalogue", Msg::NavCatalogue),
             ("/plans", Msg::NavPlans),
             ("/people", Msg::NavPeople),
             ("/outbox", Msg::NavOutbox),
             ("/audit-log", Msg::NavAudit),
         ],
-        Some("engineer") => vec![("/clients", Msg::NavClients)],
-        Some("client_admin") => vec![("/people", Msg::NavPeople), ("/settings", Msg::NavSettings)],
-        _ => vec![],
+        Some("engineer") => vec![("/tickets", Msg::NavTickets), ("/clients", Msg::NavClients)],
+        Some("client_admin") => vec![
+            ("/tickets", Msg::NavTickets),
+            ("/people", Msg::NavPeople),
+            ("/settings", Msg::NavSettings),
+        ],
+        Some(_) => vec![("/tickets", Msg::NavTickets)],
+        None => vec![],
     }
 }
 

@@ -1,10 +1,12 @@
 //! One routed screen per file.
 pub mod accept_invitation;
 pub mod audit_log;
+pub mod catalogue;
 pub mod client_detail;
 pub mod clients;
 pub mod forgot_password;
 pub mod home;
+pub mod new_ticket;
 pub mod not_found;
 pub mod org_settings;
 pub mod outbox;
@@ -14,3 +16,5 @@ pub mod profile;
 pub mod reset_password;
 pub mod sign_in;
 pub mod status;
+pub mod ticket;
+pub mod tickets;

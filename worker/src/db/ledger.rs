@@ -274,7 +274,12 @@ impl Db {
             self.statement(
                 "INSERT INTO applied_events (idempotency_key, org_id, at, fingerprint) \
                  VALUES (?1, ?2, ?3, ?4)",
-                &[text(d.key.as_str()), int(org), int(at), text(&d.fingerprint)],
+                &[
+                    text(d.key.as_str()),
+                    int(org),
+                    int(at),
+                    text(&d.fingerprint),
+                ],
             )?,
         ];
         for b in &d.changes.blocks {
@@ -358,7 +363,12 @@ impl Db {
         for h in &d.changes.holds_placed {
             out.push(self.statement(
                 "INSERT INTO holds (quote_id, org_id, points, placed_at) VALUES (?1, ?2, ?3, ?4)",
-                &[int(h.quote.get()), int(org), int(h.points.hundredths()), int(at)],
+                &[
+                    int(h.quote.get()),
+                    int(org),
+                    int(h.points.hundredths()),
+                    int(at),
+                ],
             )?);
             for m in &h.reserved {
                 out.push(self.statement(

@@ -188,7 +188,11 @@ fn opt(v: Option<i64>) -> JsValue {
 impl Db {
     // ---- the catalogue ----------------------------------------------------------------------
 
-    pub async fn catalogue(&self, provider: i64, active_only: bool) -> AppResult<Vec<CatalogueRow>> {
+    pub async fn catalogue(
+        &self,
+        provider: i64,
+        active_only: bool,
+    ) -> AppResult<Vec<CatalogueRow>> {
         self.all(
             "SELECT id, name, description, kind, estimate, active FROM catalogue_items \
              WHERE provider_id = ?1 AND (active = 1 OR ?2 = 0) ORDER BY kind DESC, name",
@@ -248,7 +252,11 @@ impl Db {
         )
     }
 
-    pub async fn catalogue_by_name(&self, provider: i64, name: &str) -> AppResult<Option<CatalogueRow>> {
+    pub async fn catalogue_by_name(
+        &self,
+        provider: i64,
+        name: &str,
+    ) -> AppResult<Option<CatalogueRow>> {
         self.first(
             "SELECT id, name, description, kind, estimate, active FROM catalogue_items \
              WHERE provider_id = ?1 AND name = ?2",
@@ -279,7 +287,10 @@ impl Db {
             .map(|q| q.trim_start_matches('#'))
             .and_then(|q| q.parse::<i64>().ok());
         let like = f.query.as_deref().map(|q| {
-            let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            let escaped = q
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
             format!("%{escaped}%")
         });
         let sql = format!(
@@ -591,7 +602,14 @@ impl Db {
         self.statement(
             "INSERT INTO disputes (id, ticket_id, org_id, opened_by, reason, opened_at, state) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open')",
-            &[int(id), int(ticket), int(org), int(by), text(reason), int(now)],
+            &[
+                int(id),
+                int(ticket),
+                int(org),
+                int(by),
+                text(reason),
+                int(now),
+            ],
         )
     }
 

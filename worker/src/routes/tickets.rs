@@ -14,9 +14,8 @@ use pointdesk_api::tickets::{
     self as wire, AssignRequest, CatalogueItem, CatalogueItemDto, CatalogueItemRequest,
     CatalogueListDto, CauseRequest, CommentRequest, CreateTicketRequest, DisputeDecisionRequest,
     DisputeDto, DisputeRequest, HoldDto, IncidentChargeDto, NewQuote, NewTicket, NewWork,
-    OrgBalanceDto, PersonRefDto, QuoteDto, QuoteRequest, StatusRequest, TicketDto,
-    TicketListDto, TicketSummaryDto, TimelineDto, TimelineEntryDto, TimelineEventDto,
-    WorkLineDto, WorkRequest,
+    OrgBalanceDto, PersonRefDto, QuoteDto, QuoteRequest, StatusRequest, TicketDto, TicketListDto,
+    TicketSummaryDto, TimelineDto, TimelineEntryDto, TimelineEventDto, WorkLineDto, WorkRequest,
 };
 use pointdesk_api::WirePoints;
 use pointdesk_domain::charging::{ChargeRule, TimeCharge};
@@ -121,7 +120,13 @@ pub async fn create_catalogue_item(call: &mut Call<'_>, who: &Session) -> AppRes
     unless_taken(
         db.batch(vec![
             db.insert_catalogue_item(who.provider(), &catalogue_columns(&item), now)?,
-            db.insert_audit(&who.audit("catalogue.create", &item.name, None, (None, Some(&after)), now))?,
+            db.insert_audit(&who.audit(
+                "catalogue.create",
+                &item.name,
+                None,
+                (None, Some(&after)),
+                now,
+            ))?,
         ])
         .await,
         "name",
@@ -600,7 +605,8 @@ pub async fn balance(call: &Call<'_>, who: &Session) -> AppResult<Response> {
                 points: wp(h.points),
             })
             .collect(),
-        quotes_may_overdraw: plan.is_some_and(|p| crate::db::overdraft(&p.overdraft).quotes_may_overdraw()),
+        quotes_may_overdraw: plan
+            .is_some_and(|p| crate::db::overdraft(&p.overdraft).quotes_may_overdraw()),
     })
 }
 
@@ -667,7 +673,9 @@ impl Idem {
             }
             worker::Delay::from(std::time::Duration::from_millis(50)).await;
         }
-        Err(AppError::Internal(format!("the answer for key {key} never came")))
+        Err(AppError::Internal(format!(
+            "the answer for key {key} never came"
+        )))
     }
 
     fn claim(&self, who: &Session, db: &Db, now: i64) -> AppResult<Option<D1PreparedStatement>> {
@@ -763,9 +771,11 @@ impl Ctx {
             .ok_or_else(|| AppError::Internal("the account was not loaded".into()))
     }
     fn plan(&self) -> AppResult<&Plan> {
-        self.plan.as_ref().ok_or(AppError::Domain(DomainError::Invalid(
-            "the organisation has no plan",
-        )))
+        self.plan
+            .as_ref()
+            .ok_or(AppError::Domain(DomainError::Invalid(
+                "the organisation has no plan",
+            )))
     }
 }
 
@@ -809,9 +819,8 @@ fn flow_statements(
         ),
         Flow::Request(r) => (None, None, &r.work, &r.quotes[..], None),
     };
-    let detail = charge.map(|c| {
-        serde_json::to_string(&ChargeExplanationDto::from(&c.time)).unwrap_or_default()
-    });
+    let detail = charge
+        .map(|c| serde_json::to_string(&ChargeExplanationDto::from(&c.time)).unwrap_or_default());
     if !c.keep_version {
         out.push(db.step_ticket(
             l.row.id,
@@ -867,14 +876,9 @@ fn flow_statements(
         }
     }
     match (l.dispute.as_ref(), dispute) {
-        (None, Some(Dispute::Open { id, reason, .. })) => out.push(db.insert_dispute(
-            id.get(),
-            l.row.id,
-            l.row.org_id,
-            by()?,
-            reason,
-            now,
-        )?),
+        (None, Some(Dispute::Open { id, reason, .. })) => {
+            out.push(db.insert_dispute(id.get(), l.row.id, l.row.org_id, by()?, reason, now)?)
+        }
         (Some(old), Some(Dispute::Upheld { id, reason })) if old.state == "open" => {
             out.push(db.decide_dispute(id.get(), "upheld", by()?, reason, now)?);
         }
@@ -929,7 +933,12 @@ fn notice_mail<'a>(
             format!("The dispute of the charge for #{no} \"{title}\" was decided:"),
         ),
     };
-    texts.extend([ru_s, en_s, format!("{ru_b}\n\n{link}"), format!("{en_b}\n\n{link}")]);
+    texts.extend([
+        ru_s,
+        en_s,
+        format!("{ru_b}\n\n{link}"),
+        format!("{en_b}\n\n{link}"),
+    ]);
     (kind, admins)
 }
 
@@ -983,9 +992,9 @@ where
                 Some(p) => db.plan(who.provider(), p).await?,
                 None => None,
             };
-            ctx.plan = plan_row
-                .as_ref()
-                .and_then(|p| pointdesk_api::organizations::parse_plan(super::clients::plan_dto(p)).ok());
+            ctx.plan = plan_row.as_ref().and_then(|p| {
+                pointdesk_api::organizations::parse_plan(super::clients::plan_dto(p)).ok()
+            });
             let overdraft = ctx
                 .plan
                 .as_ref()
@@ -1261,22 +1270,31 @@ pub async fn log_work(call: &mut Call<'_>, who: &Session) -> AppResult<Response>
     let (req, body): (WorkRequest, _) = body_of(call).await?;
     let w = NewWork::try_from(req)?;
     let engineer = UserId::new(who.user.id);
-    change(call, who, id, Action::LogWork, Needs::default(), &body, 201, |l, ctx| {
-        let entry = WorkEntry {
-            engineer,
-            minutes: w.minutes,
-            note: w.note.clone(),
-            on: w.on.unwrap_or_else(|| ctx.now.date(ctx.offset)),
-        };
-        let flow = match &l.flow {
-            Flow::Incident(i) => Flow::Incident(i.log_work(entry.clone())?),
-            Flow::Request(r) => Flow::Request(r.log_work(entry.clone())?),
-        };
-        Ok(Change::of(l, flow).event(
-            "work",
-            json!({ "minutes": entry.minutes, "text": entry.note }),
-        ))
-    })
+    change(
+        call,
+        who,
+        id,
+        Action::LogWork,
+        Needs::default(),
+        &body,
+        201,
+        |l, ctx| {
+            let entry = WorkEntry {
+                engineer,
+                minutes: w.minutes,
+                note: w.note.clone(),
+                on: w.on.unwrap_or_else(|| ctx.now.date(ctx.offset)),
+            };
+            let flow = match &l.flow {
+                Flow::Incident(i) => Flow::Incident(i.log_work(entry.clone())?),
+                Flow::Request(r) => Flow::Request(r.log_work(entry.clone())?),
+            };
+            Ok(Change::of(l, flow).event(
+                "work",
+                json!({ "minutes": entry.minutes, "text": entry.note }),
+            ))
+        },
+    )
     .await
 }
 
@@ -1293,25 +1311,37 @@ pub async fn assign(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
                     "unknown",
                 )]));
             }
-            let p = db.person(who.provider(), a).await?.ok_or(AppError::NotFound)?;
+            let p = db
+                .person(who.provider(), a)
+                .await?
+                .ok_or(AppError::NotFound)?;
             Some((a, p.name))
         }
         None => None,
     };
-    change(call, who, id, Action::WorkQueue, Needs::default(), &body, 200, |l, _| {
-        let mut c = Change::of(l, l.flow.clone());
-        c.assignee = assignee.as_ref().map(|a| a.0);
-        if let Some((a, _)) = &assignee {
-            c.extra.push(db.follow(id, *a)?);
-        }
-        Ok(c.event(
-            "assigned",
-            match &assignee {
-                Some((a, name)) => json!({ "person_id": a, "person_name": name }),
-                None => json!({}),
-            },
-        ))
-    })
+    change(
+        call,
+        who,
+        id,
+        Action::WorkQueue,
+        Needs::default(),
+        &body,
+        200,
+        |l, _| {
+            let mut c = Change::of(l, l.flow.clone());
+            c.assignee = assignee.as_ref().map(|a| a.0);
+            if let Some((a, _)) = &assignee {
+                c.extra.push(db.follow(id, *a)?);
+            }
+            Ok(c.event(
+                "assigned",
+                match &assignee {
+                    Some((a, name)) => json!({ "person_id": a, "person_name": name }),
+                    None => json!({}),
+                },
+            ))
+        },
+    )
     .await
 }
 
@@ -1320,22 +1350,30 @@ pub async fn change_status(call: &mut Call<'_>, who: &Session) -> AppResult<Resp
     let id = call.id()?;
     let (req, body): (StatusRequest, _) = body_of(call).await?;
     let me = who.user.id;
-    change(call, who, id, Action::Resolve, Needs::default(), &body, 200, |l, _| {
-        let flow = l.flow.change_status(&req.status)?;
-        let mut c = Change::of(l, flow);
-        // Whoever starts an unassigned ticket takes it.
-        if req.status == "in_progress" && c.assignee.is_none() {
-            c.assignee = Some(me);
-        }
-        let (ru, en) = match req.status.as_str() {
-            "resolved" => ("решена", "resolved"),
-            "closed" => ("закрыта", "closed"),
-            _ => ("в работе", "in progress"),
-        };
-        Ok(c
-            .event("status", json!({ "status": req.status }))
-            .mail(Notice::Changed(ru, en)))
-    })
+    change(
+        call,
+        who,
+        id,
+        Action::Resolve,
+        Needs::default(),
+        &body,
+        200,
+        |l, _| {
+            let flow = l.flow.change_status(&req.status)?;
+            let mut c = Change::of(l, flow);
+            // Whoever starts an unassigned ticket takes it.
+            if req.status == "in_progress" && c.assignee.is_none() {
+                c.assignee = Some(me);
+            }
+            let (ru, en) = match req.status.as_str() {
+                "resolved" => ("решена", "resolved"),
+                "closed" => ("закрыта", "closed"),
+                _ => ("в работе", "in progress"),
+            };
+            Ok(c.event("status", json!({ "status": req.status }))
+                .mail(Notice::Changed(ru, en)))
+        },
+    )
     .await
 }
 
@@ -1349,24 +1387,36 @@ pub async fn set_cause(call: &mut Call<'_>, who: &Session) -> AppResult<Response
         account: true,
         ..Needs::default()
     };
-    change(call, who, id, Action::Classify, needs, &body, 200, |l, ctx| {
-        let i = incident(l)?;
-        let account = ctx.account()?;
-        let (next, decision) = i.classify(cause, ctx.plan()?, account, Some(actor), ctx.now)?;
-        let charged = decision.is_some();
-        let mut c = Change::of(l, Flow::Incident(next));
-        c.cause_note = explanation.clone();
-        c.ledger = decision.map(|d| (account.clone(), d));
-        let c = c.event(
-            "cause",
-            json!({ "status": wire::cause_str(cause), "text": explanation }),
-        );
-        Ok(if charged {
-            c.mail(Notice::Charged)
-        } else {
-            c.mail(Notice::Changed("причина — штатная, без списания", "cause: standard, nothing charged"))
-        })
-    })
+    change(
+        call,
+        who,
+        id,
+        Action::Classify,
+        needs,
+        &body,
+        200,
+        |l, ctx| {
+            let i = incident(l)?;
+            let account = ctx.account()?;
+            let (next, decision) = i.classify(cause, ctx.plan()?, account, Some(actor), ctx.now)?;
+            let charged = decision.is_some();
+            let mut c = Change::of(l, Flow::Incident(next));
+            c.cause_note = explanation.clone();
+            c.ledger = decision.map(|d| (account.clone(), d));
+            let c = c.event(
+                "cause",
+                json!({ "status": wire::cause_str(cause), "text": explanation }),
+            );
+            Ok(if charged {
+                c.mail(Notice::Charged)
+            } else {
+                c.mail(Notice::Changed(
+                    "причина — штатная, без списания",
+                    "cause: standard, nothing charged",
+                ))
+            })
+        },
+    )
     .await
 }
 
@@ -1381,13 +1431,25 @@ pub async fn dispute(call: &mut Call<'_>, who: &Session) -> AppResult<Response> 
         dispute_id: true,
         ..Needs::default()
     };
-    change(call, who, id, Action::Dispute, needs, &body, 201, |l, ctx| {
-        let i = incident(l)?;
-        let next = i.open_dispute(DisputeId::new(ctx.next_id), &reason, ctx.now, ctx.window)?;
-        Ok(Change::of(l, Flow::Incident(next))
-            .event("dispute_opened", json!({ "text": reason }))
-            .mail(Notice::Changed("списание оспорено", "the charge was disputed")))
-    })
+    change(
+        call,
+        who,
+        id,
+        Action::Dispute,
+        needs,
+        &body,
+        201,
+        |l, ctx| {
+            let i = incident(l)?;
+            let next = i.open_dispute(DisputeId::new(ctx.next_id), &reason, ctx.now, ctx.window)?;
+            Ok(Change::of(l, Flow::Incident(next))
+                .event("dispute_opened", json!({ "text": reason }))
+                .mail(Notice::Changed(
+                    "списание оспорено",
+                    "the charge was disputed",
+                )))
+        },
+    )
     .await
 }
 
@@ -1404,19 +1466,28 @@ pub async fn decide_dispute(call: &mut Call<'_>, who: &Session) -> AppResult<Res
         traces: true,
         ..Needs::default()
     };
-    change(call, who, id, Action::DecideDispute, needs, &body, 200, |l, ctx| {
-        let i = incident(l)?;
-        let account = ctx.account()?;
-        let (next, decision) =
-            i.decide_dispute(req.upheld, &reason, account, &ctx.traces, Some(actor))?;
-        let mut c = Change::of(l, Flow::Incident(next));
-        c.ledger = decision.map(|d| (account.clone(), d));
-        Ok(c.event(
-            "dispute_decided",
-            json!({ "status": if req.upheld { "upheld" } else { "rejected" }, "text": reason }),
-        )
-        .mail(Notice::DisputeDecided))
-    })
+    change(
+        call,
+        who,
+        id,
+        Action::DecideDispute,
+        needs,
+        &body,
+        200,
+        |l, ctx| {
+            let i = incident(l)?;
+            let account = ctx.account()?;
+            let (next, decision) =
+                i.decide_dispute(req.upheld, &reason, account, &ctx.traces, Some(actor))?;
+            let mut c = Change::of(l, Flow::Incident(next));
+            c.ledger = decision.map(|d| (account.clone(), d));
+            Ok(c.event(
+                "dispute_decided",
+                json!({ "status": if req.upheld { "upheld" } else { "rejected" }, "text": reason }),
+            )
+            .mail(Notice::DisputeDecided))
+        },
+    )
     .await
 }
 
@@ -1477,37 +1548,56 @@ pub async fn approve_quote(call: &mut Call<'_>, who: &Session) -> AppResult<Resp
         account: true,
         ..Needs::default()
     };
-    change(call, who, ticket, Action::ApproveQuote, needs, &[], 200, |l, ctx| {
-        let r = request(l)?;
-        if r.open_quote().is_none_or(|q| q.id.get() != quote) {
-            return Err(not_open(l, quote, "approve"));
-        }
-        let account = ctx.account()?;
-        let (next, decision) = r.approve(QuoteId::new(quote), account, ctx.now)?;
-        let points = r
-            .open_quote()
-            .map_or(0, |q| q.points.hundredths());
-        let mut c = Change::of(l, Flow::Request(next));
-        c.ledger = Some((account.clone(), decision));
-        Ok(c.event("quote_approved", json!({ "quote_id": quote, "points": points }))
+    change(
+        call,
+        who,
+        ticket,
+        Action::ApproveQuote,
+        needs,
+        &[],
+        200,
+        |l, ctx| {
+            let r = request(l)?;
+            if r.open_quote().is_none_or(|q| q.id.get() != quote) {
+                return Err(not_open(l, quote, "approve"));
+            }
+            let account = ctx.account()?;
+            let (next, decision) = r.approve(QuoteId::new(quote), account, ctx.now)?;
+            let points = r.open_quote().map_or(0, |q| q.points.hundredths());
+            let mut c = Change::of(l, Flow::Request(next));
+            c.ledger = Some((account.clone(), decision));
+            Ok(c.event(
+                "quote_approved",
+                json!({ "quote_id": quote, "points": points }),
+            )
             .mail(Notice::Changed("смета одобрена", "the quote was approved")))
-    })
+        },
+    )
     .await
 }
 
 /// `declineQuote`.
 pub async fn decline_quote(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     let (quote, ticket) = quote_ticket(call, who).await?;
-    change(call, who, ticket, Action::ApproveQuote, Needs::default(), &[], 200, |l, _| {
-        let r = request(l)?;
-        if r.open_quote().is_none_or(|q| q.id.get() != quote) {
-            return Err(not_open(l, quote, "decline"));
-        }
-        let next = r.decline(QuoteId::new(quote))?;
-        Ok(Change::of(l, Flow::Request(next))
-            .event("quote_declined", json!({ "quote_id": quote }))
-            .mail(Notice::Changed("смета отклонена", "the quote was declined")))
-    })
+    change(
+        call,
+        who,
+        ticket,
+        Action::ApproveQuote,
+        Needs::default(),
+        &[],
+        200,
+        |l, _| {
+            let r = request(l)?;
+            if r.open_quote().is_none_or(|q| q.id.get() != quote) {
+                return Err(not_open(l, quote, "decline"));
+            }
+            let next = r.decline(QuoteId::new(quote))?;
+            Ok(Change::of(l, Flow::Request(next))
+                .event("quote_declined", json!({ "quote_id": quote }))
+                .mail(Notice::Changed("смета отклонена", "the quote was declined")))
+        },
+    )
     .await
 }
 

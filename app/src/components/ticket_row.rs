@@ -1,0 +1,41 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use pointdesk_api::tickets::TicketSummaryDto;
+
+use crate::i18n::{self, use_i18n, Msg};
+
+/// One line of a ticket list: number, title, client, status and who has it.
+#[component]
+pub fn TicketRow(ticket: TicketSummaryDto, show_org: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = format!("/tickets/{}", ticket.id);
+    let t = ticket;
+    let status = t.status.clone();
+    let priority = t.priority.clone();
+    let urgent = matches!(priority.as_str(), "urgent" | "high");
+    let kind = if t.kind == "incident" {
+        Msg::Incident
+    } else {
+        Msg::ServiceRequest
+    };
+    let who = t.assignee.map(|a| a.name);
+    view! {
+        <li class="row" data-testid="ticket-row" data-number=t.number>
+            <A href=href attr:class="row__main">
+                <span class="row__title">"#"{t.number}" "{t.title}</span>
+                <span class="row__meta">
+                    {i18n.tr(kind)}
+                    {show_org.then(|| format!(" · {}", t.organization.name))}
+                    " · "
+                    {move || who.clone().unwrap_or_else(|| i18n.t(Msg::Unassigned).to_owned())}
+                </span>
+            </A>
+            <span class="badges">
+                <span class="badge" class:badge--alert=urgent>{move || i18n::priority_name(i18n.locale.get(), &priority)}</span>
+                <span class="badge badge--status" data-testid="ticket-status" data-status=status.clone()>
+                    {let s = status.clone(); move || i18n::status_name(i18n.locale.get(), &s)}
+                </span>
+            </span>
+        </li>
+    }
+}

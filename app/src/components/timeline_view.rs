@@ -1,0 +1,67 @@
+use leptos::prelude::*;
+use pointdesk_api::tickets::TimelineEventDto;
+
+use crate::format;
+use crate::i18n::{self, use_i18n, Msg};
+
+/// Everything that happened to a ticket, oldest first, with who and when; ledger effects show
+/// the points and the balance after.
+#[component]
+pub fn TimelineView(items: Vec<TimelineEventDto>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ol class="timeline" data-testid="timeline">
+            {items.into_iter().map(|e| {
+                let label = match e.kind.as_str() {
+                    "opened" => Msg::EvOpened,
+                    "status" => Msg::EvStatus,
+                    "assigned" => Msg::EvAssigned,
+                    "comment" => Msg::EvComment,
+                    "work" => Msg::EvWork,
+                    "quote" => Msg::EvQuote,
+                    "quote_approved" => Msg::EvQuoteApproved,
+                    "quote_declined" => Msg::EvQuoteDeclined,
+                    "quote_expired" => Msg::EvQuoteExpired,
+                    "cause" => Msg::EvCause,
+                    "dispute_opened" => Msg::EvDisputeOpened,
+                    "dispute_decided" => Msg::EvDisputeDecided,
+                    _ => Msg::EvLedger,
+                };
+                let status = e.status.clone();
+                let entry = e.entry.clone();
+                let (points, minutes, at) = (e.points, e.minutes, e.at);
+                let who = e.actor.map(|a| a.name).unwrap_or_default();
+                let person = e.person.map(|p| p.name);
+                view! {
+                    <li class="timeline__item" class:timeline__item--internal=e.internal data-kind=e.kind.clone()>
+                        <span class="timeline__head">
+                            <strong>{i18n.tr(label)}</strong>
+                            {move || status.as_deref().map(|s| format!(": {}", match s {
+                                "client_caused" => i18n.t(Msg::CauseClient).to_owned(),
+                                "standard" => i18n.t(Msg::CauseStandard).to_owned(),
+                                "upheld" => i18n.t(Msg::DisputeUpheld).to_owned(),
+                                "rejected" => i18n.t(Msg::DisputeRejected).to_owned(),
+                                other => i18n::status_name(i18n.locale.get(), other).to_owned(),
+                            }))}
+                            {person.map(|p| format!(": {p}"))}
+                            {move || minutes.map(|m| format!(" · {m} {}", i18n.t(Msg::Minutes)))}
+                            {move || points.map(|p| format!(" · {}", i18n::points(i18n.locale.get(), p)))}
+                            {e.internal.then(|| view! { <span class="badge">{i18n.tr(Msg::Internal)}</span> })}
+                        </span>
+                        {e.text.map(|t| view! { <span class="timeline__text">{t}</span> })}
+                        {entry.map(|en| {
+                            let (amount, after) = (en.amount, en.balance_after);
+                            view! {
+                                <span class="timeline__text" data-testid="ledger-effect">
+                                    {en.reason}" · "{move || i18n::points(i18n.locale.get(), amount)}
+                                    " → "{i18n.tr(Msg::Balance2)}" "{move || i18n::points(i18n.locale.get(), after)}
+                                </span>
+                            }
+                        })}
+                        <span class="row__meta">{who}" · "{move || format::date_time(i18n.locale.get(), at as f64 * 1000.0)}</span>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+}

@@ -1,0 +1,121 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use pointdesk_api::tickets::CreateTicketRequest;
+
+use crate::client;
+use crate::components::error_box::ErrorBox;
+use crate::components::text_field::TextField;
+use crate::i18n::{self, use_i18n, Msg};
+use crate::session::use_auth;
+
+/// Open an incident ("something is broken") or a service request from the catalogue, where
+/// each item says whether it is included or quoted first. Provider staff pick the client.
+#[component]
+pub fn NewTicket() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let staff = matches!(auth.role().as_deref(), Some("engineer" | "manager"));
+    let kind = RwSignal::new("incident");
+    let title = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let priority = RwSignal::new("normal".to_owned());
+    let item = RwSignal::new(None::<i64>);
+    let org = RwSignal::new(None::<i64>);
+    let catalogue = LocalResource::new(client::catalogue);
+    let orgs = LocalResource::new(move || async move {
+        if staff {
+            client::organizations().await.map(|l| l.items)
+        } else {
+            Ok(Vec::new())
+        }
+    });
+    let navigate = use_navigate();
+    let create = Action::new_local(|req: &CreateTicketRequest| {
+        let req = req.clone();
+        async move { client::create_ticket(&req).await }
+    });
+    let error = Signal::derive(move || create.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(t)) = create.value().get() {
+            navigate(&format!("/tickets/{}", t.summary.id), Default::default());
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let request = kind.get_untracked() == "service_request";
+        create.dispatch(CreateTicketRequest {
+            kind: kind.get_untracked().to_owned(),
+            title: title.get_untracked(),
+            description: description.get_untracked(),
+            priority: Some(priority.get_untracked()),
+            catalogue_id: if request { item.get_untracked() } else { None },
+            org_id: org.get_untracked(),
+        });
+    };
+    let kind_choice = move |code: &'static str, label: Msg, hint: Msg| {
+        view! {
+            <label class="choice choice--card">
+                <input type="radio" name="kind" value=code prop:checked=move || kind.get() == code
+                    on:change=move |_| kind.set(code) />
+                <span><strong>{i18n.tr(label)}</strong><br /><span class="muted">{i18n.tr(hint)}</span></span>
+            </label>
+        }
+    };
+    view! {
+        <p class="eyebrow">{i18n.tr(Msg::NavTickets)}</p>
+        <h1 data-testid="page-title">{i18n.tr(Msg::NewTicket)}</h1>
+        <form class="card stack narrow" on:submit=submit novalidate=true data-testid="new-ticket-form">
+            <fieldset class="choices">
+                {kind_choice("incident", Msg::KindIncident, Msg::KindIncidentHint)}
+                {kind_choice("service_request", Msg::KindRequest, Msg::KindRequestHint)}
+            </fieldset>
+            {staff.then(|| view! {
+                <label class="field">
+                    <span class="field__label">{i18n.tr(Msg::TicketOrg)}</span>
+                    <select class="field__input" data-testid="ticket-org"
+                        on:change=move |ev| org.set(event_target_value(&ev).parse().ok())>
+                        <option value="">"—"</option>
+                        {move || orgs.get().and_then(Result::ok).unwrap_or_default().into_iter()
+                            .map(|o| view! { <option value=o.id.to_string()>{o.name}</option> }).collect_view()}
+                    </select>
+                </label>
+            })}
+            <Show when=move || kind.get() == "service_request">
+                <fieldset class="choices" data-testid="catalogue">
+                    <legend class="field__label">{i18n.tr(Msg::CatalogueItem)}</legend>
+                    {move || catalogue.get().and_then(Result::ok).map(|c| c.items).unwrap_or_default().into_iter().map(|c| {
+                        let id = c.id;
+                        let quoted = c.kind == "quoted";
+                        view! {
+                            <label class="choice">
+                                <input type="radio" name="catalogue" data-item=c.name.clone()
+                                    on:change=move |_| item.set(Some(id)) />
+                                <span>{c.name}" "<span class="badge">{i18n.tr(if quoted { Msg::NeedsQuote } else { Msg::Included })}</span></span>
+                            </label>
+                        }
+                    }).collect_view()}
+                    {move || error.get().and_then(|e| e.problem().and_then(|p| p.field("catalogue_id").cloned()))
+                        .map(|f| view! { <p class="field__error">{i18n::field_error(i18n.locale.get(), &f)}</p> })}
+                </fieldset>
+            </Show>
+            <TextField label=Msg::TicketTitle name="title" value=title error=error />
+            <label class="field">
+                <span class="field__label">{i18n.tr(Msg::Description)}</span>
+                <textarea class="field__input" rows="4" data-testid="ticket-description"
+                    on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+            </label>
+            <label class="field">
+                <span class="field__label">{i18n.tr(Msg::Priority)}</span>
+                <select class="field__input" data-testid="ticket-priority" on:change=move |ev| priority.set(event_target_value(&ev))>
+                    {["low", "normal", "high", "urgent"].into_iter().map(|p| view! {
+                        <option value=p selected=p == "normal">{move || i18n::priority_name(i18n.locale.get(), p)}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <ErrorBox error=error />
+            <button class="button" type="submit" disabled=move || create.pending().get() data-testid="open-ticket">
+                {i18n.tr(Msg::OpenTicket)}
+            </button>
+        </form>
+    }
+}

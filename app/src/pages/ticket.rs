@@ -1,0 +1,118 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use pointdesk_api::tickets::TicketDto;
+
+use crate::client::{self, TicketChange};
+use crate::components::cause_panel::CausePanel;
+use crate::components::comment_box::CommentBox;
+use crate::components::quote_panel::QuotePanel;
+use crate::components::remote::remote;
+use crate::components::ticket_change::use_change;
+use crate::components::ticket_controls::TicketControls;
+use crate::components::timeline_view::TimelineView;
+use crate::components::work_logger::WorkLogger;
+use crate::i18n::{self, use_i18n, Msg};
+use crate::session::use_auth;
+
+/// One ticket. On a phone the engineer's next step comes first (take, start, resolve, log
+/// work), then the money (quote, cause, charge, dispute), then the history.
+#[component]
+pub fn Ticket() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let version = RwSignal::new(0u32);
+    let done = Callback::new(move |()| version.update(|v| *v += 1));
+    let ticket = LocalResource::new(move || {
+        version.track();
+        let id = id();
+        async move { client::ticket(id).await }
+    });
+    remote(
+        ticket,
+        move |t| view! { <TicketView ticket=t version=version done=done /> },
+    )
+}
+
+#[component]
+fn TicketView(ticket: TicketDto, version: RwSignal<u32>, done: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let role = auth.role().unwrap_or_default();
+    let me = auth.user_id().unwrap_or(0);
+    let staff = matches!(role.as_str(), "engineer" | "manager");
+    let admin = role == "client_admin";
+    let id = ticket.summary.id;
+    let org = ticket.summary.organization.id;
+    let request = ticket.summary.kind == "service_request";
+    let timeline = LocalResource::new(move || {
+        version.track();
+        async move { client::timeline(id).await }
+    });
+    let balance = LocalResource::new(move || {
+        version.track();
+        async move { client::balance(org).await }
+    });
+    let (follow, _) = use_change(id, done);
+    let following = ticket.following;
+    let t = ticket.clone();
+    let status = t.summary.status.clone();
+    let priority = t.summary.priority.clone();
+    let (cost, held, logged) = (t.cost, t.held, t.logged_minutes);
+    let open = !matches!(
+        status.as_str(),
+        "closed" | "completed" | "declined" | "cancelled"
+    );
+    let may_log = staff && open && !(t.summary.kind == "incident" && t.cause.is_some());
+    view! {
+        <p class="eyebrow">"#"{t.summary.number}" · "{t.summary.organization.name.clone()}" · "
+            {i18n.tr(if request { Msg::ServiceRequest } else { Msg::Incident })}</p>
+        <div class="page-head">
+            <h1 data-testid="page-title">{t.summary.title.clone()}</h1>
+            <button type="button" class="button button--secondary" data-testid="follow" aria-pressed=following.to_string()
+                on:click=move |_| { follow.dispatch(TicketChange::Follow(!following)); }>
+                {i18n.tr(if following { Msg::Unfollow } else { Msg::Follow })}
+            </button>
+        </div>
+        <p class="badges">
+            <span class="badge badge--status" data-testid="status" data-status=status.clone()>{let s = status.clone(); move || i18n::status_name(i18n.locale.get(), &s)}</span>
+            <span class="badge">{move || i18n::priority_name(i18n.locale.get(), &priority)}</span>
+        </p>
+        {staff.then(|| view! { <TicketControls ticket=t.clone() me=me done=done /> })}
+        <div class="grid">
+            <section class="card">
+                <dl class="kv">
+                    <div class="kv__row"><dt>{i18n.tr(Msg::Requester)}</dt><dd>{t.summary.requester.name.clone()}</dd></div>
+                    <div class="kv__row"><dt>{i18n.tr(Msg::Assignee)}</dt><dd data-testid="assignee">{
+                        let a = t.summary.assignee.clone().map(|a| a.name);
+                        move || a.clone().unwrap_or_else(|| i18n.t(Msg::Unassigned).to_owned())
+                    }</dd></div>
+                    {t.catalogue.clone().map(|c| view! { <div class="kv__row"><dt>{i18n.tr(Msg::CatalogueItem)}</dt><dd>{c.name}</dd></div> })}
+                    <div class="kv__row"><dt>{i18n.tr(Msg::Logged)}</dt><dd data-testid="logged">{logged}" "{i18n.tr(Msg::Minutes)}</dd></div>
+                    <div class="kv__row"><dt>{i18n.tr(Msg::Held)}</dt><dd data-testid="held">{move || i18n::points(i18n.locale.get(), held)}</dd></div>
+                    <div class="kv__row kv__row--total"><dt>{i18n.tr(Msg::Cost)}</dt><dd data-testid="cost">{move || i18n::points(i18n.locale.get(), cost)}</dd></div>
+                </dl>
+                {(!t.description.is_empty()).then(|| view! { <p class="prewrap">{t.description.clone()}</p> })}
+            </section>
+            {may_log.then(|| view! { <WorkLogger id=id done=done /> })}
+            {request.then(|| {
+                let t = t.clone();
+                move || {
+                    let b = balance.get().and_then(Result::ok);
+                    view! { <QuotePanel ticket=t.clone() balance=b may_quote=staff may_approve=admin done=done /> }
+                }
+            })}
+            {(!request).then(|| view! {
+                <CausePanel ticket=t.clone() may_classify=staff may_dispute=admin may_decide=role == "manager" done=done />
+            })}
+        </div>
+        <h2>{i18n.tr(Msg::Timeline)}</h2>
+        {remote(timeline, |tl| view! { <TimelineView items=tl.items /> })}
+        <CommentBox id=id staff=staff done=done />
+    }
+}

@@ -1,0 +1,78 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::client;
+use crate::components::remote::remote;
+use crate::components::ticket_row::TicketRow;
+use crate::i18n::{use_i18n, Msg};
+use crate::session::use_auth;
+
+/// The engineer's queue across all clients, or a client's own tickets: tabs by queue, search by
+/// title or number.
+#[component]
+pub fn Tickets() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let staff = matches!(auth.role().as_deref(), Some("engineer" | "manager"));
+    let queues: &[(&str, Msg)] = if staff {
+        &[
+            ("open", Msg::QueueOpen),
+            ("unassigned", Msg::QueueUnassigned),
+            ("mine", Msg::QueueMine),
+            ("awaiting_client", Msg::QueueAwaiting),
+            ("done", Msg::QueueDone),
+        ]
+    } else {
+        &[
+            ("open", Msg::QueueOpen),
+            ("awaiting_client", Msg::QueueAwaiting),
+            ("done", Msg::QueueDone),
+            ("", Msg::QueueAll),
+        ]
+    };
+    let queue = RwSignal::new("open");
+    let search = RwSignal::new(String::new());
+    let list = LocalResource::new(move || {
+        let query = format!(
+            "queue={}&q={}",
+            queue.get(),
+            js_sys::encode_uri_component(&search.get())
+        );
+        async move { client::tickets(&query).await }
+    });
+    view! {
+        <div class="page-head">
+            <h1 data-testid="page-title">{i18n.tr(Msg::NavTickets)}</h1>
+            <A href="/tickets/new" attr:class="button" attr:data-testid="new-ticket">{i18n.tr(Msg::NewTicket)}</A>
+        </div>
+        <div class="tabs" role="group" data-testid="queues">
+            {queues
+                .iter()
+                .map(|(code, label)| {
+                    let code = *code;
+                    view! {
+                        <button type="button" class="tab" aria-pressed=move || (queue.get() == code).to_string()
+                            data-queue=code on:click=move |_| queue.set(code)>
+                            {i18n.tr(*label)}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </div>
+        <input class="field__input search" type="search" data-testid="search"
+            aria-label=i18n.tr(Msg::Search) placeholder=i18n.tr(Msg::Search)
+            on:change=move |ev| search.set(event_target_value(&ev)) />
+        {remote(list, move |l| {
+            if l.items.is_empty() {
+                view! { <p class="muted" data-testid="no-tickets">{i18n.tr(Msg::NoTickets)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="rows" data-testid="ticket-list">
+                        {l.items.into_iter().map(|t| view! { <TicketRow ticket=t show_org=staff /> }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }
+        })}
+    }
+}
