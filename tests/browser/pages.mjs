@@ -110,12 +110,23 @@ export function sql(command) {
   if (!state || !wrangler) {
     throw new Error('POINTDESK_STATE / POINTDESK_WRANGLER are not set: run through `cargo xtask test`');
   }
-  const out = execFileSync(
-    wrangler,
-    ['d1', 'execute', 'DB', '--local', '--persist-to', state, '--json', '--command', command],
-    { cwd: ROOT, env: { ...process.env, CI: 'true' }, encoding: 'utf8' },
-  );
-  return JSON.parse(out.slice(out.indexOf('[')))[0].results;
+  // The page may still be reading after a step; local D1 is one SQLite file that workerd and
+  // this wrangler open separately, and neither waits for the other's lock (SQLITE_BUSY): try
+  // again a few times rather than fail on that.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const out = execFileSync(
+        wrangler,
+        ['d1', 'execute', 'DB', '--local', '--persist-to', state, '--json', '--command', command],
+        { cwd: ROOT, env: { ...process.env, CI: 'true' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      return JSON.parse(out.slice(out.indexOf('[')))[0].results;
+    } catch (e) {
+      const busy = /SQLITE_BUSY|database is locked/.test(`${e.stdout}${e.stderr}`);
+      if (!busy || attempt >= 5) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    }
+  }
 }
 
 export const PASSWORD = 'pointdesk-demo';

@@ -16,7 +16,7 @@ use crate::i18n::{self, use_i18n, Msg};
 #[component]
 pub fn QuotePanel(
     ticket: TicketDto,
-    balance: Option<OrgBalanceDto>,
+    #[prop(into)] balance: Signal<Option<OrgBalanceDto>>,
     may_quote: bool,
     may_approve: bool,
     done: Callback<()>,
@@ -69,26 +69,28 @@ pub fn QuotePanel(
     let pts = move |p: WirePoints| i18n::points(i18n.locale.get(), p);
     let decision = open.clone().filter(|_| may_approve).map(|q| {
         let qid = q.id;
-        let short = balance.as_ref().is_some_and(|b| {
-            !b.quotes_may_overdraw && b.available.0 < q.points.0
-        });
-        let b = balance.clone();
-        view! {
-            <div class="decision stack" data-testid="quote-decision">
-                {b.map(|b| view! {
+        let figures = move || {
+            balance.get().map(|b| {
+                let short = !b.quotes_may_overdraw && b.available.0 < q.points.0;
+                view! {
                     <dl class="kv">
                         <div class="kv__row"><dt>{i18n.tr(Msg::QuoteTitle)}</dt><dd data-testid="quote-points">{move || pts(q.points)}</dd></div>
                         <div class="kv__row"><dt>{i18n.tr(Msg::Balance2)}</dt><dd data-testid="balance">{move || pts(b.balance)}</dd></div>
                         <div class="kv__row"><dt>{i18n.tr(Msg::Held)}</dt><dd>{move || pts(b.held)}</dd></div>
                         <div class="kv__row kv__row--total"><dt>{i18n.tr(Msg::Available)}</dt><dd data-testid="available">{move || pts(b.available)}</dd></div>
                     </dl>
-                })}
-                {short.then(|| view! {
-                    <div class="notice notice--error" data-testid="short">
-                        <p>{i18n.tr(Msg::ShortOfPoints)}</p>
-                        <a class="link" href="/buy-points">{i18n.tr(Msg::TopUp)}</a>
-                    </div>
-                })}
+                    {short.then(|| view! {
+                        <div class="notice notice--error" data-testid="short">
+                            <p>{i18n.tr(Msg::ShortOfPoints)}</p>
+                            <a class="link" href="/buy-points">{i18n.tr(Msg::TopUp)}</a>
+                        </div>
+                    })}
+                }
+            })
+        };
+        view! {
+            <div class="decision stack" data-testid="quote-decision">
+                {figures}
                 <div class="actions">
                     <button type="button" class="button" data-action="approve" disabled=move || act.pending().get()
                         on:click=move |_| { act.dispatch(TicketChange::Approve(qid)); }>{i18n.tr(Msg::Approve)}</button>

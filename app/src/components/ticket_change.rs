@@ -8,10 +8,7 @@ pub type ChangeAction = Action<TicketChange, Result<TicketDto, ApiError>>;
 
 /// The one way a ticket screen changes its ticket: dispatch a [`TicketChange`]; when it lands,
 /// `done` reloads the screen. The last answer's error (if any) is for the panel to show.
-pub fn use_change(
-    id: i64,
-    done: Callback<()>,
-) -> (ChangeAction, Signal<Option<ApiError>>) {
+pub fn use_change(id: i64, done: Callback<()>) -> (ChangeAction, Signal<Option<ApiError>>) {
     let action = Action::new_local(move |c: &TicketChange| {
         let c = c.clone();
         async move { client::change_ticket(id, &c).await }

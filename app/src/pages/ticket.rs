@@ -101,11 +101,8 @@ fn TicketView(ticket: TicketDto, version: RwSignal<u32>, done: Callback<()>) -> 
             </section>
             {may_log.then(|| view! { <WorkLogger id=id done=done /> })}
             {request.then(|| {
-                let t = t.clone();
-                move || {
-                    let b = balance.get().and_then(Result::ok);
-                    view! { <QuotePanel ticket=t.clone() balance=b may_quote=staff may_approve=admin done=done /> }
-                }
+                let b = Signal::derive(move || balance.get().and_then(Result::ok));
+                view! { <QuotePanel ticket=t.clone() balance=b may_quote=staff may_approve=admin done=done /> }
             })}
             {(!request).then(|| view! {
                 <CausePanel ticket=t.clone() may_classify=staff may_dispute=admin may_decide=role == "manager" done=done />
