@@ -79,7 +79,7 @@ fn quote(c: &mut Caller, ticket: i64, points: &str) -> i64 {
 
 #[test]
 fn story_one_a_quoted_request_is_held_then_charged() {
-    let org = desk(601, "tk1", 1000);
+    let org = desk(701, "tk1", 1000);
     let (mut user, mut admin, mut eng) = (
         sign("user", "tk1"),
         sign("admin", "tk1"),
@@ -155,7 +155,7 @@ fn story_one_a_quoted_request_is_held_then_charged() {
 
 #[test]
 fn story_two_a_client_caused_incident_is_charged_disputed_and_refunded() {
-    let org = desk(602, "tk2", 1000);
+    let org = desk(702, "tk2", 1000);
     let (mut user, mut admin, mut eng, mut mgr) = (
         sign("user", "tk2"),
         sign("admin", "tk2"),
@@ -269,7 +269,7 @@ fn story_two_a_client_caused_incident_is_charged_disputed_and_refunded() {
 
 #[test]
 fn standard_incidents_declined_and_expired_quotes_cost_nothing() {
-    let org = desk(603, "tk3", 500);
+    let org = desk(703, "tk3", 500);
     let (mut user, mut admin, mut eng) = (
         sign("user", "tk3"),
         sign("admin", "tk3"),
@@ -357,7 +357,7 @@ fn standard_incidents_declined_and_expired_quotes_cost_nothing() {
 
 #[test]
 fn internal_comments_never_reach_client_roles() {
-    desk(604, "tk4", 500);
+    desk(704, "tk4", 500);
     let (mut user, mut admin, mut eng) = (
         sign("user", "tk4"),
         sign("admin", "tk4"),
@@ -414,7 +414,7 @@ fn internal_comments_never_reach_client_roles() {
 
 #[test]
 fn bad_input_gets_a_problem_and_changes_nothing() {
-    let org = desk(605, "tk5", 500);
+    let org = desk(705, "tk5", 500);
     let (mut user, mut eng) = (sign("user", "tk5"), sign("engineer", "tk5"));
     let t = ok(
         post(
@@ -550,7 +550,7 @@ fn cookie_call(
 
 #[test]
 fn races_are_settled_by_d1() {
-    let org = desk(606, "tk6", 10_000);
+    let org = desk(706, "tk6", 10_000);
     let (mut user, admin, mut eng) = (
         sign("user", "tk6"),
         sign("admin", "tk6"),
