@@ -73,7 +73,7 @@ test('deep links load the app; unknown paths show the in-app 404 page', async ()
     'the navigation marks where we are',
   );
 
-  const deep = await app.goto('/tickets/1');
+  const deep = await app.goto('/nowhere/1');
   assert.equal(deep.status(), 200, 'the SPA fallback serves the app, not a server 404');
   await app.page.getByTestId('not-found').waitFor();
   assert.equal(await app.title().textContent(), 'Page not found');
@@ -135,7 +135,7 @@ test('on a 390×844 phone the navigation collapses behind a menu button', async 
   assert.ok((await app.horizontalOverflow()) <= 0, 'Russian text does not overflow either');
   await app.screenshot('status-phone-ru');
 
-  await app.goto('/tickets/1');
+  await app.goto('/nowhere/1');
   await app.page.getByTestId('not-found').waitFor();
   assert.equal(await app.title().textContent(), 'Страница не найдена');
   assert.ok((await app.horizontalOverflow()) <= 0);
