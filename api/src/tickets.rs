@@ -304,8 +304,20 @@ pub struct DisputeDto {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TicketDto {
-    #[serde(flatten)]
-    pub summary: TicketSummaryDto,
+    // The summary's fields, repeated rather than `#[serde(flatten)]`: flattening buffers every
+    // field through serde's `Content` and costs the app's bundle ~20 KB of wasm.
+    pub id: i64,
+    pub number: i64,
+    pub organization: OrgRefDto,
+    pub kind: String,
+    pub title: String,
+    pub priority: String,
+    pub status: String,
+    pub requester: PersonRefDto,
+    pub assignee: Option<PersonRefDto>,
+    pub awaiting_client: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
     pub description: String,
     pub catalogue: Option<CatalogueItemDto>,
     /// `standard` or `client_caused`, once decided.

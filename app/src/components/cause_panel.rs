@@ -20,12 +20,12 @@ pub fn CausePanel(
     done: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let id = ticket.summary.id;
+    let id = ticket.id;
     let (act, error) = use_change(id, done);
     let cause = RwSignal::new("standard");
     let explanation = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
-    let resolved = matches!(ticket.summary.status.as_str(), "resolved" | "closed");
+    let resolved = matches!(ticket.status.as_str(), "resolved" | "closed");
     let set_cause = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         act.dispatch(TicketChange::Cause(CauseRequest {

@@ -22,7 +22,7 @@ pub fn QuotePanel(
     done: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let id = ticket.summary.id;
+    let id = ticket.id;
     let (act, error) = use_change(id, done);
     let open = ticket
         .quotes
@@ -30,7 +30,7 @@ pub fn QuotePanel(
         .find(|q| q.status == "awaiting_approval")
         .cloned();
     let finished = matches!(
-        ticket.summary.status.as_str(),
+        ticket.status.as_str(),
         "completed" | "declined" | "cancelled"
     );
     let quoted = ticket

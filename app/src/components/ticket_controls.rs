@@ -11,15 +11,15 @@ use crate::i18n::{use_i18n, Msg};
 #[component]
 pub fn TicketControls(ticket: TicketDto, me: i64, done: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
-    let id = ticket.summary.id;
+    let id = ticket.id;
     let (act, error) = use_change(id, done);
-    let status = ticket.summary.status.as_str();
-    let incident = ticket.summary.kind == "incident";
+    let status = ticket.status.as_str();
+    let incident = ticket.kind == "incident";
     let standard = ticket
         .catalogue
         .as_ref()
         .is_some_and(|c| c.kind == "standard");
-    let mine = ticket.summary.assignee.as_ref().is_some_and(|a| a.id == me);
+    let mine = ticket.assignee.as_ref().is_some_and(|a| a.id == me);
     let to = |s: &str| {
         TicketChange::Status(StatusRequest {
             status: s.to_owned(),

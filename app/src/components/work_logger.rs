@@ -26,7 +26,7 @@ pub fn WorkLogger(id: i64, done: Callback<()>) -> impl IntoView {
     let started = RwSignal::new(
         storage()
             .and_then(|s| s.get_item(&timer_key(id)).ok().flatten())
-            .and_then(|v| v.parse::<f64>().ok()),
+            .and_then(|v| v.parse::<i64>().ok()),
     );
     let send = move |m: u32| {
         log.dispatch(TicketChange::Work(WorkRequest {
@@ -42,14 +42,18 @@ pub fn WorkLogger(id: i64, done: Callback<()>) -> impl IntoView {
     };
     let toggle_timer = move |_| match started.get_untracked() {
         None => {
-            let now = js_sys::Date::now();
+            // Whole milliseconds: formatting or parsing an f64 would pull float code into the
+            // bundle.
+            #[allow(clippy::cast_possible_truncation)]
+            let now = js_sys::Date::now() as i64;
             if let Some(s) = storage() {
                 let _ = s.set_item(&timer_key(id), &now.to_string());
             }
             started.set(Some(now));
         }
         Some(t0) => {
-            let m = ((js_sys::Date::now() - t0) / 60_000.0).ceil().max(1.0);
+            #[allow(clippy::cast_precision_loss)]
+            let m = ((js_sys::Date::now() - t0 as f64) / 60_000.0).ceil().max(1.0);
             if let Some(s) = storage() {
                 let _ = s.remove_item(&timer_key(id));
             }
@@ -60,7 +64,8 @@ pub fn WorkLogger(id: i64, done: Callback<()>) -> impl IntoView {
     };
     let since = move || {
         started.get().map(|t0| {
-            let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t0));
+            #[allow(clippy::cast_precision_loss)]
+            let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t0 as f64));
             format!("⏱ {:02}:{:02}", d.get_hours(), d.get_minutes())
         })
     };

@@ -37,7 +37,7 @@ pub fn NewTicket() -> impl IntoView {
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
     Effect::new(move |_| {
         if let Some(Ok(t)) = create.value().get() {
-            navigate(&format!("/tickets/{}", t.summary.id), Default::default());
+            navigate(&format!("/tickets/{}", t.id), Default::default());
         }
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {

@@ -47,9 +47,9 @@ fn TicketView(ticket: TicketDto, version: RwSignal<u32>, done: Callback<()>) -> 
     let me = auth.user_id().unwrap_or(0);
     let staff = matches!(role.as_str(), "engineer" | "manager");
     let admin = role == "client_admin";
-    let id = ticket.summary.id;
-    let org = ticket.summary.organization.id;
-    let request = ticket.summary.kind == "service_request";
+    let id = ticket.id;
+    let org = ticket.organization.id;
+    let request = ticket.kind == "service_request";
     let timeline = LocalResource::new(move || {
         version.track();
         async move { client::timeline(id).await }
@@ -61,19 +61,19 @@ fn TicketView(ticket: TicketDto, version: RwSignal<u32>, done: Callback<()>) -> 
     let (follow, _) = use_change(id, done);
     let following = ticket.following;
     let t = ticket.clone();
-    let status = t.summary.status.clone();
-    let priority = t.summary.priority.clone();
+    let status = t.status.clone();
+    let priority = t.priority.clone();
     let (cost, held, logged) = (t.cost, t.held, t.logged_minutes);
     let open = !matches!(
         status.as_str(),
         "closed" | "completed" | "declined" | "cancelled"
     );
-    let may_log = staff && open && !(t.summary.kind == "incident" && t.cause.is_some());
+    let may_log = staff && open && !(t.kind == "incident" && t.cause.is_some());
     view! {
-        <p class="eyebrow">"#"{t.summary.number}" · "{t.summary.organization.name.clone()}" · "
+        <p class="eyebrow">"#"{t.number}" · "{t.organization.name.clone()}" · "
             {i18n.tr(if request { Msg::ServiceRequest } else { Msg::Incident })}</p>
         <div class="page-head">
-            <h1 data-testid="page-title">{t.summary.title.clone()}</h1>
+            <h1 data-testid="page-title">{t.title.clone()}</h1>
             <button type="button" class="button button--secondary" data-testid="follow" aria-pressed=following.to_string()
                 on:click=move |_| { follow.dispatch(TicketChange::Follow(!following)); }>
                 {i18n.tr(if following { Msg::Unfollow } else { Msg::Follow })}
@@ -87,9 +87,9 @@ fn TicketView(ticket: TicketDto, version: RwSignal<u32>, done: Callback<()>) -> 
         <div class="grid">
             <section class="card">
                 <dl class="kv">
-                    <div class="kv__row"><dt>{i18n.tr(Msg::Requester)}</dt><dd>{t.summary.requester.name.clone()}</dd></div>
+                    <div class="kv__row"><dt>{i18n.tr(Msg::Requester)}</dt><dd>{t.requester.name.clone()}</dd></div>
                     <div class="kv__row"><dt>{i18n.tr(Msg::Assignee)}</dt><dd data-testid="assignee">{
-                        let a = t.summary.assignee.clone().map(|a| a.name);
+                        let a = t.assignee.clone().map(|a| a.name);
                         move || a.clone().unwrap_or_else(|| i18n.t(Msg::Unassigned).to_owned())
                     }</dd></div>
                     {t.catalogue.clone().map(|c| view! { <div class="kv__row"><dt>{i18n.tr(Msg::CatalogueItem)}</dt><dd>{c.name}</dd></div> })}

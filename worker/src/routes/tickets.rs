@@ -393,8 +393,20 @@ async fn ticket_dto(db: &Db, who: &Session, l: &Loaded) -> AppResult<TicketDto> 
         }),
         _ => None,
     };
+    let s = summary(&l.row);
     Ok(TicketDto {
-        summary: summary(&l.row),
+        id: s.id,
+        number: s.number,
+        organization: s.organization,
+        kind: s.kind,
+        title: s.title,
+        priority: s.priority,
+        status: s.status,
+        requester: s.requester,
+        assignee: s.assignee,
+        awaiting_client: s.awaiting_client,
+        created_at: s.created_at,
+        updated_at: s.updated_at,
         description: l.row.description.clone(),
         catalogue: catalogue.as_ref().map(catalogue_dto),
         cause: l.row.cause.clone(),
