@@ -116,9 +116,49 @@ async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     decode(plain(Request::get(&url(path))), &[]).await
 }
 
+/// A GET the screens read through [`crate::components::remote::Remote`]: the path, and the
+/// statuses besides 2xx whose body is still the answer.
+#[derive(Clone, Debug)]
+pub struct Read {
+    pub path: String,
+    pub also_ok: &'static [u16],
+}
+
+/// A [`Read`] that answers a `T`.
+pub struct Typed<T> {
+    pub read: Read,
+    _t: std::marker::PhantomData<fn() -> T>,
+}
+
+fn read<T>(path: impl Into<String>) -> Typed<T> {
+    Typed {
+        read: Read {
+            path: path.into(),
+            also_ok: &[],
+        },
+        _t: std::marker::PhantomData,
+    }
+}
+
+/// The answer's text (one non-generic network path for every read).
+pub async fn get_text(r: &Read) -> Result<String, ApiError> {
+    accept(
+        exchange(plain(Request::get(&url(&r.path)))).await?,
+        r.also_ok,
+    )
+    .map(|(_, text)| text)
+}
+
+/// Parses a read's text.
+pub fn parse_text<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|_| ApiError::Unexpected(200))
+}
+
 /// `getHealth`. A degraded service answers 503 with the same body.
-pub async fn health() -> Result<Health, ApiError> {
-    decode(plain(Request::get(&url("/health"))), &[503]).await
+pub fn health() -> Typed<Health> {
+    let mut r = read("/health");
+    r.read.also_ok = &[503];
+    r
 }
 
 /// `previewCharge`.
@@ -179,13 +219,13 @@ pub async fn accept_invitation(req: &AcceptInvitationRequest) -> Result<MeDto, A
 }
 
 /// `listOrganizations`.
-pub async fn organizations() -> Result<OrganizationListDto, ApiError> {
-    get("/organizations").await
+pub fn organizations() -> Typed<OrganizationListDto> {
+    read("/organizations")
 }
 
 /// `getOrganization`.
-pub async fn organization(id: i64) -> Result<OrganizationDto, ApiError> {
-    get(&format!("/organizations/{id}")).await
+pub fn organization(id: i64) -> Typed<OrganizationDto> {
+    read(format!("/organizations/{id}"))
 }
 
 /// `createOrganization`.
@@ -208,8 +248,8 @@ pub async fn update_organization(
 }
 
 /// `listPlans`.
-pub async fn plans() -> Result<PlanListDto, ApiError> {
-    get("/plans").await
+pub fn plans() -> Typed<PlanListDto> {
+    read("/plans")
 }
 
 /// `createPlan`.
@@ -227,11 +267,8 @@ pub async fn update_plan(id: i64, req: &PlanDto) -> Result<PlanRowDto, ApiError>
 }
 
 /// `listUsers`.
-pub async fn users(organization: Option<i64>) -> Result<UserListDto, ApiError> {
-    match organization {
-        Some(id) => get(&format!("/users?organization_id={id}")).await,
-        None => get("/users").await,
-    }
+pub fn users() -> Typed<UserListDto> {
+    read("/users")
 }
 
 /// `inviteUser`.
@@ -249,18 +286,18 @@ pub async fn deactivate_user(id: i64) -> Result<UserDto, ApiError> {
 }
 
 /// `listOutbox`.
-pub async fn outbox() -> Result<OutboxDto, ApiError> {
-    get("/outbox").await
+pub fn outbox() -> Typed<OutboxDto> {
+    read("/outbox")
 }
 
 /// `listAuditLog`.
-pub async fn audit_log() -> Result<AuditLogDto, ApiError> {
-    get("/audit-log").await
+pub fn audit_log() -> Typed<AuditLogDto> {
+    read("/audit-log")
 }
 
 /// `listCatalogue`.
-pub async fn catalogue() -> Result<CatalogueListDto, ApiError> {
-    get("/catalogue").await
+pub fn catalogue() -> Typed<CatalogueListDto> {
+    read("/catalogue")
 }
 
 /// `createCatalogueItem`.
@@ -283,23 +320,23 @@ pub async fn update_catalogue_item(
 }
 
 /// `listTickets`: `query` is the query string without `?` (already encoded).
-pub async fn tickets(query: &str) -> Result<TicketListDto, ApiError> {
-    get(&format!("/tickets?{query}")).await
+pub fn tickets(query: &str) -> Typed<TicketListDto> {
+    read(format!("/tickets?{query}"))
 }
 
 /// `getTicket`.
-pub async fn ticket(id: i64) -> Result<TicketDto, ApiError> {
-    get(&format!("/tickets/{id}")).await
+pub fn ticket(id: i64) -> Typed<TicketDto> {
+    read(format!("/tickets/{id}"))
 }
 
 /// `getTicketTimeline`.
-pub async fn timeline(id: i64) -> Result<TimelineDto, ApiError> {
-    get(&format!("/tickets/{id}/timeline")).await
+pub fn timeline(id: i64) -> Typed<TimelineDto> {
+    read(format!("/tickets/{id}/timeline"))
 }
 
 /// `getBalance`.
-pub async fn balance(org: i64) -> Result<OrgBalanceDto, ApiError> {
-    get(&format!("/organizations/{org}/balance")).await
+pub fn balance(org: i64) -> Typed<OrgBalanceDto> {
+    read(format!("/organizations/{org}/balance"))
 }
 
 /// `createTicket`.

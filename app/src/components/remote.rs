@@ -1,18 +1,82 @@
-use leptos::prelude::*;
+use std::marker::PhantomData;
+use std::sync::Arc;
 
-use crate::client::ApiError;
+use leptos::prelude::*;
+use serde::de::DeserializeOwned;
+
+use crate::client::{self, ApiError, Read};
 use crate::components::error_box::ErrorBox;
 use crate::i18n::{use_i18n, Msg};
+
+/// A read from the API, typed by what it answers. Every read is the same `LocalResource` of the
+/// answer's text, parsed on the way out: one copy of the resource machinery for the whole app
+/// instead of one per answer type and call site (it was ~6 KB of wasm each).
+pub struct Remote<T> {
+    text: LocalResource<Result<String, ApiError>>,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Remote<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Remote<T> {}
+
+type PathFn = Arc<dyn Fn() -> Option<Read> + Send + Sync>;
+
+fn text_resource(read: PathFn) -> LocalResource<Result<String, ApiError>> {
+    LocalResource::new(move || {
+        let read = read();
+        async move {
+            match read {
+                Some(r) => client::get_text(&r).await,
+                None => Err(ApiError::Unexpected(0)),
+            }
+        }
+    })
+}
+
+impl<T: DeserializeOwned> Remote<T> {
+    /// Reads what `read` names; signals `read` uses make it read again when they change.
+    pub fn new(read: impl Fn() -> client::Typed<T> + Send + Sync + 'static) -> Remote<T> {
+        Remote::maybe(move || Some(read()))
+    }
+
+    /// Reads only while `read` names something (a manager-only list for a manager).
+    pub fn maybe(read: impl Fn() -> Option<client::Typed<T>> + Send + Sync + 'static) -> Remote<T> {
+        Remote {
+            text: text_resource(Arc::new(move || read().map(|t| t.read))),
+            _t: PhantomData,
+        }
+    }
+
+    /// `None` until the first answer.
+    pub fn get(&self) -> Option<Result<T, ApiError>> {
+        self.text
+            .get()
+            .map(|r| r.and_then(|text| client::parse_text(&text)))
+    }
+
+    /// The value, if it arrived and parsed.
+    pub fn ok(&self) -> Option<T> {
+        self.get().and_then(Result::ok)
+    }
+
+    pub fn refetch(&self) {
+        self.text.refetch();
+    }
+}
 
 /// A read from the API: "Loading…" until the first answer, the error in the user's language if
 /// it fails, else `render`'s view (kept while a refetch travels). Rendered through `AnyView`,
 /// so every screen shares one copy of this path.
 pub fn remote<T, V>(
-    res: LocalResource<Result<T, ApiError>>,
+    res: Remote<T>,
     render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
 ) -> impl IntoView
 where
-    T: Clone + Send + Sync + 'static,
+    T: DeserializeOwned + 'static,
     V: IntoView + 'static,
 {
     let i18n = use_i18n();

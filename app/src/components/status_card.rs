@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use pointdesk_api::{Check, Health};
 
 use crate::client;
-use crate::components::remote::remote;
+use crate::components::remote::{remote, Remote};
 use crate::format;
 use crate::i18n::{use_i18n, Msg};
 
@@ -14,15 +14,12 @@ pub fn StatusCard(
     heading: Msg,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let health = LocalResource::new(|| async {
-        let checked = js_sys::Date::now();
-        client::health().await.map(|h| (h, checked))
-    });
+    let health = Remote::new(client::health);
 
     view! {
         <section class="card" data-testid="status-card" aria-live="polite">
             <h2 class="card__title">{move || i18n.t(heading)}</h2>
-            {remote(health, |(h, checked)| view! { <HealthView health=h checked=checked /> })}
+            {remote(health, |h| view! { <HealthView health=h checked=js_sys::Date::now() /> })}
             <button class="button button--secondary" type="button" on:click=move |_| health.refetch()>
                 {i18n.tr(Msg::Refresh)}
             </button>

@@ -53,7 +53,9 @@ pub fn WorkLogger(id: i64, done: Callback<()>) -> impl IntoView {
         }
         Some(t0) => {
             #[allow(clippy::cast_precision_loss)]
-            let m = ((js_sys::Date::now() - t0 as f64) / 60_000.0).ceil().max(1.0);
+            let m = ((js_sys::Date::now() - t0 as f64) / 60_000.0)
+                .ceil()
+                .max(1.0);
             if let Some(s) = storage() {
                 let _ = s.remove_item(&timer_key(id));
             }

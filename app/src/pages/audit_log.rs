@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::client;
-use crate::components::remote::remote;
+use crate::components::remote::{remote, Remote};
 use crate::format;
 use crate::i18n::{use_i18n, Msg};
 
@@ -9,7 +9,7 @@ use crate::i18n::{use_i18n, Msg};
 #[component]
 pub fn AuditLog() -> impl IntoView {
     let i18n = use_i18n();
-    let list = LocalResource::new(client::audit_log);
+    let list = Remote::new(client::audit_log);
     // Known actions in the reader's language; an action this app does not know yet by its code.
     let action_text = move |code: &str| {
         let msg = match code {

@@ -4,7 +4,7 @@ use pointdesk_api::WirePoints;
 
 use crate::client::{self, ApiError};
 use crate::components::error_box::ErrorBox;
-use crate::components::remote::remote;
+use crate::components::remote::{remote, Remote};
 use crate::components::text_field::TextField;
 use crate::i18n::{self, use_i18n, Msg};
 
@@ -14,7 +14,7 @@ use crate::i18n::{self, use_i18n, Msg};
 pub fn Catalogue() -> impl IntoView {
     let i18n = use_i18n();
     let version = RwSignal::new(0u32);
-    let list = LocalResource::new(move || {
+    let list = Remote::new(move || {
         version.track();
         client::catalogue()
     });

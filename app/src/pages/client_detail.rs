@@ -6,7 +6,7 @@ use pointdesk_api::WirePoints;
 use crate::client;
 use crate::components::allotment_view::AllotmentView;
 use crate::components::error_box::ErrorBox;
-use crate::components::remote::remote;
+use crate::components::remote::{remote, Remote};
 use crate::components::text_field::TextField;
 use crate::format;
 use crate::i18n::{self, use_i18n, Msg};
@@ -24,10 +24,7 @@ pub fn ClientDetail() -> impl IntoView {
             .and_then(|v| v.parse::<i64>().ok())
             .unwrap_or(0)
     };
-    let org = LocalResource::new(move || {
-        let id = id();
-        async move { client::organization(id).await }
-    });
+    let org = Remote::new(move || client::organization(id()));
     remote(
         org,
         move |o| view! { <ClientView org=o on_saved=move || org.refetch() /> },

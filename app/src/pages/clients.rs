@@ -5,7 +5,7 @@ use pointdesk_api::organizations::{CreateOrganizationRequest, OrganizationSummar
 
 use crate::client;
 use crate::components::error_box::ErrorBox;
-use crate::components::remote::remote;
+use crate::components::remote::{remote, Remote};
 use crate::components::text_field::TextField;
 use crate::format;
 use crate::i18n::{self, use_i18n, Msg};
@@ -18,7 +18,7 @@ use crate::session::use_auth;
 pub fn Clients() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
-    let list = LocalResource::new(client::organizations);
+    let list = Remote::new(client::organizations);
     let manager = move || auth.role().as_deref() == Some("manager");
     move || {
         if auth.me.get().is_none() {
@@ -78,7 +78,7 @@ fn ClientTable(items: Vec<OrganizationSummaryDto>) -> impl IntoView {
 fn NewClient(on_created: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
-    let plans = LocalResource::new(client::plans);
+    let plans = Remote::new(client::plans);
     let name = RwSignal::new(String::new());
     let seats = RwSignal::new("1".to_owned());
     let plan_id = RwSignal::new(None::<i64>);
@@ -114,7 +114,7 @@ fn NewClient(on_created: impl Fn() + Clone + Send + Sync + 'static) -> impl Into
                     <select id="field-plan_id" class="field__input" data-testid="input-plan_id"
                         on:change=move |ev| plan_id.set(event_target_value(&ev).parse().ok())>
                         <option value="">"—"</option>
-                        {move || plans.get().and_then(Result::ok).map(|l| l.items.into_iter().map(|p| view! {
+                        {move || plans.ok().map(|l| l.items.into_iter().map(|p| view! {
                             <option value=p.id.to_string()>{p.plan.name.clone()}</option>
                         }).collect_view())}
                     </select>

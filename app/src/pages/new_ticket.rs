@@ -4,6 +4,7 @@ use pointdesk_api::tickets::CreateTicketRequest;
 
 use crate::client;
 use crate::components::error_box::ErrorBox;
+use crate::components::remote::Remote;
 use crate::components::text_field::TextField;
 use crate::i18n::{self, use_i18n, Msg};
 use crate::session::use_auth;
@@ -21,14 +22,8 @@ pub fn NewTicket() -> impl IntoView {
     let priority = RwSignal::new("normal".to_owned());
     let item = RwSignal::new(None::<i64>);
     let org = RwSignal::new(None::<i64>);
-    let catalogue = LocalResource::new(client::catalogue);
-    let orgs = LocalResource::new(move || async move {
-        if staff {
-            client::organizations().await.map(|l| l.items)
-        } else {
-            Ok(Vec::new())
-        }
-    });
+    let catalogue = Remote::new(client::catalogue);
+    let orgs = Remote::maybe(move || staff.then(client::organizations));
     let navigate = use_navigate();
     let create = Action::new_local(|req: &CreateTicketRequest| {
         let req = req.clone();
@@ -75,7 +70,7 @@ pub fn NewTicket() -> impl IntoView {
                     <select class="field__input" data-testid="ticket-org"
                         on:change=move |ev| org.set(event_target_value(&ev).parse().ok())>
                         <option value="">"—"</option>
-                        {move || orgs.get().and_then(Result::ok).unwrap_or_default().into_iter()
+                        {move || orgs.ok().map(|l| l.items).unwrap_or_default().into_iter()
                             .map(|o| view! { <option value=o.id.to_string()>{o.name}</option> }).collect_view()}
                     </select>
                 </label>
@@ -83,7 +78,7 @@ pub fn NewTicket() -> impl IntoView {
             <Show when=move || kind.get() == "service_request">
                 <fieldset class="choices" data-testid="catalogue">
                     <legend class="field__label">{i18n.tr(Msg::CatalogueItem)}</legend>
-                    {move || catalogue.get().and_then(Result::ok).map(|c| c.items).unwrap_or_default().into_iter().map(|c| {
+                    {move || catalogue.ok().map(|c| c.items).unwrap_or_default().into_iter().map(|c| {
                         let id = c.id;
                         let quoted = c.kind == "quoted";
                         view! {

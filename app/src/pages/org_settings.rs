@@ -5,6 +5,7 @@ use pointdesk_api::WirePoints;
 use crate::client::{self, ApiError};
 use crate::components::allotment_view::AllotmentView;
 use crate::components::error_box::ErrorBox;
+use crate::components::remote::Remote;
 use crate::components::text_field::TextField;
 use crate::i18n::{use_i18n, Msg};
 use crate::pages::sign_in::SignInFirst;
@@ -15,24 +16,18 @@ use crate::session::use_auth;
 pub fn OrgSettings() -> impl IntoView {
     let auth = use_auth();
     let org_id = move || auth.me.get().and_then(|m| m.organization).map(|o| o.id);
-    let data = LocalResource::new(move || {
-        let id = org_id();
-        async move {
-            let id = id?;
-            let org = client::organization(id).await;
-            let people = client::users(None).await;
-            Some(org.and_then(|o| people.map(|p| (o, p.items))))
-        }
-    });
-    move || match data.get() {
-        None => ().into_any(),
-        Some(None) if auth.checked.get() => view! { <SignInFirst /> }.into_any(),
-        Some(None) => ().into_any(),
-        Some(Some(Err(e))) => {
+    let org = Remote::maybe(move || org_id().map(client::organization));
+    let people = Remote::maybe(move || org_id().map(|_| client::users()));
+    move || match (org_id(), org.get(), people.get()) {
+        (None, _, _) if auth.checked.get() => view! { <SignInFirst /> }.into_any(),
+        (Some(_), Some(Err(e)), _) | (Some(_), _, Some(Err(e))) => {
             let e = Some(e);
             view! { <ErrorBox error=Signal::derive(move || e.clone()) /> }.into_any()
         }
-        Some(Some(Ok((org, people)))) => view! { <Settings org=org people=people /> }.into_any(),
+        (Some(_), Some(Ok(org)), Some(Ok(people))) => {
+            view! { <Settings org=org people=people.items /> }.into_any()
+        }
+        _ => ().into_any(),
     }
 }
 

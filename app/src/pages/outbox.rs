@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::client;
-use crate::components::remote::remote;
+use crate::components::remote::{remote, Remote};
 use crate::format;
 use crate::i18n::{use_i18n, Msg};
 
@@ -10,7 +10,7 @@ use crate::i18n::{use_i18n, Msg};
 #[component]
 pub fn Outbox() -> impl IntoView {
     let i18n = use_i18n();
-    let list = LocalResource::new(client::outbox);
+    let list = Remote::new(client::outbox);
     view! {
         <h1 data-testid="page-title">{i18n.tr(Msg::NavOutbox)}</h1>
         <p class="muted">{i18n.tr(Msg::OutboxHint)}</p>

@@ -3,7 +3,7 @@ use pointdesk_api::organizations::{InviteUserRequest, UserDto};
 
 use crate::client;
 use crate::components::error_box::ErrorBox;
-use crate::components::remote::remote;
+use crate::components::remote::{remote, Remote};
 use crate::components::text_field::TextField;
 use crate::i18n::{self, use_i18n, Msg};
 use crate::session::use_auth;
@@ -13,7 +13,7 @@ use crate::session::use_auth;
 #[component]
 pub fn People() -> impl IntoView {
     let i18n = use_i18n();
-    let list = LocalResource::new(|| client::users(None));
+    let list = Remote::new(client::users);
     view! {
         <h1 data-testid="page-title">{i18n.tr(Msg::NavPeople)}</h1>
         <div class="grid">
@@ -80,13 +80,7 @@ fn Invite(on_invited: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoVie
     let i18n = use_i18n();
     let auth = use_auth();
     let manager = auth.role().as_deref() == Some("manager");
-    let orgs = LocalResource::new(move || async move {
-        if manager {
-            client::organizations().await.map(|l| l.items)
-        } else {
-            Ok(Vec::new())
-        }
-    });
+    let orgs = Remote::maybe(move || manager.then(client::organizations));
     let email = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let role = RwSignal::new(if manager { "engineer" } else { "client_user" }.to_owned());
@@ -147,7 +141,7 @@ fn Invite(on_invited: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoVie
                         <select id="field-organization_id" class="field__input" data-testid="input-organization_id"
                             on:change=move |ev| org.set(event_target_value(&ev).parse().ok())>
                             <option value="">"—"</option>
-                            {move || orgs.get().and_then(Result::ok).map(|l| l.into_iter().map(|o| view! {
+                            {move || orgs.ok().map(|l| l.items.into_iter().map(|o| view! {
                                 <option value=o.id.to_string()>{o.name.clone()}</option>
                             }).collect_view())}
                         </select>

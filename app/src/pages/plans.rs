@@ -5,7 +5,7 @@ use pointdesk_api::WirePoints;
 
 use crate::client::{self, ApiError};
 use crate::components::error_box::ErrorBox;
-use crate::components::remote::remote;
+use crate::components::remote::{remote, Remote};
 use crate::components::text_field::TextField;
 use crate::format;
 use crate::i18n::{use_i18n, Msg};
@@ -15,7 +15,7 @@ use crate::i18n::{use_i18n, Msg};
 #[component]
 pub fn Plans() -> impl IntoView {
     let i18n = use_i18n();
-    let list = LocalResource::new(client::plans);
+    let list = Remote::new(client::plans);
     let editing = RwSignal::new(None::<PlanRowDto>);
     view! {
         <h1 data-testid="page-title">{i18n.tr(Msg::NavPlans)}</h1>

@@ -6,7 +6,7 @@ use crate::client::{self, TicketChange};
 use crate::components::cause_panel::CausePanel;
 use crate::components::comment_box::CommentBox;
 use crate::components::quote_panel::QuotePanel;
-use crate::components::remote::remote;
+use crate::components::remote::{remote, Remote};
 use crate::components::ticket_change::use_change;
 use crate::components::ticket_controls::TicketControls;
 use crate::components::timeline_view::TimelineView;
@@ -28,10 +28,9 @@ pub fn Ticket() -> impl IntoView {
     };
     let version = RwSignal::new(0u32);
     let done = Callback::new(move |()| version.update(|v| *v += 1));
-    let ticket = LocalResource::new(move || {
+    let ticket = Remote::new(move || {
         version.track();
-        let id = id();
-        async move { client::ticket(id).await }
+        client::ticket(id())
     });
     remote(
         ticket,
@@ -50,13 +49,13 @@ fn TicketView(ticket: TicketDto, version: RwSignal<u32>, done: Callback<()>) -> 
     let id = ticket.id;
     let org = ticket.organization.id;
     let request = ticket.kind == "service_request";
-    let timeline = LocalResource::new(move || {
+    let timeline = Remote::new(move || {
         version.track();
-        async move { client::timeline(id).await }
+        client::timeline(id)
     });
-    let balance = LocalResource::new(move || {
+    let balance = Remote::new(move || {
         version.track();
-        async move { client::balance(org).await }
+        client::balance(org)
     });
     let (follow, _) = use_change(id, done);
     let following = ticket.following;
@@ -101,7 +100,7 @@ fn TicketView(ticket: TicketDto, version: RwSignal<u32>, done: Callback<()>) -> 
             </section>
             {may_log.then(|| view! { <WorkLogger id=id done=done /> })}
             {request.then(|| {
-                let b = Signal::derive(move || balance.get().and_then(Result::ok));
+                let b = Signal::derive(move || balance.ok());
                 view! { <QuotePanel ticket=t.clone() balance=b may_quote=staff may_approve=admin done=done /> }
             })}
             {(!request).then(|| view! {

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::client;
-use crate::components::remote::remote;
+use crate::components::remote::{remote, Remote};
 use crate::components::ticket_row::TicketRow;
 use crate::i18n::{use_i18n, Msg};
 use crate::session::use_auth;
@@ -32,13 +32,12 @@ pub fn Tickets() -> impl IntoView {
     };
     let queue = RwSignal::new("open");
     let search = RwSignal::new(String::new());
-    let list = LocalResource::new(move || {
-        let query = format!(
+    let list = Remote::new(move || {
+        client::tickets(&format!(
             "queue={}&q={}",
             queue.get(),
             js_sys::encode_uri_component(&search.get())
-        );
-        async move { client::tickets(&query).await }
+        ))
     });
     view! {
         <div class="page-head">
