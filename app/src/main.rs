@@ -9,6 +9,7 @@ mod session;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::use_location;
 use leptos_router::path;
 
 use components::layout::Layout;
@@ -28,27 +29,50 @@ fn App() -> impl IntoView {
         <Router>
             <Layout>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=Home />
-                    <Route path=path!("/status") view=Status />
-                    <Route path=path!("/sign-in") view=SignIn />
-                    <Route path=path!("/forgot-password") view=ForgotPassword />
-                    <Route path=path!("/reset-password") view=ResetPassword />
-                    <Route path=path!("/accept-invitation") view=AcceptInvitation />
-                    <Route path=path!("/profile") view=Profile />
-                    <Route path=path!("/clients") view=Clients />
-                    <Route path=path!("/clients/:id") view=ClientDetail />
-                    <Route path=path!("/plans") view=Plans />
-                    <Route path=path!("/people") view=People />
-                    <Route path=path!("/outbox") view=Outbox />
-                    <Route path=path!("/audit-log") view=AuditLog />
-                    <Route path=path!("/settings") view=OrgSettings />
-                    <Route path=path!("/tickets") view=Tickets />
-                    <Route path=path!("/tickets/new") view=NewTicket />
-                    <Route path=path!("/tickets/:id") view=Ticket />
-                    <Route path=path!("/catalogue") view=Catalogue />
+                    <Route path=path!("/") view=Screen />
+                    <Route path=path!("/*any") view=Screen />
                 </Routes>
             </Layout>
         </Router>
+    }
+}
+
+/// Every screen behind one route: the router's code is generic per route (it was ~5 KB of wasm
+/// each), while this match is one small function. A path parameter becomes the screen's prop.
+#[component]
+fn Screen() -> impl IntoView {
+    let location = use_location();
+    move || {
+        let path = location.pathname.get();
+        let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+        let id = |raw: &str| raw.parse::<i64>().ok().filter(|id| *id > 0);
+        match parts.as_slice() {
+            [] => view! { <Home /> }.into_any(),
+            ["status"] => view! { <Status /> }.into_any(),
+            ["sign-in"] => view! { <SignIn /> }.into_any(),
+            ["forgot-password"] => view! { <ForgotPassword /> }.into_any(),
+            ["reset-password"] => view! { <ResetPassword /> }.into_any(),
+            ["accept-invitation"] => view! { <AcceptInvitation /> }.into_any(),
+            ["profile"] => view! { <Profile /> }.into_any(),
+            ["clients"] => view! { <Clients /> }.into_any(),
+            ["clients", raw] if id(raw).is_some() => {
+                let id = id(raw).unwrap_or_default();
+                view! { <ClientDetail id=id /> }.into_any()
+            }
+            ["plans"] => view! { <Plans /> }.into_any(),
+            ["people"] => view! { <People /> }.into_any(),
+            ["outbox"] => view! { <Outbox /> }.into_any(),
+            ["audit-log"] => view! { <AuditLog /> }.into_any(),
+            ["settings"] => view! { <OrgSettings /> }.into_any(),
+            ["tickets"] => view! { <Tickets /> }.into_any(),
+            ["tickets", "new"] => view! { <NewTicket /> }.into_any(),
+            ["tickets", raw] if id(raw).is_some() => {
+                let id = id(raw).unwrap_or_default();
+                view! { <Ticket id=id /> }.into_any()
+            }
+            ["catalogue"] => view! { <Catalogue /> }.into_any(),
+            _ => view! { <NotFound /> }.into_any(),
+        }
     }
 }
 

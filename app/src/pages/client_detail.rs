@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use pointdesk_api::organizations::{OrganizationDto, UpdateOrganizationRequest};
 use pointdesk_api::WirePoints;
 
@@ -15,16 +14,8 @@ use crate::session::use_auth;
 /// One client: plan, seats, options, threshold and the allotment the domain computes, with
 /// its breakdown. A manager changes the subscription here; the allotment follows at once.
 #[component]
-pub fn ClientDetail() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
-    let org = Remote::new(move || client::organization(id()));
+pub fn ClientDetail(id: i64) -> impl IntoView {
+    let org = Remote::new(move || client::organization(id));
     remote(
         org,
         move |o| view! { <ClientView org=o on_saved=move || org.refetch() /> },

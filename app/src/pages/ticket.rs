@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use pointdesk_api::tickets::TicketDto;
 
 use crate::client::{self, TicketChange};
@@ -17,20 +16,12 @@ use crate::session::use_auth;
 /// One ticket. On a phone the engineer's next step comes first (take, start, resolve, log
 /// work), then the money (quote, cause, charge, dispute), then the history.
 #[component]
-pub fn Ticket() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+pub fn Ticket(id: i64) -> impl IntoView {
     let version = RwSignal::new(0u32);
     let done = Callback::new(move |()| version.update(|v| *v += 1));
     let ticket = Remote::new(move || {
         version.track();
-        client::ticket(id())
+        client::ticket(id)
     });
     remote(
         ticket,
