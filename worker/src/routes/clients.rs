@@ -23,7 +23,7 @@ fn points(hundredths: i64) -> WirePoints {
     WirePoints(Points::from_hundredths(hundredths).unwrap_or(Points::ZERO))
 }
 
-pub(super) fn plan_dto(p: &PlanRow) -> PlanDto {
+pub(crate) fn plan_dto(p: &PlanRow) -> PlanDto {
     PlanDto {
         name: p.name.clone(),
         base: points(p.base),

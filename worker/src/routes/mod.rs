@@ -291,7 +291,7 @@ pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> AppResult<T> {
     parse_json(&body)
 }
 
-fn parse_json<T: DeserializeOwned>(body: &[u8]) -> AppResult<T> {
+pub(crate) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> AppResult<T> {
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();

@@ -1,0 +1,514 @@
+//! Tickets: incidents and service requests, their work, quotes, causes and disputes.
+//!
+//! Every change follows one path ([`change`]): load the ticket (and, for money, the account),
+//! ask the domain what changes, write it all in one D1 batch whose first statement steps the
+//! ticket's version and whose ledger part steps the account's version (triggers abort a batch
+//! decided on an older state), and try again from a fresh load when D1 says another request
+//! got there first. A business event happens once (its key is `UNIQUE` in `applied_events`),
+//! and a request repeated with the same `Idempotency-Key` gets the first answer ([`Idem`]).
+
+mod catalogue;
+mod change;
+mod commands;
+mod idem;
+
+pub use catalogue::{create_catalogue_item, list_catalogue, update_catalogue_item};
+pub use commands::*;
+
+use catalogue::catalogue_dto;
+
+use pointdesk_api::accounts::{Fields, OrgRefDto};
+use pointdesk_api::ledger::ChargeExplanationDto;
+use pointdesk_api::problem::FieldError;
+use pointdesk_api::tickets::{
+    self as wire, DisputeDto, HoldDto, IncidentChargeDto, OrgBalanceDto, PersonRefDto, QuoteDto,
+    TicketDto, TicketListDto, TicketSummaryDto, TimelineDto, TimelineEntryDto, TimelineEventDto,
+    WorkLineDto,
+};
+use pointdesk_api::WirePoints;
+use pointdesk_domain::charging::{ChargeRule, TimeCharge};
+use pointdesk_domain::ids::{DisputeId, QuoteId, TicketId, UserId};
+use pointdesk_domain::incident::{Cause, Dispute, Incident, IncidentCharge, IncidentStatus};
+use pointdesk_domain::points::Points;
+use pointdesk_domain::policy::Action;
+use pointdesk_domain::service_request::{Catalogue, Quote, RequestStatus, ServiceRequest};
+use pointdesk_domain::ticket::{Flow, Kind};
+use pointdesk_domain::time::Timestamp;
+use pointdesk_domain::worklog::WorkEntry;
+use worker::Response;
+
+use super::{json, Call, Session};
+use crate::db::{Db, DisputeRow, QuoteRow, TicketFilter, TicketRow, TimelineRow, WorkRow};
+use crate::error::{AppError, AppResult};
+
+/// How often a change is decided again after another request changed the same ticket or
+/// account first.
+pub(super) const ATTEMPTS: usize = 12;
+
+pub(super) fn pts(h: i64) -> Points {
+    Points::from_hundredths(h).unwrap_or(Points::ZERO)
+}
+
+pub(super) fn wp(h: i64) -> WirePoints {
+    WirePoints(pts(h))
+}
+
+pub(super) fn person(id: i64, name: &str) -> PersonRefDto {
+    PersonRefDto {
+        id,
+        name: name.to_owned(),
+    }
+}
+
+// ---- reading tickets --------------------------------------------------------------------------
+
+/// A ticket as stored, with its domain flow.
+pub(super) struct Loaded {
+    pub(super) row: TicketRow,
+    pub(super) work: Vec<WorkRow>,
+    pub(super) quotes: Vec<QuoteRow>,
+    pub(super) dispute: Option<DisputeRow>,
+    pub(super) flow: Flow,
+}
+
+pub(super) fn corrupt(what: &str) -> AppError {
+    AppError::Internal(format!("stored ticket is inconsistent: {what}"))
+}
+
+pub(super) fn work_entry(w: &WorkRow) -> AppResult<WorkEntry> {
+    Ok(WorkEntry {
+        engineer: UserId::new(w.engineer_id),
+        minutes: u32::try_from(w.minutes).map_err(|_| corrupt("minutes"))?,
+        note: w.note.clone(),
+        on: wire::parse_date(&w.on_day).ok_or_else(|| corrupt("work day"))?,
+    })
+}
+
+pub(super) fn time_charge(detail: &str) -> AppResult<TimeCharge> {
+    let d: ChargeExplanationDto =
+        serde_json::from_str(detail).map_err(|_| corrupt("charge detail"))?;
+    Ok(TimeCharge {
+        logged_minutes: d.logged_minutes,
+        billed_minutes: d.billed_minutes,
+        increment_minutes: d.increment_minutes,
+        points: d.points.0,
+        rule: match d.rule.as_str() {
+            "exact" => ChargeRule::Exact,
+            "minimum" => ChargeRule::Minimum,
+            _ => ChargeRule::RoundedUp,
+        },
+    })
+}
+
+pub(super) fn flow_of(
+    row: &TicketRow,
+    work: &[WorkRow],
+    quotes: &[QuoteRow],
+    dispute: Option<&DisputeRow>,
+) -> AppResult<Flow> {
+    let id = TicketId::new(row.id);
+    let work = work.iter().map(work_entry).collect::<AppResult<Vec<_>>>()?;
+    match row.kind.as_str() {
+        "incident" => {
+            let status = match row.status.as_str() {
+                "new" => IncidentStatus::New,
+                "in_progress" => IncidentStatus::InProgress,
+                "resolved" => IncidentStatus::Resolved,
+                "closed" => IncidentStatus::Closed,
+                _ => return Err(corrupt("incident status")),
+            };
+            let charge = match (row.charge_points, row.charge_at, &row.charge_detail) {
+                (Some(p), Some(at), Some(detail)) => Some(IncidentCharge {
+                    points: pts(p),
+                    at: Timestamp::from_unix(at),
+                    time: time_charge(detail)?,
+                    lines: usize::try_from(row.charge_lines.unwrap_or(0)).unwrap_or(0),
+                }),
+                _ => None,
+            };
+            let dispute = dispute.map(|d| {
+                let id = DisputeId::new(d.id);
+                let decided = d.decision_reason.clone().unwrap_or_default();
+                match d.state.as_str() {
+                    "upheld" => Dispute::Upheld {
+                        id,
+                        reason: decided,
+                    },
+                    "rejected" => Dispute::Rejected {
+                        id,
+                        reason: decided,
+                    },
+                    _ => Dispute::Open {
+                        id,
+                        opened_at: Timestamp::from_unix(d.opened_at),
+                        reason: d.reason.clone(),
+                    },
+                }
+            });
+            Ok(Flow::Incident(Incident {
+                id,
+                status,
+                work,
+                cause: match row.cause.as_deref() {
+                    Some("standard") => Some(Cause::Standard),
+                    Some("client_caused") => Some(Cause::ClientCaused),
+                    _ => None,
+                },
+                charge,
+                dispute,
+            }))
+        }
+        _ => {
+            let status = [
+                RequestStatus::New,
+                RequestStatus::AwaitingApproval,
+                RequestStatus::InProgress,
+                RequestStatus::Completed,
+                RequestStatus::Declined,
+                RequestStatus::Cancelled,
+            ]
+            .into_iter()
+            .find(|s| s.as_str() == row.status)
+            .ok_or_else(|| corrupt("request status"))?;
+            let quotes = quotes
+                .iter()
+                .map(|q| {
+                    Ok(Quote {
+                        id: QuoteId::new(q.id),
+                        points: pts(q.points),
+                        scope: q.scope.clone(),
+                        expires_at: Timestamp::from_unix(q.expires_at),
+                        status: wire::parse_quote_status(&q.status)
+                            .ok_or_else(|| corrupt("quote status"))?,
+                    })
+                })
+                .collect::<AppResult<Vec<_>>>()?;
+            Ok(Flow::Request(ServiceRequest {
+                id,
+                catalogue: if row.catalogue_kind.as_deref() == Some("standard") {
+                    Catalogue::Standard
+                } else {
+                    Catalogue::Quoted
+                },
+                status,
+                quotes,
+                work,
+            }))
+        }
+    }
+}
+
+/// Loads a ticket of the caller's provider and asks the policy about `action` on it (another
+/// tenant's ticket is a 404, like a missing one).
+pub(super) async fn load(db: &Db, who: &Session, id: i64, action: Action) -> AppResult<Loaded> {
+    let row = db
+        .ticket(who.provider(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    who.may(action, Some(row.org_id))?;
+    load_row(db, row).await
+}
+
+pub(super) async fn load_row(db: &Db, row: TicketRow) -> AppResult<Loaded> {
+    let work = db.work(row.id).await?;
+    let quotes = db.quotes(row.id).await?;
+    let dispute = db.dispute(row.id).await?;
+    let flow = flow_of(&row, &work, &quotes, dispute.as_ref())?;
+    Ok(Loaded {
+        row,
+        work,
+        quotes,
+        dispute,
+        flow,
+    })
+}
+
+pub(super) fn summary(r: &TicketRow) -> TicketSummaryDto {
+    TicketSummaryDto {
+        id: r.id,
+        number: r.number,
+        organization: OrgRefDto {
+            id: r.org_id,
+            name: r.org_name.clone(),
+        },
+        kind: r.kind.clone(),
+        title: r.title.clone(),
+        priority: r.priority.clone(),
+        status: r.status.clone(),
+        requester: person(r.requester_id, &r.requester_name),
+        assignee: r
+            .assignee_id
+            .zip(r.assignee_name.as_deref())
+            .map(|(id, name)| person(id, name)),
+        awaiting_client: r.awaiting_client == 1,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+    }
+}
+
+pub(super) fn references(l: &Loaded) -> Vec<String> {
+    let mut refs = vec![format!("ticket:{}", l.row.id)];
+    refs.extend(l.quotes.iter().map(|q| format!("quote:{}", q.id)));
+    refs.extend(l.dispute.iter().map(|d| format!("dispute:{}", d.id)));
+    refs
+}
+
+pub(super) async fn ticket_dto(db: &Db, who: &Session, l: &Loaded) -> AppResult<TicketDto> {
+    let (_, window) = db.provider_terms(who.provider()).await?;
+    let catalogue = match l.row.catalogue_id {
+        Some(c) => db.catalogue_item(who.provider(), c).await?,
+        None => None,
+    };
+    let cost = db.net_of(l.row.org_id, &references(l)).await?;
+    let held = db
+        .holds(l.row.org_id)
+        .await?
+        .iter()
+        .filter(|h| h.ticket_id == l.row.id)
+        .map(|h| h.points)
+        .sum::<i64>();
+    let logged: i64 = l.work.iter().map(|w| w.minutes).sum();
+    let charge = match (&l.flow, l.row.charge_detail.as_deref()) {
+        (Flow::Incident(i), Some(detail)) => i.charge.as_ref().map(|c| IncidentChargeDto {
+            points: WirePoints(c.points),
+            at: c.at.unix(),
+            lines: u32::try_from(c.lines).unwrap_or(0),
+            explanation: serde_json::from_str(detail)
+                .unwrap_or_else(|_| ChargeExplanationDto::from(&c.time)),
+            dispute_until: c.at.unix() + i64::from(window) * 86_400,
+        }),
+        _ => None,
+    };
+    let s = summary(&l.row);
+    Ok(TicketDto {
+        id: s.id,
+        number: s.number,
+        organization: s.organization,
+        kind: s.kind,
+        title: s.title,
+        priority: s.priority,
+        status: s.status,
+        requester: s.requester,
+        assignee: s.assignee,
+        awaiting_client: s.awaiting_client,
+        created_at: s.created_at,
+        updated_at: s.updated_at,
+        description: l.row.description.clone(),
+        catalogue: catalogue.as_ref().map(catalogue_dto),
+        cause: l.row.cause.clone(),
+        cause_note: l.row.cause_note.clone(),
+        charge,
+        dispute: l.dispute.as_ref().map(|d| DisputeDto {
+            id: d.id,
+            state: d.state.clone(),
+            reason: d.reason.clone(),
+            opened_by: person(d.opened_by, &d.opened_by_name),
+            opened_at: d.opened_at,
+            decision_reason: d.decision_reason.clone(),
+            decided_at: d.decided_at,
+        }),
+        quotes: l
+            .quotes
+            .iter()
+            .map(|q| QuoteDto {
+                id: q.id,
+                points: wp(q.points),
+                scope: q.scope.clone(),
+                expires_at: q.expires_at,
+                status: q.status.clone(),
+                created_by: person(q.created_by, &q.created_by_name),
+                created_at: q.created_at,
+                decided_by: q
+                    .decided_by
+                    .zip(q.decided_by_name.as_deref())
+                    .map(|(id, n)| person(id, n)),
+                decided_at: q.decided_at,
+            })
+            .collect(),
+        work: l
+            .work
+            .iter()
+            .map(|w| WorkLineDto {
+                id: w.id,
+                engineer: person(w.engineer_id, &w.engineer_name),
+                minutes: u32::try_from(w.minutes).unwrap_or(0),
+                note: w.note.clone(),
+                on: w.on_day.clone(),
+            })
+            .collect(),
+        logged_minutes: u32::try_from(logged).unwrap_or(u32::MAX),
+        cost: wp(-cost),
+        held: wp(held),
+        following: db.is_following(l.row.id, who.user.id).await?,
+    })
+}
+
+pub(super) async fn answer(
+    db: &Db,
+    who: &Session,
+    id: i64,
+    status: u16,
+) -> AppResult<(u16, String)> {
+    let l = load(db, who, id, Action::ViewTickets).await?;
+    let dto = ticket_dto(db, who, &l).await?;
+    Ok((
+        status,
+        serde_json::to_string(&dto).map_err(|e| AppError::Internal(e.to_string()))?,
+    ))
+}
+
+pub(super) fn respond((status, body): (u16, String)) -> AppResult<Response> {
+    let mut resp = Response::ok(body)?.with_status(status);
+    resp.headers_mut()
+        .set("content-type", "application/json; charset=utf-8")?;
+    resp.headers_mut().set("cache-control", "no-store")?;
+    Ok(resp)
+}
+
+/// `getTicket`.
+pub async fn get(call: &Call<'_>, who: &Session) -> AppResult<Response> {
+    let db = Db::new(call.env)?;
+    respond(answer(&db, who, call.id()?, 200).await?)
+}
+
+/// `listTickets`.
+pub async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
+    let url = call.req.url()?;
+    let mut filter = TicketFilter {
+        me: who.user.id,
+        ..TicketFilter::default()
+    };
+    let mut f = Fields::default();
+    for (k, v) in url.query_pairs() {
+        let v = v.trim().to_owned();
+        if v.is_empty() {
+            continue;
+        }
+        match k.as_ref() {
+            "status" => {
+                if pointdesk_domain::ticket::is_status(Kind::Incident, &v)
+                    || pointdesk_domain::ticket::is_status(Kind::ServiceRequest, &v)
+                {
+                    filter.status = Some(v);
+                } else {
+                    f.push(FieldError::new("status", "malformed"));
+                }
+            }
+            "queue" => {
+                if ["unassigned", "mine", "awaiting_client", "open", "done"].contains(&v.as_str()) {
+                    filter.queue = Some(v);
+                } else {
+                    f.push(FieldError::new("queue", "malformed"));
+                }
+            }
+            "q" => filter.query = Some(v.chars().take(100).collect()),
+            "org" => match v.parse::<i64>() {
+                Ok(org) => filter.org = Some(org),
+                Err(_) => f.push(FieldError::new("org", "malformed")),
+            },
+            _ => {}
+        }
+    }
+    f.finish(|| Some(()))?;
+    match who.org() {
+        // Client people see their own organisation's tickets, whatever they ask for.
+        Some(own) if who.actor.role.is_client() => {
+            who.may(Action::ViewTickets, Some(own))?;
+            filter.org = Some(own);
+        }
+        _ => who.may_provider_wide(Action::ViewTickets)?,
+    }
+    let db = Db::new(call.env)?;
+    let items = db
+        .tickets(who.provider(), &filter)
+        .await?
+        .iter()
+        .map(summary)
+        .collect();
+    json(&TicketListDto { items })
+}
+
+/// `getTicketTimeline`: internal events only for those who may see internal comments.
+pub async fn timeline(call: &Call<'_>, who: &Session) -> AppResult<Response> {
+    let db = Db::new(call.env)?;
+    let l = load(&db, who, call.id()?, Action::ViewTickets).await?;
+    let internal = who
+        .may(Action::ViewInternalComments, Some(l.row.org_id))
+        .is_ok();
+    let items = db
+        .timeline(l.row.id, internal)
+        .await?
+        .into_iter()
+        .map(event_dto)
+        .collect();
+    json(&TimelineDto { items })
+}
+
+pub(super) fn event_dto(r: TimelineRow) -> TimelineEventDto {
+    let d: serde_json::Value = serde_json::from_str(&r.detail).unwrap_or_default();
+    let s = |k: &str| d.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+    let n = |k: &str| d.get(k).and_then(serde_json::Value::as_i64);
+    TimelineEventDto {
+        id: r.id,
+        at: r.at,
+        actor: r
+            .actor_id
+            .zip(r.actor_name.as_deref())
+            .map(|(id, name)| person(id, name)),
+        kind: r.kind,
+        internal: r.internal == 1,
+        status: s("status"),
+        text: r.comment.or_else(|| s("text")),
+        minutes: n("minutes").and_then(|m| u32::try_from(m).ok()),
+        points: n("points").map(wp),
+        quote_id: n("quote_id"),
+        person: n("person_id").map(|id| person(id, &s("person_name").unwrap_or_default())),
+        entry: r.entry_kind.map(|kind| TimelineEntryDto {
+            kind,
+            amount: wp(r.entry_amount.unwrap_or(0)),
+            balance_after: wp(r.entry_balance_after.unwrap_or(0)),
+            reason: r.entry_reason.unwrap_or_default(),
+        }),
+    }
+}
+
+// ---- the balance a quote is weighed against ---------------------------------------------------
+
+/// `getBalance`.
+pub async fn balance(call: &Call<'_>, who: &Session) -> AppResult<Response> {
+    let id = call.id()?;
+    who.may(Action::ViewBalance, Some(id))?;
+    let db = Db::new(call.env)?;
+    let org = db
+        .organization(who.provider(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let plan = match org.plan_id {
+        Some(p) => db.plan(who.provider(), p).await?,
+        None => None,
+    };
+    let holds = db.holds(id).await?;
+    let held: i64 = holds.iter().map(|h| h.points).sum();
+    json(&OrgBalanceDto {
+        organization: OrgRefDto {
+            id: org.id,
+            name: org.name.clone(),
+        },
+        balance: wp(org.balance),
+        held: wp(held),
+        available: wp(org.balance - held),
+        threshold: wp(org.threshold),
+        holds: holds
+            .iter()
+            .map(|h| HoldDto {
+                quote_id: h.quote_id,
+                ticket_id: h.ticket_id,
+                ticket_number: h.ticket_number,
+                title: h.title.clone(),
+                points: wp(h.points),
+            })
+            .collect(),
+        quotes_may_overdraw: plan
+            .is_some_and(|p| crate::db::overdraft(&p.overdraft).quotes_may_overdraw()),
+    })
+}
