@@ -7,18 +7,17 @@ use pointdesk_api::accounts::{
     AcceptInvitationRequest, ChangePasswordRequest, MeDto, PasswordResetRequest,
     ResetPasswordRequest, SignInRequest, UpdateMeRequest,
 };
-use pointdesk_api::ledger::{ChargeExplanationDto, ChargePreviewRequest};
+use pointdesk_api::ledger::ChargePreviewRequest;
 use pointdesk_api::organizations::{
     AuditLogDto, CreateOrganizationRequest, InviteUserRequest, OrganizationDto,
-    OrganizationListDto, OutboxDto, PlanListDto, PlanRowDto, UpdateOrganizationRequest, UserDto,
-    UserListDto,
+    OrganizationListDto, OutboxDto, PlanListDto, UpdateOrganizationRequest, UserListDto,
 };
 use pointdesk_api::plans::PlanDto;
 use pointdesk_api::problem::FieldError;
 use pointdesk_api::tickets::{
-    AssignRequest, CatalogueItemDto, CatalogueItemRequest, CatalogueListDto, CauseRequest,
-    CommentRequest, CreateTicketRequest, DisputeDecisionRequest, DisputeRequest, OrgBalanceDto,
-    QuoteRequest, StatusRequest, TicketDto, TicketListDto, TimelineDto, WorkRequest,
+    AssignRequest, CatalogueItemRequest, CatalogueListDto, CauseRequest, CommentRequest,
+    CreateTicketRequest, DisputeDecisionRequest, DisputeRequest, OrgBalanceDto, QuoteRequest,
+    StatusRequest, TicketDto, TicketListDto, TimelineDto, WorkRequest,
 };
 use pointdesk_api::{Health, Problem};
 use serde::de::DeserializeOwned;
@@ -92,16 +91,8 @@ async fn decode<T: DeserializeOwned>(
     parse(accept(exchange(req).await?, also_ok)?)
 }
 
-async fn no_content(req: Result<Request, ApiError>) -> Result<(), ApiError> {
-    accept(exchange(req).await?, &[]).map(|_| ())
-}
-
 fn network(e: gloo_net::Error) -> ApiError {
     ApiError::Network(e.to_string())
-}
-
-fn with_json(builder: RequestBuilder, body: &impl Serialize) -> Result<Request, ApiError> {
-    builder.json(body).map_err(network)
 }
 
 fn plain(builder: RequestBuilder) -> Result<Request, ApiError> {
@@ -161,21 +152,6 @@ pub fn health() -> Typed<Health> {
     r
 }
 
-/// `previewCharge`.
-pub async fn charge_preview(req: &ChargePreviewRequest) -> Result<ChargeExplanationDto, ApiError> {
-    decode(with_json(Request::post(&url("/charge-preview")), req), &[]).await
-}
-
-/// `signIn`.
-pub async fn sign_in(req: &SignInRequest) -> Result<MeDto, ApiError> {
-    decode(with_json(Request::post(&url("/session")), req), &[]).await
-}
-
-/// `signOut`.
-pub async fn sign_out() -> Result<(), ApiError> {
-    no_content(plain(Request::delete(&url("/session")))).await
-}
-
 /// `getMe`: `Ok(None)` when nobody is signed in.
 pub async fn me() -> Result<Option<MeDto>, ApiError> {
     match get::<MeDto>("/me").await {
@@ -183,39 +159,6 @@ pub async fn me() -> Result<Option<MeDto>, ApiError> {
         Err(e) if e.kind() == Some("unauthenticated") => Ok(None),
         Err(e) => Err(e),
     }
-}
-
-/// `updateMe`.
-pub async fn update_me(req: &UpdateMeRequest) -> Result<MeDto, ApiError> {
-    decode(with_json(Request::patch(&url("/me")), req), &[]).await
-}
-
-/// `changePassword`.
-pub async fn change_password(req: &ChangePasswordRequest) -> Result<(), ApiError> {
-    no_content(with_json(Request::put(&url("/me/password")), req)).await
-}
-
-/// `requestPasswordReset`.
-pub async fn request_reset(req: &PasswordResetRequest) -> Result<(), ApiError> {
-    no_content(with_json(
-        Request::post(&url("/password-reset-requests")),
-        req,
-    ))
-    .await
-}
-
-/// `resetPassword`.
-pub async fn reset_password(req: &ResetPasswordRequest) -> Result<(), ApiError> {
-    no_content(with_json(Request::post(&url("/password-resets")), req)).await
-}
-
-/// `acceptInvitation`.
-pub async fn accept_invitation(req: &AcceptInvitationRequest) -> Result<MeDto, ApiError> {
-    decode(
-        with_json(Request::post(&url("/invitations/accept")), req),
-        &[],
-    )
-    .await
 }
 
 /// `listOrganizations`.
@@ -228,61 +171,14 @@ pub fn organization(id: i64) -> Typed<OrganizationDto> {
     read(format!("/organizations/{id}"))
 }
 
-/// `createOrganization`.
-pub async fn create_organization(
-    req: &CreateOrganizationRequest,
-) -> Result<OrganizationDto, ApiError> {
-    decode(with_json(Request::post(&url("/organizations")), req), &[]).await
-}
-
-/// `updateOrganization`.
-pub async fn update_organization(
-    id: i64,
-    req: &UpdateOrganizationRequest,
-) -> Result<OrganizationDto, ApiError> {
-    decode(
-        with_json(Request::patch(&url(&format!("/organizations/{id}"))), req),
-        &[],
-    )
-    .await
-}
-
 /// `listPlans`.
 pub fn plans() -> Typed<PlanListDto> {
     read("/plans")
 }
 
-/// `createPlan`.
-pub async fn create_plan(req: &PlanDto) -> Result<PlanRowDto, ApiError> {
-    decode(with_json(Request::post(&url("/plans")), req), &[]).await
-}
-
-/// `updatePlan`.
-pub async fn update_plan(id: i64, req: &PlanDto) -> Result<PlanRowDto, ApiError> {
-    decode(
-        with_json(Request::put(&url(&format!("/plans/{id}"))), req),
-        &[],
-    )
-    .await
-}
-
 /// `listUsers`.
 pub fn users() -> Typed<UserListDto> {
     read("/users")
-}
-
-/// `inviteUser`.
-pub async fn invite_user(req: &InviteUserRequest) -> Result<UserDto, ApiError> {
-    decode(with_json(Request::post(&url("/users")), req), &[]).await
-}
-
-/// `deactivateUser`.
-pub async fn deactivate_user(id: i64) -> Result<UserDto, ApiError> {
-    decode(
-        plain(Request::post(&url(&format!("/users/{id}/deactivate")))),
-        &[],
-    )
-    .await
 }
 
 /// `listOutbox`.
@@ -298,25 +194,6 @@ pub fn audit_log() -> Typed<AuditLogDto> {
 /// `listCatalogue`.
 pub fn catalogue() -> Typed<CatalogueListDto> {
     read("/catalogue")
-}
-
-/// `createCatalogueItem`.
-pub async fn create_catalogue_item(
-    req: &CatalogueItemRequest,
-) -> Result<CatalogueItemDto, ApiError> {
-    decode(with_json(Request::post(&url("/catalogue")), req), &[]).await
-}
-
-/// `updateCatalogueItem`.
-pub async fn update_catalogue_item(
-    id: i64,
-    req: &CatalogueItemRequest,
-) -> Result<CatalogueItemDto, ApiError> {
-    decode(
-        with_json(Request::put(&url(&format!("/catalogue/{id}"))), req),
-        &[],
-    )
-    .await
 }
 
 /// `listTickets`: `query` is the query string without `?` (already encoded).
@@ -339,11 +216,6 @@ pub fn balance(org: i64) -> Typed<OrgBalanceDto> {
     read(format!("/organizations/{org}/balance"))
 }
 
-/// `createTicket`.
-pub async fn create_ticket(req: &CreateTicketRequest) -> Result<TicketDto, ApiError> {
-    decode(with_json(Request::post(&url("/tickets")), req), &[]).await
-}
-
 /// A change to a ticket, by operation. Money-moving ones carry an `Idempotency-Key`, so a
 /// retry after a lost answer cannot act twice.
 #[derive(Clone, Debug)]
@@ -363,7 +235,7 @@ pub enum TicketChange {
     Follow(bool),
 }
 
-/// A fresh key for one money-moving intent.
+/// A fresh key for one money-moving intent (a retry of the same `Write` reuses it).
 fn idempotency_key() -> String {
     format!(
         "app-{:x}-{:x}",
@@ -372,31 +244,174 @@ fn idempotency_key() -> String {
     )
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verb {
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+/// A request that changes something: every write goes through [`send`] and one shared
+/// `Action` type (`crate::writes`), so the app carries one copy of that machinery rather than
+/// one per request type. Money-moving writes carry an `Idempotency-Key`, made once per intent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Write {
+    verb: Verb,
+    path: String,
+    body: Option<String>,
+    key: Option<String>,
+}
+
+fn write(verb: Verb, path: impl Into<String>, body: Option<String>) -> Write {
+    Write {
+        verb,
+        path: path.into(),
+        body,
+        key: None,
+    }
+}
+
+fn json(verb: Verb, path: impl Into<String>, body: &impl Serialize) -> Write {
+    // Serialising our own DTOs cannot fail; an empty body would be refused by the server.
+    write(verb, path, serde_json::to_string(body).ok())
+}
+
+impl Write {
+    fn keyed(mut self) -> Write {
+        self.key = Some(idempotency_key());
+        self
+    }
+}
+
+/// Sends a write; the answer's text (parse it with [`parse_text`] when it matters).
+pub async fn send(w: &Write) -> Result<String, ApiError> {
+    let u = url(&w.path);
+    let mut b = match w.verb {
+        Verb::Post => Request::post(&u),
+        Verb::Put => Request::put(&u),
+        Verb::Patch => Request::patch(&u),
+        Verb::Delete => Request::delete(&u),
+    };
+    if let Some(k) = &w.key {
+        b = b.header("idempotency-key", k);
+    }
+    let req = match &w.body {
+        Some(text) => b
+            .header("content-type", "application/json")
+            .body(text.as_str())
+            .map_err(network),
+        None => plain(b),
+    };
+    accept(exchange(req).await?, &[]).map(|(_, text)| text)
+}
+
+/// `previewCharge`.
+pub fn charge_preview(req: &ChargePreviewRequest) -> Write {
+    json(Verb::Post, "/charge-preview", req)
+}
+
+/// `signIn`.
+pub fn sign_in(req: &SignInRequest) -> Write {
+    json(Verb::Post, "/session", req)
+}
+
+/// `signOut`.
+pub fn sign_out() -> Write {
+    write(Verb::Delete, "/session", None)
+}
+
+/// `updateMe`.
+pub fn update_me(req: &UpdateMeRequest) -> Write {
+    json(Verb::Patch, "/me", req)
+}
+
+/// `changePassword`.
+pub fn change_password(req: &ChangePasswordRequest) -> Write {
+    json(Verb::Put, "/me/password", req)
+}
+
+/// `requestPasswordReset`.
+pub fn request_reset(req: &PasswordResetRequest) -> Write {
+    json(Verb::Post, "/password-reset-requests", req)
+}
+
+/// `resetPassword`.
+pub fn reset_password(req: &ResetPasswordRequest) -> Write {
+    json(Verb::Post, "/password-resets", req)
+}
+
+/// `acceptInvitation`.
+pub fn accept_invitation(req: &AcceptInvitationRequest) -> Write {
+    json(Verb::Post, "/invitations/accept", req)
+}
+
+/// `createOrganization`.
+pub fn create_organization(req: &CreateOrganizationRequest) -> Write {
+    json(Verb::Post, "/organizations", req)
+}
+
+/// `updateOrganization`.
+pub fn update_organization(id: i64, req: &UpdateOrganizationRequest) -> Write {
+    json(Verb::Patch, format!("/organizations/{id}"), req)
+}
+
+/// `createPlan`.
+pub fn create_plan(req: &PlanDto) -> Write {
+    json(Verb::Post, "/plans", req)
+}
+
+/// `updatePlan`.
+pub fn update_plan(id: i64, req: &PlanDto) -> Write {
+    json(Verb::Put, format!("/plans/{id}"), req)
+}
+
+/// `inviteUser`.
+pub fn invite_user(req: &InviteUserRequest) -> Write {
+    json(Verb::Post, "/users", req)
+}
+
+/// `deactivateUser`.
+pub fn deactivate_user(id: i64) -> Write {
+    write(Verb::Post, format!("/users/{id}/deactivate"), None)
+}
+
+/// `createCatalogueItem`.
+pub fn create_catalogue_item(req: &CatalogueItemRequest) -> Write {
+    json(Verb::Post, "/catalogue", req)
+}
+
+/// `updateCatalogueItem`.
+pub fn update_catalogue_item(id: i64, req: &CatalogueItemRequest) -> Write {
+    json(Verb::Put, format!("/catalogue/{id}"), req)
+}
+
+/// `createTicket`.
+pub fn create_ticket(req: &CreateTicketRequest) -> Write {
+    json(Verb::Post, "/tickets", req)
+}
+
 /// `addComment`, `logWork`, `assignTicket`, `changeTicketStatus`, `setIncidentCause`,
 /// `disputeCharge`, `decideDispute`, `createQuote`, `approveQuote`, `declineQuote`,
 /// `completeRequest`, `cancelRequest`, `followTicket`, `unfollowTicket`.
-pub async fn change_ticket(id: i64, change: &TicketChange) -> Result<TicketDto, ApiError> {
-    let t = |rest: &str| url(&format!("/tickets/{id}{rest}"));
-    let keyed = |b: RequestBuilder| b.header("idempotency-key", &idempotency_key());
-    let req = match change {
-        TicketChange::Comment(r) => with_json(Request::post(&t("/comments")), r),
-        TicketChange::Work(r) => with_json(Request::post(&t("/work")), r),
-        TicketChange::Assign(r) => with_json(Request::put(&t("/assignee")), r),
-        TicketChange::Status(r) => with_json(Request::put(&t("/status")), r),
-        TicketChange::Cause(r) => with_json(keyed(Request::put(&t("/cause"))), r),
-        TicketChange::Dispute(r) => with_json(Request::post(&t("/dispute")), r),
-        TicketChange::Decide(r) => with_json(keyed(Request::put(&t("/dispute/decision"))), r),
-        TicketChange::Quote(r) => with_json(Request::post(&t("/quotes")), r),
+pub fn change_ticket(id: i64, change: &TicketChange) -> Write {
+    let t = |rest: &str| format!("/tickets/{id}{rest}");
+    match change {
+        TicketChange::Comment(r) => json(Verb::Post, t("/comments"), r),
+        TicketChange::Work(r) => json(Verb::Post, t("/work"), r),
+        TicketChange::Assign(r) => json(Verb::Put, t("/assignee"), r),
+        TicketChange::Status(r) => json(Verb::Put, t("/status"), r),
+        TicketChange::Cause(r) => json(Verb::Put, t("/cause"), r).keyed(),
+        TicketChange::Dispute(r) => json(Verb::Post, t("/dispute"), r),
+        TicketChange::Decide(r) => json(Verb::Put, t("/dispute/decision"), r).keyed(),
+        TicketChange::Quote(r) => json(Verb::Post, t("/quotes"), r),
         TicketChange::Approve(q) => {
-            plain(keyed(Request::post(&url(&format!("/quotes/{q}/approval")))))
+            write(Verb::Post, format!("/quotes/{q}/approval"), None).keyed()
         }
-        TicketChange::Decline(q) => {
-            plain(keyed(Request::post(&url(&format!("/quotes/{q}/decline")))))
-        }
-        TicketChange::Complete => plain(keyed(Request::post(&t("/completion")))),
-        TicketChange::Cancel => plain(keyed(Request::post(&t("/cancellation")))),
-        TicketChange::Follow(true) => plain(Request::put(&t("/followers/me"))),
-        TicketChange::Follow(false) => plain(Request::delete(&t("/followers/me"))),
-    };
-    decode(req, &[]).await
+        TicketChange::Decline(q) => write(Verb::Post, format!("/quotes/{q}/decline"), None).keyed(),
+        TicketChange::Complete => write(Verb::Post, t("/completion"), None).keyed(),
+        TicketChange::Cancel => write(Verb::Post, t("/cancellation"), None).keyed(),
+        TicketChange::Follow(true) => write(Verb::Put, t("/followers/me"), None),
+        TicketChange::Follow(false) => write(Verb::Delete, t("/followers/me"), None),
+    }
 }

@@ -6,6 +6,7 @@ mod format;
 mod i18n;
 mod pages;
 mod session;
+mod writes;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};

@@ -6,6 +6,7 @@ use crate::client::{self, ApiError};
 use crate::components::error_box::ErrorBox;
 use crate::format;
 use crate::i18n::{use_i18n, Msg};
+use crate::writes::use_write;
 
 /// "12 min → 0.25 pt: rounded up to 15 min", computed by the server's domain rules. Input the
 /// browser cannot send as a valid request is refused here with a readable message and kept.
@@ -16,16 +17,13 @@ pub fn ChargeCalculator() -> impl IntoView {
     let increment = RwSignal::new("15".to_owned());
     let minimum = RwSignal::new("0".to_owned());
     let local_error = RwSignal::new(None::<ApiError>);
-    let preview = Action::new_local(|req: &ChargePreviewRequest| {
-        let req = req.clone();
-        async move { client::charge_preview(&req).await }
-    });
+    let preview = use_write();
     // Show the worked example at once; the user changes it from there.
-    preview.dispatch(ChargePreviewRequest {
+    preview.dispatch(client::charge_preview(&ChargePreviewRequest {
         logged_minutes: 12,
         increment_minutes: 15,
         minimum_charge: WirePoints::ZERO,
-    });
+    }));
     let result = preview.value();
     let server_error = Signal::derive(move || result.get().and_then(Result::err));
     let error = Signal::derive(move || local_error.get().or_else(|| server_error.get()));
@@ -49,7 +47,7 @@ pub fn ChargeCalculator() -> impl IntoView {
         match parsed {
             Some(req) => {
                 local_error.set(None);
-                preview.dispatch(req);
+                preview.dispatch(client::charge_preview(&req));
             }
             None => local_error.set(Some(ApiError::Problem(pointdesk_api::Problem::new(
                 "invalid",
@@ -91,7 +89,7 @@ pub fn ChargeCalculator() -> impl IntoView {
             </form>
             <ErrorBox error=error />
             {move || {
-                result.get().and_then(Result::ok).filter(|_| local_error.get().is_none()).map(|c| view! { <Explanation charge=c /> })
+                result.get().and_then(Result::ok).and_then(|t| client::parse_text::<pointdesk_api::ledger::ChargeExplanationDto>(&t).ok()).filter(|_| local_error.get().is_none()).map(|c| view! { <Explanation charge=c /> })
             }}
         </section>
     }

@@ -1,23 +1,36 @@
 use leptos::prelude::*;
-use pointdesk_api::tickets::TicketDto;
 
 use crate::client::{self, ApiError, TicketChange};
+use crate::writes::{error_of, succeeded, use_write, WriteAction};
 
-/// A change on its way, and its answer.
-pub type ChangeAction = Action<TicketChange, Result<TicketDto, ApiError>>;
+/// A ticket's changes on their way, through the app's one write action.
+#[derive(Clone, Copy)]
+pub struct ChangeAction {
+    write: WriteAction,
+    id: i64,
+}
+
+impl ChangeAction {
+    pub fn dispatch(&self, change: TicketChange) {
+        self.write.dispatch(client::change_ticket(self.id, &change));
+    }
+    pub fn pending(&self) -> Memo<bool> {
+        self.write.pending()
+    }
+    /// The last answer (a screen may set a field error found before sending).
+    pub fn value(&self) -> MappedSignal<Option<Result<String, ApiError>>> {
+        self.write.value()
+    }
+}
 
 /// The one way a ticket screen changes its ticket: dispatch a [`TicketChange`]; when it lands,
 /// `done` reloads the screen. The last answer's error (if any) is for the panel to show.
 pub fn use_change(id: i64, done: Callback<()>) -> (ChangeAction, Signal<Option<ApiError>>) {
-    let action = Action::new_local(move |c: &TicketChange| {
-        let c = c.clone();
-        async move { client::change_ticket(id, &c).await }
-    });
+    let write = use_write();
     Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
+        if succeeded(write) {
             done.run(());
         }
     });
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    (action, error)
+    (ChangeAction { write, id }, error_of(write))
 }

@@ -8,6 +8,7 @@ use crate::components::text_field::TextField;
 use crate::i18n::{use_i18n, Msg};
 use crate::pages::sign_in::token_from_fragment;
 use crate::session::use_auth;
+use crate::writes::{answer, error_of, use_write};
 
 /// An invited person sets a password (and may correct their name) and is signed in
 /// (`/accept-invitation#token=…`).
@@ -19,13 +20,10 @@ pub fn AcceptInvitation() -> impl IntoView {
     let token = token_from_fragment();
     let name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let action = Action::new_local(|req: &AcceptInvitationRequest| {
-        let req = req.clone();
-        async move { client::accept_invitation(&req).await }
-    });
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let action = use_write();
+    let error = error_of(action);
     Effect::new(move |_| {
-        if let Some(Ok(me)) = action.value().get() {
+        if let Some(me) = answer::<pointdesk_api::accounts::MeDto>(action) {
             auth.signed_in(me);
             navigate("/", Default::default());
         }
@@ -33,11 +31,11 @@ pub fn AcceptInvitation() -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let n = name.get_untracked();
-        action.dispatch(AcceptInvitationRequest {
+        action.dispatch(client::accept_invitation(&AcceptInvitationRequest {
             token: token.clone(),
             password: password.get_untracked(),
             name: (!n.trim().is_empty()).then_some(n),
-        });
+        }));
     };
     view! {
         <section class="narrow">

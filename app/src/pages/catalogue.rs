@@ -7,6 +7,7 @@ use crate::components::error_box::ErrorBox;
 use crate::components::remote::{remote, Remote};
 use crate::components::text_field::TextField;
 use crate::i18n::{self, use_i18n, Msg};
+use crate::writes::{error_of, succeeded, use_write};
 
 /// The manager's service catalogue: what clients may ask for, included or quoted first, with
 /// the usual estimate. An item is withdrawn (no longer offered) rather than deleted.
@@ -22,18 +23,10 @@ pub fn Catalogue() -> impl IntoView {
     let description = RwSignal::new(String::new());
     let quoted = RwSignal::new(true);
     let estimate = RwSignal::new(String::new());
-    let save = Action::new_local(|(id, req): &(Option<i64>, CatalogueItemRequest)| {
-        let (id, req) = (*id, req.clone());
-        async move {
-            match id {
-                Some(id) => client::update_catalogue_item(id, &req).await,
-                None => client::create_catalogue_item(&req).await,
-            }
-        }
-    });
-    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    let save = use_write();
+    let error = error_of(save);
     Effect::new(move |_| {
-        if let Some(Ok(_)) = save.value().get() {
+        if succeeded(save) {
             name.set(String::new());
             description.set(String::new());
             estimate.set(String::new());
@@ -52,26 +45,23 @@ pub fn Catalogue() -> impl IntoView {
                 .set(Some(Err(ApiError::field("estimate", "malformed"))));
             return;
         };
-        save.dispatch((
-            None,
-            CatalogueItemRequest {
-                name: name.get_untracked(),
-                description: description.get_untracked(),
-                kind: if quoted.get_untracked() {
-                    "quoted"
-                } else {
-                    "standard"
-                }
-                .into(),
-                estimate: est,
-                active: true,
-            },
-        ));
+        save.dispatch(client::create_catalogue_item(&CatalogueItemRequest {
+            name: name.get_untracked(),
+            description: description.get_untracked(),
+            kind: if quoted.get_untracked() {
+                "quoted"
+            } else {
+                "standard"
+            }
+            .into(),
+            estimate: est,
+            active: true,
+        }));
     };
     let toggle = move |c: CatalogueItemDto| {
-        save.dispatch((
-            Some(c.id),
-            CatalogueItemRequest {
+        save.dispatch(client::update_catalogue_item(
+            c.id,
+            &CatalogueItemRequest {
                 name: c.name,
                 description: c.description,
                 kind: c.kind,

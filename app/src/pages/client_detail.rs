@@ -10,6 +10,7 @@ use crate::components::text_field::TextField;
 use crate::format;
 use crate::i18n::{self, use_i18n, Msg};
 use crate::session::use_auth;
+use crate::writes::{error_of, succeeded, use_write};
 
 /// One client: plan, seats, options, threshold and the allotment the domain computes, with
 /// its breakdown. A manager changes the subscription here; the allotment follows at once.
@@ -76,13 +77,10 @@ fn EditSubscription(
     let seats = RwSignal::new(org.seats.to_string());
     let threshold = RwSignal::new(org.threshold.to_string());
     let picked = RwSignal::new(chosen);
-    let save = Action::new_local(move |req: &UpdateOrganizationRequest| {
-        let req = req.clone();
-        async move { client::update_organization(id, &req).await }
-    });
-    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    let save = use_write();
+    let error = error_of(save);
     Effect::new(move |_| {
-        if let Some(Ok(_)) = save.value().get() {
+        if succeeded(save) {
             on_saved();
         }
     });
@@ -95,12 +93,15 @@ fn EditSubscription(
             .parse()
             .ok()
             .map(WirePoints);
-        save.dispatch(UpdateOrganizationRequest {
-            seats: Some(seats.get_untracked().trim().parse().unwrap_or(u32::MAX)),
-            option_codes: Some(picked.get_untracked()),
-            threshold,
-            ..UpdateOrganizationRequest::default()
-        });
+        save.dispatch(client::update_organization(
+            id,
+            &UpdateOrganizationRequest {
+                seats: Some(seats.get_untracked().trim().parse().unwrap_or(u32::MAX)),
+                option_codes: Some(picked.get_untracked()),
+                threshold,
+                ..UpdateOrganizationRequest::default()
+            },
+        ));
     };
     view! {
         <section class="card">

@@ -11,6 +11,7 @@ use crate::format;
 use crate::i18n::{self, use_i18n, Msg};
 use crate::pages::sign_in::SignInFirst;
 use crate::session::use_auth;
+use crate::writes::{answer, error_of, use_write};
 
 /// Every client organisation at a glance: plan, seats, this period's allotment and balance,
 /// flagged when the balance is at or below the threshold. Managers add clients here.
@@ -82,27 +83,24 @@ fn NewClient(on_created: impl Fn() + Clone + Send + Sync + 'static) -> impl Into
     let name = RwSignal::new(String::new());
     let seats = RwSignal::new("1".to_owned());
     let plan_id = RwSignal::new(None::<i64>);
-    let create = Action::new_local(|req: &CreateOrganizationRequest| {
-        let req = req.clone();
-        async move { client::create_organization(&req).await }
-    });
-    let error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let create = use_write();
+    let error = error_of(create);
     Effect::new(move |_| {
-        if let Some(Ok(org)) = create.value().get() {
+        if let Some(org) = answer::<pointdesk_api::organizations::OrganizationDto>(create) {
             on_created();
             navigate(&format!("/clients/{}", org.id), Default::default());
         }
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        create.dispatch(CreateOrganizationRequest {
+        create.dispatch(client::create_organization(&CreateOrganizationRequest {
             name: name.get_untracked(),
             plan_id: plan_id.get_untracked().unwrap_or(0),
             seats: seats.get_untracked().trim().parse().unwrap_or(u32::MAX),
             option_codes: vec![],
             threshold: None,
             locale: None,
-        });
+        }));
     };
     view! {
         <section class="card">

@@ -6,23 +6,21 @@ use crate::client;
 use crate::components::error_box::ErrorBox;
 use crate::components::text_field::TextField;
 use crate::i18n::{use_i18n, Msg};
+use crate::writes::{error_of, succeeded, use_write};
 
 /// Asks for a reset link. The answer is the same whether or not the address is known.
 #[component]
 pub fn ForgotPassword() -> impl IntoView {
     let i18n = use_i18n();
     let email = RwSignal::new(String::new());
-    let action = Action::new_local(|req: &PasswordResetRequest| {
-        let req = req.clone();
-        async move { client::request_reset(&req).await }
-    });
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let sent = move || matches!(action.value().get(), Some(Ok(())));
+    let action = use_write();
+    let error = error_of(action);
+    let sent = move || succeeded(action);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        action.dispatch(PasswordResetRequest {
+        action.dispatch(client::request_reset(&PasswordResetRequest {
             email: email.get_untracked(),
-        });
+        }));
     };
     view! {
         <section class="narrow">

@@ -8,6 +8,7 @@ use crate::components::remote::Remote;
 use crate::components::text_field::TextField;
 use crate::i18n::{self, use_i18n, Msg};
 use crate::session::use_auth;
+use crate::writes::{answer, error_of, use_write};
 
 /// Open an incident ("something is broken") or a service request from the catalogue, where
 /// each item says whether it is included or quoted first. Provider staff pick the client.
@@ -25,27 +26,24 @@ pub fn NewTicket() -> impl IntoView {
     let catalogue = Remote::new(client::catalogue);
     let orgs = Remote::maybe(move || staff.then(client::organizations));
     let navigate = use_navigate();
-    let create = Action::new_local(|req: &CreateTicketRequest| {
-        let req = req.clone();
-        async move { client::create_ticket(&req).await }
-    });
-    let error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let create = use_write();
+    let error = error_of(create);
     Effect::new(move |_| {
-        if let Some(Ok(t)) = create.value().get() {
+        if let Some(t) = answer::<pointdesk_api::tickets::TicketDto>(create) {
             navigate(&format!("/tickets/{}", t.id), Default::default());
         }
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let request = kind.get_untracked() == "service_request";
-        create.dispatch(CreateTicketRequest {
+        create.dispatch(client::create_ticket(&CreateTicketRequest {
             kind: kind.get_untracked().to_owned(),
             title: title.get_untracked(),
             description: description.get_untracked(),
             priority: Some(priority.get_untracked()),
             catalogue_id: if request { item.get_untracked() } else { None },
             org_id: org.get_untracked(),
-        });
+        }));
     };
     let kind_choice = move |code: &'static str, label: Msg, hint: Msg| {
         view! {

@@ -10,6 +10,7 @@ use crate::components::text_field::TextField;
 use crate::i18n::{use_i18n, Msg};
 use crate::pages::sign_in::SignInFirst;
 use crate::session::use_auth;
+use crate::writes::{error_of, use_write};
 
 /// A client admin's settings: when to warn about a low balance, and whom.
 #[component]
@@ -37,27 +38,23 @@ fn Settings(org: OrganizationDto, people: Vec<UserDto>) -> impl IntoView {
     let id = org.id;
     let threshold = RwSignal::new(org.threshold.to_string());
     let recipients = RwSignal::new(org.alert_recipients.clone());
-    let save = Action::new_local(move |req: &UpdateOrganizationRequest| {
-        let req = req.clone();
-        async move { client::update_organization(id, &req).await }
-    });
+    let save = use_write();
     let local = RwSignal::new(None::<ApiError>);
-    let error = Signal::derive(move || {
-        local
-            .get()
-            .or_else(|| save.value().get().and_then(Result::err))
-    });
+    let error = Signal::derive(move || local.get().or_else(|| error_of(save).get()));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let t = threshold.get_untracked().trim().replace(',', ".");
         match t.parse() {
             Ok(points) => {
                 local.set(None);
-                save.dispatch(UpdateOrganizationRequest {
-                    threshold: Some(WirePoints(points)),
-                    alert_recipients: Some(recipients.get_untracked()),
-                    ..UpdateOrganizationRequest::default()
-                });
+                save.dispatch(client::update_organization(
+                    id,
+                    &UpdateOrganizationRequest {
+                        threshold: Some(WirePoints(points)),
+                        alert_recipients: Some(recipients.get_untracked()),
+                        ..UpdateOrganizationRequest::default()
+                    },
+                ));
             }
             Err(_) => local.set(Some(ApiError::field("threshold", "malformed"))),
         }

@@ -7,6 +7,7 @@ use crate::components::remote::{remote, Remote};
 use crate::components::text_field::TextField;
 use crate::i18n::{self, use_i18n, Msg};
 use crate::session::use_auth;
+use crate::writes::{answer, error_of, succeeded, use_write};
 
 /// People: a manager sees the provider's staff and every client's people, a client admin
 /// their colleagues. Both invite (the link goes out by mail) and deactivate.
@@ -33,13 +34,10 @@ fn PeopleList(
     let i18n = use_i18n();
     let auth = use_auth();
     let me = auth.me.get_untracked().map(|m| m.id);
-    let deactivate = Action::new_local(|id: &i64| {
-        let id = *id;
-        async move { client::deactivate_user(id).await }
-    });
-    let error = Signal::derive(move || deactivate.value().get().and_then(Result::err));
+    let deactivate = use_write();
+    let error = error_of(deactivate);
     Effect::new(move |_| {
-        if let Some(Ok(_)) = deactivate.value().get() {
+        if succeeded(deactivate) {
             on_change();
         }
     });
@@ -64,7 +62,7 @@ fn PeopleList(
                         </div>
                         {can_deactivate.then(|| view! {
                             <button class="button-quiet" type="button" data-testid="deactivate"
-                                on:click=move |_| { deactivate.dispatch(id); }>
+                                on:click=move |_| { deactivate.dispatch(client::deactivate_user(id)); }>
                                 {i18n.tr(Msg::Deactivate)}
                             </button>
                         })}
@@ -85,13 +83,10 @@ fn Invite(on_invited: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoVie
     let name = RwSignal::new(String::new());
     let role = RwSignal::new(if manager { "engineer" } else { "client_user" }.to_owned());
     let org = RwSignal::new(None::<i64>);
-    let invite = Action::new_local(|req: &InviteUserRequest| {
-        let req = req.clone();
-        async move { client::invite_user(&req).await }
-    });
-    let error = Signal::derive(move || invite.value().get().and_then(Result::err));
+    let invite = use_write();
+    let error = error_of(invite);
     Effect::new(move |_| {
-        if let Some(Ok(_)) = invite.value().get() {
+        if succeeded(invite) {
             email.set(String::new());
             name.set(String::new());
             on_invited();
@@ -106,7 +101,7 @@ fn Invite(on_invited: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoVie
         ev.prevent_default();
         let r = role.get_untracked();
         let client_role = r.starts_with("client");
-        invite.dispatch(InviteUserRequest {
+        invite.dispatch(client::invite_user(&InviteUserRequest {
             email: email.get_untracked(),
             name: name.get_untracked(),
             role: r,
@@ -116,7 +111,7 @@ fn Invite(on_invited: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoVie
                 None
             },
             locale: None,
-        });
+        }));
     };
     let needs_org = move || manager && role.get().starts_with("client");
     view! {
@@ -154,7 +149,7 @@ fn Invite(on_invited: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoVie
                 <button class="button" type="submit" data-testid="invite-submit" disabled=move || invite.pending().get()>
                     {i18n.tr(Msg::SendInvitation)}
                 </button>
-                {move || matches!(invite.value().get(), Some(Ok(_))).then(|| view! {
+                {move || succeeded(invite).then(|| view! {
                     <p class="notice notice--ok" role="status" data-testid="invited">{i18n.t(Msg::InvitationSent)}</p>
                 })}
             </form>

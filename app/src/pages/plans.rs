@@ -9,6 +9,7 @@ use crate::components::remote::{remote, Remote};
 use crate::components::text_field::TextField;
 use crate::format;
 use crate::i18n::{use_i18n, Msg};
+use crate::writes::{error_of, succeeded, use_write};
 
 /// The provider's plans and their terms; a manager adds a plan or edits one here. Clients on a
 /// plan get the new allotment from the next period.
@@ -102,23 +103,11 @@ fn PlanForm(
     );
     let overdraft = text(|p| p.overdraft.clone(), "incidents_only");
     let options: Vec<PlanOptionDto> = d.map(|p| p.options).unwrap_or_default();
-    let save = Action::new_local(move |req: &PlanDto| {
-        let req = req.clone();
-        async move {
-            match id {
-                Some(id) => client::update_plan(id, &req).await,
-                None => client::create_plan(&req).await,
-            }
-        }
-    });
+    let save = use_write();
     let local = RwSignal::new(None::<ApiError>);
-    let error = Signal::derive(move || {
-        local
-            .get()
-            .or_else(|| save.value().get().and_then(Result::err))
-    });
+    let error = Signal::derive(move || local.get().or_else(|| error_of(save).get()));
     Effect::new(move |_| {
-        if let Some(Ok(_)) = save.value().get() {
+        if succeeded(save) {
             on_saved();
         }
     });
@@ -148,16 +137,22 @@ fn PlanForm(
             return;
         }
         local.set(None);
-        save.dispatch(PlanDto {
-            name: name.get_untracked(),
-            base: pts(base).unwrap_or(WirePoints::ZERO),
-            per_seat: pts(per_seat).unwrap_or(WirePoints::ZERO),
-            options: options.clone(),
-            increment_minutes: increment.get_untracked().trim().parse().unwrap_or(0),
-            minimum_charge: pts(minimum).unwrap_or(WirePoints::ZERO),
-            rollover: rollover.get_untracked(),
-            rollover_cap: cap_value,
-            overdraft: overdraft.get_untracked(),
+        save.dispatch({
+            let req = PlanDto {
+                name: name.get_untracked(),
+                base: pts(base).unwrap_or(WirePoints::ZERO),
+                per_seat: pts(per_seat).unwrap_or(WirePoints::ZERO),
+                options: options.clone(),
+                increment_minutes: increment.get_untracked().trim().parse().unwrap_or(0),
+                minimum_charge: pts(minimum).unwrap_or(WirePoints::ZERO),
+                rollover: rollover.get_untracked(),
+                rollover_cap: cap_value,
+                overdraft: overdraft.get_untracked(),
+            };
+            match id {
+                Some(id) => client::update_plan(id, &req),
+                None => client::create_plan(&req),
+            }
         });
     };
     let select = move |label: Msg,

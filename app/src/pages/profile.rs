@@ -9,6 +9,7 @@ use crate::components::text_field::TextField;
 use crate::i18n::{self, use_i18n, Msg};
 use crate::pages::sign_in::SignInFirst;
 use crate::session::use_auth;
+use crate::writes::{answer, error_of, succeeded, use_write};
 
 /// Name, language (stored with the person and used for their mail), password, sign out.
 #[component]
@@ -29,13 +30,10 @@ fn ProfileForms() -> impl IntoView {
     let me = auth.me.get_untracked();
     let name = RwSignal::new(me.as_ref().map(|m| m.name.clone()).unwrap_or_default());
 
-    let save = Action::new_local(|req: &UpdateMeRequest| {
-        let req = req.clone();
-        async move { client::update_me(&req).await }
-    });
-    let save_error = Signal::derive(move || save.value().get().and_then(Result::err));
+    let save = use_write();
+    let save_error = error_of(save);
     Effect::new(move |_| {
-        if let Some(Ok(me)) = save.value().get() {
+        if let Some(me) = answer::<pointdesk_api::accounts::MeDto>(save) {
             auth.signed_in(me);
         }
     });
@@ -44,29 +42,26 @@ fn ProfileForms() -> impl IntoView {
         let tag = i18n.locale.get().tag();
         let stored = auth.me.get_untracked().map(|m| m.locale);
         if prev.is_some() && stored.as_deref() != Some(tag) {
-            save.dispatch(UpdateMeRequest {
+            save.dispatch(client::update_me(&UpdateMeRequest {
                 name: None,
                 locale: Some(tag.to_owned()),
-            });
+            }));
         }
         tag
     });
 
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
-    let change = Action::new_local(|req: &ChangePasswordRequest| {
-        let req = req.clone();
-        async move { client::change_password(&req).await }
-    });
-    let change_error = Signal::derive(move || change.value().get().and_then(Result::err));
+    let change = use_write();
+    let change_error = error_of(change);
     Effect::new(move |_| {
-        if let Some(Ok(())) = change.value().get() {
+        if succeeded(change) {
             current.set(String::new());
             new.set(String::new());
         }
     });
 
-    let sign_out = Action::new_local(|_: &()| async move { client::sign_out().await });
+    let sign_out = use_write();
     Effect::new(move |_| {
         if sign_out.value().get().is_some() {
             auth.signed_out();
@@ -94,14 +89,14 @@ fn ProfileForms() -> impl IntoView {
                 </dl>
                 <form class="stack" on:submit=move |ev: leptos::ev::SubmitEvent| {
                     ev.prevent_default();
-                    save.dispatch(UpdateMeRequest { name: Some(name.get_untracked()), locale: None });
+                    save.dispatch(client::update_me(&UpdateMeRequest { name: Some(name.get_untracked()), locale: None }));
                 } novalidate=true>
                     <TextField label=Msg::Name name="name" value=name error=save_error autocomplete="name" />
                     <ErrorBox error=save_error />
                     <button class="button button--secondary" type="submit" data-testid="profile-save" disabled=move || save.pending().get()>
                         {i18n.tr(Msg::Save)}
                     </button>
-                    {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! {
+                    {move || succeeded(save).then(|| view! {
                         <p class="notice notice--ok" role="status" data-testid="profile-saved">{i18n.t(Msg::Saved)}</p>
                     })}
                 </form>
@@ -115,10 +110,10 @@ fn ProfileForms() -> impl IntoView {
                 <p class="muted">{i18n.tr(Msg::ChangePasswordHint)}</p>
                 <form class="stack" on:submit=move |ev: leptos::ev::SubmitEvent| {
                     ev.prevent_default();
-                    change.dispatch(ChangePasswordRequest {
+                    change.dispatch(client::change_password(&ChangePasswordRequest {
                         current_password: current.get_untracked(),
                         new_password: new.get_untracked(),
-                    });
+                    }));
                 } novalidate=true data-testid="password-form">
                     <TextField label=Msg::CurrentPassword name="current_password" value=current error=change_error kind="password" autocomplete="current-password" />
                     <TextField label=Msg::NewPassword name="new_password" value=new error=change_error kind="password" autocomplete="new-password" hint=Msg::PasswordHint />
@@ -126,13 +121,13 @@ fn ProfileForms() -> impl IntoView {
                     <button class="button" type="submit" data-testid="password-submit" disabled=move || change.pending().get()>
                         {i18n.tr(Msg::ChangePasswordTitle)}
                     </button>
-                    {move || matches!(change.value().get(), Some(Ok(()))).then(|| view! {
+                    {move || succeeded(change).then(|| view! {
                         <p class="notice notice--ok" role="status" data-testid="password-changed">{i18n.t(Msg::PasswordChanged)}</p>
                     })}
                 </form>
             </section>
         </div>
-        <button class="button button--secondary" type="button" data-testid="sign-out" on:click=move |_| { sign_out.dispatch(()); }>
+        <button class="button button--secondary" type="button" data-testid="sign-out" on:click=move |_| { sign_out.dispatch(client::sign_out()); }>
             {i18n.tr(Msg::SignOut)}
         </button>
     }

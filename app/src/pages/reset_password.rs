@@ -7,6 +7,7 @@ use crate::components::error_box::ErrorBox;
 use crate::components::text_field::TextField;
 use crate::i18n::{use_i18n, Msg};
 use crate::pages::sign_in::token_from_fragment;
+use crate::writes::{error_of, succeeded, use_write};
 
 /// Sets a new password from an emailed reset link (`/reset-password#token=…`).
 #[component]
@@ -14,18 +15,15 @@ pub fn ResetPassword() -> impl IntoView {
     let i18n = use_i18n();
     let token = token_from_fragment();
     let password = RwSignal::new(String::new());
-    let action = Action::new_local(|req: &ResetPasswordRequest| {
-        let req = req.clone();
-        async move { client::reset_password(&req).await }
-    });
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let done = move || matches!(action.value().get(), Some(Ok(())));
+    let action = use_write();
+    let error = error_of(action);
+    let done = move || succeeded(action);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        action.dispatch(ResetPasswordRequest {
+        action.dispatch(client::reset_password(&ResetPasswordRequest {
             token: token.clone(),
             password: password.get_untracked(),
-        });
+        }));
     };
     view! {
         <section class="narrow">

@@ -8,6 +8,7 @@ use crate::components::error_box::ErrorBox;
 use crate::components::text_field::TextField;
 use crate::i18n::{use_i18n, Msg};
 use crate::session::use_auth;
+use crate::writes::{answer, error_of, use_write};
 
 /// Email and password; lands on the person's home.
 #[component]
@@ -17,23 +18,20 @@ pub fn SignIn() -> impl IntoView {
     let navigate = use_navigate();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let action = Action::new_local(|req: &SignInRequest| {
-        let req = req.clone();
-        async move { client::sign_in(&req).await }
-    });
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let action = use_write();
+    let error = error_of(action);
     Effect::new(move |_| {
-        if let Some(Ok(me)) = action.value().get() {
+        if let Some(me) = answer::<pointdesk_api::accounts::MeDto>(action) {
             auth.signed_in(me);
             navigate("/", Default::default());
         }
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        action.dispatch(SignInRequest {
+        action.dispatch(client::sign_in(&SignInRequest {
             email: email.get_untracked(),
             password: password.get_untracked(),
-        });
+        }));
     };
     view! {
         <section class="narrow">
