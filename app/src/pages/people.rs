@@ -7,7 +7,7 @@ use crate::components::remote::{remote, Remote};
 use crate::components::text_field::TextField;
 use crate::i18n::{self, use_i18n, Msg};
 use crate::session::use_auth;
-use crate::writes::{answer, error_of, succeeded, use_write};
+use crate::writes::{error_of, succeeded, use_write};
 
 /// People: a manager sees the provider's staff and every client's people, a client admin
 /// their colleagues. Both invite (the link goes out by mail) and deactivate.
