@@ -24,10 +24,10 @@ pub fn Layout(children: Children) -> impl IntoView {
         <a class="skip-link" href="#main">{i18n.tr(Msg::SkipToContent)}</a>
         <header class="site-header">
             <div class="site-header__bar">
-                <A href="/" attr:class="brand" attr:data-testid="brand">
+                <a href="/" class="brand" data-testid="brand">
                     <span class="brand__mark" aria-hidden="true">"P"</span>
                     <span class="brand__name">{i18n.tr(Msg::AppName)}</span>
-                </A>
+                </a>
                 <button
                     class="menu-toggle button-quiet"
                     type="button"
@@ -63,12 +63,12 @@ pub fn Layout(children: Children) -> impl IntoView {
                     })}
                     {move || match auth.me.get() {
                         Some(me) => view! {
-                            <A href="/profile" attr:data-testid="nav-profile" attr:title=i18n.tr(Msg::NavProfile)>
+                            <a href="/profile" data-testid="nav-profile" title=i18n.tr(Msg::NavProfile)>
                                 <span class="who">{me.name}</span>
-                            </A>
+                            </a>
                         }.into_any(),
                         None => view! {
-                            <A href="/sign-in" attr:data-testid="nav-sign-in">{i18n.tr(Msg::NavSignIn)}</A>
+                            <a href="/sign-in" data-testid="nav-sign-in">{i18n.tr(Msg::NavSignIn)}</a>
                         }.into_any(),
                     }}
                     <LanguageSwitch />
@@ -79,7 +79,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <footer class="site-footer">
             <span>{i18n.tr(Msg::Tagline)}</span>
             {move || auth.me.get().is_some().then(|| view! {
-                " · " <A href="/status" attr:data-testid="footer-status">{i18n.tr(Msg::NavStatus)}</A>
+                " · " <a href="/status" data-testid="footer-status">{i18n.tr(Msg::NavStatus)}</a>
             })}
         </footer>
     }

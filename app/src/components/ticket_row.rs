@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 use pointdesk_api::tickets::TicketSummaryDto;
 
 use crate::i18n::{self, use_i18n, Msg};
@@ -21,7 +20,7 @@ pub fn TicketRow(ticket: TicketSummaryDto, show_org: bool) -> impl IntoView {
     let who = t.assignee.map(|a| a.name);
     view! {
         <li class="row" data-testid="ticket-row" data-number=t.number>
-            <A href=href attr:class="row__main">
+            <a href=href class="row__main">
                 <span class="row__title">"#"{t.number}" "{t.title}</span>
                 <span class="row__meta">
                     {i18n.tr(kind)}
@@ -29,7 +28,7 @@ pub fn TicketRow(ticket: TicketSummaryDto, show_org: bool) -> impl IntoView {
                     " · "
                     {move || who.clone().unwrap_or_else(|| i18n.t(Msg::Unassigned).to_owned())}
                 </span>
-            </A>
+            </a>
             <span class="badges">
                 <span class="badge" class:badge--alert=urgent>{move || i18n::priority_name(i18n.locale.get(), &priority)}</span>
                 <span class="badge badge--status" data-testid="ticket-status" data-status=status.clone()>

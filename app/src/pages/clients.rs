@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use pointdesk_api::organizations::{CreateOrganizationRequest, OrganizationSummaryDto};
 
@@ -56,14 +55,14 @@ fn ClientTable(items: Vec<OrganizationSummaryDto>) -> impl IntoView {
                     let name = o.name.clone();
                     view! {
                         <li class="row" data-testid="client-row" data-name=name>
-                            <A href=href attr:class="row__main">
+                            <a href=href class="row__main">
                                 <span class="row__title">{o.name.clone()}</span>
                                 <span class="row__meta">
                                     {plan} " · " {move || i18n::seats(i18n.locale.get(), i64::from(o.seats))}
                                     " · " {i18n.tr(Msg::AllotmentShort)} " "
                                     {move || format::points(i18n.locale.get(), o.allotment)} " " {i18n.tr(Msg::PointsUnit)}
                                 </span>
-                            </A>
+                            </a>
                             <span class="row__figure" class:row__figure--low=low data-testid="client-balance">
                                 {move || format::points(i18n.locale.get(), o.balance)} " " {i18n.tr(Msg::PointsUnit)}
                             </span>

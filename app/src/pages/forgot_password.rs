@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 use pointdesk_api::accounts::PasswordResetRequest;
 
 use crate::client;
@@ -40,7 +39,7 @@ pub fn ForgotPassword() -> impl IntoView {
             >
                 <p class="notice notice--ok" role="status" data-testid="forgot-sent">{i18n.tr(Msg::ForgotSent)}</p>
             </Show>
-            <A href="/sign-in" attr:class="link">{i18n.tr(Msg::BackToSignIn)}</A>
+            <a href="/sign-in" class="link">{i18n.tr(Msg::BackToSignIn)}</a>
         </section>
     }
 }

@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::components::charge_calculator::ChargeCalculator;
 use crate::components::layout::role_links;
@@ -33,7 +32,7 @@ fn Welcome() -> impl IntoView {
             <li>{i18n.tr(Msg::RuleRequests)}</li>
             <li>{i18n.tr(Msg::RuleBalance)}</li>
         </ul>
-        <p><A href="/sign-in" attr:class="button" attr:data-testid="home-sign-in">{i18n.tr(Msg::NavSignIn)}</A></p>
+        <p><a href="/sign-in" class="button" data-testid="home-sign-in">{i18n.tr(Msg::NavSignIn)}</a></p>
         <div class="grid">
             <ChargeCalculator />
             <StatusCard />
@@ -67,11 +66,11 @@ fn RoleHome(role: String) -> impl IntoView {
             <p class="lead">{move || i18n.t(intro)}</p>
             <nav class="shortcuts" aria-label=i18n.tr(Msg::Menu)>
                 {role_links(Some(role.as_str())).into_iter().map(|(href, msg)| view! {
-                    <A href=href attr:class="shortcut" attr:data-testid=format!("shortcut-{}", href.trim_start_matches('/'))>
+                    <a href=href class="shortcut" data-testid=format!("shortcut-{}", href.trim_start_matches('/'))>
                         {move || i18n.t(msg)}
-                    </A>
+                    </a>
                 }).collect_view()}
-                <A href="/profile" attr:class="shortcut">{i18n.tr(Msg::NavProfile)}</A>
+                <a href="/profile" class="shortcut">{i18n.tr(Msg::NavProfile)}</a>
             </nav>
         </section>
     }

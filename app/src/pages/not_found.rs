@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::i18n::{use_i18n, Msg};
 
@@ -11,7 +10,7 @@ pub fn NotFound() -> impl IntoView {
             <p class="not-found__code" aria-hidden="true">"404"</p>
             <h1 data-testid="page-title">{i18n.tr(Msg::NotFoundTitle)}</h1>
             <p>{i18n.tr(Msg::NotFoundBody)}</p>
-            <A href="/" attr:class="button">{i18n.tr(Msg::BackHome)}</A>
+            <a href="/" class="button">{i18n.tr(Msg::BackHome)}</a>
         </section>
     }
 }

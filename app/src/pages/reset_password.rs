@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 use pointdesk_api::accounts::ResetPasswordRequest;
 
 use crate::client;
@@ -41,7 +40,7 @@ pub fn ResetPassword() -> impl IntoView {
                 }
             >
                 <p class="notice notice--ok" role="status" data-testid="reset-done">{i18n.tr(Msg::ResetDone)}</p>
-                <A href="/sign-in" attr:class="button">{i18n.tr(Msg::NavSignIn)}</A>
+                <a href="/sign-in" class="button">{i18n.tr(Msg::NavSignIn)}</a>
             </Show>
         </section>
     }

@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use pointdesk_api::accounts::SignInRequest;
 
@@ -44,7 +43,7 @@ pub fn SignIn() -> impl IntoView {
                 <button class="button" type="submit" data-testid="sign-in-submit" disabled=move || action.pending().get()>
                     {i18n.tr(Msg::SignInSubmit)}
                 </button>
-                <A href="/forgot-password" attr:class="link" attr:data-testid="forgot-link">{i18n.tr(Msg::ForgotPassword)}</A>
+                <a href="/forgot-password" class="link" data-testid="forgot-link">{i18n.tr(Msg::ForgotPassword)}</a>
             </form>
         </section>
     }
@@ -57,7 +56,7 @@ pub fn SignInFirst() -> impl IntoView {
     view! {
         <section class="narrow">
             <p class="notice" data-testid="sign-in-first">{i18n.tr(Msg::SessionEnded)}</p>
-            <A href="/sign-in" attr:class="button">{i18n.tr(Msg::NavSignIn)}</A>
+            <a href="/sign-in" class="button">{i18n.tr(Msg::NavSignIn)}</a>
         </section>
     }
 }

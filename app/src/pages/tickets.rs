@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::client;
 use crate::components::remote::{remote, Remote};
@@ -42,7 +41,7 @@ pub fn Tickets() -> impl IntoView {
     view! {
         <div class="page-head">
             <h1 data-testid="page-title">{i18n.tr(Msg::NavTickets)}</h1>
-            <A href="/tickets/new" attr:class="button" attr:data-testid="new-ticket">{i18n.tr(Msg::NewTicket)}</A>
+            <a href="/tickets/new" class="button" data-testid="new-ticket">{i18n.tr(Msg::NewTicket)}</a>
         </div>
         <div class="tabs" role="group" data-testid="queues">
             {queues
