@@ -704,6 +704,55 @@ impl I18n {
         move || self.t(msg)
     }
 
+    // Like `tr`, each of these returns one closure type for every call site, so the views share
+    // one copy of the code that renders it.
+
+    /// `3,00 балла` / `3.00 points`, reactive to the language.
+    pub fn pts(
+        self,
+        p: pointdesk_api::WirePoints,
+    ) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+        move || points(self.locale.get(), p)
+    }
+
+    /// `1 234,50` / `1,234.50`: the number alone.
+    pub fn num(
+        self,
+        p: pointdesk_api::WirePoints,
+    ) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+        move || crate::format::points(self.locale.get(), p)
+    }
+
+    /// A moment given in Unix seconds, in the locale's medium style.
+    pub fn when(self, unix: i64) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+        #[allow(clippy::cast_precision_loss)]
+        let ms = unix as f64 * 1000.0;
+        self.when_ms(ms)
+    }
+
+    /// A moment given in milliseconds since the epoch.
+    pub fn when_ms(self, ms: f64) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+        move || crate::format::date_time(self.locale.get(), ms)
+    }
+
+    /// A ticket's status.
+    pub fn status(self, s: String) -> impl Fn() -> &'static str + Clone + Send + Sync + 'static {
+        move || status_name(self.locale.get(), &s)
+    }
+
+    /// A ticket's priority.
+    pub fn priority(self, s: String) -> impl Fn() -> &'static str + Clone + Send + Sync + 'static {
+        move || priority_name(self.locale.get(), &s)
+    }
+
+    /// A quote's status.
+    pub fn quote_status(
+        self,
+        s: String,
+    ) -> impl Fn() -> &'static str + Clone + Send + Sync + 'static {
+        move || quote_status_name(self.locale.get(), &s)
+    }
+
     pub fn set(self, locale: Locale) {
         if let Some(storage) = window().local_storage().ok().flatten() {
             let _ = storage.set_item(STORAGE_KEY, locale.tag());

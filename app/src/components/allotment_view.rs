@@ -38,7 +38,7 @@ pub fn AllotmentView(allotment: AllotmentDto) -> impl IntoView {
                     view! {
                         <div class="kv__row">
                             <dt>{label}</dt>
-                            <dd>{move || format::points(i18n.locale.get(), value)} " " {i18n.tr(Msg::PointsUnit)}</dd>
+                            <dd>{i18n.num(value)} " " {i18n.tr(Msg::PointsUnit)}</dd>
                         </div>
                     }
                 })
@@ -46,7 +46,7 @@ pub fn AllotmentView(allotment: AllotmentDto) -> impl IntoView {
             <div class="kv__row kv__row--total">
                 <dt>{i18n.tr(Msg::AllotmentTotal)}</dt>
                 <dd data-testid="allotment-total">
-                    {move || format::points(i18n.locale.get(), total)} " " {i18n.tr(Msg::PointsUnit)}
+                    {i18n.num(total)} " " {i18n.tr(Msg::PointsUnit)}
                 </dd>
             </div>
         </dl>

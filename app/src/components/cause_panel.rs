@@ -5,7 +5,6 @@ use crate::client::TicketChange;
 use crate::components::error_box::ErrorBox;
 use crate::components::text_field::TextField;
 use crate::components::ticket_change::use_change;
-use crate::format;
 use crate::i18n::{self, use_i18n, Msg};
 
 /// An incident's cause and charge: the engineer sets the cause once after resolving, with an
@@ -81,9 +80,9 @@ pub fn CausePanel(
                 view! {
                     <div class="result" data-testid="charge">
                         <span class="result__label">{i18n.tr(Msg::Charged)}</span>
-                        <span class="result__value">{move || i18n::points(i18n.locale.get(), c.points)}</span>
+                        <span class="result__value">{i18n.pts(c.points)}</span>
                         <span class="result__why" data-testid="charge-why">{move || i18n::charge_text(i18n.locale.get(), lines, &e)}</span>
-                        <span class="muted">{i18n.tr(Msg::DisputeUntil)}" "{move || format::date_time(i18n.locale.get(), until as f64 * 1000.0)}</span>
+                        <span class="muted">{i18n.tr(Msg::DisputeUntil)}" "{i18n.when(until)}</span>
                     </div>
                 }
             })}

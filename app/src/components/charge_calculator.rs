@@ -118,7 +118,7 @@ fn Explanation(charge: ChargeExplanationDto) -> impl IntoView {
             <span class="result__label">{i18n.tr(Msg::CalcResult)}</span>
             <span class="result__value">
                 {move || format::integer(i18n.locale.get(), i64::from(charge.logged_minutes))} " " {min} " → "
-                <strong>{move || format::points(i18n.locale.get(), charge.points)} " " {i18n.tr(Msg::PointsUnit)}</strong>
+                <strong>{i18n.num(charge.points)} " " {i18n.tr(Msg::PointsUnit)}</strong>
             </span>
             <span class="result__why">{why}</span>
         </p>

@@ -6,8 +6,7 @@ use crate::client::{ApiError, TicketChange};
 use crate::components::error_box::ErrorBox;
 use crate::components::text_field::TextField;
 use crate::components::ticket_change::use_change;
-use crate::format;
-use crate::i18n::{self, use_i18n, Msg};
+use crate::i18n::{use_i18n, Msg};
 
 /// A service request's quotes. An engineer quotes or revises; the client admin sees the open
 /// quote beside the balance and the available points and approves (a hold) or declines. When
@@ -66,7 +65,6 @@ pub fn QuotePanel(
             valid_days: days.get_untracked().trim().parse().unwrap_or(0),
         }));
     };
-    let pts = move |p: WirePoints| i18n::points(i18n.locale.get(), p);
     let decision = open.clone().filter(|_| may_approve).map(|q| {
         let qid = q.id;
         let figures = move || {
@@ -74,10 +72,10 @@ pub fn QuotePanel(
                 let short = !b.quotes_may_overdraw && b.available.0 < q.points.0;
                 view! {
                     <dl class="kv">
-                        <div class="kv__row"><dt>{i18n.tr(Msg::QuoteTitle)}</dt><dd data-testid="quote-points">{move || pts(q.points)}</dd></div>
-                        <div class="kv__row"><dt>{i18n.tr(Msg::Balance2)}</dt><dd data-testid="balance">{move || pts(b.balance)}</dd></div>
-                        <div class="kv__row"><dt>{i18n.tr(Msg::Held)}</dt><dd>{move || pts(b.held)}</dd></div>
-                        <div class="kv__row kv__row--total"><dt>{i18n.tr(Msg::Available)}</dt><dd data-testid="available">{move || pts(b.available)}</dd></div>
+                        <div class="kv__row"><dt>{i18n.tr(Msg::QuoteTitle)}</dt><dd data-testid="quote-points">{i18n.pts(q.points)}</dd></div>
+                        <div class="kv__row"><dt>{i18n.tr(Msg::Balance2)}</dt><dd data-testid="balance">{i18n.pts(b.balance)}</dd></div>
+                        <div class="kv__row"><dt>{i18n.tr(Msg::Held)}</dt><dd>{i18n.pts(b.held)}</dd></div>
+                        <div class="kv__row kv__row--total"><dt>{i18n.tr(Msg::Available)}</dt><dd data-testid="available">{i18n.pts(b.available)}</dd></div>
                     </dl>
                     {short.then(|| view! {
                         <div class="notice notice--error" data-testid="short">
@@ -108,9 +106,9 @@ pub fn QuotePanel(
                     let (p, status, until) = (q.points, q.status.clone(), q.expires_at);
                     view! {
                         <li class="row row--stack" data-testid="quote" data-status=q.status.clone()>
-                            <span class="row__title">{move || pts(p)}" · "{move || i18n::quote_status_name(i18n.locale.get(), &status)}</span>
+                            <span class="row__title">{i18n.pts(p)}" · "{i18n.quote_status(status.clone())}</span>
                             <span class="row__meta">{q.scope.clone()}</span>
-                            <span class="row__meta">{i18n.tr(Msg::ValidUntil)}" "{move || format::date_time(i18n.locale.get(), until as f64 * 1000.0)}</span>
+                            <span class="row__meta">{i18n.tr(Msg::ValidUntil)}" "{i18n.when(until)}</span>
                         </li>
                     }
                 }).collect_view()}

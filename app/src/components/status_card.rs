@@ -59,7 +59,7 @@ fn HealthView(health: Health, checked: f64) -> impl IntoView {
             {row(Msg::KeyValueStore, health.kv.clone(), "check-kv")}
             <div class="kv__row">
                 <dt>{i18n.tr(Msg::CheckedAt)}</dt>
-                <dd data-testid="checked-at">{move || format::date_time(i18n.locale.get(), checked)}</dd>
+                <dd data-testid="checked-at">{i18n.when_ms(checked)}</dd>
             </div>
         </dl>
     }

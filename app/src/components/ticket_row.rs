@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use pointdesk_api::tickets::TicketSummaryDto;
 
-use crate::i18n::{self, use_i18n, Msg};
+use crate::i18n::{use_i18n, Msg};
 
 /// One line of a ticket list: number, title, client, status and who has it.
 #[component]
@@ -30,9 +30,9 @@ pub fn TicketRow(ticket: TicketSummaryDto, show_org: bool) -> impl IntoView {
                 </span>
             </a>
             <span class="badges">
-                <span class="badge" class:badge--alert=urgent>{move || i18n::priority_name(i18n.locale.get(), &priority)}</span>
+                <span class="badge" class:badge--alert=urgent>{i18n.priority(priority.clone())}</span>
                 <span class="badge badge--status" data-testid="ticket-status" data-status=status.clone()>
-                    {let s = status.clone(); move || i18n::status_name(i18n.locale.get(), &s)}
+                    {i18n.status(status.clone())}
                 </span>
             </span>
         </li>

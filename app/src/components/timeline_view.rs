@@ -1,7 +1,6 @@
 use leptos::prelude::*;
 use pointdesk_api::tickets::TimelineEventDto;
 
-use crate::format;
 use crate::i18n::{self, use_i18n, Msg};
 
 /// Everything that happened to a ticket, oldest first, with who and when; ledger effects show
@@ -53,12 +52,12 @@ pub fn TimelineView(items: Vec<TimelineEventDto>) -> impl IntoView {
                             let (amount, after) = (en.amount, en.balance_after);
                             view! {
                                 <span class="timeline__text" data-testid="ledger-effect">
-                                    {en.reason}" · "{move || i18n::points(i18n.locale.get(), amount)}
-                                    " → "{i18n.tr(Msg::Balance2)}" "{move || i18n::points(i18n.locale.get(), after)}
+                                    {en.reason}" · "{i18n.pts(amount)}
+                                    " → "{i18n.tr(Msg::Balance2)}" "{i18n.pts(after)}
                                 </span>
                             }
                         })}
-                        <span class="row__meta">{who}" · "{move || format::date_time(i18n.locale.get(), at as f64 * 1000.0)}</span>
+                        <span class="row__meta">{who}" · "{i18n.when(at)}</span>
                     </li>
                 }
             }).collect_view()}

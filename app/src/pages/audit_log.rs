@@ -2,7 +2,6 @@ use leptos::prelude::*;
 
 use crate::client;
 use crate::components::remote::{remote, Remote};
-use crate::format;
 use crate::i18n::{use_i18n, Msg};
 
 /// Every privileged action: who, what, when, before → after.
@@ -36,7 +35,7 @@ pub fn AuditLog() -> impl IntoView {
                             <span class="row__title">{action_text(a.action.as_str())} " · " <code>{a.object.clone()}</code></span>
                             <span class="row__meta">
                                 {a.actor.clone().unwrap_or_default()} " · "
-                                {move || format::date_time(i18n.locale.get(), (at as f64) * 1000.0)}
+                                {i18n.when(at)}
                             </span>
                             {a.after.clone().map(|after| view! {
                                 <details class="audit__diff">

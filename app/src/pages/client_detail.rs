@@ -7,7 +7,6 @@ use crate::components::allotment_view::AllotmentView;
 use crate::components::error_box::ErrorBox;
 use crate::components::remote::{remote, Remote};
 use crate::components::text_field::TextField;
-use crate::format;
 use crate::i18n::{self, use_i18n, Msg};
 use crate::session::use_auth;
 use crate::writes::{error_of, succeeded, use_write};
@@ -54,8 +53,8 @@ fn ClientView(
                 <dl class="kv">
                     <div class="kv__row"><dt>{i18n.tr(Msg::Plan)}</dt><dd data-testid="client-plan">{plan_name}</dd></div>
                     <div class="kv__row"><dt>{i18n.tr(Msg::Seats)}</dt><dd data-testid="client-seats">{move || i18n::seats(i18n.locale.get(), i64::from(seats_now))}</dd></div>
-                    <div class="kv__row"><dt>{i18n.tr(Msg::Balance)}</dt><dd>{move || format::points(i18n.locale.get(), balance)} " " {i18n.tr(Msg::PointsUnit)}</dd></div>
-                    <div class="kv__row"><dt>{i18n.tr(Msg::Threshold)}</dt><dd>{move || format::points(i18n.locale.get(), threshold)} " " {i18n.tr(Msg::PointsUnit)}</dd></div>
+                    <div class="kv__row"><dt>{i18n.tr(Msg::Balance)}</dt><dd>{i18n.num(balance)} " " {i18n.tr(Msg::PointsUnit)}</dd></div>
+                    <div class="kv__row"><dt>{i18n.tr(Msg::Threshold)}</dt><dd>{i18n.num(threshold)} " " {i18n.tr(Msg::PointsUnit)}</dd></div>
                 </dl>
                 <h3 class="card__subtitle">{i18n.tr(Msg::MonthlyAllotment)}</h3>
                 {org.allotment.clone().map(|a| view! { <AllotmentView allotment=a /> })}
@@ -125,7 +124,7 @@ fn EditSubscription(
                                                 if on { p.push(code2.clone()); }
                                             });
                                         } />
-                                    <span>{o.name.clone()} " (+" {move || format::points(i18n.locale.get(), o.points)} " " {i18n.tr(Msg::PointsUnit)} ")"</span>
+                                    <span>{o.name.clone()} " (+" {i18n.num(o.points)} " " {i18n.tr(Msg::PointsUnit)} ")"</span>
                                 </label>
                             }
                         }).collect_view()}

@@ -6,7 +6,6 @@ use crate::client;
 use crate::components::error_box::ErrorBox;
 use crate::components::remote::{remote, Remote};
 use crate::components::text_field::TextField;
-use crate::format;
 use crate::i18n::{self, use_i18n, Msg};
 use crate::pages::sign_in::SignInFirst;
 use crate::session::use_auth;
@@ -60,11 +59,11 @@ fn ClientTable(items: Vec<OrganizationSummaryDto>) -> impl IntoView {
                                 <span class="row__meta">
                                     {plan} " · " {move || i18n::seats(i18n.locale.get(), i64::from(o.seats))}
                                     " · " {i18n.tr(Msg::AllotmentShort)} " "
-                                    {move || format::points(i18n.locale.get(), o.allotment)} " " {i18n.tr(Msg::PointsUnit)}
+                                    {i18n.num(o.allotment)} " " {i18n.tr(Msg::PointsUnit)}
                                 </span>
                             </a>
                             <span class="row__figure" class:row__figure--low=low data-testid="client-balance">
-                                {move || format::points(i18n.locale.get(), o.balance)} " " {i18n.tr(Msg::PointsUnit)}
+                                {i18n.num(o.balance)} " " {i18n.tr(Msg::PointsUnit)}
                             </span>
                         </li>
                     }

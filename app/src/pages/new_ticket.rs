@@ -101,7 +101,7 @@ pub fn NewTicket() -> impl IntoView {
                 <span class="field__label">{i18n.tr(Msg::Priority)}</span>
                 <select class="field__input" data-testid="ticket-priority" on:change=move |ev| priority.set(event_target_value(&ev))>
                     {["low", "normal", "high", "urgent"].into_iter().map(|p| view! {
-                        <option value=p selected=p == "normal">{move || i18n::priority_name(i18n.locale.get(), p)}</option>
+                        <option value=p selected=p == "normal">{i18n.priority(p.to_owned())}</option>
                     }).collect_view()}
                 </select>
             </label>

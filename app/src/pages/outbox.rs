@@ -2,7 +2,6 @@ use leptos::prelude::*;
 
 use crate::client;
 use crate::components::remote::{remote, Remote};
-use crate::format;
 use crate::i18n::{use_i18n, Msg};
 
 /// The mail Pointdesk sent or is about to send. Without a mail sender (local development)
@@ -22,7 +21,7 @@ pub fn Outbox() -> impl IntoView {
                         <li class="mail" data-testid="mail" data-to=m.to.clone()>
                             <div class="mail__head">
                                 <strong>{m.subject.clone()}</strong>
-                                <span class="row__meta">{m.to.clone()} " · " {move || format::date_time(i18n.locale.get(), (at as f64) * 1000.0)}</span>
+                                <span class="row__meta">{m.to.clone()} " · " {i18n.when(at)}</span>
                             </div>
                             <pre class="mail__body">{m.body.clone()}</pre>
                             {m.link.clone().map(|link| view! {

@@ -7,7 +7,6 @@ use crate::client::{self, ApiError};
 use crate::components::error_box::ErrorBox;
 use crate::components::remote::{remote, Remote};
 use crate::components::text_field::TextField;
-use crate::format;
 use crate::i18n::{use_i18n, Msg};
 use crate::writes::{error_of, succeeded, use_write};
 
@@ -64,8 +63,8 @@ fn PlanRow(plan: PlanRowDto, editing: RwSignal<Option<PlanRowDto>>) -> impl Into
             <div class="row__main">
                 <span class="row__title">{p.name.clone()}</span>
                 <span class="row__meta">
-                    {move || format::points(i18n.locale.get(), p.base)} " + "
-                    {move || format::points(i18n.locale.get(), p.per_seat)} " × " {i18n.tr(Msg::SeatsWord)}
+                    {i18n.num(p.base)} " + "
+                    {i18n.num(p.per_seat)} " × " {i18n.tr(Msg::SeatsWord)}
                     " · " {p.increment_minutes} " " {i18n.tr(Msg::Minutes)}
                     " · " {i18n.tr(Msg::RolloverShort)} ": " {i18n.tr(rule)}
                     " · " {i18n.tr(Msg::OverdraftShort)} ": " {i18n.tr(overdraft)}

@@ -10,7 +10,7 @@ use crate::components::ticket_change::use_change;
 use crate::components::ticket_controls::TicketControls;
 use crate::components::timeline_view::TimelineView;
 use crate::components::work_logger::WorkLogger;
-use crate::i18n::{self, use_i18n, Msg};
+use crate::i18n::{use_i18n, Msg};
 use crate::session::use_auth;
 
 /// One ticket. On a phone the engineer's next step comes first (take, start, resolve, log
@@ -70,8 +70,8 @@ fn TicketView(ticket: TicketDto, version: RwSignal<u32>, done: Callback<()>) -> 
             </button>
         </div>
         <p class="badges">
-            <span class="badge badge--status" data-testid="status" data-status=status.clone()>{let s = status.clone(); move || i18n::status_name(i18n.locale.get(), &s)}</span>
-            <span class="badge">{move || i18n::priority_name(i18n.locale.get(), &priority)}</span>
+            <span class="badge badge--status" data-testid="status" data-status=status.clone()>{i18n.status(status.clone())}</span>
+            <span class="badge">{i18n.priority(priority.clone())}</span>
         </p>
         {staff.then(|| view! { <TicketControls ticket=t.clone() me=me done=done /> })}
         <div class="grid">
@@ -84,8 +84,8 @@ fn TicketView(ticket: TicketDto, version: RwSignal<u32>, done: Callback<()>) -> 
                     }</dd></div>
                     {t.catalogue.clone().map(|c| view! { <div class="kv__row"><dt>{i18n.tr(Msg::CatalogueItem)}</dt><dd>{c.name}</dd></div> })}
                     <div class="kv__row"><dt>{i18n.tr(Msg::Logged)}</dt><dd data-testid="logged">{logged}" "{i18n.tr(Msg::Minutes)}</dd></div>
-                    <div class="kv__row"><dt>{i18n.tr(Msg::Held)}</dt><dd data-testid="held">{move || i18n::points(i18n.locale.get(), held)}</dd></div>
-                    <div class="kv__row kv__row--total"><dt>{i18n.tr(Msg::Cost)}</dt><dd data-testid="cost">{move || i18n::points(i18n.locale.get(), cost)}</dd></div>
+                    <div class="kv__row"><dt>{i18n.tr(Msg::Held)}</dt><dd data-testid="held">{i18n.pts(held)}</dd></div>
+                    <div class="kv__row kv__row--total"><dt>{i18n.tr(Msg::Cost)}</dt><dd data-testid="cost">{i18n.pts(cost)}</dd></div>
                 </dl>
                 {(!t.description.is_empty()).then(|| view! { <p class="prewrap">{t.description.clone()}</p> })}
             </section>
