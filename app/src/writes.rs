@@ -35,3 +35,8 @@ pub fn answer<T: DeserializeOwned>(a: WriteAction) -> Option<T> {
 pub fn succeeded(a: WriteAction) -> bool {
     matches!(a.value().get(), Some(Ok(_)))
 }
+
+/// "Is this write on its way?" as one closure type for every button that waits for it.
+pub fn busy(a: WriteAction) -> impl Fn() -> bool + Copy + Send + Sync + 'static {
+    move || a.pending().get()
+}

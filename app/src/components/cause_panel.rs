@@ -103,13 +103,13 @@ pub fn CausePanel(
                         {choice("client_caused", Msg::CauseClient)}
                     </fieldset>
                     <TextField label=Msg::Explanation name="explanation" value=explanation error=error />
-                    <button class="button" type="submit" disabled=move || act.pending().get()>{i18n.tr(Msg::Save)}</button>
+                    <button class="button" type="submit" disabled=act.busy()>{i18n.tr(Msg::Save)}</button>
                 </form>
             })}
             {can_dispute.then(|| view! {
                 <form class="stack" on:submit=open_dispute novalidate=true data-testid="dispute-form">
                     <TextField label=Msg::Reason name="reason" value=reason error=error />
-                    <button class="button button--secondary" type="submit" disabled=move || act.pending().get()>{i18n.tr(Msg::DisputeTitle)}</button>
+                    <button class="button button--secondary" type="submit" disabled=act.busy()>{i18n.tr(Msg::DisputeTitle)}</button>
                 </form>
             })}
             {(may_decide && dispute.as_ref().is_some_and(|d| d.state == "open")).then(|| view! {

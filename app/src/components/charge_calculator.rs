@@ -6,7 +6,7 @@ use crate::client::{self, ApiError};
 use crate::components::error_box::ErrorBox;
 use crate::format;
 use crate::i18n::{use_i18n, Msg};
-use crate::writes::use_write;
+use crate::writes::{busy, use_write};
 
 /// "12 min → 0.25 pt: rounded up to 15 min", computed by the server's domain rules. Input the
 /// browser cannot send as a valid request is refused here with a readable message and kept.
@@ -83,7 +83,7 @@ pub fn ChargeCalculator() -> impl IntoView {
                 {field(Msg::CalcLogged, logged, "calc-logged", "numeric")}
                 {field(Msg::CalcIncrement, increment, "calc-increment", "numeric")}
                 {field(Msg::CalcMinimum, minimum, "calc-minimum", "decimal")}
-                <button class="button" type="submit" data-testid="calc-submit" disabled=move || preview.pending().get()>
+                <button class="button" type="submit" data-testid="calc-submit" disabled=busy(preview)>
                     {i18n.tr(Msg::CalcSubmit)}
                 </button>
             </form>

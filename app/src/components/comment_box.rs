@@ -41,7 +41,7 @@ pub fn CommentBox(id: i64, staff: bool, done: Callback<()>) -> impl IntoView {
                     {i18n.tr(Msg::Internal)}
                 </label>
             })}
-            <button class="button" type="submit" disabled=move || act.pending().get()>{i18n.tr(Msg::Send)}</button>
+            <button class="button" type="submit" disabled=act.busy()>{i18n.tr(Msg::Send)}</button>
             <ErrorBox error=error />
         </form>
     }

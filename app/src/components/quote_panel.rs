@@ -90,9 +90,9 @@ pub fn QuotePanel(
             <div class="decision stack" data-testid="quote-decision">
                 {figures}
                 <div class="actions">
-                    <button type="button" class="button" data-action="approve" disabled=move || act.pending().get()
+                    <button type="button" class="button" data-action="approve" disabled=act.busy()
                         on:click=move |_| { act.dispatch(TicketChange::Approve(qid)); }>{i18n.tr(Msg::Approve)}</button>
-                    <button type="button" class="button button--secondary" data-action="decline" disabled=move || act.pending().get()
+                    <button type="button" class="button button--secondary" data-action="decline" disabled=act.busy()
                         on:click=move |_| { act.dispatch(TicketChange::Decline(qid)); }>{i18n.tr(Msg::Decline)}</button>
                 </div>
             </div>
@@ -120,7 +120,7 @@ pub fn QuotePanel(
                     <TextField label=Msg::Points name="points" value=points error=error />
                     <TextField label=Msg::Scope name="scope" value=scope error=error />
                     <TextField label=Msg::ValidDays name="valid_days" value=days error=error kind="number" />
-                    <button class="button" type="submit" disabled=move || act.pending().get()>{i18n.tr(Msg::SendQuote)}</button>
+                    <button class="button" type="submit" disabled=act.busy()>{i18n.tr(Msg::SendQuote)}</button>
                 </form>
             })}
             <ErrorBox error=error />

@@ -14,8 +14,9 @@ impl ChangeAction {
     pub fn dispatch(&self, change: TicketChange) {
         self.write.dispatch(client::change_ticket(self.id, &change));
     }
-    pub fn pending(&self) -> Memo<bool> {
-        self.write.pending()
+    /// "Is a change on its way?", the same closure type as every other waiting button's.
+    pub fn busy(&self) -> impl Fn() -> bool + Copy + Send + Sync + 'static {
+        crate::writes::busy(self.write)
     }
     /// The last answer (a screen may set a field error found before sending).
     pub fn value(&self) -> MappedSignal<Option<Result<String, ApiError>>> {

@@ -57,7 +57,7 @@ pub fn TicketControls(ticket: TicketDto, me: i64, done: Callback<()>) -> impl In
                 let quiet = matches!(code, "cancel" | "reopen");
                 view! {
                     <button type="button" class="button" class:button--secondary=quiet data-action=code
-                        disabled=move || act.pending().get()
+                        disabled=act.busy()
                         on:click=move |_| { act.dispatch(change.clone()); }>
                         {i18n.tr(label)}
                     </button>

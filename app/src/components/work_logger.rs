@@ -77,7 +77,7 @@ pub fn WorkLogger(id: i64, done: Callback<()>) -> impl IntoView {
             <div class="quick" role="group">
                 {[15u32, 30, 60].into_iter().map(|m| view! {
                     <button type="button" class="button button--secondary" data-minutes=m
-                        disabled=move || log.pending().get() on:click=move |_| send(m)>
+                        disabled=log.busy() on:click=move |_| send(m)>
                         "+"{m}" "{i18n.tr(Msg::Minutes)}
                     </button>
                 }).collect_view()}
@@ -89,7 +89,7 @@ pub fn WorkLogger(id: i64, done: Callback<()>) -> impl IntoView {
             <form class="stack" on:submit=submit novalidate=true data-testid="work-form">
                 <TextField label=Msg::MinutesLabel name="minutes" value=minutes error=error kind="number" />
                 <TextField label=Msg::Note name="note" value=note error=error />
-                <button class="button" type="submit" disabled=move || log.pending().get()>{i18n.tr(Msg::Add)}</button>
+                <button class="button" type="submit" disabled=log.busy()>{i18n.tr(Msg::Add)}</button>
             </form>
             <ErrorBox error=error />
         </section>

@@ -8,7 +8,7 @@ use crate::components::text_field::TextField;
 use crate::i18n::{use_i18n, Msg};
 use crate::pages::sign_in::token_from_fragment;
 use crate::session::use_auth;
-use crate::writes::{answer, error_of, use_write};
+use crate::writes::{answer, busy, error_of, use_write};
 
 /// An invited person sets a password (and may correct their name) and is signed in
 /// (`/accept-invitation#token=…`).
@@ -45,7 +45,7 @@ pub fn AcceptInvitation() -> impl IntoView {
                 <TextField label=Msg::YourName name="name" value=name error=error autocomplete="name" />
                 <TextField label=Msg::Password name="password" value=password error=error kind="password" autocomplete="new-password" hint=Msg::PasswordHint />
                 <ErrorBox error=error />
-                <button class="button" type="submit" data-testid="accept-submit" disabled=move || action.pending().get()>
+                <button class="button" type="submit" data-testid="accept-submit" disabled=busy(action)>
                     {i18n.tr(Msg::AcceptSubmit)}
                 </button>
             </form>

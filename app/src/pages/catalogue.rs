@@ -7,7 +7,7 @@ use crate::components::error_box::ErrorBox;
 use crate::components::remote::{remote, Remote};
 use crate::components::text_field::TextField;
 use crate::i18n::{self, use_i18n, Msg};
-use crate::writes::{error_of, succeeded, use_write};
+use crate::writes::{busy, error_of, succeeded, use_write};
 
 /// The manager's service catalogue: what clients may ask for, included or quoted first, with
 /// the usual estimate. An item is withdrawn (no longer offered) rather than deleted.
@@ -109,7 +109,7 @@ pub fn Catalogue() -> impl IntoView {
                 </label>
                 <TextField label=Msg::Estimate name="estimate" value=estimate error=error />
                 <ErrorBox error=error />
-                <button class="button" type="submit" disabled=move || save.pending().get()>{i18n.tr(Msg::AddItem)}</button>
+                <button class="button" type="submit" disabled=busy(save)>{i18n.tr(Msg::AddItem)}</button>
             </form>
         </div>
     }

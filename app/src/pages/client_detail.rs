@@ -9,7 +9,7 @@ use crate::components::remote::{remote, Remote};
 use crate::components::text_field::TextField;
 use crate::i18n::{self, use_i18n, Msg};
 use crate::session::use_auth;
-use crate::writes::{error_of, succeeded, use_write};
+use crate::writes::{busy, error_of, succeeded, use_write};
 
 /// One client: plan, seats, options, threshold and the allotment the domain computes, with
 /// its breakdown. A manager changes the subscription here; the allotment follows at once.
@@ -132,7 +132,7 @@ fn EditSubscription(
                 })}
                 <TextField label=Msg::Threshold name="threshold" value=threshold error=error hint=Msg::ThresholdHint />
                 <ErrorBox error=error />
-                <button class="button" type="submit" data-testid="edit-client-submit" disabled=move || save.pending().get()>
+                <button class="button" type="submit" data-testid="edit-client-submit" disabled=busy(save)>
                     {i18n.tr(Msg::Save)}
                 </button>
             </form>

@@ -9,7 +9,7 @@ use crate::components::text_field::TextField;
 use crate::i18n::{self, use_i18n, Msg};
 use crate::pages::sign_in::SignInFirst;
 use crate::session::use_auth;
-use crate::writes::{answer, error_of, use_write};
+use crate::writes::{answer, busy, error_of, use_write};
 
 /// Every client organisation at a glance: plan, seats, this period's allotment and balance,
 /// flagged when the balance is at or below the threshold. Managers add clients here.
@@ -120,7 +120,7 @@ fn NewClient(on_created: impl Fn() + Clone + Send + Sync + 'static) -> impl Into
                 </div>
                 <TextField label=Msg::Seats name="seats" value=seats error=error kind="number" />
                 <ErrorBox error=error />
-                <button class="button" type="submit" data-testid="new-client-submit" disabled=move || create.pending().get()>
+                <button class="button" type="submit" data-testid="new-client-submit" disabled=busy(create)>
                     {i18n.tr(Msg::Create)}
                 </button>
             </form>

@@ -5,7 +5,7 @@ use crate::client;
 use crate::components::error_box::ErrorBox;
 use crate::components::text_field::TextField;
 use crate::i18n::{use_i18n, Msg};
-use crate::writes::{error_of, succeeded, use_write};
+use crate::writes::{busy, error_of, succeeded, use_write};
 
 /// Asks for a reset link. The answer is the same whether or not the address is known.
 #[component]
@@ -31,7 +31,7 @@ pub fn ForgotPassword() -> impl IntoView {
                     <form class="stack card" on:submit=submit novalidate=true>
                         <TextField label=Msg::Email name="email" value=email error=error kind="email" autocomplete="username" />
                         <ErrorBox error=error />
-                        <button class="button" type="submit" data-testid="forgot-submit" disabled=move || action.pending().get()>
+                        <button class="button" type="submit" data-testid="forgot-submit" disabled=busy(action)>
                             {i18n.tr(Msg::ForgotSubmit)}
                         </button>
                     </form>

@@ -8,7 +8,7 @@ use crate::components::remote::Remote;
 use crate::components::text_field::TextField;
 use crate::i18n::{self, use_i18n, Msg};
 use crate::session::use_auth;
-use crate::writes::{answer, error_of, use_write};
+use crate::writes::{answer, busy, error_of, use_write};
 
 /// Open an incident ("something is broken") or a service request from the catalogue, where
 /// each item says whether it is included or quoted first. Provider staff pick the client.
@@ -106,7 +106,7 @@ pub fn NewTicket() -> impl IntoView {
                 </select>
             </label>
             <ErrorBox error=error />
-            <button class="button" type="submit" disabled=move || create.pending().get() data-testid="open-ticket">
+            <button class="button" type="submit" disabled=busy(create) data-testid="open-ticket">
                 {i18n.tr(Msg::OpenTicket)}
             </button>
         </form>

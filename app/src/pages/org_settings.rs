@@ -10,7 +10,7 @@ use crate::components::text_field::TextField;
 use crate::i18n::{use_i18n, Msg};
 use crate::pages::sign_in::SignInFirst;
 use crate::session::use_auth;
-use crate::writes::{error_of, use_write};
+use crate::writes::{busy, error_of, use_write};
 
 /// A client admin's settings: when to warn about a low balance, and whom.
 #[component]
@@ -88,7 +88,7 @@ fn Settings(org: OrganizationDto, people: Vec<UserDto>) -> impl IntoView {
                         }).collect_view()}
                     </fieldset>
                     <ErrorBox error=error />
-                    <button class="button" type="submit" data-testid="settings-submit" disabled=move || save.pending().get()>
+                    <button class="button" type="submit" data-testid="settings-submit" disabled=busy(save)>
                         {i18n.tr(Msg::Save)}
                     </button>
                     {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! {

@@ -7,7 +7,7 @@ use crate::components::remote::{remote, Remote};
 use crate::components::text_field::TextField;
 use crate::i18n::{self, use_i18n, Msg};
 use crate::session::use_auth;
-use crate::writes::{error_of, succeeded, use_write};
+use crate::writes::{busy, error_of, succeeded, use_write};
 
 /// People: a manager sees the provider's staff and every client's people, a client admin
 /// their colleagues. Both invite (the link goes out by mail) and deactivate.
@@ -146,7 +146,7 @@ fn Invite(on_invited: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoVie
                     </div>
                 </Show>
                 <ErrorBox error=error />
-                <button class="button" type="submit" data-testid="invite-submit" disabled=move || invite.pending().get()>
+                <button class="button" type="submit" data-testid="invite-submit" disabled=busy(invite)>
                     {i18n.tr(Msg::SendInvitation)}
                 </button>
                 {move || succeeded(invite).then(|| view! {

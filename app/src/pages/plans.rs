@@ -8,7 +8,7 @@ use crate::components::error_box::ErrorBox;
 use crate::components::remote::{remote, Remote};
 use crate::components::text_field::TextField;
 use crate::i18n::{use_i18n, Msg};
-use crate::writes::{error_of, succeeded, use_write};
+use crate::writes::{busy, error_of, succeeded, use_write};
 
 /// The provider's plans and their terms; a manager adds a plan or edits one here. Clients on a
 /// plan get the new allotment from the next period.
@@ -189,7 +189,7 @@ fn PlanForm(
                     ("never", Msg::OverdraftNever), ("incidents_only", Msg::OverdraftIncidents), ("always", Msg::OverdraftAlways),
                 ])}
                 <ErrorBox error=error />
-                <button class="button" type="submit" data-testid="plan-submit" disabled=move || save.pending().get()>
+                <button class="button" type="submit" data-testid="plan-submit" disabled=busy(save)>
                     {i18n.tr(if id.is_some() { Msg::Save } else { Msg::Create })}
                 </button>
             </form>

@@ -9,7 +9,7 @@ use crate::components::text_field::TextField;
 use crate::i18n::{self, use_i18n, Msg};
 use crate::pages::sign_in::SignInFirst;
 use crate::session::use_auth;
-use crate::writes::{answer, error_of, succeeded, use_write};
+use crate::writes::{answer, busy, error_of, succeeded, use_write};
 
 /// Name, language (stored with the person and used for their mail), password, sign out.
 #[component]
@@ -93,7 +93,7 @@ fn ProfileForms() -> impl IntoView {
                 } novalidate=true>
                     <TextField label=Msg::Name name="name" value=name error=save_error autocomplete="name" />
                     <ErrorBox error=save_error />
-                    <button class="button button--secondary" type="submit" data-testid="profile-save" disabled=move || save.pending().get()>
+                    <button class="button button--secondary" type="submit" data-testid="profile-save" disabled=busy(save)>
                         {i18n.tr(Msg::Save)}
                     </button>
                     {move || succeeded(save).then(|| view! {
@@ -118,7 +118,7 @@ fn ProfileForms() -> impl IntoView {
                     <TextField label=Msg::CurrentPassword name="current_password" value=current error=change_error kind="password" autocomplete="current-password" />
                     <TextField label=Msg::NewPassword name="new_password" value=new error=change_error kind="password" autocomplete="new-password" hint=Msg::PasswordHint />
                     <ErrorBox error=change_error />
-                    <button class="button" type="submit" data-testid="password-submit" disabled=move || change.pending().get()>
+                    <button class="button" type="submit" data-testid="password-submit" disabled=busy(change)>
                         {i18n.tr(Msg::ChangePasswordTitle)}
                     </button>
                     {move || succeeded(change).then(|| view! {

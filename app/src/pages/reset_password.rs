@@ -6,7 +6,7 @@ use crate::components::error_box::ErrorBox;
 use crate::components::text_field::TextField;
 use crate::i18n::{use_i18n, Msg};
 use crate::pages::sign_in::token_from_fragment;
-use crate::writes::{error_of, succeeded, use_write};
+use crate::writes::{busy, error_of, succeeded, use_write};
 
 /// Sets a new password from an emailed reset link (`/reset-password#token=…`).
 #[component]
@@ -33,7 +33,7 @@ pub fn ResetPassword() -> impl IntoView {
                     <form class="stack card" on:submit=submit.clone() novalidate=true>
                         <TextField label=Msg::NewPassword name="password" value=password error=error kind="password" autocomplete="new-password" hint=Msg::PasswordHint />
                         <ErrorBox error=error />
-                        <button class="button" type="submit" data-testid="reset-submit" disabled=move || action.pending().get()>
+                        <button class="button" type="submit" data-testid="reset-submit" disabled=busy(action)>
                             {i18n.tr(Msg::ResetSubmit)}
                         </button>
                     </form>

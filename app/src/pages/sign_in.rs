@@ -7,7 +7,7 @@ use crate::components::error_box::ErrorBox;
 use crate::components::text_field::TextField;
 use crate::i18n::{use_i18n, Msg};
 use crate::session::use_auth;
-use crate::writes::{answer, error_of, use_write};
+use crate::writes::{answer, busy, error_of, use_write};
 
 /// Email and password; lands on the person's home.
 #[component]
@@ -40,7 +40,7 @@ pub fn SignIn() -> impl IntoView {
                 <TextField label=Msg::Email name="email" value=email error=error kind="email" autocomplete="username" />
                 <TextField label=Msg::Password name="password" value=password error=error kind="password" autocomplete="current-password" />
                 <ErrorBox error=error />
-                <button class="button" type="submit" data-testid="sign-in-submit" disabled=move || action.pending().get()>
+                <button class="button" type="submit" data-testid="sign-in-submit" disabled=busy(action)>
                     {i18n.tr(Msg::SignInSubmit)}
                 </button>
                 <a href="/forgot-password" class="link" data-testid="forgot-link">{i18n.tr(Msg::ForgotPassword)}</a>
