@@ -4,14 +4,12 @@ mod client;
 mod components;
 mod format;
 mod i18n;
+mod nav;
 mod pages;
 mod session;
 mod writes;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::hooks::use_location;
-use leptos_router::path;
 
 use components::layout::Layout;
 use pages::{
@@ -26,25 +24,20 @@ use pages::{catalogue::Catalogue, new_ticket::NewTicket, ticket::Ticket, tickets
 fn App() -> impl IntoView {
     i18n::provide_i18n();
     session::provide_auth();
+    nav::provide_nav();
     view! {
-        <Router>
-            <Layout>
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=Screen />
-                    <Route path=path!("/*any") view=Screen />
-                </Routes>
-            </Layout>
-        </Router>
+        <Layout>
+            <Screen />
+        </Layout>
     }
 }
 
-/// Every screen behind one route: the router's code is generic per route (it was ~5 KB of wasm
-/// each), while this match is one small function. A path parameter becomes the screen's prop.
+/// The screen for the current path (see `nav`); a path parameter becomes the screen's prop.
 #[component]
 fn Screen() -> impl IntoView {
-    let location = use_location();
+    let nav = nav::use_nav();
     move || {
-        let path = location.pathname.get();
+        let path = nav.path.get();
         let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
         let id = |raw: &str| raw.parse::<i64>().ok().filter(|id| *id > 0);
         match parts.as_slice() {

@@ -142,3 +142,23 @@ test('on a 390×844 phone the navigation collapses behind a menu button', async 
   await app.screenshot('not-found-phone-ru');
   await app.page.close();
 });
+
+test('links are followed in place; back and forward restore the screen without a reload', async () => {
+  const app = new AppPage(await desktop.context.newPage());
+  await app.goto('/');
+  await app.title().waitFor();
+  await app.page.evaluate(() => { window.pointdeskMarker = 'same document'; });
+  await app.page.getByTestId('site-nav').getByRole('link', { name: 'System status' }).click();
+  await app.page.waitForURL((u) => new URL(u).pathname === '/status');
+  await app.statusLine().waitFor();
+  assert.equal(await app.page.evaluate(() => window.pointdeskMarker), 'same document', 'no page load');
+  assert.equal(await app.page.locator('#site-nav a[aria-current="page"]').textContent(), 'System status');
+  await app.page.goBack();
+  await app.page.waitForURL((u) => new URL(u).pathname === '/');
+  await app.page.locator('[data-testid="page-title"]', { hasText: 'Support you can see' }).waitFor();
+  assert.equal(await app.page.locator('#site-nav a[aria-current="page"]').textContent(), 'Home');
+  await app.page.goForward();
+  await app.statusLine().waitFor();
+  assert.equal(await app.page.evaluate(() => window.pointdeskMarker), 'same document', 'back and forward stay in the page');
+  await app.page.close();
+});

@@ -1,9 +1,8 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_location;
 
 use crate::components::language_switch::LanguageSwitch;
 use crate::i18n::{use_i18n, Msg};
+use crate::nav::use_nav;
 use crate::session::use_auth;
 
 /// The frame of every screen: header with brand, navigation (a toggled drawer on a phone) and
@@ -14,9 +13,9 @@ pub fn Layout(children: Children) -> impl IntoView {
     let auth = use_auth();
     let menu_open = RwSignal::new(false);
     // Any navigation closes the phone menu.
-    let location = use_location();
+    let nav = use_nav();
     Effect::new(move |_| {
-        location.pathname.track();
+        nav.path.track();
         menu_open.set(false);
     });
 
@@ -53,13 +52,13 @@ pub fn Layout(children: Children) -> impl IntoView {
                         }
                     }
                 >
-                    <A href="/" exact=true>{i18n.tr(Msg::NavHome)}</A>
+                    <a href="/" aria-current=move || nav.is_current("/").then_some("page")>{i18n.tr(Msg::NavHome)}</a>
                     {move || role_links(auth.role().as_deref()).into_iter().map(|(href, msg)| view! {
-                        <A href=href>{move || i18n.t(msg)}</A>
+                        <a href=href aria-current=move || nav.is_current(href).then_some("page")>{move || i18n.t(msg)}</a>
                     }).collect_view()}
                     // Signed in, the navigation is the person's work; the status moves to the footer.
                     {move || auth.me.get().is_none().then(|| view! {
-                        <A href="/status">{i18n.tr(Msg::NavStatus)}</A>
+                        <a href="/status" aria-current=move || nav.is_current("/status").then_some("page")>{i18n.tr(Msg::NavStatus)}</a>
                     })}
                     {move || match auth.me.get() {
                         Some(me) => view! {

@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use pointdesk_api::accounts::AcceptInvitationRequest;
 
 use crate::client;
@@ -16,7 +15,7 @@ use crate::writes::{answer, busy, error_of, use_write};
 pub fn AcceptInvitation() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
-    let navigate = use_navigate();
+    let nav = crate::nav::use_nav();
     let token = token_from_fragment();
     let name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -25,7 +24,7 @@ pub fn AcceptInvitation() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(me) = answer::<pointdesk_api::accounts::MeDto>(action) {
             auth.signed_in(me);
-            navigate("/", Default::default());
+            nav.go("/");
         }
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {

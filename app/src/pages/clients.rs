@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use pointdesk_api::organizations::{CreateOrganizationRequest, OrganizationSummaryDto};
 
 use crate::client;
@@ -76,7 +75,7 @@ fn ClientTable(items: Vec<OrganizationSummaryDto>) -> impl IntoView {
 #[component]
 fn NewClient(on_created: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
     let i18n = use_i18n();
-    let navigate = use_navigate();
+    let nav = crate::nav::use_nav();
     let plans = Remote::new(client::plans);
     let name = RwSignal::new(String::new());
     let seats = RwSignal::new("1".to_owned());
@@ -86,7 +85,7 @@ fn NewClient(on_created: impl Fn() + Clone + Send + Sync + 'static) -> impl Into
     Effect::new(move |_| {
         if let Some(org) = answer::<pointdesk_api::organizations::OrganizationDto>(create) {
             on_created();
-            navigate(&format!("/clients/{}", org.id), Default::default());
+            nav.go(&format!("/clients/{}", org.id));
         }
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {

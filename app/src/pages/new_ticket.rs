@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use pointdesk_api::tickets::CreateTicketRequest;
 
 use crate::client;
@@ -25,12 +24,12 @@ pub fn NewTicket() -> impl IntoView {
     let org = RwSignal::new(None::<i64>);
     let catalogue = Remote::new(client::catalogue);
     let orgs = Remote::maybe(move || staff.then(client::organizations));
-    let navigate = use_navigate();
+    let nav = crate::nav::use_nav();
     let create = use_write();
     let error = error_of(create);
     Effect::new(move |_| {
         if let Some(t) = answer::<pointdesk_api::tickets::TicketDto>(create) {
-            navigate(&format!("/tickets/{}", t.id), Default::default());
+            nav.go(&format!("/tickets/{}", t.id));
         }
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {

@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use pointdesk_api::accounts::{ChangePasswordRequest, UpdateMeRequest};
 
 use crate::client;
@@ -26,7 +25,7 @@ pub fn Profile() -> impl IntoView {
 fn ProfileForms() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
-    let navigate = use_navigate();
+    let nav = crate::nav::use_nav();
     let me = auth.me.get_untracked();
     let name = RwSignal::new(me.as_ref().map(|m| m.name.clone()).unwrap_or_default());
 
@@ -65,7 +64,7 @@ fn ProfileForms() -> impl IntoView {
     Effect::new(move |_| {
         if sign_out.value().get().is_some() {
             auth.signed_out();
-            navigate("/sign-in", Default::default());
+            nav.go("/sign-in");
         }
     });
 

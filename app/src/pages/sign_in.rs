@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use pointdesk_api::accounts::SignInRequest;
 
 use crate::client;
@@ -14,7 +13,7 @@ use crate::writes::{answer, busy, error_of, use_write};
 pub fn SignIn() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
-    let navigate = use_navigate();
+    let nav = crate::nav::use_nav();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let action = use_write();
@@ -22,7 +21,7 @@ pub fn SignIn() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(me) = answer::<pointdesk_api::accounts::MeDto>(action) {
             auth.signed_in(me);
-            navigate("/", Default::default());
+            nav.go("/");
         }
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
