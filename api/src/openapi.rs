@@ -66,7 +66,7 @@ pub fn document() -> Value {
         operation.insert("operationId".into(), json!(op.id));
         operation.insert("summary".into(), json!(op.summary));
         operation.insert("tags".into(), json!([op.tag]));
-        let params: Vec<Value> = op
+        let mut params: Vec<Value> = op
             .path
             .split('/')
             .filter_map(|p| p.strip_prefix('{').and_then(|p| p.strip_suffix('}')))
@@ -79,6 +79,15 @@ pub fn document() -> Value {
                 })
             })
             .collect();
+        if crate::routes::MONEY_MOVING.contains(&op.id) {
+            params.push(json!({
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": false,
+                "description": "Makes a retry safe: the same key with the same request returns the first answer and changes nothing; with another request it is a 422 (`/problems/idempotency-key-reused`).",
+                "schema": { "type": "string", "minLength": 1, "maxLength": 255 }
+            }));
+        }
         if !params.is_empty() {
             operation.insert("parameters".into(), Value::Array(params));
         }

@@ -273,9 +273,28 @@ operations! {
         200 OrgBalanceDto;
 }
 
+/// Operations that move points: they take an `Idempotency-Key` header (a retry with the same key
+/// and body gets the first answer; the same key with another body is a 422). Without the header
+/// the business key still makes the effect happen once.
+pub const MONEY_MOVING: &[&str] = &[
+    "setIncidentCause",
+    "decideDispute",
+    "approveQuote",
+    "declineQuote",
+    "completeRequest",
+    "cancelRequest",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_moving_operations_exist() {
+        for id in MONEY_MOVING {
+            assert!(OPERATIONS.iter().any(|o| o.id == *id), "{id}");
+        }
+    }
 
     #[test]
     fn ids_are_unique_and_paths_do_not_overlap() {
