@@ -535,9 +535,11 @@ pub struct DisputeDecisionRequest {
     pub reason: String,
 }
 
-/// A reason: 1–2000 characters.
-pub fn reason(f: &mut Fields, raw: &str) -> Option<String> {
-    f.take("reason", ticket::text(raw, 1, ticket::NOTE_MAX, true))
+/// A reason (of a dispute or a decision): 1–2000 characters.
+pub fn reason(raw: &str) -> Result<String, Vec<FieldError>> {
+    let mut f = Fields::default();
+    let reason = f.take("reason", ticket::text(raw, 1, ticket::NOTE_MAX, true));
+    f.finish(|| reason)
 }
 
 // ---- the timeline ---------------------------------------------------------------------------

@@ -22,6 +22,15 @@ pub enum IncidentStatus {
 }
 
 impl IncidentStatus {
+    pub const ALL: [IncidentStatus; 4] = [
+        IncidentStatus::New,
+        IncidentStatus::InProgress,
+        IncidentStatus::Resolved,
+        IncidentStatus::Closed,
+    ];
+    pub fn parse(s: &str) -> Option<IncidentStatus> {
+        IncidentStatus::ALL.into_iter().find(|i| i.as_str() == s)
+    }
     pub const fn as_str(self) -> &'static str {
         match self {
             IncidentStatus::New => "new",

@@ -28,6 +28,17 @@ pub enum RequestStatus {
 }
 
 impl RequestStatus {
+    pub const ALL: [RequestStatus; 6] = [
+        RequestStatus::New,
+        RequestStatus::AwaitingApproval,
+        RequestStatus::InProgress,
+        RequestStatus::Completed,
+        RequestStatus::Declined,
+        RequestStatus::Cancelled,
+    ];
+    pub fn parse(s: &str) -> Option<RequestStatus> {
+        RequestStatus::ALL.into_iter().find(|r| r.as_str() == s)
+    }
     pub const fn as_str(self) -> &'static str {
         match self {
             RequestStatus::New => "new",

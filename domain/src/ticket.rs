@@ -162,17 +162,8 @@ impl Flow {
 /// Statuses a request may have, for filters.
 pub fn is_status(kind: Kind, s: &str) -> bool {
     match kind {
-        Kind::Incident => ["new", "in_progress", "resolved", "closed"].contains(&s),
-        Kind::ServiceRequest => [
-            RequestStatus::New,
-            RequestStatus::AwaitingApproval,
-            RequestStatus::InProgress,
-            RequestStatus::Completed,
-            RequestStatus::Declined,
-            RequestStatus::Cancelled,
-        ]
-        .iter()
-        .any(|r| r.as_str() == s),
+        Kind::Incident => IncidentStatus::parse(s).is_some(),
+        Kind::ServiceRequest => RequestStatus::parse(s).is_some(),
     }
 }
 

@@ -268,6 +268,33 @@ pub(super) fn notice_mail<'a>(
     (kind, admins)
 }
 
+/// The outbox rows of one notice about `l`: one per follower (and client admin, when the notice
+/// is theirs), in each one's language; never to the person who acted.
+pub(super) fn mail(
+    db: &Db,
+    n: Notice,
+    l: &Loaded,
+    who: &Session,
+    link: &str,
+    at: i64,
+) -> AppResult<D1PreparedStatement> {
+    let mut texts = Vec::new();
+    let (kind, admins) = notice_mail(n, l, who, link, &mut texts);
+    db.ticket_mail(
+        &TicketMail {
+            provider_id: who.provider(),
+            ticket_id: l.row.id,
+            except: who.user.id,
+            client_admins: admins,
+            kind,
+            subject: (&texts[0], &texts[1]),
+            body: (&texts[2], &texts[3]),
+            link,
+        },
+        at,
+    )
+}
+
 /// Loads, decides with `decide`, writes in one batch; decides again from a fresh load when
 /// another request won the race. Answers with the ticket as it is afterwards.
 #[allow(clippy::too_many_arguments)]
@@ -381,23 +408,8 @@ where
                 at,
             )?);
         }
-        let mut texts = Vec::new();
         for n in &c.mails {
-            texts.clear();
-            let (kind, admins) = notice_mail(*n, &l, who, &link, &mut texts);
-            statements.push(db.ticket_mail(
-                &TicketMail {
-                    provider_id: who.provider(),
-                    ticket_id: l.row.id,
-                    except: who.user.id,
-                    client_admins: admins,
-                    kind,
-                    subject: (&texts[0], &texts[1]),
-                    body: (&texts[2], &texts[3]),
-                    link: &link,
-                },
-                at,
-            )?);
+            statements.push(mail(&db, *n, &l, who, &link, at)?);
         }
         statements.extend(c.extra);
         statements.extend(idem.claim(who, &db, at)?);

@@ -19,7 +19,7 @@ use worker::Response;
 
 use super::change::*;
 use super::*;
-use crate::db::{Db, Event, NewTicketRow, TicketMail};
+use crate::db::{Db, Event, NewTicketRow};
 use crate::error::{AppError, AppResult};
 use crate::routes::{read_json, Call, Session};
 
@@ -120,25 +120,12 @@ pub async fn comment(call: &mut Call<'_>, who: &Session) -> AppResult<Response> 
     ];
     if !req.internal {
         let link = format!("{}/tickets/{id}", crate::mail::origin(call));
-        let mut texts = Vec::new();
-        let (kind, admins) = notice_mail(
+        statements.push(mail(
+            &db,
             Notice::Changed("новый комментарий", "a new comment"),
             &l,
             who,
             &link,
-            &mut texts,
-        );
-        statements.push(db.ticket_mail(
-            &TicketMail {
-                provider_id: who.provider(),
-                ticket_id: id,
-                except: who.user.id,
-                client_admins: admins,
-                kind,
-                subject: (&texts[0], &texts[1]),
-                body: (&texts[2], &texts[3]),
-                link: &link,
-            },
             now,
         )?);
     }
@@ -320,9 +307,7 @@ pub async fn set_cause(call: &mut Call<'_>, who: &Session) -> AppResult<Response
 pub async fn dispute(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     let id = call.id()?;
     let (req, body): (DisputeRequest, _) = body_of(call).await?;
-    let mut f = Fields::default();
-    let reason = wire::reason(&mut f, &req.reason);
-    let reason = f.finish(|| reason)?;
+    let reason = wire::reason(&req.reason)?;
     let needs = Needs {
         dispute_id: true,
         ..Needs::default()
@@ -353,9 +338,7 @@ pub async fn dispute(call: &mut Call<'_>, who: &Session) -> AppResult<Response> 
 pub async fn decide_dispute(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     let id = call.id()?;
     let (req, body): (DisputeDecisionRequest, _) = body_of(call).await?;
-    let mut f = Fields::default();
-    let reason = wire::reason(&mut f, &req.reason);
-    let reason = f.finish(|| reason)?;
+    let reason = wire::reason(&req.reason)?;
     let actor = UserId::new(who.user.id);
     let needs = Needs {
         account: true,

@@ -110,13 +110,8 @@ pub(super) fn flow_of(
     let work = work.iter().map(work_entry).collect::<AppResult<Vec<_>>>()?;
     match row.kind.as_str() {
         "incident" => {
-            let status = match row.status.as_str() {
-                "new" => IncidentStatus::New,
-                "in_progress" => IncidentStatus::InProgress,
-                "resolved" => IncidentStatus::Resolved,
-                "closed" => IncidentStatus::Closed,
-                _ => return Err(corrupt("incident status")),
-            };
+            let status =
+                IncidentStatus::parse(&row.status).ok_or_else(|| corrupt("incident status"))?;
             let charge = match (row.charge_points, row.charge_at, &row.charge_detail) {
                 (Some(p), Some(at), Some(detail)) => Some(IncidentCharge {
                     points: pts(p),
@@ -159,17 +154,8 @@ pub(super) fn flow_of(
             }))
         }
         _ => {
-            let status = [
-                RequestStatus::New,
-                RequestStatus::AwaitingApproval,
-                RequestStatus::InProgress,
-                RequestStatus::Completed,
-                RequestStatus::Declined,
-                RequestStatus::Cancelled,
-            ]
-            .into_iter()
-            .find(|s| s.as_str() == row.status)
-            .ok_or_else(|| corrupt("request status"))?;
+            let status =
+                RequestStatus::parse(&row.status).ok_or_else(|| corrupt("request status"))?;
             let quotes = quotes
                 .iter()
                 .map(|q| {
