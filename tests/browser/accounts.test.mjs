@@ -3,7 +3,7 @@
 // password and is signed in, a reset link from the outbox works once, sign-out ends it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { AppPage, SignInPage, launch, people, invitation, sql, PASSWORD, DESKTOP, PHONE } from './pages.mjs';
+import { AppPage, SignInPage, launch, people, invitation, sql, PASSWORD, DESKTOP, PHONE, closeAll } from './pages.mjs';
 
 let desktop;
 let phone;
@@ -14,14 +14,7 @@ before(async () => {
   phone = await launch(PHONE, { isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
 });
 
-after(async () => {
-  for (const b of [desktop, phone]) {
-    if (b) {
-      assert.deepEqual(b.errors, [], 'no uncaught errors and no CSP violation in the page');
-      await b.close();
-    }
-  }
-});
+after(() => closeAll(desktop, phone));
 
 const HOMES = [
   ['manager', 'Manager', /^Hello, Mara Manager$/],

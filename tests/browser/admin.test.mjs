@@ -3,7 +3,7 @@
 // signs in; a manager deactivates someone; the outbox and the audit log show what happened.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { AppPage, SignInPage, launch, people, sql, PASSWORD, DESKTOP, PHONE } from './pages.mjs';
+import { AppPage, launch, people, sql, DESKTOP, PHONE, closeAll, signedIn } from './pages.mjs';
 
 let desktop;
 let phone;
@@ -18,23 +18,8 @@ before(async () => {
   phone = await launch(PHONE, { isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
 });
 
-after(async () => {
-  for (const b of [desktop, phone]) {
-    if (b) {
-      assert.deepEqual(b.errors, [], 'no uncaught errors and no CSP violation in the page');
-      await b.close();
-    }
-  }
-});
+after(() => closeAll(desktop, phone));
 
-async function signedIn(browser, email) {
-  const page = await browser.context.newPage();
-  const app = new AppPage(page);
-  await app.goto('/sign-in');
-  await new SignInPage(page).signIn(email, PASSWORD);
-  await page.getByTestId('home-role').waitFor();
-  return app;
-}
 
 test('a manager changes a client\'s seats and options and sees the allotment follow', async () => {
   const app = await signedIn(desktop, 'manager@admin.e2e');

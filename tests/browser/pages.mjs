@@ -1,5 +1,6 @@
 // Page objects for the browser tests: stable data-testid selectors, no raw HTML assertions.
 import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -166,5 +167,25 @@ export class SignInPage {
   }
   fieldError(name) {
     return this.page.getByTestId(`error-${name}`);
+  }
+}
+
+/** A new page in `browser`, signed in as `email` and on their home. */
+export async function signedIn(browser, email) {
+  const page = await browser.context.newPage();
+  const app = new AppPage(page);
+  await app.goto('/sign-in');
+  await new SignInPage(page).signIn(email, PASSWORD);
+  await page.getByTestId('home-role').waitFor();
+  return app;
+}
+
+/** Closes the browsers; any uncaught error or CSP violation a page met fails the run. */
+export async function closeAll(...browsers) {
+  for (const b of browsers) {
+    if (b) {
+      assert.deepEqual(b.errors, [], 'no uncaught errors and no CSP violation in the page');
+      await b.close();
+    }
   }
 }

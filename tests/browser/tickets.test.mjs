@@ -4,7 +4,7 @@
 // rounding explained → dispute → upheld → refund. Plus: internal comments stay internal.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { AppPage, SignInPage, launch, people, sql, PASSWORD, DESKTOP, PHONE } from './pages.mjs';
+import { launch, people, sql, DESKTOP, PHONE, closeAll, signedIn } from './pages.mjs';
 
 let desktop;
 let phone;
@@ -28,23 +28,8 @@ before(async () => {
   phone = await launch(PHONE, { isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
 });
 
-after(async () => {
-  for (const b of [desktop, phone]) {
-    if (b) {
-      assert.deepEqual(b.errors, [], 'no uncaught errors and no CSP violation in the page');
-      await b.close();
-    }
-  }
-});
+after(() => closeAll(desktop, phone));
 
-async function signedIn(browser, email) {
-  const page = await browser.context.newPage();
-  const app = new AppPage(page);
-  await app.goto('/sign-in');
-  await new SignInPage(page).signIn(email, PASSWORD);
-  await page.getByTestId('home-role').waitFor();
-  return app;
-}
 
 async function openTicket(app, { kind, item, title }) {
   const page = app.page;
