@@ -79,20 +79,22 @@ pub fn run() -> Result {
         ("GET /api/v1/ping (floor)", "/api/v1/ping"),
         ("GET /api/v1/health", "/api/v1/health"),
         ("GET /api/v1/me (session read)", "/api/v1/me"),
+        ("GET /api/v1/tickets?queue=open", "/api/v1/tickets?queue=open"),
+        ("GET /api/v1/tickets/3 (getTicket)", "/api/v1/tickets/3"),
     ];
     println!("\n== latency: {CLIENTS} clients × {ROUNDS} requests per route, interleaved, after {WARMUP} warm-up");
     let samples = measure(&srv.url, &routes.map(|r| r.1), &cookie)?;
     drop(srv);
     drop(scratch);
 
-    println!("{:<28} {:>10} {:>10}", "route", "p50 µs", "p99 µs");
+    println!("{:<36} {:>10} {:>10}", "route", "p50 µs", "p99 µs");
     let mut p50s = Vec::new();
     for ((label, _), mut s) in routes.iter().zip(samples) {
         s.sort_unstable();
         let p50 = percentile(&s, 50);
         let p99 = percentile(&s, 99);
         p50s.push((p50, p99));
-        println!("{label:<28} {p50:>10} {p99:>10}");
+        println!("{label:<36} {p50:>10} {p99:>10}");
     }
     let (floor50, floor99) = p50s[0];
     for ((label, _), (p50, p99)) in routes.iter().zip(&p50s).skip(1) {
