@@ -79,7 +79,10 @@ pub fn run() -> Result {
         ("GET /api/v1/ping (floor)", "/api/v1/ping"),
         ("GET /api/v1/health", "/api/v1/health"),
         ("GET /api/v1/me (session read)", "/api/v1/me"),
-        ("GET /api/v1/tickets?queue=open", "/api/v1/tickets?queue=open"),
+        (
+            "GET /api/v1/tickets?queue=open",
+            "/api/v1/tickets?queue=open",
+        ),
         ("GET /api/v1/tickets/3 (getTicket)", "/api/v1/tickets/3"),
     ];
     println!("\n== latency: {CLIENTS} clients × {ROUNDS} requests per route, interleaved, after {WARMUP} warm-up");

@@ -214,24 +214,6 @@ impl Db {
         Ok(traces.into_values().collect())
     }
 
-    /// The net points entries of these references moved (negative: spent).
-    pub async fn net_of(&self, org: i64, references: &[String]) -> AppResult<i64> {
-        #[derive(Deserialize)]
-        struct Net {
-            net: i64,
-        }
-        let refs = serde_json::to_string(references).unwrap_or_else(|_| "[]".into());
-        let n: Option<Net> = self
-            .first(
-                "SELECT COALESCE(SUM(amount), 0) AS net FROM ledger_entries WHERE org_id = ?1 \
-                 AND kind IN ('charge', 'refund') \
-                 AND reference IN (SELECT value FROM json_each(?2))",
-                &[int(org), text(&refs)],
-            )
-            .await?;
-        Ok(n.map_or(0, |n| n.net))
-    }
-
     /// The holds of an organisation with their tickets, oldest first.
     pub async fn holds(&self, org: i64) -> AppResult<Vec<HoldRow>> {
         self.all(

@@ -73,6 +73,14 @@ impl Db {
         Ok(self.statement(sql, args)?.all().await?.results()?)
     }
 
+    /// Several reads in one round trip (a batch is one transaction, so they see one state).
+    async fn reads(
+        &self,
+        statements: Vec<D1PreparedStatement>,
+    ) -> AppResult<Vec<worker::D1Result>> {
+        Ok(self.d1.batch(statements).await?)
+    }
+
     /// Runs statements as one transaction; returns how many rows each changed.
     pub async fn batch(&self, statements: Vec<D1PreparedStatement>) -> AppResult<Vec<usize>> {
         let results = self.d1.batch(statements).await?;

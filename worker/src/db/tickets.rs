@@ -38,6 +38,17 @@ const TICKET_COLUMNS: &str = "t.id, t.org_id, o.name AS org_name, t.number, t.ki
 const TICKET_FROM: &str = "tickets t JOIN organisations o ON o.id = t.org_id \
      JOIN users r ON r.id = t.requester_id LEFT JOIN users a ON a.id = t.assignee_id";
 
+const WORK: &str = "SELECT w.id, w.engineer_id, u.name AS engineer_name, w.minutes, w.note, \
+     w.on_day FROM work_entries w JOIN users u ON u.id = w.engineer_id WHERE w.ticket_id = ?1 \
+     ORDER BY w.id";
+const QUOTES: &str = "SELECT q.id, q.ticket_id, q.points, q.scope, q.expires_at, q.status, \
+     q.created_by, c.name AS created_by_name, q.created_at, q.decided_by, \
+     d.name AS decided_by_name, q.decided_at FROM quotes q JOIN users c ON c.id = q.created_by \
+     LEFT JOIN users d ON d.id = q.decided_by WHERE q.ticket_id = ?1 ORDER BY q.id";
+const DISPUTE: &str = "SELECT d.id, d.state, d.reason, d.opened_by, u.name AS opened_by_name, \
+     d.opened_at, d.decision_reason, d.decided_at FROM disputes d \
+     JOIN users u ON u.id = d.opened_by WHERE d.ticket_id = ?1";
+
 #[derive(Clone, Debug, Deserialize)]
 pub struct TicketRow {
     pub id: i64,
@@ -45,7 +56,6 @@ pub struct TicketRow {
     pub org_name: String,
     pub number: i64,
     pub kind: String,
-    pub catalogue_id: Option<i64>,
     pub catalogue_kind: Option<String>,
     pub title: String,
     pub description: String,
@@ -119,6 +129,29 @@ pub struct TimelineRow {
     pub entry_amount: Option<i64>,
     pub entry_balance_after: Option<i64>,
     pub entry_reason: Option<String>,
+}
+
+/// A ticket with everything its screen shows, read in one round trip.
+pub struct TicketView {
+    pub row: TicketRow,
+    pub work: Vec<WorkRow>,
+    pub quotes: Vec<QuoteRow>,
+    pub dispute: Option<DisputeRow>,
+    pub catalogue: Option<CatalogueRow>,
+    pub dispute_window_days: i64,
+    /// Net points its charges and refunds moved (negative: it cost points).
+    pub net: i64,
+    /// Points its approved quote holds now.
+    pub held: i64,
+    pub following: bool,
+}
+
+#[derive(Deserialize)]
+struct Figures {
+    dispute_window_days: i64,
+    net: i64,
+    held: i64,
+    following: i64,
 }
 
 /// What a ticket list is narrowed to.
@@ -267,11 +300,76 @@ impl Db {
 
     // ---- tickets ----------------------------------------------------------------------------
 
-    pub async fn ticket(&self, provider: i64, id: i64) -> AppResult<Option<TicketRow>> {
-        let sql = format!(
+    /// The ticket of this provider with its work, quotes, dispute, catalogue item and figures, in
+    /// one batch of reads.
+    pub async fn ticket_view(
+        &self,
+        provider: i64,
+        id: i64,
+        user: i64,
+    ) -> AppResult<Option<TicketView>> {
+        let ticket = format!(
             "SELECT {TICKET_COLUMNS} FROM {TICKET_FROM} WHERE t.provider_id = ?1 AND t.id = ?2"
         );
-        self.first(sql, &[int(provider), int(id)]).await
+        let mut results = self
+            .reads(vec![
+                self.statement(ticket, &[int(provider), int(id)])?,
+                self.statement(WORK, &[int(id)])?,
+                self.statement(QUOTES, &[int(id)])?,
+                self.statement(DISPUTE, &[int(id)])?,
+                self.statement(
+                    "SELECT c.id, c.name, c.description, c.kind, c.estimate, c.active \
+                     FROM catalogue_items c JOIN tickets t ON t.catalogue_id = c.id \
+                     WHERE t.id = ?1 AND t.provider_id = ?2",
+                    &[int(id), int(provider)],
+                )?,
+                self.statement(
+                    "SELECT (SELECT dispute_window_days FROM providers WHERE id = ?2) \
+                       AS dispute_window_days, \
+                     (SELECT COALESCE(SUM(e.amount), 0) FROM ledger_entries e \
+                       WHERE e.org_id = (SELECT org_id FROM tickets WHERE id = ?1) \
+                       AND e.kind IN ('charge', 'refund') \
+                       AND (e.reference = 'ticket:' || ?1 \
+                         OR e.reference IN (SELECT 'quote:' || id FROM quotes WHERE ticket_id = ?1) \
+                         OR e.reference IN (SELECT 'dispute:' || id FROM disputes WHERE ticket_id = ?1))) \
+                       AS net, \
+                     (SELECT COALESCE(SUM(h.points), 0) FROM holds h JOIN quotes q ON q.id = h.quote_id \
+                       WHERE q.ticket_id = ?1) AS held, \
+                     (SELECT COUNT(*) FROM ticket_followers WHERE ticket_id = ?1 AND user_id = ?3) \
+                       AS following",
+                    &[int(id), int(provider), int(user)],
+                )?,
+            ])
+            .await?
+            .into_iter();
+        let mut next = || {
+            results
+                .next()
+                .ok_or_else(|| crate::error::AppError::Internal("a read went missing".into()))
+        };
+        let Some(row) = next()?.results::<TicketRow>()?.into_iter().next() else {
+            return Ok(None);
+        };
+        let work = next()?.results::<WorkRow>()?;
+        let quotes = next()?.results::<QuoteRow>()?;
+        let dispute = next()?.results::<DisputeRow>()?.into_iter().next();
+        let catalogue = next()?.results::<CatalogueRow>()?.into_iter().next();
+        let f = next()?
+            .results::<Figures>()?
+            .into_iter()
+            .next()
+            .ok_or_else(|| crate::error::AppError::Internal("no ticket figures".into()))?;
+        Ok(Some(TicketView {
+            row,
+            work,
+            quotes,
+            dispute,
+            catalogue,
+            dispute_window_days: f.dispute_window_days,
+            net: f.net,
+            held: f.held,
+            following: f.following > 0,
+        }))
     }
 
     /// A ticket by id alone, for the scheduled job.
@@ -324,24 +422,11 @@ impl Db {
     }
 
     pub async fn work(&self, ticket: i64) -> AppResult<Vec<WorkRow>> {
-        self.all(
-            "SELECT w.id, w.engineer_id, u.name AS engineer_name, w.minutes, w.note, w.on_day \
-             FROM work_entries w JOIN users u ON u.id = w.engineer_id WHERE w.ticket_id = ?1 \
-             ORDER BY w.id",
-            &[int(ticket)],
-        )
-        .await
+        self.all(WORK, &[int(ticket)]).await
     }
 
     pub async fn quotes(&self, ticket: i64) -> AppResult<Vec<QuoteRow>> {
-        self.all(
-            "SELECT q.id, q.ticket_id, q.points, q.scope, q.expires_at, q.status, q.created_by, \
-             c.name AS created_by_name, q.created_at, q.decided_by, d.name AS decided_by_name, \
-             q.decided_at FROM quotes q JOIN users c ON c.id = q.created_by \
-             LEFT JOIN users d ON d.id = q.decided_by WHERE q.ticket_id = ?1 ORDER BY q.id",
-            &[int(ticket)],
-        )
-        .await
+        self.all(QUOTES, &[int(ticket)]).await
     }
 
     /// The ticket a quote belongs to, within the provider.
@@ -361,27 +446,7 @@ impl Db {
     }
 
     pub async fn dispute(&self, ticket: i64) -> AppResult<Option<DisputeRow>> {
-        self.first(
-            "SELECT d.id, d.state, d.reason, d.opened_by, u.name AS opened_by_name, d.opened_at, \
-             d.decision_reason, d.decided_at FROM disputes d JOIN users u ON u.id = d.opened_by \
-             WHERE d.ticket_id = ?1",
-            &[int(ticket)],
-        )
-        .await
-    }
-
-    pub async fn is_following(&self, ticket: i64, user: i64) -> AppResult<bool> {
-        #[derive(Deserialize)]
-        struct F {
-            n: i64,
-        }
-        let f: Option<F> = self
-            .first(
-                "SELECT COUNT(*) AS n FROM ticket_followers WHERE ticket_id = ?1 AND user_id = ?2",
-                &[int(ticket), int(user)],
-            )
-            .await?;
-        Ok(f.is_some_and(|f| f.n > 0))
+        self.first(DISPUTE, &[int(ticket)]).await
     }
 
     pub async fn timeline(&self, ticket: i64, with_internal: bool) -> AppResult<Vec<TimelineRow>> {

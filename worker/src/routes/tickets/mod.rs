@@ -38,7 +38,9 @@ use pointdesk_domain::worklog::WorkEntry;
 use worker::Response;
 
 use super::{json, Call, Session};
-use crate::db::{Db, DisputeRow, QuoteRow, TicketFilter, TicketRow, TimelineRow, WorkRow};
+use crate::db::{
+    CatalogueRow, Db, DisputeRow, QuoteRow, TicketFilter, TicketRow, TimelineRow, WorkRow,
+};
 use crate::error::{AppError, AppResult};
 
 /// How often a change is decided again after another request changed the same ticket or
@@ -69,6 +71,17 @@ pub(super) struct Loaded {
     pub(super) quotes: Vec<QuoteRow>,
     pub(super) dispute: Option<DisputeRow>,
     pub(super) flow: Flow,
+    /// What only the screen needs (absent for the scheduled job).
+    pub(super) view: Option<Shown>,
+}
+
+/// A ticket's figures and catalogue item, read in the same round trip as the ticket.
+pub(super) struct Shown {
+    catalogue: Option<CatalogueRow>,
+    dispute_window_days: i64,
+    net: i64,
+    held: i64,
+    following: bool,
 }
 
 pub(super) fn corrupt(what: &str) -> AppError {
@@ -186,15 +199,32 @@ pub(super) fn flow_of(
 
 /// Loads a ticket of the caller's provider and asks the policy about `action` on it (another
 /// tenant's ticket is a 404, like a missing one).
+/// Loads a ticket of the caller's provider (one round trip) and asks the policy about `action` on
+/// it (another tenant's ticket is a 404, like a missing one).
 pub(super) async fn load(db: &Db, who: &Session, id: i64, action: Action) -> AppResult<Loaded> {
-    let row = db
-        .ticket(who.provider(), id)
+    let v = db
+        .ticket_view(who.provider(), id, who.user.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    who.may(action, Some(row.org_id))?;
-    load_row(db, row).await
+    who.may(action, Some(v.row.org_id))?;
+    let flow = flow_of(&v.row, &v.work, &v.quotes, v.dispute.as_ref())?;
+    Ok(Loaded {
+        row: v.row,
+        work: v.work,
+        quotes: v.quotes,
+        dispute: v.dispute,
+        flow,
+        view: Some(Shown {
+            catalogue: v.catalogue,
+            dispute_window_days: v.dispute_window_days,
+            net: v.net,
+            held: v.held,
+            following: v.following,
+        }),
+    })
 }
 
+/// A ticket found by the scheduled job, without what only the screen needs.
 pub(super) async fn load_row(db: &Db, row: TicketRow) -> AppResult<Loaded> {
     let work = db.work(row.id).await?;
     let quotes = db.quotes(row.id).await?;
@@ -206,6 +236,7 @@ pub(super) async fn load_row(db: &Db, row: TicketRow) -> AppResult<Loaded> {
         quotes,
         dispute,
         flow,
+        view: None,
     })
 }
 
@@ -239,20 +270,14 @@ pub(super) fn references(l: &Loaded) -> Vec<String> {
     refs
 }
 
-pub(super) async fn ticket_dto(db: &Db, who: &Session, l: &Loaded) -> AppResult<TicketDto> {
-    let (_, window) = db.provider_terms(who.provider()).await?;
-    let catalogue = match l.row.catalogue_id {
-        Some(c) => db.catalogue_item(who.provider(), c).await?,
-        None => None,
-    };
-    let cost = db.net_of(l.row.org_id, &references(l)).await?;
-    let held = db
-        .holds(l.row.org_id)
-        .await?
-        .iter()
-        .filter(|h| h.ticket_id == l.row.id)
-        .map(|h| h.points)
-        .sum::<i64>();
+pub(super) fn ticket_dto(l: &Loaded) -> AppResult<TicketDto> {
+    let shown = l
+        .view
+        .as_ref()
+        .ok_or_else(|| AppError::Internal("a ticket answered without its figures".into()))?;
+    let window = shown.dispute_window_days;
+    let catalogue = shown.catalogue.clone();
+    let (cost, held) = (shown.net, shown.held);
     let logged: i64 = l.work.iter().map(|w| w.minutes).sum();
     let charge = match (&l.flow, l.row.charge_detail.as_deref()) {
         (Flow::Incident(i), Some(detail)) => i.charge.as_ref().map(|c| IncidentChargeDto {
@@ -261,7 +286,7 @@ pub(super) async fn ticket_dto(db: &Db, who: &Session, l: &Loaded) -> AppResult<
             lines: u32::try_from(c.lines).unwrap_or(0),
             explanation: serde_json::from_str(detail)
                 .unwrap_or_else(|_| ChargeExplanationDto::from(&c.time)),
-            dispute_until: c.at.unix() + i64::from(window) * 86_400,
+            dispute_until: c.at.unix() + window * 86_400,
         }),
         _ => None,
     };
@@ -325,7 +350,7 @@ pub(super) async fn ticket_dto(db: &Db, who: &Session, l: &Loaded) -> AppResult<
         logged_minutes: u32::try_from(logged).unwrap_or(u32::MAX),
         cost: wp(-cost),
         held: wp(held),
-        following: db.is_following(l.row.id, who.user.id).await?,
+        following: shown.following,
     })
 }
 
@@ -336,7 +361,7 @@ pub(super) async fn answer(
     status: u16,
 ) -> AppResult<(u16, String)> {
     let l = load(db, who, id, Action::ViewTickets).await?;
-    let dto = ticket_dto(db, who, &l).await?;
+    let dto = ticket_dto(&l)?;
     Ok((
         status,
         serde_json::to_string(&dto).map_err(|e| AppError::Internal(e.to_string()))?,
