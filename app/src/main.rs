@@ -36,7 +36,13 @@ fn App() -> impl IntoView {
 #[component]
 fn Screen() -> impl IntoView {
     let nav = nav::use_nav();
+    let auth = session::use_auth();
     move || {
+        // Screens decide what to offer by role: none is drawn before `getMe` has answered, so a
+        // deep link never renders a signed-in person's screen as if they were anonymous.
+        if !auth.checked.get() {
+            return ().into_any();
+        }
         let path = nav.path.get();
         let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
         let id = |raw: &str| raw.parse::<i64>().ok().filter(|id| *id > 0);

@@ -52,7 +52,11 @@ pub fn TimelineView(items: Vec<TimelineEventDto>) -> impl IntoView {
                             let (amount, after) = (en.amount, en.balance_after);
                             view! {
                                 <span class="timeline__text" data-testid="ledger-effect">
-                                    {en.reason}" · "{i18n.pts(amount)}
+                                    {i18n.tr(match en.kind.as_str() {
+                                        "charge" => Msg::Charged,
+                                        "refund" => Msg::Refunded,
+                                        _ => Msg::EvLedger,
+                                    })}" "{i18n.pts(amount)}
                                     " → "{i18n.tr(Msg::Balance2)}" "{i18n.pts(after)}
                                 </span>
                             }

@@ -329,7 +329,7 @@ impl Db {
                      (SELECT COALESCE(SUM(e.amount), 0) FROM ledger_entries e \
                        WHERE e.org_id = (SELECT org_id FROM tickets WHERE id = ?1) \
                        AND e.kind IN ('charge', 'refund') \
-                       AND (e.reference = 'ticket:' || ?1 \
+                       AND (e.reference = 'ticket:' || CAST(?1 AS INTEGER) \
                          OR e.reference IN (SELECT 'quote:' || id FROM quotes WHERE ticket_id = ?1) \
                          OR e.reference IN (SELECT 'dispute:' || id FROM disputes WHERE ticket_id = ?1))) \
                        AS net, \
