@@ -62,6 +62,11 @@ pub(super) fn person(id: i64, name: &str) -> PersonRefDto {
     }
 }
 
+/// A person a row may name (an assignee, a decider, an actor).
+pub(super) fn person_opt(id: Option<i64>, name: Option<&str>) -> Option<PersonRefDto> {
+    id.zip(name).map(|(id, name)| person(id, name))
+}
+
 // ---- reading tickets --------------------------------------------------------------------------
 
 /// A ticket as stored, with its domain flow.
@@ -253,10 +258,7 @@ pub(super) fn summary(r: &TicketRow) -> TicketSummaryDto {
         priority: r.priority.clone(),
         status: r.status.clone(),
         requester: person(r.requester_id, &r.requester_name),
-        assignee: r
-            .assignee_id
-            .zip(r.assignee_name.as_deref())
-            .map(|(id, name)| person(id, name)),
+        assignee: person_opt(r.assignee_id, r.assignee_name.as_deref()),
         awaiting_client: r.awaiting_client == 1,
         created_at: r.created_at,
         updated_at: r.updated_at,
@@ -329,10 +331,7 @@ pub(super) fn ticket_dto(l: &Loaded) -> AppResult<TicketDto> {
                 status: q.status.clone(),
                 created_by: person(q.created_by, &q.created_by_name),
                 created_at: q.created_at,
-                decided_by: q
-                    .decided_by
-                    .zip(q.decided_by_name.as_deref())
-                    .map(|(id, n)| person(id, n)),
+                decided_by: person_opt(q.decided_by, q.decided_by_name.as_deref()),
                 decided_at: q.decided_at,
             })
             .collect(),
@@ -462,10 +461,7 @@ pub(super) fn event_dto(r: TimelineRow) -> TimelineEventDto {
     TimelineEventDto {
         id: r.id,
         at: r.at,
-        actor: r
-            .actor_id
-            .zip(r.actor_name.as_deref())
-            .map(|(id, name)| person(id, name)),
+        actor: person_opt(r.actor_id, r.actor_name.as_deref()),
         kind: r.kind,
         internal: r.internal == 1,
         status: s("status"),
