@@ -22,6 +22,7 @@ pub struct BalanceDto {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum RunOutDto {
     Never,
     Now,
@@ -132,10 +133,12 @@ impl From<&Entry> for EntryDto {
 
 /// A manager's manual adjustment. `TryFrom` checks it the way the domain will.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdjustmentRequest {
+    /// Positive credits, negative debits.
     pub amount: WirePoints,
+    /// Mandatory; the client reads it in the ledger.
     pub reason: String,
-    pub idempotency_key: String,
 }
 
 pub struct Adjustment {
@@ -143,22 +146,151 @@ pub struct Adjustment {
     pub reason: String,
 }
 
+/// The largest adjustment: 10 000 points either way.
+pub const MAX_ADJUSTMENT: i64 = 1_000_000;
+
 impl TryFrom<AdjustmentRequest> for Adjustment {
-    type Error = DomainError;
-    fn try_from(r: AdjustmentRequest) -> Result<Self, DomainError> {
-        if r.amount.0 == Points::ZERO {
-            return Err(DomainError::Invalid(
-                "an adjustment must change the balance",
-            ));
+    type Error = Vec<crate::problem::FieldError>;
+    fn try_from(r: AdjustmentRequest) -> Result<Self, Self::Error> {
+        use crate::problem::FieldError;
+        let mut f = crate::accounts::Fields::default();
+        let h = r.amount.0.hundredths();
+        if h == 0 {
+            f.push(FieldError::new("amount", "zero"));
+        } else if h.abs() > MAX_ADJUSTMENT {
+            f.push(FieldError {
+                field: "amount".into(),
+                code: "too_large".into(),
+                limit: Some(10_000),
+            });
         }
-        if r.reason.trim().is_empty() {
-            return Err(DomainError::Invalid("an adjustment needs a reason"));
-        }
-        Ok(Adjustment {
-            amount: r.amount.0,
-            reason: r.reason.trim().to_owned(),
+        let reason = f.take(
+            "reason",
+            pointdesk_domain::ticket::text(&r.reason, 1, 500, true),
+        );
+        f.finish(|| {
+            Some(Adjustment {
+                amount: r.amount.0,
+                reason: reason?,
+            })
         })
     }
+}
+
+// ---- the ledger page, chart and statement ---------------------------------------------------
+
+/// The ticket an entry belongs to (through its ticket, quote or dispute).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketRefDto {
+    pub id: i64,
+    pub number: i64,
+    pub title: String,
+}
+
+/// A block an entry drew from (negative) or added to (positive), with the block's source.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BlockMoveDto {
+    pub block: i64,
+    /// `grant:2026-11`, `purchase:7`, `rollover:2026-10`, ...
+    pub source: String,
+    pub points: WirePoints,
+}
+
+/// One ledger entry as the ledger page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LedgerEntryDto {
+    pub id: i64,
+    /// `grant`, `purchase`, `charge`, `refund`, `adjustment`, `expiry`, `repayment`.
+    pub kind: String,
+    pub amount: WirePoints,
+    pub balance_after: WirePoints,
+    pub reason: String,
+    /// `ticket:12`, `quote:3`, `payment:7`, `period:2026-11`, `dispute:2`, `adjustment:5`.
+    pub reference: String,
+    pub ticket: Option<TicketRefDto>,
+    /// Who made it (a person), absent for the system.
+    pub actor: Option<String>,
+    /// Unix seconds.
+    pub at: i64,
+    pub moves: Vec<BlockMoveDto>,
+}
+
+/// A page of entries, newest first; `next` is the cursor of the following page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LedgerPageDto {
+    pub entries: Vec<LedgerEntryDto>,
+    pub next: Option<i64>,
+}
+
+/// One UTC day of an organisation's ledger.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BalanceDayDto {
+    /// Days since 1970-01-01.
+    pub day: i64,
+    /// The balance at the day's end.
+    pub closing: WirePoints,
+    pub grants: WirePoints,
+    pub purchases: WirePoints,
+    /// Negative.
+    pub charges: WirePoints,
+}
+
+/// The balance over the last 12 months: the days with entries, and the balance before them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BalanceHistoryDto {
+    /// Days since 1970-01-01: the first day shown and today.
+    pub from: i64,
+    pub to: i64,
+    pub opening: WirePoints,
+    pub days: Vec<BalanceDayDto>,
+}
+
+/// A line of a statement: a dated amount with its reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatementLineDto {
+    pub at: i64,
+    pub amount: WirePoints,
+    pub reason: String,
+    pub reference: String,
+}
+
+/// What one ticket cost in the period (charges less refunds of them).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatementChargeDto {
+    pub ticket: Option<TicketRefDto>,
+    pub reference: String,
+    /// Negative: what was charged.
+    pub charged: WirePoints,
+    /// Positive: what was refunded.
+    pub refunded: WirePoints,
+}
+
+/// A period's statement: opening balance, every kind of movement, closing balance.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatementDto {
+    pub organization: crate::accounts::OrgRefDto,
+    pub period: String,
+    /// The period's first and last day (`YYYY-MM-DD`) in the provider's time zone.
+    pub first_day: String,
+    pub last_day: String,
+    pub time_zone: String,
+    pub opening: WirePoints,
+    pub grants: WirePoints,
+    pub purchases: Vec<StatementLineDto>,
+    pub charges: Vec<StatementChargeDto>,
+    pub adjustments: Vec<StatementLineDto>,
+    pub expiry: WirePoints,
+    pub closing: WirePoints,
+    pub entries: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,11 +7,13 @@
 pub mod accounts;
 pub mod health;
 pub mod ledger;
+pub mod notifications;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 pub mod organizations;
 pub mod plans;
 pub mod problem;
+pub mod reports;
 pub mod routes;
 pub mod tickets;
 mod wire_points;

@@ -71,12 +71,12 @@ pub fn document() -> Value {
             .split('/')
             .filter_map(|p| p.strip_prefix('{').and_then(|p| p.strip_suffix('}')))
             .map(|name| {
-                json!({
-                    "name": name,
-                    "in": "path",
-                    "required": true,
-                    "schema": { "type": "integer", "format": "int64", "minimum": 1 }
-                })
+                let schema = if name == "period" {
+                    json!({ "type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$" })
+                } else {
+                    json!({ "type": "integer", "format": "int64", "minimum": 1 })
+                };
+                json!({ "name": name, "in": "path", "required": true, "schema": schema })
             })
             .collect();
         if crate::routes::MONEY_MOVING.contains(&op.id) {
@@ -114,6 +114,10 @@ pub fn document() -> Value {
             None if op.id == "getOpenApi" => json!({
                 "description": op.summary,
                 "content": { "application/json": { "schema": { "type": "object" } } }
+            }),
+            None if op.id == "exportLedgerCsv" => json!({
+                "description": op.summary,
+                "content": { "text/csv": { "schema": { "type": "string" } } }
             }),
             None => json!({ "description": op.summary }),
         };

@@ -11,7 +11,14 @@ use crate::accounts::{
 #[cfg(feature = "openapi")]
 use crate::health::Health;
 #[cfg(feature = "openapi")]
-use crate::ledger::{ChargeExplanationDto, ChargePreviewRequest};
+use crate::ledger::{
+    AdjustmentRequest, BalanceHistoryDto, ChargeExplanationDto, ChargePreviewRequest,
+    LedgerEntryDto, LedgerPageDto, StatementDto,
+};
+#[cfg(feature = "openapi")]
+use crate::notifications::{MarkReadRequest, NotificationListDto, NotificationPrefsDto, UnreadDto};
+#[cfg(feature = "openapi")]
+use crate::reports::{BalanceReportDto, ConsumptionReportDto, DisputeReportDto};
 #[cfg(feature = "openapi")]
 use crate::organizations::{
     AuditLogDto, CreateOrganizationRequest, InviteUserRequest, OrganizationDto,
@@ -271,6 +278,31 @@ operations! {
         200 TicketDto;
     getBalance: Get "/organizations/{id}/balance", SignedIn, "tickets", "An organisation's balance, holds and available points",
         200 OrgBalanceDto;
+
+    listLedgerEntries: Get "/organizations/{id}/ledger", SignedIn, "ledger", "Ledger entries, newest first, with the running balance, who, the ticket and the blocks drawn from; `kind`, `period` (YYYY-MM), `ticket` (number), `before` (cursor), `limit` (≤ 200)",
+        200 LedgerPageDto;
+    exportLedgerCsv: Get "/organizations/{id}/ledger.csv", SignedIn, "ledger", "The ledger as CSV (UTF-8 with BOM, ISO dates, points as decimal strings), with the same filters",
+        200;
+    getBalanceHistory: Get "/organizations/{id}/balance-history", SignedIn, "ledger", "The balance over the last 12 months, by day, with grants, charges and purchases",
+        200 BalanceHistoryDto;
+    getStatement: Get "/organizations/{id}/statements/{period}", SignedIn, "ledger", "A period's statement: opening balance, grants, charges by ticket, purchases, refunds, adjustments, expiry, closing balance",
+        200 StatementDto;
+    createAdjustment: Post "/organizations/{id}/adjustments", SignedIn, "ledger", "A manager credits or debits points with a reason the client sees (Idempotency-Key)",
+        body AdjustmentRequest, 201 LedgerEntryDto;
+    listNotifications: Get "/notifications", SignedIn, "notifications", "Your notices, newest first, with the unread count; `before` (cursor)",
+        200 NotificationListDto;
+    markNotificationsRead: Post "/notifications/read", SignedIn, "notifications", "Mark notices read: the listed ids, or all",
+        body MarkReadRequest, 200 UnreadDto;
+    getNotificationPreferences: Get "/me/notification-preferences", SignedIn, "notifications", "Which notices do not come by email",
+        200 NotificationPrefsDto;
+    updateNotificationPreferences: Put "/me/notification-preferences", SignedIn, "notifications", "Choose which notices do not come by email",
+        body NotificationPrefsDto, 200 NotificationPrefsDto;
+    getConsumptionReport: Get "/reports/consumption", SignedIn, "reports", "Points charged and hours worked (billable or not) by client and month; `from`, `to` (YYYY-MM), `format=csv`",
+        200 ConsumptionReportDto;
+    getBalanceReport: Get "/reports/balances", SignedIn, "reports", "Every client's balance against its threshold; `format=csv`",
+        200 BalanceReportDto;
+    getDisputeReport: Get "/reports/disputes", SignedIn, "reports", "Disputes and their outcomes; `format=csv`",
+        200 DisputeReportDto;
 }
 
 /// Operations that move points: they take an `Idempotency-Key` header (a retry with the same key
@@ -283,6 +315,7 @@ pub const MONEY_MOVING: &[&str] = &[
     "declineQuote",
     "completeRequest",
     "cancelRequest",
+    "createAdjustment",
 ];
 
 #[cfg(test)]
@@ -322,7 +355,7 @@ mod tests {
     #[test]
     fn every_operation_is_found_by_its_own_path() {
         for op in OPERATIONS {
-            let concrete = op.path.replace("{id}", "42");
+            let concrete = op.path.replace("{id}", "42").replace("{period}", "2026-11");
             let (found, params) = find(op.method, &concrete).expect(op.id);
             assert_eq!(found.id, op.id);
             if op.path.contains("{id}") {

@@ -615,6 +615,27 @@ pub struct OrgBalanceDto {
     pub holds: Vec<HoldDto>,
     /// The plan lets a quote be approved beyond the available points.
     pub quotes_may_overdraw: bool,
+    /// The open period (`YYYY-MM`), its allotment and what was charged in it (net of refunds).
+    pub period: String,
+    pub allotment: WirePoints,
+    pub used: WirePoints,
+    /// At the last 28 days' pace, when available points run out.
+    pub run_out: crate::ledger::RunOutDto,
+    /// What expires when: points in blocks that expire, by the period they expire at the end of.
+    pub expiring: Vec<ExpiringDto>,
+    /// Owed below zero and charges waiting for points.
+    pub owed: WirePoints,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExpiringDto {
+    /// Free points (not reserved by a hold) that expire.
+    pub points: WirePoints,
+    /// The period of the allotment or rollover they came from (`YYYY-MM`).
+    pub period: String,
+    /// The last day they can be used (`YYYY-MM-DD`, the provider's calendar).
+    pub last_day: String,
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 -- Demo data for `cargo xtask dev`. Idempotent: every row has a fixed id or idempotency key.
 -- The blocks and moves are what domain::ledger decides for the same events: November's grant
 -- arrives as a block that expires at the end of November, and the charge draws from it.
-INSERT OR IGNORE INTO providers (id, name, utc_offset_minutes) VALUES (1, 'Northwind IT Support', 180);
+INSERT OR IGNORE INTO providers (id, name, utc_offset_minutes, time_zone) VALUES (1, 'Northwind IT Support', 180, 'Europe/Moscow');
 -- Plans: Acme's 8 + 12 seats × 1 = 20.00; Globex's 20 + 10 × 1.5 + monitoring 5 = 40.00;
 -- Initech's 10 + 4 × 0.5 = 12.00 — the grants below.
 INSERT OR IGNORE INTO plans (id, provider_id, name, base, per_seat, options, increment_minutes, minimum_charge, rollover, rollover_cap, overdraft) VALUES

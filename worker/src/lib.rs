@@ -9,6 +9,7 @@ mod error;
 mod guard;
 mod mail;
 mod routes;
+mod zone;
 
 use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
@@ -30,7 +31,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 
 #[event(scheduled)]
 async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
-    // Quote expiry and mail delivery; period grants, expiry and low-balance checks join here.
+    // Period grants and expiry, quote expiry and mail delivery.
     let db = match db::Db::new(&env) {
         Ok(db) => db,
         Err(_) => return worker::console_error!("scheduled: D1 is not bound"),
@@ -38,11 +39,19 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     let d1 = db.ping().await.map(|_| "ok").unwrap_or("failing");
     #[allow(clippy::cast_possible_truncation)]
     let now = (js_sys::Date::now() / 1000.0) as i64;
-    let quotes =
-        match routes::expire_quotes(&db, pointdesk_domain::time::Timestamp::from_unix(now)).await {
-            Ok(n) => format!("{n} quotes lapsed"),
-            Err(e) => format!("quote expiry failed: {e:?}"),
-        };
+    let at = pointdesk_domain::time::Timestamp::from_unix(now);
+    // Periods first: a grant that arrives may matter to anything after it.
+    let periods = match routes::turn_over(&db, &env, at).await {
+        Ok(t) => format!(
+            "periods: {} organisations, {} decisions, {} failed",
+            t.organisations, t.decisions, t.failures
+        ),
+        Err(e) => format!("periods failed: {e:?}"),
+    };
+    let quotes = match routes::expire_quotes(&db, at).await {
+        Ok(n) => format!("{n} quotes lapsed"),
+        Err(e) => format!("quote expiry failed: {e:?}"),
+    };
     // Mail waits in the outbox until a sender is bound (production: Cloudflare Email Service).
     let mail = match mail::CloudflareEmail::from_env(&env) {
         Some(sender) => match mail::deliver(&db, &sender, now, 100).await {
@@ -52,7 +61,7 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         None => "no mail sender bound".to_owned(),
     };
     worker::console_log!(
-        "scheduled: cron {} at {} (D1 {d1}; {quotes}; {mail})",
+        "scheduled: cron {} at {} (D1 {d1}; {periods}; {quotes}; {mail})",
         event.cron(),
         event.schedule()
     );

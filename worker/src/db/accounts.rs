@@ -18,6 +18,13 @@ pub struct UserRow {
     pub name: String,
     pub role: String,
     pub locale: String,
+    /// The provider's time zone (IANA name).
+    #[serde(default = "utc")]
+    pub time_zone: String,
+}
+
+fn utc() -> String {
+    "UTC".to_owned()
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -66,6 +73,7 @@ pub struct Audit<'a> {
 }
 
 const USER_COLUMNS: &str = "u.id, u.provider_id, u.org_id, o.name AS org_name, u.email, u.name, \
+     (SELECT time_zone FROM providers WHERE id = u.provider_id) AS time_zone, \
      u.role, u.locale";
 
 impl Db {

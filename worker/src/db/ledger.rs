@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use pointdesk_domain::credit::{Block, BlockSource, Move};
 use pointdesk_domain::ids::{BlockId, OrgId, QuoteId, TicketId};
 use pointdesk_domain::ledger::{Account, Decision, Hold, Trace};
+use pointdesk_domain::notify::LowBalanceAlarm;
 use pointdesk_domain::plan::Overdraft;
 use pointdesk_domain::points::Points;
 use pointdesk_domain::time::{Period, Timestamp};
@@ -21,6 +22,9 @@ use crate::error::{AppError, AppResult};
 
 #[derive(Deserialize)]
 struct AccountRow {
+    low_armed: i64,
+    zero_armed: i64,
+    threshold: i64,
     version: i64,
     open_period: Option<String>,
     last_grant: Option<String>,
@@ -62,6 +66,14 @@ struct MoveRow {
     points: Option<i64>,
 }
 
+/// An account as loaded, with the alarm state and threshold stored beside it.
+#[derive(Clone, Debug)]
+pub struct Books {
+    pub account: Account,
+    pub alarm: LowBalanceAlarm,
+    pub threshold: Points,
+}
+
 /// An organisation's points as the quote screen shows them.
 #[derive(Clone, Debug, Deserialize)]
 pub struct HoldRow {
@@ -84,29 +96,21 @@ fn corrupt(what: &str) -> AppError {
     AppError::Internal(format!("stored ledger state is inconsistent: {what}"))
 }
 
-/// The overdraft rule of a plan's stored code.
-pub fn overdraft(code: &str) -> Overdraft {
-    match code {
-        "always" => Overdraft::Always,
-        "incidents_only" => Overdraft::IncidentsOnly,
-        _ => Overdraft::Never,
-    }
-}
-
 impl Db {
     /// The account as decisions need it: every live block plus the blocks in `extra` (those a
-    /// trace passed to the decision names), every hold and outstanding charge.
+    /// trace passed to the decision names), every hold and outstanding charge; with the
+    /// low-balance alarm and threshold of the same version.
     pub async fn account(
         &self,
         org: i64,
         overdraft: Overdraft,
         now_period: Period,
         extra: &[i64],
-    ) -> AppResult<Account> {
+    ) -> AppResult<Books> {
         let row: AccountRow = self
             .first(
-                "SELECT version, open_period, last_grant, debt, next_block FROM organisations \
-                 WHERE id = ?1",
+                "SELECT low_armed, zero_armed, threshold, version, open_period, last_grant, debt, \
+                 next_block FROM organisations WHERE id = ?1",
                 &[int(org)],
             )
             .await?
@@ -181,7 +185,14 @@ impl Db {
                 .outstanding
                 .insert(TicketId::new(o.ticket_id), pts(o.points)?);
         }
-        Ok(account)
+        Ok(Books {
+            account,
+            alarm: LowBalanceAlarm {
+                low_armed: row.low_armed == 1,
+                zero_armed: row.zero_armed == 1,
+            },
+            threshold: pts(row.threshold)?,
+        })
     }
 
     /// The charge entries of these references (`ticket:3`, `quote:7`) with their block moves: what
@@ -212,17 +223,6 @@ impl Db {
             }
         }
         Ok(traces.into_values().collect())
-    }
-
-    /// The holds of an organisation with their tickets, oldest first.
-    pub async fn holds(&self, org: i64) -> AppResult<Vec<HoldRow>> {
-        self.all(
-            "SELECT h.quote_id, q.ticket_id, t.number AS ticket_number, t.title, h.points \
-             FROM holds h JOIN quotes q ON q.id = h.quote_id JOIN tickets t ON t.id = q.ticket_id \
-             WHERE h.org_id = ?1 ORDER BY h.placed_at, h.quote_id",
-            &[int(org)],
-        )
-        .await
     }
 
     /// The statements that write `d`, decided on `before`, at `at`.

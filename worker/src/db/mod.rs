@@ -2,6 +2,7 @@
 //! Rows are typed; a command writes in one `batch()`, whose statements carry their own conditions.
 
 mod accounts;
+mod books;
 mod clients;
 mod idempotency;
 mod ledger;
@@ -9,7 +10,8 @@ mod tickets;
 
 pub use accounts::{Audit, Mail, SessionRow, UserRow};
 pub use clients::{NewPerson, OrgColumns, OrgRow, PersonRow, PlanColumns, PlanRow};
-pub use ledger::overdraft;
+pub use books::{EntryRow, LedgerFilter, OrgNotice};
+pub use ledger::Books;
 pub use tickets::{
     CatalogueColumns, CatalogueRow, DisputeRow, Event, IdTable, NewTicketRow, QuoteRow,
     TicketFilter, TicketMail, TicketRow, TicketState, TimelineRow, WorkRow,

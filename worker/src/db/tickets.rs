@@ -733,7 +733,8 @@ impl Db {
              FROM users u WHERE u.provider_id = ?1 AND u.active = 1 AND u.id <> ?3 AND ( \
                u.id IN (SELECT user_id FROM ticket_followers WHERE ticket_id = ?2) \
                OR (?11 = 1 AND u.role = 'client_admin' \
-                   AND u.org_id = (SELECT org_id FROM tickets WHERE id = ?2)))",
+                   AND u.org_id = (SELECT org_id FROM tickets WHERE id = ?2))) \
+             AND NOT EXISTS (SELECT 1 FROM json_each(u.email_muted) WHERE value = ?4)",
             &[
                 int(m.provider_id),
                 int(m.ticket_id),
@@ -744,6 +745,32 @@ impl Db {
                 text(m.body.0),
                 text(m.body.1),
                 text(m.link),
+                int(now),
+                int(i64::from(m.client_admins)),
+            ],
+        )
+    }
+
+    /// The notification-centre rows of a ticket notice: the same people as its mail.
+    pub fn ticket_notification(
+        &self,
+        m: &TicketMail<'_>,
+        data: &str,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "INSERT INTO notifications (user_id, kind, org_id, ticket_id, data, created_at) \
+             SELECT u.id, ?4, (SELECT org_id FROM tickets WHERE id = ?2), ?2, ?5, ?6 \
+             FROM users u WHERE u.provider_id = ?1 AND u.active = 1 AND u.id <> ?3 AND ( \
+               u.id IN (SELECT user_id FROM ticket_followers WHERE ticket_id = ?2) \
+               OR (?7 = 1 AND u.role = 'client_admin' \
+                   AND u.org_id = (SELECT org_id FROM tickets WHERE id = ?2)))",
+            &[
+                int(m.provider_id),
+                int(m.ticket_id),
+                int(m.except),
+                text(m.kind),
+                text(data),
                 int(now),
                 int(i64::from(m.client_admins)),
             ],
@@ -779,22 +806,22 @@ impl Db {
         .await
     }
 
-    /// The provider's settings a ticket decision needs: UTC offset and dispute window.
-    pub async fn provider_terms(&self, provider: i64) -> AppResult<(i32, u32)> {
+    /// The provider's settings a decision needs: its time zone (IANA name) and dispute window.
+    pub async fn provider_terms(&self, provider: i64) -> AppResult<(String, u32)> {
         #[derive(Deserialize)]
         struct P {
-            utc_offset_minutes: i64,
+            time_zone: String,
             dispute_window_days: i64,
         }
         let p: Option<P> = self
             .first(
-                "SELECT utc_offset_minutes, dispute_window_days FROM providers WHERE id = ?1",
+                "SELECT time_zone, dispute_window_days FROM providers WHERE id = ?1",
                 &[int(provider)],
             )
             .await?;
-        Ok(p.map_or((0, 14), |p| {
+        Ok(p.map_or(("UTC".to_owned(), 14), |p| {
             (
-                i32::try_from(p.utc_offset_minutes).unwrap_or(0),
+                p.time_zone,
                 u32::try_from(p.dispute_window_days).unwrap_or(14),
             )
         }))

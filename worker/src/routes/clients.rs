@@ -50,7 +50,7 @@ fn codes(json_text: &str) -> Vec<String> {
 }
 
 /// The domain's allotment for this organisation's plan, seats and options.
-fn allotment(o: &OrgRow, p: Option<&PlanRow>) -> Option<AllotmentDto> {
+pub(crate) fn allotment(o: &OrgRow, p: Option<&PlanRow>) -> Option<AllotmentDto> {
     let plan: Plan = parse_plan(plan_dto(p?)).ok()?;
     let sub = Subscription {
         seats: u32::try_from(o.seats).unwrap_or(0),

@@ -5,10 +5,15 @@
 mod charging;
 mod clients;
 mod health;
+mod ledger;
+mod notices;
+mod periods;
+mod reports;
 mod people;
 mod session;
 mod tickets;
 
+pub use periods::turn_over;
 pub use tickets::expire_quotes;
 
 use pointdesk_api::problem::FieldError;
@@ -198,7 +203,19 @@ pub async fn dispatch(req: Request, env: &Env) -> AppResult<Response> {
                 "declineQuote" => tickets::decline_quote(&mut call, &who).await,
                 "completeRequest" => tickets::complete(&mut call, &who).await,
                 "cancelRequest" => tickets::cancel(&mut call, &who).await,
-                "getBalance" => tickets::balance(&call, &who).await,
+                "getBalance" => ledger::balance(&call, &who).await,
+                "listLedgerEntries" => ledger::list(&call, &who).await,
+                "exportLedgerCsv" => ledger::export(&call, &who).await,
+                "getBalanceHistory" => ledger::history(&call, &who).await,
+                "getStatement" => ledger::statement(&call, &who).await,
+                "createAdjustment" => ledger::adjust(&mut call, &who).await,
+                "listNotifications" => notices::list(&call, &who).await,
+                "markNotificationsRead" => notices::mark_read(&mut call, &who).await,
+                "getNotificationPreferences" => notices::prefs(&call, &who).await,
+                "updateNotificationPreferences" => notices::set_prefs(&mut call, &who).await,
+                "getConsumptionReport" => reports::consumption(&call, &who).await,
+                "getBalanceReport" => reports::balances(&call, &who).await,
+                "getDisputeReport" => reports::disputes(&call, &who).await,
                 other => Err(AppError::Internal(format!("no handler for {other}"))),
             }
         }

@@ -4,7 +4,7 @@
 use pointdesk_api::ledger::ChargeExplanationDto;
 use pointdesk_api::tickets::{self as wire};
 use pointdesk_domain::incident::{Dispute, Incident};
-use pointdesk_domain::ledger::{Account, Decision, Trace};
+use pointdesk_domain::ledger::{Account, Decision, EntryKind, Trace};
 use pointdesk_domain::plan::Plan;
 use pointdesk_domain::policy::Action;
 use pointdesk_domain::service_request::{QuoteStatus, ServiceRequest};
@@ -86,6 +86,8 @@ pub(super) struct Ctx {
     pub(super) window: u32,
     pub(super) plan: Option<Plan>,
     pub(super) account: Option<Account>,
+    /// The alarm and threshold stored with the account.
+    pub(super) books: Option<crate::db::Books>,
     pub(super) traces: Vec<Trace>,
     pub(super) next_id: i64,
 }
@@ -107,12 +109,12 @@ impl Ctx {
 
 /// Did the batch fail because another request changed the same state first (so a fresh
 /// decision may differ), or because the idempotency key was claimed meanwhile?
-pub(super) enum Lost {
+pub(crate) enum Lost {
     Race,
     KeyTaken,
 }
 
-pub(super) fn lost(e: &AppError) -> Option<Lost> {
+pub(crate) fn lost(e: &AppError) -> Option<Lost> {
     let AppError::Internal(m) = e else {
         return None;
     };
@@ -276,23 +278,37 @@ pub(super) fn mail(
     l: &Loaded,
     who: &Session,
     link: &str,
+    points: Option<pointdesk_domain::points::Points>,
     at: i64,
-) -> AppResult<D1PreparedStatement> {
+) -> AppResult<Vec<D1PreparedStatement>> {
     let mut texts = Vec::new();
     let (kind, admins) = notice_mail(n, l, who, link, &mut texts);
-    db.ticket_mail(
-        &TicketMail {
-            provider_id: who.provider(),
-            ticket_id: l.row.id,
-            except: who.user.id,
-            client_admins: admins,
-            kind,
-            subject: (&texts[0], &texts[1]),
-            body: (&texts[2], &texts[3]),
-            link,
-        },
-        at,
-    )
+    let m = TicketMail {
+        provider_id: who.provider(),
+        ticket_id: l.row.id,
+        except: who.user.id,
+        client_admins: admins,
+        kind,
+        subject: (&texts[0], &texts[1]),
+        body: (&texts[2], &texts[3]),
+        link,
+    };
+    let (what_ru, what_en) = match n {
+        Notice::Changed(ru, en) => (Some(ru), Some(en)),
+        _ => (None, None),
+    };
+    let data = serde_json::json!({
+        "ticket": l.row.number,
+        "title": l.row.title,
+        "points": points.map(|p| p.to_string()),
+        "what_ru": what_ru,
+        "what_en": what_en,
+    })
+    .to_string();
+    Ok(vec![
+        db.ticket_mail(&m, at)?,
+        db.ticket_notification(&m, &data, at)?,
+    ])
 }
 
 /// Loads, decides with `decide`, writes in one batch; decides again from a fresh load when
@@ -316,8 +332,10 @@ where
         Begun::Replay(answer) => return respond(answer),
         Begun::Fresh(idem) => idem,
     };
-    let (offset, window) = db.provider_terms(who.provider()).await?;
+    let (zone, window) = db.provider_terms(who.provider()).await?;
     let now = call.now;
+    let offset = crate::zone::offset_minutes(&zone, now).unwrap_or(0);
+    let origin = crate::mail::origin(call);
     let link = format!("{}/tickets/{id}", crate::mail::origin(call));
     for attempt in 0..ATTEMPTS {
         // Lost a race: a twin request with the same key may be the one that won.
@@ -333,6 +351,7 @@ where
             window,
             plan: None,
             account: None,
+            books: None,
             traces: Vec::new(),
             next_id: 0,
         };
@@ -360,15 +379,16 @@ where
                 .iter()
                 .flat_map(|t| t.moves.iter().map(|m| m.block.get()))
                 .collect();
-            ctx.account = Some(
-                db.account(
+            let books = db
+                .account(
                     l.row.org_id,
                     overdraft,
                     Period::containing(now, offset),
                     &extra,
                 )
-                .await?,
-            );
+                .await?;
+            ctx.account = Some(books.account.clone());
+            ctx.books = Some(books);
         }
         if needs.quote_id {
             ctx.next_id = db.next_id(IdTable::Quotes).await?;
@@ -380,7 +400,16 @@ where
         let at = now.unix();
         let mut statements = flow_statements(&db, &l, &c, Some(who.user.id), at)?;
         if let Some((account, decision)) = &c.ledger {
-            statements.extend(db.decision(account, decision, now)?);
+            let books = crate::db::Books {
+                account: account.clone(),
+                ..ctx
+                    .books
+                    .clone()
+                    .ok_or_else(|| AppError::Internal("the account was not loaded".into()))?
+            };
+            statements.extend(crate::routes::ledger::record(
+                &db, &books, decision, now, &origin,
+            )?);
             for e in &decision.entries {
                 statements.push(db.event(
                     &Event {
@@ -408,8 +437,15 @@ where
                 at,
             )?);
         }
+        // The points a notice is about: what this change charged or refunded.
+        let moved = c.ledger.as_ref().and_then(|(_, d)| {
+            d.entries
+                .iter()
+                .find(|e| matches!(e.kind, EntryKind::Charge | EntryKind::Refund))
+                .map(|e| e.amount.max(e.amount.neg()))
+        });
         for n in &c.mails {
-            statements.push(mail(&db, *n, &l, who, &link, at)?);
+            statements.extend(mail(&db, *n, &l, who, &link, moved, at)?);
         }
         statements.extend(c.extra);
         statements.extend(idem.claim(who, &db, at)?);

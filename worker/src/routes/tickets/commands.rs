@@ -120,12 +120,13 @@ pub async fn comment(call: &mut Call<'_>, who: &Session) -> AppResult<Response> 
     ];
     if !req.internal {
         let link = format!("{}/tickets/{id}", crate::mail::origin(call));
-        statements.push(mail(
+        statements.extend(mail(
             &db,
             Notice::Changed("новый комментарий", "a new comment"),
             &l,
             who,
             &link,
+            None,
             now,
         )?);
     }

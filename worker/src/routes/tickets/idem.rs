@@ -13,18 +13,18 @@ use crate::routes::{Call, Session};
 // ---- idempotency -------------------------------------------------------------------------------
 
 /// A money-moving request's `Idempotency-Key`, if it came with one.
-pub(super) struct Idem {
-    pub(super) key: Option<String>,
-    pub(super) fingerprint: String,
+pub(crate) struct Idem {
+    pub(crate) key: Option<String>,
+    pub(crate) fingerprint: String,
 }
 
-pub(super) enum Begun {
+pub(crate) enum Begun {
     Fresh(Idem),
     Replay((u16, String)),
 }
 
 impl Idem {
-    pub(super) async fn begin(
+    pub(crate) async fn begin(
         call: &Call<'_>,
         who: &Session,
         db: &Db,
@@ -62,7 +62,7 @@ impl Idem {
 
     /// The first answer for this key, waiting a little while the first request is still being
     /// answered; a different request under the same key is a 422.
-    pub(super) async fn replay(&self, who: &Session, db: &Db) -> AppResult<Option<(u16, String)>> {
+    pub(crate) async fn replay(&self, who: &Session, db: &Db) -> AppResult<Option<(u16, String)>> {
         let Some(key) = &self.key else {
             return Ok(None);
         };
@@ -83,7 +83,7 @@ impl Idem {
         )))
     }
 
-    pub(super) fn claim(
+    pub(crate) fn claim(
         &self,
         who: &Session,
         db: &Db,
@@ -95,7 +95,7 @@ impl Idem {
             .transpose()
     }
 
-    pub(super) async fn finish(
+    pub(crate) async fn finish(
         &self,
         who: &Session,
         db: &Db,

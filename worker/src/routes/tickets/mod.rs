@@ -10,10 +10,11 @@
 mod catalogue;
 mod change;
 mod commands;
-mod idem;
+pub(crate) mod idem;
 
 pub use catalogue::{create_catalogue_item, list_catalogue, update_catalogue_item};
 pub use commands::*;
+pub(crate) use change::lost;
 
 use catalogue::catalogue_dto;
 
@@ -21,7 +22,7 @@ use pointdesk_api::accounts::{Fields, OrgRefDto};
 use pointdesk_api::ledger::ChargeExplanationDto;
 use pointdesk_api::problem::FieldError;
 use pointdesk_api::tickets::{
-    self as wire, DisputeDto, HoldDto, IncidentChargeDto, OrgBalanceDto, PersonRefDto, QuoteDto,
+    self as wire, DisputeDto, IncidentChargeDto, PersonRefDto, QuoteDto,
     TicketDto, TicketListDto, TicketSummaryDto, TimelineDto, TimelineEntryDto, TimelineEventDto,
     WorkLineDto,
 };
@@ -367,7 +368,7 @@ pub(super) async fn answer(
     ))
 }
 
-pub(super) fn respond((status, body): (u16, String)) -> AppResult<Response> {
+pub(crate) fn respond((status, body): (u16, String)) -> AppResult<Response> {
     let mut resp = Response::ok(body)?.with_status(status);
     resp.headers_mut()
         .set("content-type", "application/json; charset=utf-8")?;
@@ -481,41 +482,3 @@ pub(super) fn event_dto(r: TimelineRow) -> TimelineEventDto {
 
 // ---- the balance a quote is weighed against ---------------------------------------------------
 
-/// `getBalance`.
-pub async fn balance(call: &Call<'_>, who: &Session) -> AppResult<Response> {
-    let id = call.id()?;
-    who.may(Action::ViewBalance, Some(id))?;
-    let db = Db::new(call.env)?;
-    let org = db
-        .organization(who.provider(), id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let plan = match org.plan_id {
-        Some(p) => db.plan(who.provider(), p).await?,
-        None => None,
-    };
-    let holds = db.holds(id).await?;
-    let held: i64 = holds.iter().map(|h| h.points).sum();
-    json(&OrgBalanceDto {
-        organization: OrgRefDto {
-            id: org.id,
-            name: org.name.clone(),
-        },
-        balance: wp(org.balance),
-        held: wp(held),
-        available: wp(org.balance - held),
-        threshold: wp(org.threshold),
-        holds: holds
-            .iter()
-            .map(|h| HoldDto {
-                quote_id: h.quote_id,
-                ticket_id: h.ticket_id,
-                ticket_number: h.ticket_number,
-                title: h.title.clone(),
-                points: wp(h.points),
-            })
-            .collect(),
-        quotes_may_overdraw: plan
-            .is_some_and(|p| crate::db::overdraft(&p.overdraft).quotes_may_overdraw()),
-    })
-}

@@ -1,0 +1,249 @@
+//! The manager's reports, as JSON or CSV (`?format=csv`).
+
+use pointdesk_api::problem::FieldError;
+use pointdesk_api::reports::{
+    BalanceReportDto, BalanceRowDto, ConsumptionReportDto, ConsumptionRowDto, DisputeReportDto,
+    DisputeRowDto,
+};
+use pointdesk_domain::policy::Action;
+use pointdesk_domain::time::Period;
+use worker::Response;
+
+use crate::db::Db;
+use crate::error::{AppError, AppResult};
+use crate::routes::ledger::{csv_response, csv_row, iso, wp};
+use crate::routes::{json, Call, Session};
+use crate::zone;
+
+fn query(call: &Call<'_>, key: &str) -> AppResult<Option<String>> {
+    Ok(call
+        .req
+        .url()?
+        .query_pairs()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.trim().to_owned())
+        .filter(|v| !v.is_empty()))
+}
+
+fn wants_csv(call: &Call<'_>) -> AppResult<bool> {
+    match query(call, "format")?.as_deref() {
+        None | Some("json") => Ok(false),
+        Some("csv") => Ok(true),
+        Some(_) => Err(AppError::Fields(vec![FieldError::new(
+            "format", "malformed",
+        )])),
+    }
+}
+
+/// `getConsumptionReport`: `from`..=`to` months (default: the last six).
+pub async fn consumption(call: &Call<'_>, who: &Session) -> AppResult<Response> {
+    who.may_provider_wide(Action::ViewReports)?;
+    let csv = wants_csv(call)?;
+    let zone = &who.user.time_zone;
+    let now = call.now;
+    let current = zone::period_at(zone, now);
+    let mut bad = Vec::new();
+    let mut month = |key: &str, default: Period| match query(call, key) {
+        Ok(None) => default,
+        Ok(Some(v)) => Period::parse(&v).unwrap_or_else(|_| {
+            bad.push(FieldError::new(key, "malformed"));
+            default
+        }),
+        Err(_) => default,
+    };
+    let mut six = current;
+    for _ in 0..5 {
+        six = six.previous();
+    }
+    let from = month("from", six);
+    let to = month("to", current);
+    if from > to {
+        bad.push(FieldError::new("to", "before_from"));
+    }
+    if !bad.is_empty() {
+        return Err(AppError::Fields(bad));
+    }
+    let start = zone::period_start(zone, from);
+    let end = zone::period_start(zone, to.next());
+    let offset = zone::offset_minutes(zone, now).unwrap_or(0);
+    let db = Db::new(call.env)?;
+    let rows = db
+        .consumption(
+            who.provider(),
+            (&from.to_string(), &to.to_string()),
+            (start.unix(), end.unix()),
+            offset,
+        )
+        .await?;
+    let rows: Vec<ConsumptionRowDto> = rows
+        .into_iter()
+        .map(|r| ConsumptionRowDto {
+            org_id: r.org_id,
+            organization: r.organization,
+            month: r.month,
+            charged: wp(r.charged),
+            billable_minutes: r.billable,
+            non_billable_minutes: r.non_billable,
+        })
+        .collect();
+    if csv {
+        let mut out = String::new();
+        csv_row(
+            &mut out,
+            &[
+                ("month", false),
+                ("organization", false),
+                ("charged_points", false),
+                ("billable_hours", false),
+                ("non_billable_hours", false),
+            ],
+        );
+        for r in &rows {
+            csv_row(
+                &mut out,
+                &[
+                    (&r.month, false),
+                    (&r.organization, true),
+                    (&r.charged.0.to_string(), false),
+                    (&hours(r.billable_minutes), false),
+                    (&hours(r.non_billable_minutes), false),
+                ],
+            );
+        }
+        return csv_response(out, &format!("consumption-{from}-{to}.csv"));
+    }
+    json(&ConsumptionReportDto {
+        from: from.to_string(),
+        to: to.to_string(),
+        rows,
+    })
+}
+
+/// Minutes as hours with two decimals, exactly (no floating point).
+fn hours(minutes: i64) -> String {
+    let hundredths = (minutes * 100 + 30) / 60;
+    format!("{}.{:02}", hundredths / 100, hundredths % 100)
+}
+
+/// `getBalanceReport`: every active client against its threshold.
+pub async fn balances(call: &Call<'_>, who: &Session) -> AppResult<Response> {
+    who.may_provider_wide(Action::ViewReports)?;
+    let csv = wants_csv(call)?;
+    let db = Db::new(call.env)?;
+    let rows: Vec<BalanceRowDto> = db
+        .balance_report(who.provider())
+        .await?
+        .into_iter()
+        .map(|r| {
+            let available = r.balance - r.held;
+            let state = if available <= 0 {
+                "exhausted"
+            } else if available < r.threshold {
+                "below"
+            } else if available * 2 < r.threshold * 3 {
+                "near"
+            } else {
+                "ok"
+            };
+            BalanceRowDto {
+                org_id: r.org_id,
+                organization: r.organization,
+                balance: wp(r.balance),
+                available: wp(available),
+                threshold: wp(r.threshold),
+                state: state.to_owned(),
+            }
+        })
+        .collect();
+    if csv {
+        let mut out = String::new();
+        csv_row(
+            &mut out,
+            &[
+                ("organization", false),
+                ("balance", false),
+                ("available", false),
+                ("threshold", false),
+                ("state", false),
+            ],
+        );
+        for r in &rows {
+            csv_row(
+                &mut out,
+                &[
+                    (&r.organization, true),
+                    (&r.balance.0.to_string(), false),
+                    (&r.available.0.to_string(), false),
+                    (&r.threshold.0.to_string(), false),
+                    (&r.state, false),
+                ],
+            );
+        }
+        return csv_response(out, "balances.csv");
+    }
+    json(&BalanceReportDto { rows })
+}
+
+/// `getDisputeReport`: every dispute, newest first.
+pub async fn disputes(call: &Call<'_>, who: &Session) -> AppResult<Response> {
+    who.may_provider_wide(Action::ViewReports)?;
+    let csv = wants_csv(call)?;
+    let db = Db::new(call.env)?;
+    let rows: Vec<DisputeRowDto> = db
+        .dispute_report(who.provider())
+        .await?
+        .into_iter()
+        .map(|r| DisputeRowDto {
+            ticket_id: r.ticket_id,
+            ticket_number: r.ticket_number,
+            organization: r.organization,
+            points: wp(r.points),
+            state: r.state,
+            opened_at: r.opened_at,
+            decided_at: r.decided_at,
+            decision_reason: r.decision_reason,
+        })
+        .collect();
+    if csv {
+        let mut out = String::new();
+        csv_row(
+            &mut out,
+            &[
+                ("ticket", false),
+                ("organization", false),
+                ("points", false),
+                ("state", false),
+                ("opened_at", false),
+                ("decided_at", false),
+                ("decision_reason", false),
+            ],
+        );
+        for r in &rows {
+            csv_row(
+                &mut out,
+                &[
+                    (&r.ticket_number.to_string(), false),
+                    (&r.organization, true),
+                    (&r.points.0.to_string(), false),
+                    (&r.state, false),
+                    (&iso(r.opened_at), false),
+                    (&r.decided_at.map(iso).unwrap_or_default(), false),
+                    (r.decision_reason.as_deref().unwrap_or(""), true),
+                ],
+            );
+        }
+        return csv_response(out, "disputes.csv");
+    }
+    json(&DisputeReportDto { rows })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn minutes_become_hours_exactly() {
+        assert_eq!(super::hours(0), "0.00");
+        assert_eq!(super::hours(47), "0.78");
+        assert_eq!(super::hours(60), "1.00");
+        assert_eq!(super::hours(90), "1.50");
+    }
+}
