@@ -10,6 +10,11 @@ pub struct WirePoints(pub Points);
 
 impl WirePoints {
     pub const ZERO: WirePoints = WirePoints(Points::ZERO);
+
+    /// Hundredths as wire points (zero beyond ±2^53, which the schema never stores).
+    pub fn from_hundredths(h: i64) -> WirePoints {
+        WirePoints(Points::from_hundredths(h).unwrap_or(Points::ZERO))
+    }
 }
 
 impl From<Points> for WirePoints {

@@ -7,7 +7,11 @@ use pointdesk_api::accounts::{
     AcceptInvitationRequest, ChangePasswordRequest, MeDto, PasswordResetRequest,
     ResetPasswordRequest, SignInRequest, UpdateMeRequest,
 };
-use pointdesk_api::ledger::ChargePreviewRequest;
+use pointdesk_api::ledger::{
+    AdjustmentRequest, BalanceHistoryDto, ChargePreviewRequest, LedgerPageDto, StatementDto,
+};
+use pointdesk_api::notifications::{MarkReadRequest, NotificationListDto, NotificationPrefsDto};
+use pointdesk_api::reports::{BalanceReportDto, ConsumptionReportDto, DisputeReportDto};
 use pointdesk_api::organizations::{
     AuditLogDto, CreateOrganizationRequest, InviteUserRequest, OrganizationDto,
     OrganizationListDto, OutboxDto, PlanListDto, UpdateOrganizationRequest, UserListDto,
@@ -304,6 +308,65 @@ pub async fn send(w: &Write) -> Result<String, ApiError> {
         None => plain(b),
     };
     accept(exchange(req).await?, &[]).map(|(_, text)| text)
+}
+
+/// `listLedgerEntries` with its query (`kind=…&period=…&ticket=…&before=…`).
+pub fn ledger(org: i64, query: &str) -> Typed<LedgerPageDto> {
+    read(format!("/organizations/{org}/ledger?{query}"))
+}
+
+/// `exportLedgerCsv`: where the browser downloads it.
+pub fn ledger_csv_href(org: i64, query: &str) -> String {
+    url(&format!("/organizations/{org}/ledger.csv?{query}"))
+}
+
+/// `getBalanceHistory`.
+pub fn balance_history(org: i64) -> Typed<BalanceHistoryDto> {
+    read(format!("/organizations/{org}/balance-history"))
+}
+
+/// `getStatement`.
+pub fn statement(org: i64, period: &str) -> Typed<StatementDto> {
+    read(format!("/organizations/{org}/statements/{period}"))
+}
+
+/// `listNotifications`.
+pub fn notifications() -> Typed<NotificationListDto> {
+    read("/notifications")
+}
+
+/// `getNotificationPreferences`.
+pub fn notification_prefs() -> Typed<NotificationPrefsDto> {
+    read("/me/notification-preferences")
+}
+
+/// `getConsumptionReport`, `getBalanceReport`, `getDisputeReport` (and their CSV).
+pub fn consumption_report() -> Typed<ConsumptionReportDto> {
+    read("/reports/consumption")
+}
+pub fn balance_report() -> Typed<BalanceReportDto> {
+    read("/reports/balances")
+}
+pub fn dispute_report() -> Typed<DisputeReportDto> {
+    read("/reports/disputes")
+}
+pub fn report_csv_href(name: &str) -> String {
+    url(&format!("/reports/{name}?format=csv"))
+}
+
+/// `createAdjustment` (one key per intent).
+pub fn adjust(org: i64, req: &AdjustmentRequest) -> Write {
+    json(Verb::Post, format!("/organizations/{org}/adjustments"), req).keyed()
+}
+
+/// `markNotificationsRead`.
+pub fn mark_read(req: &MarkReadRequest) -> Write {
+    json(Verb::Post, "/notifications/read", req)
+}
+
+/// `updateNotificationPreferences`.
+pub fn set_notification_prefs(req: &NotificationPrefsDto) -> Write {
+    json(Verb::Put, "/me/notification-preferences", req)
 }
 
 /// `previewCharge`.

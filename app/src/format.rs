@@ -67,3 +67,32 @@ pub fn plural_category(locale: Locale, n: i64) -> String {
         .as_string()
         .unwrap_or_else(|| "other".into())
 }
+
+/// A calendar day given as days since 1970-01-01, in one of three styles: `"long"`
+/// (`30 ноября 2026 г.` / `November 30, 2026`), `"month"` (`ноябрь 2026 г.` / `November 2026`)
+/// and `"short"` (`нояб.` / `Nov`: a chart's axis).
+pub fn day(locale: Locale, days: i64, style: &str) -> String {
+    let opts = Object::new();
+    let set = |k: &str, v: &str| {
+        let _ = Reflect::set(&opts, &k.into(), &v.into());
+    };
+    set("timeZone", "UTC");
+    set("month", if style == "short" { "short" } else { "long" });
+    if style != "short" {
+        set("year", "numeric");
+    }
+    if style == "long" {
+        set("day", "numeric");
+    }
+    let df = Intl::DateTimeFormat::new(&locales(locale), &opts);
+    call(
+        df.format(),
+        &js_sys::Date::new(&JsValue::from_f64(days as f64 * 86_400_000.0)).into(),
+    )
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date.
+pub fn days_of(date: &str) -> Option<i64> {
+    let ms = js_sys::Date::parse(&format!("{date}T00:00:00Z"));
+    (!ms.is_nan()).then(|| (ms / 86_400_000.0) as i64)
+}

@@ -19,6 +19,9 @@ use pages::{
     reset_password::ResetPassword, sign_in::SignIn, status::Status,
 };
 use pages::{catalogue::Catalogue, new_ticket::NewTicket, ticket::Ticket, tickets::Tickets};
+use pages::{
+    ledger::Ledger, notifications::Notifications, reports::Reports, statement::Statement,
+};
 
 #[component]
 fn App() -> impl IntoView {
@@ -46,6 +49,7 @@ fn Screen() -> impl IntoView {
         let path = nav.path.get();
         let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
         let id = |raw: &str| raw.parse::<i64>().ok().filter(|id| *id > 0);
+        let own_org = || auth.me.get().and_then(|m| m.organization).map(|o| o.id);
         match parts.as_slice() {
             [] => view! { <Home /> }.into_any(),
             ["status"] => view! { <Status /> }.into_any(),
@@ -71,6 +75,24 @@ fn Screen() -> impl IntoView {
                 view! { <Ticket id=id /> }.into_any()
             }
             ["catalogue"] => view! { <Catalogue /> }.into_any(),
+            ["notifications"] => view! { <Notifications /> }.into_any(),
+            ["reports"] => view! { <Reports /> }.into_any(),
+            ["ledger"] => match own_org() {
+                Some(org) => view! { <Ledger org=org base="/ledger".to_owned() /> }.into_any(),
+                None => view! { <NotFound /> }.into_any(),
+            },
+            ["ledger", "statements", period] => match own_org() {
+                Some(org) => view! { <Statement org=org period=period.to_string() /> }.into_any(),
+                None => view! { <NotFound /> }.into_any(),
+            },
+            ["clients", raw, "ledger"] if id(raw).is_some() => {
+                let id = id(raw).unwrap_or_default();
+                view! { <Ledger org=id base=format!("/clients/{id}") /> }.into_any()
+            }
+            ["clients", raw, "statements", period] if id(raw).is_some() => {
+                let id = id(raw).unwrap_or_default();
+                view! { <Statement org=id period=period.to_string() /> }.into_any()
+            }
             _ => view! { <NotFound /> }.into_any(),
         }
     }

@@ -257,6 +257,13 @@ fn expected(op: &str, who: Who, target: Target) -> Option<u16> {
             OtherProvider => by_role(404, 404, 404, 404),
         },
         "listCatalogue" | "listTickets" => signed_in(200),
+        "listNotifications"
+        | "markNotificationsRead"
+        | "getNotificationPreferences"
+        | "updateNotificationPreferences" => signed_in(200),
+        "getConsumptionReport" | "getBalanceReport" | "getDisputeReport" => {
+            by_role(403, 403, 403, 200)
+        }
         "createTicket" => signed_in(201),
         "createCatalogueItem" => by_role(403, 403, 403, 201),
         "updateCatalogueItem" => match target {
@@ -269,7 +276,10 @@ fn expected(op: &str, who: Who, target: Target) -> Option<u16> {
             // client people (404) and answers staff as their own; another provider's is 404.
             let own: [u16; 4] = match op {
                 "getTicket" | "getTicketTimeline" | "followTicket" | "unfollowTicket"
-                | "getBalance" => [200, 200, 200, 200],
+                | "getBalance"
+                | "getBalanceHistory" => [200, 200, 200, 200],
+                "listLedgerEntries" | "exportLedgerCsv" | "getStatement" => [403, 200, 200, 200],
+                "createAdjustment" => [403, 403, 403, 201],
                 "addComment" => [201, 201, 201, 201],
                 "logWork" | "createQuote" => [403, 403, 201, 201],
                 "assignTicket" | "changeTicketStatus" | "setIncidentCause" | "completeRequest" => {
@@ -305,7 +315,14 @@ fn request(
     n: usize,
 ) -> Request {
     let id = match op {
-        "getOrganization" | "updateOrganization" | "getBalance" => w.org[&target],
+        "getOrganization"
+        | "updateOrganization"
+        | "getBalance"
+        | "getBalanceHistory"
+        | "listLedgerEntries"
+        | "exportLedgerCsv"
+        | "getStatement"
+        | "createAdjustment" => w.org[&target],
         "updatePlan" => w.plan[&target],
         "updateCatalogueItem" => w.catalogue[&target],
         "deactivateUser" => victim(w.org[&target], n),
@@ -360,11 +377,16 @@ fn request(
         "disputeCharge" => Some(r#"{"reason":"Matrix"}"#.to_owned()),
         "decideDispute" => Some(r#"{"upheld":false,"reason":"Matrix"}"#.to_owned()),
         "createQuote" => Some(r#"{"points":"1.00","scope":"Matrix","valid_days":7}"#.to_owned()),
+        "createAdjustment" => Some(r#"{"amount":"1.00","reason":"Matrix"}"#.to_owned()),
+        "markNotificationsRead" => Some(r#"{"all":true}"#.to_owned()),
+        "updateNotificationPreferences" => Some(r#"{"email_muted":[]}"#.to_owned()),
         _ => None,
     };
     Request {
         method: method.to_ascii_uppercase(),
-        path: template.replace("{id}", &id.to_string()),
+        path: template
+            .replace("{id}", &id.to_string())
+            .replace("{period}", "2026-11"),
         body,
     }
 }

@@ -31,7 +31,7 @@ pub fn offset_minutes(zone: &str, at: Timestamp) -> Option<i32> {
     let format: js_sys::Intl::DateTimeFormat =
         Reflect::construct(&ctor, &args).ok()?.dyn_into().ok()?;
     #[allow(clippy::cast_precision_loss)]
-    let date = js_sys::Date::new(&JsValue::from_f64(at.unix() as f64 * 1000.0));
+    let date = js_sys::Date::new(&JsValue::from_f64(at.unix() as f64 * 1000.0)); // tidy: js-number
     let parts = format.format_to_parts(&date);
     let mut fields = [0i64; 6];
     for part in parts.iter() {

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::components::language_switch::LanguageSwitch;
+use crate::components::notice_bell::NoticeBell;
 use crate::i18n::{use_i18n, Msg};
 use crate::nav::use_nav;
 use crate::session::use_auth;
@@ -27,6 +28,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span class="brand__mark" aria-hidden="true">"P"</span>
                     <span class="brand__name">{i18n.tr(Msg::AppName)}</span>
                 </a>
+                <NoticeBell />
                 <button
                     class="menu-toggle button-quiet"
                     type="button"
@@ -93,12 +95,14 @@ pub fn role_links(role: Option<&str>) -> Vec<(&'static str, Msg)> {
             ("/catalogue", Msg::NavCatalogue),
             ("/plans", Msg::NavPlans),
             ("/people", Msg::NavPeople),
+            ("/reports", Msg::NavReports),
             ("/outbox", Msg::NavOutbox),
             ("/audit-log", Msg::NavAudit),
         ],
         Some("engineer") => vec![("/tickets", Msg::NavTickets), ("/clients", Msg::NavClients)],
         Some("client_admin") => vec![
             ("/tickets", Msg::NavTickets),
+            ("/ledger", Msg::NavLedger),
             ("/people", Msg::NavPeople),
             ("/settings", Msg::NavSettings),
         ],

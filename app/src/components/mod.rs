@@ -1,11 +1,15 @@
 //! One component per file.
+pub mod adjust_form;
 pub mod allotment_view;
+pub mod balance_card;
+pub mod balance_chart;
 pub mod cause_panel;
 pub mod charge_calculator;
 pub mod comment_box;
 pub mod error_box;
 pub mod language_switch;
 pub mod layout;
+pub mod notice_bell;
 pub mod quote_panel;
 pub mod remote;
 pub mod status_card;

@@ -202,7 +202,7 @@ impl Db {
                        WHERE org_id = ?1 AND day >= ?3) AS consumed, \
                      (SELECT debt FROM organisations WHERE id = ?1) AS debt, \
                      (SELECT COALESCE(SUM(points), 0) FROM outstanding_charges WHERE org_id = ?1) \
-                       AS owed,",
+                       AS owed",
                     &[int(org), int(period_start), int(window_first_day)],
                 )?,
             ])
@@ -241,12 +241,17 @@ impl Db {
     /// The `WHERE` of a filtered ledger read and its arguments (from `?3` on; `?1` is the
     /// organisation, `?2` the cursor).
     fn ledger_where(provider: i64, f: &LedgerFilter) -> (String, Vec<JsValue>) {
-        let mut sql = String::from("e.org_id = ?1 AND e.id < ?2");
-        let mut args = Vec::new();
         let arg = |v: JsValue, args: &mut Vec<JsValue>| {
             args.push(v);
             args.len() + 2
         };
+        let mut sql = String::from("e.org_id = ?1 AND e.id < ?2");
+        let mut args = Vec::new();
+        // Only the provider's own organisations have entries for its people.
+        let n = arg(int(provider), &mut args);
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM organisations WHERE id = ?1 AND provider_id = ?{n})"
+        ));
         if let Some(kind) = &f.kind {
             let n = arg(text(kind), &mut args);
             sql.push_str(&format!(" AND e.kind = ?{n}"));
@@ -257,7 +262,7 @@ impl Db {
             sql.push_str(&format!(" AND e.at >= ?{a} AND e.at < ?{b}"));
         }
         if let Some(number) = f.ticket {
-            let p = arg(int(provider), &mut args);
+            let p = 3;
             let n = arg(int(number), &mut args);
             sql.push_str(&format!(
                 " AND e.reference IN ( \

@@ -468,15 +468,12 @@ pub async fn history(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     let db = Db::new(call.env)?;
     let today = call.now.unix().div_euclid(SECONDS_PER_DAY);
     let from = today - 365;
-    let (opening, days) = db.balance_days(id, from).await?;
-    if days.is_empty() && db.organization(who.provider(), id).await?.is_none() {
-        return Err(AppError::NotFound);
-    }
-    // A client person's own organisation is checked by `may`; staff may read any of theirs,
-    // and a row of another provider's organisation never exists for them.
+    // A client person's own organisation is proven by `may`; staff may read any of their
+    // provider's, and another provider's is unknown to them.
     if !who.actor.role.is_client() && db.organization(who.provider(), id).await?.is_none() {
         return Err(AppError::NotFound);
     }
+    let (opening, days) = db.balance_days(id, from).await?;
     json(&BalanceHistoryDto {
         from,
         to: today,

@@ -1,0 +1,108 @@
+use leptos::prelude::*;
+use pointdesk_api::notifications::{MarkReadRequest, NotificationDto, NotificationPrefsDto, KINDS};
+
+use crate::client;
+use crate::components::remote::{remote, Remote};
+use crate::i18n::{use_i18n, I18n, Msg};
+use crate::writes::{busy, use_write};
+
+/// The notification centre: every notice, newest first, marked read on sight; and which kinds
+/// also come by email.
+#[component]
+pub fn Notifications() -> impl IntoView {
+    let i18n = use_i18n();
+    let list = Remote::new(client::notifications);
+    let read = use_write();
+    // Seen is read: once the list is drawn, its unread notices are marked.
+    Effect::new(move |_| {
+        if let Some(l) = list.ok() {
+            let ids: Vec<i64> = l.items.iter().filter(|n| !n.read).map(|n| n.id).collect();
+            if !ids.is_empty() {
+                read.dispatch(client::mark_read(&MarkReadRequest { ids, all: false }));
+            }
+        }
+    });
+    let prefs = Remote::new(client::notification_prefs);
+    view! {
+        <h1 data-testid="page-title">{i18n.tr(Msg::NavNotifications)}</h1>
+        <p class="actions">
+            <button type="button" class="button button--secondary" data-testid="mark-all-read" disabled=busy(read)
+                on:click=move |_| { read.dispatch(client::mark_read(&MarkReadRequest { ids: Vec::new(), all: true })); }>
+                {i18n.tr(Msg::MarkAllRead)}
+            </button>
+        </p>
+        {remote(list, move |l| view! {
+            <ul class="rows" data-testid="notifications">
+                {l.items.is_empty().then(|| view! { <li class="muted">{i18n.tr(Msg::NoNotifications)}</li> })}
+                {l.items.into_iter().map(|n| notice(i18n, n)).collect_view()}
+            </ul>
+        })}
+        {remote(prefs, move |p| view! { <Prefs prefs=p /> })}
+    }
+}
+
+pub fn kind_msg(kind: &str) -> Msg {
+    match kind {
+        "low_balance" => Msg::NLowBalance,
+        "balance_exhausted" => Msg::NExhausted,
+        "charge_made" => Msg::NCharge,
+        "quote_awaiting" => Msg::NQuote,
+        "dispute_decided" => Msg::NDispute,
+        "grant_arrived" => Msg::NGrant,
+        "adjustment_made" => Msg::NAdjustment,
+        "topup_credited" => Msg::NTopUp,
+        "refunded" => Msg::NRefund,
+        _ => Msg::NTicket,
+    }
+}
+
+fn notice(i18n: I18n, n: NotificationDto) -> impl IntoView {
+    let href = match (n.ticket_id, n.kind.as_str()) {
+        (Some(t), _) => format!("/tickets/{t}"),
+        (None, "low_balance" | "balance_exhausted") => "/buy-points".to_owned(),
+        _ => "/ledger".to_owned(),
+    };
+    view! {
+        <li class="row notice-row" class:notice-row--unread=!n.read data-testid="notification" data-kind=n.kind.clone()>
+            <a class="link" href=href><strong>{i18n.tr(kind_msg(&n.kind))}</strong></a>
+            {n.ticket_number.map(|no| view! { " #" {no} })}
+            {n.title.map(|t| view! { " · " {t} })}
+            {n.what.map(|w| view! { " · " {w} })}
+            <span class="row__meta">
+                {n.points.map(|p| view! { <span data-testid="notification-points">{i18n.pts(p)}</span> " · " })}
+                {n.threshold.map(|t| view! { {i18n.tr(Msg::Threshold)} " " {i18n.pts(t)} " · " })}
+                {i18n.when(n.at)}
+            </span>
+        </li>
+    }
+}
+
+#[component]
+fn Prefs(prefs: NotificationPrefsDto) -> impl IntoView {
+    let i18n = use_i18n();
+    let muted = RwSignal::new(prefs.email_muted);
+    let save = use_write();
+    view! {
+        <section class="card" data-testid="notification-prefs">
+            <h2 class="card__title">{i18n.tr(Msg::EmailMe)}</h2>
+            {KINDS.iter().map(|k| {
+                let k = *k;
+                view! {
+                    <label class="check">
+                        <input type="checkbox" data-kind=k
+                            prop:checked=move || !muted.with(|m| m.iter().any(|x| x == k))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                muted.update(|m| {
+                                    m.retain(|x| x != k);
+                                    if !on { m.push(k.to_owned()); }
+                                });
+                                save.dispatch(client::set_notification_prefs(&NotificationPrefsDto { email_muted: muted.get_untracked() }));
+                            } />
+                        {i18n.tr(kind_msg(k))}
+                    </label>
+                }
+            }).collect_view()}
+        </section>
+    }
+}
