@@ -18,8 +18,6 @@ use crate::ledger::{
 #[cfg(feature = "openapi")]
 use crate::notifications::{MarkReadRequest, NotificationListDto, NotificationPrefsDto, UnreadDto};
 #[cfg(feature = "openapi")]
-use crate::reports::{BalanceReportDto, ConsumptionReportDto, DisputeReportDto};
-#[cfg(feature = "openapi")]
 use crate::organizations::{
     AuditLogDto, CreateOrganizationRequest, InviteUserRequest, OrganizationDto,
     OrganizationListDto, OutboxDto, PlanListDto, PlanRowDto, UpdateOrganizationRequest, UserDto,
@@ -27,6 +25,8 @@ use crate::organizations::{
 };
 #[cfg(feature = "openapi")]
 use crate::plans::PlanDto;
+#[cfg(feature = "openapi")]
+use crate::reports::{BalanceReportDto, ConsumptionReportDto, DisputeReportDto};
 #[cfg(feature = "openapi")]
 use crate::tickets::{
     AssignRequest, CatalogueItemDto, CatalogueItemRequest, CatalogueListDto, CauseRequest,

@@ -11,13 +11,13 @@ use pointdesk_api::ledger::{
     AdjustmentRequest, BalanceHistoryDto, ChargePreviewRequest, LedgerPageDto, StatementDto,
 };
 use pointdesk_api::notifications::{MarkReadRequest, NotificationListDto, NotificationPrefsDto};
-use pointdesk_api::reports::{BalanceReportDto, ConsumptionReportDto, DisputeReportDto};
 use pointdesk_api::organizations::{
     AuditLogDto, CreateOrganizationRequest, InviteUserRequest, OrganizationDto,
     OrganizationListDto, OutboxDto, PlanListDto, UpdateOrganizationRequest, UserListDto,
 };
 use pointdesk_api::plans::PlanDto;
 use pointdesk_api::problem::FieldError;
+use pointdesk_api::reports::{BalanceReportDto, ConsumptionReportDto, DisputeReportDto};
 use pointdesk_api::tickets::{
     AssignRequest, CatalogueItemRequest, CatalogueListDto, CauseRequest, CommentRequest,
     CreateTicketRequest, DisputeDecisionRequest, DisputeRequest, OrgBalanceDto, QuoteRequest,

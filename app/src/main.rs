@@ -19,9 +19,7 @@ use pages::{
     reset_password::ResetPassword, sign_in::SignIn, status::Status,
 };
 use pages::{catalogue::Catalogue, new_ticket::NewTicket, ticket::Ticket, tickets::Tickets};
-use pages::{
-    ledger::Ledger, notifications::Notifications, reports::Reports, statement::Statement,
-};
+use pages::{ledger::Ledger, notifications::Notifications, reports::Reports, statement::Statement};
 
 #[component]
 fn App() -> impl IntoView {

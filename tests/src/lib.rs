@@ -172,6 +172,20 @@ pub fn d1(sql: &str) -> Result<String, String> {
     }
 }
 
+/// Every organisation whose stored balance state disagrees with its entries: the balance
+/// against Σ entries, Σ block remainders − debt and the last entry's balance after, and the daily
+/// roll-up against the entries (the same query as `cargo xtask check-ledger`).
+pub const BOOKS_DISAGREE: &str = include_str!("../../xtask/src/check_ledger.sql");
+
+/// Fails unless every organisation's books agree with its entries.
+pub fn assert_books_agree() {
+    let rows = d1_rows(BOOKS_DISAGREE);
+    assert!(
+        rows.is_empty(),
+        "books disagree with their entries: {rows:?}"
+    );
+}
+
 /// The rows of a query, as JSON objects.
 pub fn d1_rows(sql: &str) -> Vec<serde_json::Value> {
     let out = d1(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
@@ -228,6 +242,18 @@ impl Caller {
 
     pub fn get(&mut self, path: &str) -> Answer {
         self.call("GET", path, None)
+    }
+
+    /// A JSON POST with an `Idempotency-Key`.
+    pub fn post_keyed(&mut self, path: &str, key: &str, body: &str) -> Answer {
+        let mut headers = self.headers();
+        headers.push(("content-type".to_owned(), "application/json".to_owned()));
+        headers.push(("idempotency-key".to_owned(), key.to_owned()));
+        let refs: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        request("POST", path, &refs, Some(body.as_bytes()))
     }
 
     /// Signs in (asserting success) and keeps the cookie.

@@ -276,8 +276,7 @@ fn expected(op: &str, who: Who, target: Target) -> Option<u16> {
             // client people (404) and answers staff as their own; another provider's is 404.
             let own: [u16; 4] = match op {
                 "getTicket" | "getTicketTimeline" | "followTicket" | "unfollowTicket"
-                | "getBalance"
-                | "getBalanceHistory" => [200, 200, 200, 200],
+                | "getBalance" | "getBalanceHistory" => [200, 200, 200, 200],
                 "listLedgerEntries" | "exportLedgerCsv" | "getStatement" => [403, 200, 200, 200],
                 "createAdjustment" => [403, 403, 403, 201],
                 "addComment" => [201, 201, 201, 201],
@@ -315,14 +314,10 @@ fn request(
     n: usize,
 ) -> Request {
     let id = match op {
-        "getOrganization"
-        | "updateOrganization"
-        | "getBalance"
-        | "getBalanceHistory"
-        | "listLedgerEntries"
-        | "exportLedgerCsv"
-        | "getStatement"
-        | "createAdjustment" => w.org[&target],
+        "getOrganization" | "updateOrganization" | "getBalance" | "getBalanceHistory"
+        | "listLedgerEntries" | "exportLedgerCsv" | "getStatement" | "createAdjustment" => {
+            w.org[&target]
+        }
         "updatePlan" => w.plan[&target],
         "updateCatalogueItem" => w.catalogue[&target],
         "deactivateUser" => victim(w.org[&target], n),

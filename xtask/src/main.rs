@@ -4,6 +4,7 @@
 //!   on http://127.0.0.1:8787 with rebuilds on change
 //! - `test`: every check: fmt, clippy (host + wasm32), unit tests, both wasm builds, then API
 //!   and browser end-to-end tests against an isolated `wrangler dev`
+//! - `check-ledger [--state DIR]`: recompute every balance from its entries in a local D1
 //! - `bench`: sizes of what ships and the API's latency against a no-op floor, in one run
 //! - `build`: `app`, `worker` or `all` (wrangler's build hook calls `build worker`)
 //! - `deploy`: build and `wrangler deploy` to Cloudflare (needs an account; see README)
@@ -11,6 +12,7 @@
 mod bench;
 mod bootstrap;
 mod build;
+mod check_ledger;
 mod dev;
 mod procs;
 mod server;
@@ -35,9 +37,10 @@ fn main() -> ExitCode {
         Some("deploy") => build::deploy(),
         Some("setup") => setup::ensure_all(setup::Need::everything()),
         Some("openapi") => write_openapi(),
+        Some("check-ledger") => check_ledger::command(&args[1..]),
         Some("bootstrap-manager") => bootstrap::run_command(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <dev [--port N] | test [--skip-e2e] | bench | build <app|worker|all> [--dev] | deploy | setup | openapi | bootstrap-manager --email E --name N [--origin URL] [--remote]>");
+            eprintln!("usage: cargo xtask <dev [--port N] | test [--skip-e2e] | bench | build <app|worker|all> [--dev] | deploy | setup | openapi | check-ledger [--state DIR] | bootstrap-manager --email E --name N [--origin URL] [--remote]>");
             return ExitCode::from(2);
         }
     };

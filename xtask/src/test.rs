@@ -107,6 +107,9 @@ pub fn run(args: &[String]) -> Result {
                         .env("POINTDESK_STATE", &state)
                         .env("POINTDESK_WRANGLER", crate::util::node_bin("wrangler")))
                 });
+                step(&mut steps, "books after api", &mut || {
+                    crate::check_ledger::check(&state)
+                });
                 step(&mut steps, "browser e2e", &mut || {
                     sh(offline_env(&mut Command::new("node"))
                         .args(["--test", "--test-concurrency=1", "tests/browser/"])
@@ -114,6 +117,9 @@ pub fn run(args: &[String]) -> Result {
                         .env("POINTDESK_STATE", &state)
                         .env("POINTDESK_WRANGLER", crate::util::node_bin("wrangler"))
                         .current_dir(root()))
+                });
+                step(&mut steps, "books after all", &mut || {
+                    crate::check_ledger::check(&state)
                 });
                 if steps.iter().any(|s| s.result.is_err()) {
                     server::print_log_tail(&state);

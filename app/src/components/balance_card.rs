@@ -16,7 +16,9 @@ pub fn BalanceCard(org: i64) -> impl IntoView {
         let low = b.available.0 < b.threshold.0;
         let forecast = match b.run_out.clone() {
             RunOutDto::Never => view! { <p>{i18n.tr(Msg::RunOutNever)}</p> }.into_any(),
-            RunOutDto::Now => view! { <p class="notice notice--error">{i18n.tr(Msg::RunOutNow)}</p> }.into_any(),
+            RunOutDto::Now => {
+                view! { <p class="notice notice--error">{i18n.tr(Msg::RunOutNow)}</p> }.into_any()
+            }
             RunOutDto::On { date } => {
                 let day = format::days_of(&date).unwrap_or(0);
                 view! {

@@ -17,9 +17,23 @@ pub fn BalanceChart(history: BalanceHistoryDto) -> impl IntoView {
     let i18n = use_i18n();
     let span = (history.to - history.from).max(1);
     let opening = history.opening.0.hundredths();
-    let closings: Vec<i64> = history.days.iter().map(|d| d.closing.0.hundredths()).collect();
-    let hi = closings.iter().copied().chain([opening, 0]).max().unwrap_or(0);
-    let lo = closings.iter().copied().chain([opening, 0]).min().unwrap_or(0);
+    let closings: Vec<i64> = history
+        .days
+        .iter()
+        .map(|d| d.closing.0.hundredths())
+        .collect();
+    let hi = closings
+        .iter()
+        .copied()
+        .chain([opening, 0])
+        .max()
+        .unwrap_or(0);
+    let lo = closings
+        .iter()
+        .copied()
+        .chain([opening, 0])
+        .min()
+        .unwrap_or(0);
     let range = (hi - lo).max(1);
     let x = move |day: i64| (day - history.from).clamp(0, span) * W / span;
     let y = move |h: i64| BOTTOM - (h - lo) * (BOTTOM - TOP) / range;
@@ -39,15 +53,23 @@ pub fn BalanceChart(history: BalanceHistoryDto) -> impl IntoView {
         let cy = y(d.closing.0.hundredths());
         if d.grants.0.hundredths() > 0 {
             grants += 1;
-            marks.push(view! { <path class="chart__grant" d=format!("M{cx} {} l-4 7 h8 z", cy - 10) /> }.into_any());
+            marks.push(
+                view! { <path class="chart__grant" d=format!("M{cx} {} l-4 7 h8 z", cy - 10) /> }
+                    .into_any(),
+            );
         }
         if d.purchases.0.hundredths() > 0 {
             purchases += 1;
-            marks.push(view! { <circle class="chart__purchase" cx=cx cy=cy - 8 r="3.5" /> }.into_any());
+            marks.push(
+                view! { <circle class="chart__purchase" cx=cx cy=cy - 8 r="3.5" /> }.into_any(),
+            );
         }
         if d.charges.0.hundredths() < 0 {
             charges += 1;
-            marks.push(view! { <path class="chart__charge" d=format!("M{cx} {} l-4 -7 h8 z", cy + 10) /> }.into_any());
+            marks.push(
+                view! { <path class="chart__charge" d=format!("M{cx} {} l-4 -7 h8 z", cy + 10) /> }
+                    .into_any(),
+            );
         }
     }
     // A label at the start of every other month.
@@ -67,8 +89,14 @@ pub fn BalanceChart(history: BalanceHistoryDto) -> impl IntoView {
         day += 1;
     }
     let zero = y(0);
-    let (hi_w, lo_w) = (WirePoints::from_hundredths(hi), WirePoints::from_hundredths(lo));
-    let (from_w, to_w) = (WirePoints::from_hundredths(opening), WirePoints::from_hundredths(last));
+    let (hi_w, lo_w) = (
+        WirePoints::from_hundredths(hi),
+        WirePoints::from_hundredths(lo),
+    );
+    let (from_w, to_w) = (
+        WirePoints::from_hundredths(opening),
+        WirePoints::from_hundredths(last),
+    );
     view! {
         <figure class="chart card" data-testid="balance-chart">
             <h2 class="card__title">{i18n.tr(Msg::ChartTitle)}</h2>

@@ -526,10 +526,7 @@ impl Db {
             email_muted: String,
         }
         let m: Option<M> = self
-            .first(
-                "SELECT email_muted FROM users WHERE id = ?1",
-                &[int(user)],
-            )
+            .first("SELECT email_muted FROM users WHERE id = ?1", &[int(user)])
             .await?;
         Ok(m.map_or_else(|| "[]".to_owned(), |m| m.email_muted))
     }

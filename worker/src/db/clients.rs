@@ -136,11 +136,13 @@ fn opt_text(v: Option<&str>) -> JsValue {
     v.map_or(JsValue::NULL, text)
 }
 
-pub(super) const PLAN_COLUMNS: &str = "p.id, p.name, p.base, p.per_seat, p.options, p.increment_minutes, \
+pub(super) const PLAN_COLUMNS: &str =
+    "p.id, p.name, p.base, p.per_seat, p.options, p.increment_minutes, \
      p.minimum_charge, p.rollover, p.rollover_cap, p.overdraft, \
      (SELECT count(*) FROM organisations o WHERE o.plan_id = p.id) AS organizations";
 
-pub(super) const ORG_COLUMNS: &str = "o.id, o.name, o.plan_id, o.seats, o.option_codes, o.threshold, \
+pub(super) const ORG_COLUMNS: &str =
+    "o.id, o.name, o.plan_id, o.seats, o.option_codes, o.threshold, \
      o.alert_recipients, o.locale, o.active, o.balance, \
      (SELECT count(*) FROM users u WHERE u.org_id = o.id AND u.active = 1) AS people";
 

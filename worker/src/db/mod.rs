@@ -9,8 +9,8 @@ mod ledger;
 mod tickets;
 
 pub use accounts::{Audit, Mail, SessionRow, UserRow};
-pub use clients::{NewPerson, OrgColumns, OrgRow, PersonRow, PlanColumns, PlanRow};
 pub use books::{EntryRow, LedgerFilter, OrgNotice};
+pub use clients::{NewPerson, OrgColumns, OrgRow, PersonRow, PlanColumns, PlanRow};
 pub use ledger::Books;
 pub use tickets::{
     CatalogueColumns, CatalogueRow, DisputeRow, Event, IdTable, NewTicketRow, QuoteRow,

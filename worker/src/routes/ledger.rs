@@ -4,9 +4,8 @@
 
 use pointdesk_api::accounts::OrgRefDto;
 use pointdesk_api::ledger::{
-    Adjustment, AdjustmentRequest, BalanceDayDto, BalanceHistoryDto, BlockMoveDto,
-    LedgerEntryDto, LedgerPageDto, StatementChargeDto, StatementDto, StatementLineDto,
-    TicketRefDto,
+    Adjustment, AdjustmentRequest, BalanceDayDto, BalanceHistoryDto, BlockMoveDto, LedgerEntryDto,
+    LedgerPageDto, StatementChargeDto, StatementDto, StatementLineDto, TicketRefDto,
 };
 use pointdesk_api::problem::FieldError;
 use pointdesk_api::tickets::{ExpiringDto, HoldDto, OrgBalanceDto};
@@ -134,7 +133,10 @@ fn org_notice(
         "threshold": threshold.map(|t| t.to_string()),
     })
     .to_string();
-    let bodies = (format!("{}\n\n{link}", body.0), format!("{}\n\n{link}", body.1));
+    let bodies = (
+        format!("{}\n\n{link}", body.0),
+        format!("{}\n\n{link}", body.1),
+    );
     db.org_notice(
         &OrgNotice {
             org,
@@ -353,7 +355,11 @@ pub async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     let more = rows.len() > usize::try_from(limit).unwrap_or(0);
     let mut entries: Vec<LedgerEntryDto> = rows.into_iter().map(entry_dto).collect();
     entries.truncate(usize::try_from(limit).unwrap_or(0));
-    let next = if more { entries.last().map(|e| e.id) } else { None };
+    let next = if more {
+        entries.last().map(|e| e.id)
+    } else {
+        None
+    };
     json(&LedgerPageDto { entries, next })
 }
 
@@ -448,7 +454,10 @@ pub async fn export(call: &Call<'_>, who: &Session) -> AppResult<Response> {
                     (&wp(e.amount).0.to_string(), false),
                     (&wp(e.balance_after).0.to_string(), false),
                     (&e.reference, true),
-                    (&e.ticket_number.map(|n| n.to_string()).unwrap_or_default(), false),
+                    (
+                        &e.ticket_number.map(|n| n.to_string()).unwrap_or_default(),
+                        false,
+                    ),
                     (&e.reason, true),
                     (e.actor.as_deref().unwrap_or(""), true),
                 ],
@@ -663,10 +672,7 @@ pub async fn adjust(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
             "reason": adj.reason,
         })
         .to_string();
-        let (ru, en) = (
-            local_points(adj.amount, "ru"),
-            adj.amount.to_string(),
-        );
+        let (ru, en) = (local_points(adj.amount, "ru"), adj.amount.to_string());
         let bodies = (
             format!(
                 "Менеджер скорректировал баланс на {ru}: {}\n\n{origin}/ledger",

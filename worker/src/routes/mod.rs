@@ -7,9 +7,9 @@ mod clients;
 mod health;
 mod ledger;
 mod notices;
+mod people;
 mod periods;
 mod reports;
-mod people;
 mod session;
 mod tickets;
 

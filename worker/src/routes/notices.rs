@@ -30,11 +30,10 @@ pub async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     let mut before = i64::MAX / 2;
     for (k, v) in url.query_pairs() {
         if k == "before" {
-            before = v
-                .parse::<i64>()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| AppError::Fields(vec![FieldError::new("before", "malformed")]))?;
+            before =
+                v.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                    AppError::Fields(vec![FieldError::new("before", "malformed")])
+                })?;
         }
     }
     let db = Db::new(call.env)?;
@@ -62,7 +61,11 @@ pub async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
         })
         .collect();
     items.truncate(usize::try_from(PAGE).unwrap_or(0));
-    let next = if more { items.last().map(|n| n.id) } else { None };
+    let next = if more {
+        items.last().map(|n| n.id)
+    } else {
+        None
+    };
     json(&NotificationListDto {
         unread: count(unread),
         items,
@@ -92,8 +95,8 @@ pub async fn mark_read(call: &mut Call<'_>, who: &Session) -> AppResult<Response
 /// `getNotificationPreferences`.
 pub async fn prefs(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     let db = Db::new(call.env)?;
-    let muted: Vec<String> = serde_json::from_str(&db.email_muted(who.user.id).await?)
-        .unwrap_or_default();
+    let muted: Vec<String> =
+        serde_json::from_str(&db.email_muted(who.user.id).await?).unwrap_or_default();
     json(&NotificationPrefsDto { email_muted: muted })
 }
 
@@ -113,8 +116,8 @@ pub async fn set_prefs(call: &mut Call<'_>, who: &Session) -> AppResult<Response
     req.email_muted.sort();
     req.email_muted.dedup();
     let db = Db::new(call.env)?;
-    let stored = serde_json::to_string(&req.email_muted)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let stored =
+        serde_json::to_string(&req.email_muted).map_err(|e| AppError::Internal(e.to_string()))?;
     db.set_email_muted(who.user.id, &stored).await?;
     json(&req)
 }

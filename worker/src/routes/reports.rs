@@ -30,7 +30,8 @@ fn wants_csv(call: &Call<'_>) -> AppResult<bool> {
         None | Some("json") => Ok(false),
         Some("csv") => Ok(true),
         Some(_) => Err(AppError::Fields(vec![FieldError::new(
-            "format", "malformed",
+            "format",
+            "malformed",
         )])),
     }
 }

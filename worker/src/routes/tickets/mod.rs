@@ -13,8 +13,8 @@ mod commands;
 pub(crate) mod idem;
 
 pub use catalogue::{create_catalogue_item, list_catalogue, update_catalogue_item};
-pub use commands::*;
 pub(crate) use change::lost;
+pub use commands::*;
 
 use catalogue::catalogue_dto;
 
@@ -22,9 +22,8 @@ use pointdesk_api::accounts::{Fields, OrgRefDto};
 use pointdesk_api::ledger::ChargeExplanationDto;
 use pointdesk_api::problem::FieldError;
 use pointdesk_api::tickets::{
-    self as wire, DisputeDto, IncidentChargeDto, PersonRefDto, QuoteDto,
-    TicketDto, TicketListDto, TicketSummaryDto, TimelineDto, TimelineEntryDto, TimelineEventDto,
-    WorkLineDto,
+    self as wire, DisputeDto, IncidentChargeDto, PersonRefDto, QuoteDto, TicketDto, TicketListDto,
+    TicketSummaryDto, TimelineDto, TimelineEntryDto, TimelineEventDto, WorkLineDto,
 };
 use pointdesk_api::WirePoints;
 use pointdesk_domain::charging::{ChargeRule, TimeCharge};
@@ -481,4 +480,3 @@ pub(super) fn event_dto(r: TimelineRow) -> TimelineEventDto {
 }
 
 // ---- the balance a quote is weighed against ---------------------------------------------------
-
