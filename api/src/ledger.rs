@@ -20,23 +20,26 @@ pub struct BalanceDto {
     pub run_out: RunOutDto,
 }
 
+/// When the available points run out at the recent pace: `kind` is `never` (nothing is being
+/// spent), `now` (none are available) or `on` a `date` (`YYYY-MM-DD`). A plain struct rather than
+/// a tagged enum: the app's bundle pays for every deserializer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum RunOutDto {
-    Never,
-    Now,
-    On { date: String },
+pub struct RunOutDto {
+    pub kind: String,
+    pub date: Option<String>,
 }
 
 impl From<RunOut> for RunOutDto {
     fn from(r: RunOut) -> Self {
-        match r {
-            RunOut::Never => RunOutDto::Never,
-            RunOut::Now => RunOutDto::Now,
-            RunOut::On(d) => RunOutDto::On {
-                date: d.to_string(),
-            },
+        let (kind, date) = match r {
+            RunOut::Never => ("never", None),
+            RunOut::Now => ("now", None),
+            RunOut::On(d) => ("on", Some(d.to_string())),
+        };
+        RunOutDto {
+            kind: kind.to_owned(),
+            date,
         }
     }
 }

@@ -338,3 +338,90 @@ fn ledger_pages_filters_and_csv_agree_with_each_other() {
     );
     assert_books_agree();
 }
+
+/// Opens an incident, logs `minutes`, resolves it and finds it client caused: a charge.
+fn charged_incident(user: &mut Caller, eng: &mut Caller, minutes: i64) -> Value {
+    let t = ok(
+        user.call(
+            "POST",
+            "/api/v1/tickets",
+            Some(&json!({"kind": "incident", "title": "Broken again"}).to_string()),
+        ),
+        201,
+    );
+    let id = t["id"].as_i64().unwrap_or(0);
+    let put = |c: &mut Caller, path: &str, body: Value| {
+        c.call(
+            "PUT",
+            &format!("/api/v1/tickets/{id}{path}"),
+            Some(&body.to_string()),
+        )
+    };
+    ok(put(eng, "/status", json!({"status": "in_progress"})), 200);
+    ok(
+        eng.call(
+            "POST",
+            &format!("/api/v1/tickets/{id}/work"),
+            Some(&json!({ "minutes": minutes }).to_string()),
+        ),
+        201,
+    );
+    ok(put(eng, "/status", json!({"status": "resolved"})), 200);
+    ok(
+        put(
+            eng,
+            "/cause",
+            json!({"cause": "client_caused", "explanation": "Unplugged again"}),
+        ),
+        200,
+    )
+}
+
+#[test]
+fn a_charge_that_crosses_the_threshold_notifies_once_and_the_next_one_below_does_not() {
+    let org = desk(807, "cross", 600); // 6.00 available, threshold 5.00
+    let (mut user, mut eng, mut admin) = (
+        sign("user", "cross"),
+        sign("engineer", "cross"),
+        sign("admin", "cross"),
+    );
+    let count = |admin: &mut Caller, kind: &str| {
+        let n = ok(admin.get("/api/v1/notifications"), 200);
+        n["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter(|i| i["kind"] == kind)
+            .count()
+    };
+    let mails = || {
+        d1_rows("SELECT COUNT(*) AS n FROM outbox WHERE to_email = 'admin@cross.e2e' AND kind = 'low_balance'")[0]["n"]
+            .as_i64()
+            .unwrap_or(-1)
+    };
+    let t = charged_incident(&mut user, &mut eng, 90); // 1.50: 6.00 → 4.50
+    assert_eq!(t["charge"]["points"], "1.50");
+    assert_eq!(count(&mut admin, "low_balance"), 1);
+    assert_eq!(mails(), 1);
+    // The charge itself reached the admin too, with its points.
+    let n = ok(admin.get("/api/v1/notifications"), 200);
+    let charge = n["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["kind"] == "charge_made")
+        .cloned()
+        .expect("a charge notice");
+    assert_eq!(charge["points"], "1.50");
+    charged_incident(&mut user, &mut eng, 30); // 0.50: 4.50 → 4.00, still below
+    assert_eq!(count(&mut admin, "low_balance"), 1);
+    assert_eq!(mails(), 1);
+    let b = ok(
+        admin.get(&format!("/api/v1/organizations/{org}/balance")),
+        200,
+    );
+    assert_eq!(b["available"], "4.00");
+    assert_eq!(b["used"], "2.00");
+    assert_eq!(b["run_out"]["kind"], "on");
+    assert_books_agree();
+}

@@ -76,6 +76,14 @@ fn the_ledger_is_append_only_and_its_amounts_are_checked() {
         "INSERT INTO holds (quote_id, org_id, points, placed_at) VALUES (901, 900, 50, 0)",
         "UNIQUE",
     );
+    // Leave books that agree with their entries (`check-ledger` runs after the suite).
+    d1(&format!(
+        "{BLOCK} VALUES (900, 1, 'grant:2026-11', 2000, 2000, 0, '2026-11', 'schema:grant:900', 0) ON CONFLICT DO NOTHING;
+         INSERT OR IGNORE INTO entry_moves (entry_id, org_id, block_no, points)
+             SELECT id, 900, 1, 2000 FROM ledger_entries WHERE idempotency_key = 'schema:grant:900';
+         UPDATE organisations SET balance = 2000 WHERE id = 900;"
+    ))
+    .unwrap();
 }
 
 const BLOCK: &str = "INSERT INTO credit_blocks (org_id, block_no, source, amount, remaining, reserved, expires, created_key, created_at)";
@@ -178,6 +186,14 @@ fn credit_blocks_keep_their_source_amount_and_expiry() {
         "UPDATE credit_blocks SET expired = 0 WHERE org_id = 920 AND block_no = 1",
         "stays expired",
     );
+    // The entries these blocks stand for, so the books agree (`check-ledger` runs after).
+    d1(&format!(
+        "{ENTRY} VALUES (920, 'grant', 2000, 'Allotment', 'period:2026-11', 'schema:920:g', 0, 2000) ON CONFLICT DO NOTHING;
+         {ENTRY} VALUES (920, 'purchase', 1000, 'Top-up', 'payment:5', 'schema:920:p', 0, 3000) ON CONFLICT DO NOTHING;
+         {ENTRY} VALUES (920, 'expiry', -2000, 'Expired', 'period:2026-11', 'schema:920:e', 0, 1000) ON CONFLICT DO NOTHING;
+         UPDATE organisations SET balance = 1000 WHERE id = 920;"
+    ))
+    .unwrap();
 }
 
 #[test]
@@ -223,4 +239,5 @@ fn entries_record_their_moves_and_repayments_move_no_balance() {
         "INSERT INTO outstanding_charges (org_id, ticket_id, points) VALUES (930, 1, 0)",
         "CHECK",
     );
+    d1("UPDATE organisations SET balance = 500 WHERE id = 930").unwrap();
 }

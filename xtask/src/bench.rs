@@ -75,6 +75,16 @@ pub fn run() -> Result {
     let srv = server::start(crate::util::free_port()?, &state, true)
         .inspect_err(|_| server::print_log_tail(&state))?;
     let (sign_ins, cookie) = sign_in_times(&srv.url)?;
+    // Two organisations of the demo provider with the same recent activity and a history of
+    // 1,000 and of 1,000,000 entries, written straight into the local D1.
+    for (org, n) in [(901, 1_000), (902, 1_000_000)] {
+        let t = Instant::now();
+        seed_history(&state, org, n)?;
+        println!(
+            "seeded organisation {org} with {n} ledger entries in {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
+    }
     let routes = [
         ("GET /api/v1/ping (floor)", "/api/v1/ping"),
         ("GET /api/v1/health", "/api/v1/health"),
@@ -84,6 +94,22 @@ pub fn run() -> Result {
             "/api/v1/tickets?queue=open",
         ),
         ("GET /api/v1/tickets/3 (getTicket)", "/api/v1/tickets/3"),
+        (
+            "GET balance, 1k entries",
+            "/api/v1/organizations/901/balance",
+        ),
+        (
+            "GET balance, 1M entries",
+            "/api/v1/organizations/902/balance",
+        ),
+        (
+            "GET ledger page, 1k entries",
+            "/api/v1/organizations/901/ledger",
+        ),
+        (
+            "GET ledger page, 1M entries",
+            "/api/v1/organizations/902/ledger",
+        ),
     ];
     println!("\n== latency: {CLIENTS} clients × {ROUNDS} requests per route, interleaved, after {WARMUP} warm-up");
     let samples = measure(&srv.url, &routes.map(|r| r.1), &cookie)?;
@@ -108,6 +134,22 @@ pub fn run() -> Result {
             ratio(*p99, floor99)
         );
     }
+    // The books at any history length: the same read with 1,000,000 entries against 1,000.
+    let by_label = |l: &str| {
+        routes
+            .iter()
+            .position(|r| r.0 == l)
+            .map_or((0, 0), |i| p50s[i])
+    };
+    for what in ["balance", "ledger page"] {
+        let (small, _) = by_label(&format!("GET {what}, 1k entries"));
+        let (large, _) = by_label(&format!("GET {what}, 1M entries"));
+        let r = ratio(large, small);
+        println!(
+            "{what}: 1M entries / 1k entries p50 {r:.2}× (target ≤ 1.10×: {})",
+            if r <= 1.10 { "within" } else { "OVER" }
+        );
+    }
     let mut s = sign_ins;
     s.sort_unstable();
     println!(
@@ -117,6 +159,30 @@ pub fn run() -> Result {
         percentile(&s, 90)
     );
     Ok(())
+}
+
+/// Writes an organisation of the demo provider with `n` ledger entries, one a minute up to now
+/// (alternately +1.00 and −1.00, so every figure stays consistent), through wrangler.
+fn seed_history(state: &std::path::Path, org: i64, n: i64) -> Result {
+    let sql = format!(
+        "INSERT INTO organisations (id, provider_id, name, balance) VALUES ({org}, 1, 'Bench {n}', 0); \
+         WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < {n}) \
+         INSERT INTO ledger_entries (org_id, kind, amount, reason, reference, idempotency_key, at, \
+           balance_after, debt_change) \
+         SELECT {org}, 'adjustment', CASE i % 2 WHEN 1 THEN 100 ELSE -100 END, 'Bench entry', \
+           'adjustment:' || i, 'bench:{org}:' || i, unixepoch() - ({n} - i) * 60, \
+           CASE i % 2 WHEN 1 THEN 100 ELSE 0 END, 0 FROM k;"
+    );
+    crate::util::run(
+        crate::util::offline_env(&mut std::process::Command::new(crate::util::node_bin(
+            "wrangler",
+        )))
+        .args(["d1", "execute", "DB", "--local", "--persist-to"])
+        .arg(state)
+        .args(["--command", &sql])
+        .env("CI", "true")
+        .current_dir(root()),
+    )
 }
 
 /// Signs in as the demo manager a number of times; returns each sign-in's time and a session

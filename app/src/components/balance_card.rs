@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use pointdesk_api::ledger::RunOutDto;
 
 use crate::client;
 use crate::components::remote::{remote, Remote};
@@ -14,19 +13,18 @@ pub fn BalanceCard(org: i64) -> impl IntoView {
     let b = Remote::new(move || client::balance(org));
     remote(b, move |b| {
         let low = b.available.0 < b.threshold.0;
-        let forecast = match b.run_out.clone() {
-            RunOutDto::Never => view! { <p>{i18n.tr(Msg::RunOutNever)}</p> }.into_any(),
-            RunOutDto::Now => {
-                view! { <p class="notice notice--error">{i18n.tr(Msg::RunOutNow)}</p> }.into_any()
-            }
-            RunOutDto::On { date } => {
-                let day = format::days_of(&date).unwrap_or(0);
-                view! {
-                    <p data-testid="run-out">{i18n.tr(Msg::RunOutOn)} " "
-                        <strong>{move || format::day(i18n.locale.get(), day, "long")}</strong>"."</p>
-                }
-                .into_any()
-            }
+        // One paragraph whatever the forecast: `never`, `now`, or `on` a date.
+        let day = b.run_out.date.as_deref().and_then(format::days_of);
+        let forecast_msg = match (b.run_out.kind.as_str(), day) {
+            ("on", Some(_)) => Msg::RunOutOn,
+            ("now", _) => Msg::RunOutNow,
+            _ => Msg::RunOutNever,
+        };
+        let forecast = view! {
+            <p data-testid="run-out" class:notice=forecast_msg == Msg::RunOutNow>
+                {i18n.tr(forecast_msg)}
+                {day.map(|day| view! { " " <strong>{move || format::day(i18n.locale.get(), day, "long")}</strong> "." })}
+            </p>
         };
         view! {
             <section class="card balance" data-testid="balance-card">

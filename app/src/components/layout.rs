@@ -13,6 +13,9 @@ pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
     let menu_open = RwSignal::new(false);
+    provide_context(crate::components::notice_bell::NoticesRead(RwSignal::new(
+        0,
+    )));
     // Any navigation closes the phone menu.
     let nav = use_nav();
     Effect::new(move |_| {

@@ -6,15 +6,21 @@ use crate::i18n::{use_i18n, Msg};
 use crate::nav::use_nav;
 use crate::session::use_auth;
 
+/// Bumped when notices were read, so the bell asks again.
+#[derive(Clone, Copy)]
+pub struct NoticesRead(pub RwSignal<u32>);
+
 /// The header's way to the notification centre, with the unread count (asked again on every
-/// navigation).
+/// navigation and whenever notices were read). Provides [`NoticesRead`] to the pages.
 #[component]
 pub fn NoticeBell() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
     let nav = use_nav();
+    let read = use_context::<NoticesRead>().map_or_else(|| RwSignal::new(0), |r| r.0);
     let list = Remote::maybe(move || {
         nav.path.track();
+        read.track();
         auth.me.get().map(|_| client::notifications())
     });
     move || {

@@ -2,9 +2,10 @@ use leptos::prelude::*;
 use pointdesk_api::notifications::{MarkReadRequest, NotificationDto, NotificationPrefsDto, KINDS};
 
 use crate::client;
+use crate::components::notice_bell::NoticesRead;
 use crate::components::remote::{remote, Remote};
 use crate::i18n::{use_i18n, I18n, Msg};
-use crate::writes::{busy, use_write};
+use crate::writes::{busy, succeeded, use_write};
 
 /// The notification centre: every notice, newest first, marked read on sight; and which kinds
 /// also come by email.
@@ -20,6 +21,16 @@ pub fn Notifications() -> impl IntoView {
             if !ids.is_empty() {
                 read.dispatch(client::mark_read(&MarkReadRequest { ids, all: false }));
             }
+        }
+    });
+    // The bell counts again once they are marked.
+    let bell = use_context::<NoticesRead>();
+    Effect::new(move |_| {
+        if succeeded(read) {
+            if let Some(b) = bell {
+                b.0.update(|n| *n += 1);
+            }
+            list.refetch();
         }
     });
     let prefs = Remote::new(client::notification_prefs);

@@ -2,76 +2,130 @@ use leptos::prelude::*;
 
 use crate::client;
 use crate::components::remote::{remote, Remote};
-use crate::i18n::{use_i18n, Msg};
+use crate::format;
+use crate::i18n::{use_i18n, I18n, Msg};
 
-/// The manager's reports: consumption by client and month (billable and non-billable hours),
-/// clients near or below their threshold, disputes and their outcomes; each as CSV too.
+/// The manager's reports: clients near or below their threshold, consumption by client and
+/// month (billable and non-billable hours), disputes and their outcomes; each as CSV too.
 #[component]
 pub fn Reports() -> impl IntoView {
     let i18n = use_i18n();
-    let consumption = Remote::new(client::consumption_report);
     let balances = Remote::new(client::balance_report);
+    let consumption = Remote::new(client::consumption_report);
     let disputes = Remote::new(client::dispute_report);
-    let csv = move |name: &'static str| {
-        view! { <a class="link" download="" href=client::report_csv_href(name) data-testid=format!("csv-{name}")>{i18n.tr(Msg::DownloadCsv)}</a> }
-    };
-    let hours = |m: i64| format!("{}:{:02}", m / 60, m % 60);
     view! {
         <h1 data-testid="page-title">{i18n.tr(Msg::NavReports)}</h1>
-        <section class="card report">
-            <h2 class="card__title">{i18n.tr(Msg::BalancesReport)}</h2>
-            {csv("balances")}
-            {remote(balances, move |r| view! {
-                <table class="table" data-testid="report-balances">
-                    <thead><tr><th>{i18n.tr(Msg::Client)}</th><th>{i18n.tr(Msg::Available)}</th><th>{i18n.tr(Msg::Threshold)}</th><th></th></tr></thead>
-                    <tbody>{r.rows.into_iter().map(|row| {
-                        let state = match row.state.as_str() {
-                            "exhausted" => Msg::StateExhausted,
-                            "below" => Msg::StateBelow,
-                            "near" => Msg::StateNear,
-                            _ => Msg::StateOk,
-                        };
-                        view! {
-                            <tr data-state=row.state.clone()>
-                                <td><a class="link" href=format!("/clients/{}", row.org_id)>{row.organization}</a></td>
-                                <td>{i18n.num(row.available)}</td><td>{i18n.num(row.threshold)}</td>
-                                <td><span class=format!("badge badge--{}", row.state)>{i18n.tr(state)}</span></td>
-                            </tr>
-                        }
-                    }).collect_view()}</tbody>
-                </table>
-            })}
-        </section>
-        <section class="card report">
-            <h2 class="card__title">{i18n.tr(Msg::Consumption)}</h2>
-            {csv("consumption")}
-            {remote(consumption, move |r| view! {
-                <table class="table" data-testid="report-consumption">
-                    <thead><tr><th>{i18n.tr(Msg::Month)}</th><th>{i18n.tr(Msg::Client)}</th><th>{i18n.tr(Msg::Charged)}</th><th>{i18n.tr(Msg::Billable)}</th><th>{i18n.tr(Msg::NonBillable)}</th></tr></thead>
-                    <tbody>{r.rows.into_iter().map(|row| view! {
-                        <tr><td>{row.month}</td><td>{row.organization}</td><td>{i18n.num(row.charged)}</td>
-                            <td>{hours(row.billable_minutes)}</td><td>{hours(row.non_billable_minutes)}</td></tr>
-                    }).collect_view()}</tbody>
-                </table>
-            })}
-        </section>
-        <section class="card report">
-            <h2 class="card__title">{i18n.tr(Msg::DisputesReport)}</h2>
-            {csv("disputes")}
-            {remote(disputes, move |r| view! {
-                <table class="table" data-testid="report-disputes">
-                    <thead><tr><th>"#"</th><th>{i18n.tr(Msg::Client)}</th><th>{i18n.tr(Msg::Points)}</th><th>{i18n.tr(Msg::Outcome)}</th></tr></thead>
-                    <tbody>{r.rows.into_iter().map(|row| view! {
-                        <tr><td><a class="link" href=format!("/tickets/{}", row.ticket_id)>{row.ticket_number}</a></td>
-                            <td>{row.organization}</td><td>{i18n.num(row.points)}</td>
-                            <td>{i18n.tr(match row.state.as_str() {
-                                "upheld" => Msg::DisputeUpheld,
-                                "rejected" => Msg::DisputeRejected,
-                                _ => Msg::DisputeOpen,
-                            })} {row.decision_reason.map(|r| view! { <br /><span class="muted">{r}</span> })}</td></tr>
-                    }).collect_view()}</tbody>
-                </table>
-            })}
-        </section>
+        {report(i18n, Msg::BalancesReport, "balances")}
+        {remote(balances, move |r| {
+            let l = i18n.locale.get();
+            table(
+                "report-balances",
+                &[Msg::Client, Msg::Available, Msg::Threshold, Msg::Outcome],
+                r.rows.into_iter().map(move |row| {
+                    let state = match row.state.as_str() {
+                        "exhausted" => Msg::StateExhausted,
+                        "below" => Msg::StateBelow,
+                        "near" => Msg::StateNear,
+                        _ => Msg::StateOk,
+                    };
+                    (
+                        format!("/clients/{}", row.org_id),
+                        vec![
+                            row.organization,
+                            format::points(l, row.available),
+                            format::points(l, row.threshold),
+                            i18n.t(state).to_owned(),
+                        ],
+                    )
+                }).collect(),
+                i18n,
+            )
+        })}
+        {report(i18n, Msg::Consumption, "consumption")}
+        {remote(consumption, move |r| {
+            let l = i18n.locale.get();
+            let hours = |m: i64| format!("{}:{:02}", m / 60, m % 60);
+            table(
+                "report-consumption",
+                &[Msg::Client, Msg::Month, Msg::Charged, Msg::Billable, Msg::NonBillable],
+                r.rows.into_iter().map(move |row| {
+                    (
+                        format!("/clients/{}", row.org_id),
+                        vec![
+                            row.organization,
+                            row.month,
+                            format::points(l, row.charged),
+                            hours(row.billable_minutes),
+                            hours(row.non_billable_minutes),
+                        ],
+                    )
+                }).collect(),
+                i18n,
+            )
+        })}
+        {report(i18n, Msg::DisputesReport, "disputes")}
+        {remote(disputes, move |r| {
+            let l = i18n.locale.get();
+            table(
+                "report-disputes",
+                &[Msg::TicketNumber, Msg::Client, Msg::Points, Msg::Outcome],
+                r.rows.into_iter().map(move |row| {
+                    let state = match row.state.as_str() {
+                        "upheld" => Msg::DisputeUpheld,
+                        "rejected" => Msg::DisputeRejected,
+                        _ => Msg::DisputeOpen,
+                    };
+                    let outcome = match row.decision_reason {
+                        Some(r) => format!("{} — {r}", i18n.t(state)),
+                        None => i18n.t(state).to_owned(),
+                    };
+                    (
+                        format!("/tickets/{}", row.ticket_id),
+                        vec![
+                            format!("#{}", row.ticket_number),
+                            row.organization,
+                            format::points(l, row.points),
+                            outcome,
+                        ],
+                    )
+                }).collect(),
+                i18n,
+            )
+        })}
+    }
+}
+
+/// A report's heading with its CSV link.
+fn report(i18n: I18n, title: Msg, name: &'static str) -> impl IntoView {
+    view! {
+        <h2 class="report__title">{i18n.tr(title)} " · "
+            <a class="link" download="" href=client::report_csv_href(name) data-testid=format!("csv-{name}")>{i18n.tr(Msg::DownloadCsv)}</a>
+        </h2>
+    }
+}
+
+/// Every report is one table type: the first cell links to its object.
+fn table(
+    id: &'static str,
+    heads: &'static [Msg],
+    rows: Vec<(String, Vec<String>)>,
+    i18n: I18n,
+) -> impl IntoView {
+    view! {
+        <div class="report card">
+            <table class="table" data-testid=id>
+                <thead><tr>{heads.iter().map(|h| view! { <th>{i18n.tr(*h)}</th> }).collect_view()}</tr></thead>
+                <tbody>{rows.into_iter().map(|(href, cells)| {
+                    let mut cells = cells.into_iter();
+                    let first = cells.next().unwrap_or_default();
+                    view! {
+                        <tr>
+                            <td><a class="link" href=href>{first}</a></td>
+                            {cells.map(|c| view! { <td>{c}</td> }).collect_view()}
+                        </tr>
+                    }
+                }).collect_view()}</tbody>
+            </table>
+        </div>
     }
 }

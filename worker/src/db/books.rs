@@ -33,7 +33,8 @@ pub struct BalanceView {
     pub plan: Option<PlanRow>,
     pub holds: Vec<HoldRow>,
     pub expiring: Vec<ExpiringRow>,
-    /// Net charges since the period began (positive: consumed).
+    /// Net charges since the period began (positive: consumed): the whole UTC days from the
+    /// roll-up, the part of a day before the first of them from the entries (at most a day's).
     pub used: i64,
     /// Net charges over the forecast window, from the daily roll-up.
     pub consumed: i64,
@@ -197,13 +198,22 @@ impl Db {
                 self.statement(
                     "SELECT \
                      (SELECT -COALESCE(SUM(amount), 0) FROM ledger_entries \
-                       WHERE org_id = ?1 AND at >= ?2 AND kind IN ('charge', 'refund')) AS used, \
+                       WHERE org_id = ?1 AND at >= ?2 AND at < ?4 * 86400 \
+                       AND kind IN ('charge', 'refund')) \
+                     - (SELECT COALESCE(SUM(charges + refunds), 0) FROM ledger_days \
+                       WHERE org_id = ?1 AND day >= ?4) AS used, \
                      (SELECT -COALESCE(SUM(charges + refunds), 0) FROM ledger_days \
                        WHERE org_id = ?1 AND day >= ?3) AS consumed, \
                      (SELECT debt FROM organisations WHERE id = ?1) AS debt, \
                      (SELECT COALESCE(SUM(points), 0) FROM outstanding_charges WHERE org_id = ?1) \
                        AS owed",
-                    &[int(org), int(period_start), int(window_first_day)],
+                    &[
+                        int(org),
+                        int(period_start),
+                        int(window_first_day),
+                        int(period_start.div_euclid(86_400)
+                            + i64::from(period_start.rem_euclid(86_400) > 0)),
+                    ],
                 )?,
             ])
             .await?

@@ -621,20 +621,21 @@ pub async fn statement(call: &Call<'_>, who: &Session) -> AppResult<Response> {
 /// client in the ledger and their notification centre.
 pub async fn adjust(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     let id = call.id()?;
+    let db = Db::new(call.env)?;
+    // Another provider's organisation is unknown to everyone (404), before any role is judged.
+    let org = db
+        .organization(who.provider(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     who.may(Action::Adjust, Some(id))?;
     let value: serde_json::Value = read_json(&mut call.req).await?;
     let body = serde_json::to_vec(&value).map_err(|e| AppError::Internal(e.to_string()))?;
     let req: AdjustmentRequest = crate::routes::parse_json(&body)?;
     let adj = Adjustment::try_from(req).map_err(AppError::Fields)?;
-    let db = Db::new(call.env)?;
     let idem = match Idem::begin(call, who, &db, &body).await? {
         Begun::Replay(answer) => return crate::routes::tickets::respond(answer),
         Begun::Fresh(idem) => idem,
     };
-    let org = db
-        .organization(who.provider(), id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let plan_row = match org.plan_id {
         Some(p) => db.plan(who.provider(), p).await?,
         None => None,
