@@ -44,6 +44,8 @@ pub struct NotificationListDto {
     pub items: Vec<NotificationDto>,
     /// The cursor of the next (older) page.
     pub next: Option<i64>,
+    /// The kinds that do not come to this person by email (as `getNotificationPreferences`).
+    pub email_muted: Vec<String>,
 }
 
 /// Mark these notices read, or all of them.

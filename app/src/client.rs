@@ -17,7 +17,6 @@ use pointdesk_api::organizations::{
 };
 use pointdesk_api::plans::PlanDto;
 use pointdesk_api::problem::FieldError;
-use pointdesk_api::reports::{BalanceReportDto, ConsumptionReportDto, DisputeReportDto};
 use pointdesk_api::tickets::{
     AssignRequest, CatalogueItemRequest, CatalogueListDto, CauseRequest, CommentRequest,
     CreateTicketRequest, DisputeDecisionRequest, DisputeRequest, OrgBalanceDto, QuoteRequest,
@@ -335,21 +334,8 @@ pub fn notifications() -> Typed<NotificationListDto> {
     read("/notifications")
 }
 
-/// `getNotificationPreferences`.
-pub fn notification_prefs() -> Typed<NotificationPrefsDto> {
-    read("/me/notification-preferences")
-}
-
-/// `getConsumptionReport`, `getBalanceReport`, `getDisputeReport` (and their CSV).
-pub fn consumption_report() -> Typed<ConsumptionReportDto> {
-    read("/reports/consumption")
-}
-pub fn balance_report() -> Typed<BalanceReportDto> {
-    read("/reports/balances")
-}
-pub fn dispute_report() -> Typed<DisputeReportDto> {
-    read("/reports/disputes")
-}
+/// `getConsumptionReport`, `getBalanceReport`, `getDisputeReport` as CSV: what they download
+/// and what the reports screen shows.
 pub fn report_csv_href(name: &str) -> String {
     url(&format!("/reports/{name}?format=csv"))
 }

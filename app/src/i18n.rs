@@ -38,6 +38,8 @@ impl Locale {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Msg {
+    Opened,
+    Decided,
     BRollover,
     ErrZero,
     NavLedger,
@@ -396,6 +398,8 @@ pub enum Msg {
 pub fn text(locale: Locale, msg: Msg) -> &'static str {
     use Msg::*;
     let (en, ru) = match msg {
+        Opened => ("Opened", "Открыт"),
+        Decided => ("Decided", "Решён"),
         BRollover => ("Carried over", "Перенос"),
         ErrZero => ("Must not be zero.", "Не может быть нулём."),
         NavLedger => ("Ledger", "Баллы и история"),

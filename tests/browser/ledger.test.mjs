@@ -106,8 +106,10 @@ test('a client admin sees every point: balance, forecast, chart, ledger, CSV and
   // The statement of this month adds up to the balance.
   await p.getByTestId('statement-link').click();
   await p.getByTestId('statement').waitFor();
-  assert.equal(await p.getByTestId('closing').textContent(), '3,50 балла');
-  assert.equal(await p.getByTestId('opening').textContent(), '0,00 баллов');
+  assert.equal(await p.getByTestId('statement').getAttribute('data-closing'), '3.50');
+  const rows = p.getByTestId('statement-summary').locator('tr');
+  assert.equal(await rows.first().innerText(), 'Остаток на начало\t0,00 баллов');
+  assert.equal(await rows.last().innerText(), 'Остаток на конец\t3,50 балла');
   assert.ok((await admin.horizontalOverflow()) <= 0, 'the statement fits the phone');
   await admin.screenshot('ledger-statement-phone');
 });

@@ -9,8 +9,7 @@ use crate::i18n::{use_i18n, Msg};
 use crate::writes::{busy, error_of, succeeded, use_write};
 
 /// A manager credits or debits an organisation's points with a reason the client reads.
-#[component]
-pub fn AdjustForm(org: i64) -> impl IntoView {
+pub fn adjust_form(org: i64) -> impl IntoView {
     let i18n = use_i18n();
     let amount = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());

@@ -3,62 +3,77 @@ use leptos::prelude::*;
 use crate::client;
 use crate::components::remote::{remote, Remote};
 use crate::format;
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{points, text, use_i18n, Msg};
 
-/// The balance at a glance: balance, what approved quotes hold, available, this month's
-/// allotment and use, the threshold, the run-out forecast and what expires when.
-#[component]
-pub fn BalanceCard(org: i64) -> impl IntoView {
+/// The balance at a glance: available points, balance, what approved quotes hold (per ticket),
+/// this month's allotment and use, the threshold, the run-out forecast and what expires when.
+/// Drawn from plain strings in the reader's language (the whole card is drawn again when the
+/// language changes): one row type for every figure keeps the bundle small.
+pub fn balance_card(org: i64) -> impl IntoView {
     let i18n = use_i18n();
     let b = Remote::new(move || client::balance(org));
     remote(b, move |b| {
+        let l = i18n.locale.get();
+        let p = |x| points(l, x);
         let low = b.available.0 < b.threshold.0;
-        // One paragraph whatever the forecast: `never`, `now`, or `on` a date.
+        let mut rows = vec![
+            ("balance", text(l, Msg::Balance2), p(b.balance)),
+            ("held", text(l, Msg::HeldBy), p(b.held)),
+            ("allotment", text(l, Msg::PeriodAllotment), p(b.allotment)),
+            ("used", text(l, Msg::PeriodUsed), p(b.used)),
+            ("threshold", text(l, Msg::Threshold), p(b.threshold)),
+        ];
+        if b.owed.0.hundredths() > 0 {
+            rows.push(("owed", text(l, Msg::Owed), p(b.owed)));
+        }
+        // One sentence whatever the forecast: `never`, `now`, or `on` a date.
         let day = b.run_out.date.as_deref().and_then(format::days_of);
-        let forecast_msg = match (b.run_out.kind.as_str(), day) {
-            ("on", Some(_)) => Msg::RunOutOn,
-            ("now", _) => Msg::RunOutNow,
-            _ => Msg::RunOutNever,
+        let forecast = match (b.run_out.kind.as_str(), day) {
+            ("on", Some(d)) => format!("{} {}.", text(l, Msg::RunOutOn), format::day(l, d, "long")),
+            ("now", _) => text(l, Msg::RunOutNow).to_owned(),
+            _ => text(l, Msg::RunOutNever).to_owned(),
         };
-        let forecast = view! {
-            <p data-testid="run-out" class:notice=forecast_msg == Msg::RunOutNow>
-                {i18n.tr(forecast_msg)}
-                {day.map(|day| view! { " " <strong>{move || format::day(i18n.locale.get(), day, "long")}</strong> "." })}
-            </p>
-        };
+        let mut notes: Vec<(String, String)> = b
+            .holds
+            .into_iter()
+            .map(|h| {
+                (
+                    format!("/tickets/{}", h.ticket_id),
+                    format!("#{} {} — {}", h.ticket_number, h.title, p(h.points)),
+                )
+            })
+            .collect();
+        notes.extend(b.expiring.into_iter().map(|e| {
+            let last = format::days_of(&e.last_day).unwrap_or(0);
+            let from = format::days_of(&format!("{}-01", e.period)).unwrap_or(0);
+            (
+                String::new(),
+                format!(
+                    "{} {} {} {} {}",
+                    p(e.points),
+                    text(l, Msg::ExpiryOf),
+                    format::day(l, from, "month"),
+                    text(l, Msg::ExpireOn),
+                    format::day(l, last, "long")
+                ),
+            )
+        }));
         view! {
             <section class="card balance" data-testid="balance-card">
-                <h2 class="card__title">{i18n.tr(Msg::BalanceTitle)}</h2>
+                <h2 class="card__title">{text(l, Msg::BalanceTitle)}</h2>
                 <p class="balance__big" class:balance__big--low=low>
-                    <span class="muted">{i18n.tr(Msg::Available)}</span>
-                    <strong data-testid="available">{i18n.pts(b.available)}</strong>
+                    <span class="muted">{text(l, Msg::Available)}</span>
+                    <strong data-testid="available">{p(b.available)}</strong>
                 </p>
                 <dl class="kv">
-                    <div class="kv__row"><dt>{i18n.tr(Msg::Balance2)}</dt><dd data-testid="balance">{i18n.pts(b.balance)}</dd></div>
-                    <div class="kv__row"><dt>{i18n.tr(Msg::HeldBy)}</dt><dd data-testid="held">{i18n.pts(b.held)}</dd></div>
-                    {b.holds.into_iter().map(|h| view! {
-                        <div class="kv__row kv__row--sub"><dt><a class="link" href=format!("/tickets/{}", h.ticket_id)>"#" {h.ticket_number} " " {h.title}</a></dt><dd>{i18n.pts(h.points)}</dd></div>
+                    {rows.into_iter().map(|(id, k, v)| view! {
+                        <div class="kv__row"><dt>{k}</dt><dd data-testid=id>{v}</dd></div>
                     }).collect_view()}
-                    <div class="kv__row"><dt>{i18n.tr(Msg::PeriodAllotment)}</dt><dd>{i18n.pts(b.allotment)}</dd></div>
-                    <div class="kv__row"><dt>{i18n.tr(Msg::PeriodUsed)}</dt><dd data-testid="used">{i18n.pts(b.used)}</dd></div>
-                    <div class="kv__row"><dt>{i18n.tr(Msg::Threshold)}</dt><dd>{i18n.pts(b.threshold)}</dd></div>
-                    {(b.owed.0.hundredths() > 0).then(|| view! {
-                        <div class="kv__row"><dt>{i18n.tr(Msg::Owed)}</dt><dd>{i18n.pts(b.owed)}</dd></div>
-                    })}
                 </dl>
-                {forecast}
+                <p data-testid="run-out">{forecast}</p>
                 <ul class="expiring" data-testid="expiring">
-                    {b.expiring.into_iter().map(|e| {
-                        let day = format::days_of(&e.last_day).unwrap_or(0);
-                        let period = format::days_of(&format!("{}-01", e.period)).unwrap_or(0);
-                        view! {
-                            <li>
-                                <strong>{i18n.pts(e.points)}</strong> " " {i18n.tr(Msg::ExpiryOf)} " "
-                                {move || format::day(i18n.locale.get(), period, "month")}
-                                " " {i18n.tr(Msg::ExpireOn)} " "
-                                <strong>{move || format::day(i18n.locale.get(), day, "long")}</strong>
-                            </li>
-                        }
+                    {notes.into_iter().map(|(href, t)| view! {
+                        <li>{if href.is_empty() { t.into_any() } else { view! { <a class="link" href=href>{t}</a> }.into_any() }}</li>
                     }).collect_view()}
                 </ul>
             </section>

@@ -3,7 +3,7 @@ use pointdesk_api::ledger::BalanceHistoryDto;
 use pointdesk_api::WirePoints;
 
 use crate::format;
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{points, text, use_i18n, Msg};
 
 const W: i64 = 360;
 const H: i64 = 150;
@@ -12,9 +12,10 @@ const BOTTOM: i64 = 128;
 
 /// The balance over the last 12 months as a step line drawn in SVG, with grants (▲),
 /// purchases (●) and charges (▼) marked, and the same in words for screen readers.
-#[component]
-pub fn BalanceChart(history: BalanceHistoryDto) -> impl IntoView {
+/// Called inside the read's render closure, so a change of language draws it again.
+pub fn balance_chart(history: BalanceHistoryDto) -> AnyView {
     let i18n = use_i18n();
+    let l = i18n.locale.get();
     let span = (history.to - history.from).max(1);
     let opening = history.opening.0.hundredths();
     let closings: Vec<i64> = history
@@ -81,7 +82,7 @@ pub fn BalanceChart(history: BalanceHistoryDto) -> impl IntoView {
             if n % 2 == 0 {
                 let lx = x(day);
                 labels.push(view! {
-                    <text class="chart__label" x=lx y=H - 4>{move || format::day(i18n.locale.get(), day, "short")}</text>
+                    <text class="chart__label" x=lx y=H - 4>{format::day(l, day, "short")}</text>
                 });
             }
             n += 1;
@@ -97,22 +98,30 @@ pub fn BalanceChart(history: BalanceHistoryDto) -> impl IntoView {
         WirePoints::from_hundredths(opening),
         WirePoints::from_hundredths(last),
     );
+    let t = |m| text(l, m);
+    let summary = format!(
+        "{} {} {} {}. ▲ {}: {grants} · ● {}: {purchases} · ▼ {}: {charges}",
+        t(Msg::ChartSummary),
+        points(l, from_w),
+        t(Msg::ChartTo),
+        points(l, to_w),
+        t(Msg::Grants),
+        t(Msg::Purchases),
+        t(Msg::KCharge)
+    );
     view! {
         <figure class="chart card" data-testid="balance-chart">
-            <h2 class="card__title">{i18n.tr(Msg::ChartTitle)}</h2>
+            <h2 class="card__title">{t(Msg::ChartTitle)}</h2>
             <svg viewBox=format!("0 0 {W} {H}") role="img" aria-labelledby="chart-summary" preserveAspectRatio="none">
                 <line class="chart__zero" x1="0" x2=W y1=zero y2=zero />
                 <path class="chart__line" d=path />
                 {marks}
-                <text class="chart__label" x="2" y=TOP - 2>{i18n.num(hi_w)}</text>
-                <text class="chart__label" x="2" y=BOTTOM + 10>{i18n.num(lo_w)}</text>
+                <text class="chart__label" x="2" y=TOP - 2>{format::points(l, hi_w)}</text>
+                <text class="chart__label" x="2" y=BOTTOM + 10>{format::points(l, lo_w)}</text>
                 {labels}
             </svg>
-            <figcaption id="chart-summary" data-testid="chart-summary">
-                {i18n.tr(Msg::ChartSummary)} " " {i18n.pts(from_w)} " " {i18n.tr(Msg::ChartTo)} " " {i18n.pts(to_w)}
-                ". ▲ " {i18n.tr(Msg::Grants)} ": " {grants} " · ● " {i18n.tr(Msg::Purchases)} ": " {purchases}
-                " · ▼ " {i18n.tr(Msg::KCharge)} ": " {charges}
-            </figcaption>
+            <figcaption id="chart-summary" data-testid="chart-summary">{summary}</figcaption>
         </figure>
     }
+    .into_any()
 }

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::components::language_switch::LanguageSwitch;
-use crate::components::notice_bell::NoticeBell;
+use crate::components::notice_bell::notice_bell;
 use crate::i18n::{use_i18n, Msg};
 use crate::nav::use_nav;
 use crate::session::use_auth;
@@ -31,7 +31,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span class="brand__mark" aria-hidden="true">"P"</span>
                     <span class="brand__name">{i18n.tr(Msg::AppName)}</span>
                 </a>
-                <NoticeBell />
+                {notice_bell()}
                 <button
                     class="menu-toggle button-quiet"
                     type="button"

@@ -6,6 +6,7 @@ pub mod balance_chart;
 pub mod cause_panel;
 pub mod charge_calculator;
 pub mod comment_box;
+pub mod data_table;
 pub mod error_box;
 pub mod language_switch;
 pub mod layout;

@@ -3,9 +3,9 @@ use pointdesk_api::organizations::{OrganizationDto, UpdateOrganizationRequest};
 use pointdesk_api::WirePoints;
 
 use crate::client;
-use crate::components::adjust_form::AdjustForm;
+use crate::components::adjust_form::adjust_form;
 use crate::components::allotment_view::AllotmentView;
-use crate::components::balance_card::BalanceCard;
+use crate::components::balance_card::balance_card;
 use crate::components::error_box::ErrorBox;
 use crate::components::remote::{remote, Remote};
 use crate::components::text_field::TextField;
@@ -62,8 +62,8 @@ fn ClientView(
                 {org.allotment.clone().map(|a| view! { <AllotmentView allotment=a /> })}
             </section>
             {manager.then(|| view! { <EditSubscription org=org.clone() options=options chosen=chosen on_saved=on_saved.clone() /> })}
-            <BalanceCard org=org.id />
-            {manager.then(|| view! { <AdjustForm org=org.id /> })}
+            {balance_card(org.id)}
+            {manager.then(|| adjust_form(org.id))}
         </div>
         <p><a class="button button--secondary" data-testid="client-ledger" href=format!("/clients/{}/ledger", org.id)>{i18n.tr(Msg::NavLedger)}</a></p>
     }

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::components::balance_card::BalanceCard;
+use crate::components::balance_card::balance_card;
 use crate::components::charge_calculator::ChargeCalculator;
 use crate::components::layout::role_links;
 use crate::components::status_card::StatusCard;
@@ -65,7 +65,7 @@ fn RoleHome(role: String) -> impl IntoView {
             </p>
             <h1 data-testid="page-title">{i18n.tr(Msg::Welcome)} ", " {name}</h1>
             <p class="lead">{move || i18n.t(intro)}</p>
-            {move || auth.me.get().and_then(|m| m.organization).map(|o| view! { <BalanceCard org=o.id /> })}
+            {move || auth.me.get().and_then(|m| m.organization).map(|o| balance_card(o.id))}
             <nav class="shortcuts" aria-label=i18n.tr(Msg::Menu)>
                 {role_links(Some(role.as_str())).into_iter().map(|(href, msg)| view! {
                     <a href=href class="shortcut" data-testid=format!("shortcut-{}", href.trim_start_matches('/'))>

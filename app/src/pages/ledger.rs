@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use pointdesk_api::ledger::LedgerEntryDto;
 
 use crate::client;
-use crate::components::balance_chart::BalanceChart;
+use crate::components::balance_chart::balance_chart;
 use crate::components::remote::{remote, Remote};
 use crate::i18n::{use_i18n, I18n, Msg};
 
@@ -43,7 +43,7 @@ pub fn Ledger(org: i64, base: String) -> impl IntoView {
     ];
     view! {
         <h1 data-testid="page-title">{i18n.tr(Msg::NavLedger)}</h1>
-        {remote(history, |h| view! { <BalanceChart history=h /> })}
+        {remote(history, balance_chart)}
         <form class="filters card" data-testid="ledger-filters" on:submit=apply>
             <label>{i18n.tr(Msg::Filters)}
                 <select data-testid="filter-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
@@ -67,23 +67,23 @@ pub fn Ledger(org: i64, base: String) -> impl IntoView {
         </p>
         {move || {
             let q = query.get();
-            view! { <Page org=org query=q before=None /> }
+            page(org, q, None)
         }}
     }
 }
 
-/// One page of entries; "Show older" draws the next one below it.
-#[component]
-fn Page(org: i64, query: String, before: Option<i64>) -> AnyView {
+/// One page of entries; "Show older" draws the next one below it (a plain function: a
+/// component per page would be one more instantiation in the bundle).
+fn page(org: i64, query: String, before: Option<i64>) -> AnyView {
     let i18n = use_i18n();
     let q = match before {
         Some(b) if query.is_empty() => format!("before={b}"),
         Some(b) => format!("{query}&before={b}"),
         None => query.clone(),
     };
-    let page = Remote::new(move || client::ledger(org, &q));
+    let read = Remote::new(move || client::ledger(org, &q));
     let more = RwSignal::new(false);
-    remote(page, move |p| {
+    remote(read, move |p| {
         let query = query.clone();
         let empty = p.entries.is_empty() && before.is_none();
         view! {
@@ -91,13 +91,16 @@ fn Page(org: i64, query: String, before: Option<i64>) -> AnyView {
                 {p.entries.into_iter().map(|e| entry(i18n, e)).collect_view()}
             </ul>
             {empty.then(|| view! { <p class="muted" data-testid="ledger-empty">{i18n.tr(Msg::NoEntries)}</p> })}
-            {p.next.map(|next| view! {
-                <Show when=move || more.get() fallback=move || view! {
-                    <button type="button" class="button button--secondary" data-testid="ledger-more"
-                        on:click=move |_| more.set(true)>{i18n.tr(Msg::LoadMore)}</button>
-                }>
-                    <Page org=org query=query.clone() before=Some(next) />
-                </Show>
+            {p.next.map(|next| move || {
+                if more.get() {
+                    page(org, query.clone(), Some(next))
+                } else {
+                    view! {
+                        <button type="button" class="button button--secondary" data-testid="ledger-more"
+                            on:click=move |_| more.set(true)>{i18n.tr(Msg::LoadMore)}</button>
+                    }
+                    .into_any()
+                }
             })}
         }
     })
@@ -117,9 +120,11 @@ pub fn kind_msg(kind: &str) -> Msg {
 }
 
 fn entry(i18n: I18n, e: LedgerEntryDto) -> impl IntoView {
+    use crate::format;
+    use crate::i18n::text;
     let positive = e.amount.0.hundredths() > 0;
     let period = e.reference.strip_prefix("period:").map(str::to_owned);
-    let locale = i18n.locale.get_untracked();
+    let locale = i18n.locale.get();
     let moves = e
         .moves
         .iter()
@@ -135,30 +140,45 @@ fn entry(i18n: I18n, e: LedgerEntryDto) -> impl IntoView {
             let period = if rest.contains('-') { rest } else { "" };
             format!(
                 "{} {period} ({})",
-                crate::i18n::text(locale, what).to_lowercase(),
-                crate::format::points(locale, m.points)
+                text(locale, what),
+                format::points(locale, m.points)
             )
         })
         .collect::<Vec<_>>()
         .join(", ");
+    // Plain strings in the reader's language: the page is drawn again when it changes.
+    let l = locale;
+    let title = match (&e.ticket, period) {
+        (Some(t), _) => format!("{} · #{} {}", text(l, kind_msg(&e.kind)), t.number, t.title),
+        (None, Some(p)) => format!("{} {p}", text(l, kind_msg(&e.kind))),
+        (None, None) => text(l, kind_msg(&e.kind)).to_owned(),
+    };
+    let href = e.ticket.as_ref().map(|t| format!("/tickets/{}", t.id));
+    let reason = if e.kind == "adjustment" {
+        e.reason.clone()
+    } else {
+        String::new()
+    };
+    let mut meta = format::date_time(l, e.at as f64 * 1000.0);
+    if let Some(a) = &e.actor {
+        meta.push_str(&format!(" · {a}"));
+    }
+    if !moves.is_empty() {
+        meta.push_str(&format!(" · {} {moves}", text(l, Msg::FromBlocks)));
+    }
     view! {
         <li class="row ledger__entry" data-testid="entry" data-kind=e.kind.clone() data-id=e.id>
             <div class="ledger__main">
-                <strong>{i18n.tr(kind_msg(&e.kind))}</strong>
-                {period.map(|p| view! { " " <span>{p}</span> })}
-                {e.ticket.map(|t| view! {
-                    " " <a class="link" href=format!("/tickets/{}", t.id)>"#" {t.number} " " {t.title}</a>
-                })}
-                {(e.kind == "adjustment").then(|| view! { <p class="ledger__reason">{e.reason.clone()}</p> })}
-                <span class="row__meta">
-                    {i18n.when(e.at)}
-                    {e.actor.map(|a| view! { " · " {a} })}
-                    {(!moves.is_empty()).then(|| view! { " · " {i18n.tr(Msg::FromBlocks)} " " {moves} })}
-                </span>
+                {match href {
+                    Some(h) => view! { <a class="link" href=h><strong>{title}</strong></a> }.into_any(),
+                    None => view! { <strong>{title}</strong> }.into_any(),
+                }}
+                <p class="ledger__reason">{reason}</p>
+                <span class="row__meta">{meta}</span>
             </div>
             <div class="ledger__figures">
-                <span class="amount" class:amount--plus=positive data-testid="entry-amount">{i18n.num(e.amount)}</span>
-                <span class="row__meta">{i18n.tr(Msg::BalanceAfter)} " " {i18n.num(e.balance_after)}</span>
+                <span class="amount" class:amount--plus=positive data-testid="entry-amount">{format::points(l, e.amount)}</span>
+                <span class="row__meta">{text(l, Msg::BalanceAfter)} " " {format::points(l, e.balance_after)}</span>
             </div>
         </li>
     }

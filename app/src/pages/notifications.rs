@@ -4,7 +4,7 @@ use pointdesk_api::notifications::{MarkReadRequest, NotificationDto, Notificatio
 use crate::client;
 use crate::components::notice_bell::NoticesRead;
 use crate::components::remote::{remote, Remote};
-use crate::i18n::{use_i18n, I18n, Msg};
+use crate::i18n::{points, text, use_i18n, I18n, Msg};
 use crate::writes::{busy, succeeded, use_write};
 
 /// The notification centre: every notice, newest first, marked read on sight; and which kinds
@@ -33,7 +33,6 @@ pub fn Notifications() -> impl IntoView {
             list.refetch();
         }
     });
-    let prefs = Remote::new(client::notification_prefs);
     view! {
         <h1 data-testid="page-title">{i18n.tr(Msg::NavNotifications)}</h1>
         <p class="actions">
@@ -47,8 +46,8 @@ pub fn Notifications() -> impl IntoView {
                 {l.items.is_empty().then(|| view! { <li class="muted">{i18n.tr(Msg::NoNotifications)}</li> })}
                 {l.items.into_iter().map(|n| notice(i18n, n)).collect_view()}
             </ul>
+            {prefs(l.email_muted)}
         })}
-        {remote(prefs, move |p| view! { <Prefs prefs=p /> })}
     }
 }
 
@@ -68,30 +67,39 @@ pub fn kind_msg(kind: &str) -> Msg {
 }
 
 fn notice(i18n: I18n, n: NotificationDto) -> impl IntoView {
+    // Plain strings: the list is drawn again when the language changes.
+    let l = i18n.locale.get();
     let href = match (n.ticket_id, n.kind.as_str()) {
         (Some(t), _) => format!("/tickets/{t}"),
         (None, "low_balance" | "balance_exhausted") => "/buy-points".to_owned(),
         _ => "/ledger".to_owned(),
     };
+    let mut what = String::new();
+    if let Some(no) = n.ticket_number {
+        what.push_str(&format!(" #{no}"));
+    }
+    for part in [n.title, n.what].into_iter().flatten() {
+        what.push_str(&format!(" · {part}"));
+    }
+    let mut meta = String::new();
+    if let Some(p) = n.points {
+        meta.push_str(&format!("{} · ", points(l, p)));
+    }
+    if let Some(t) = n.threshold {
+        meta.push_str(&format!("{} {} · ", text(l, Msg::Threshold), points(l, t)));
+    }
+    meta.push_str(&crate::format::date_time(l, n.at as f64 * 1000.0));
     view! {
         <li class="row notice-row" class:notice-row--unread=!n.read data-testid="notification" data-kind=n.kind.clone()>
-            <a class="link" href=href><strong>{i18n.tr(kind_msg(&n.kind))}</strong></a>
-            {n.ticket_number.map(|no| view! { " #" {no} })}
-            {n.title.map(|t| view! { " · " {t} })}
-            {n.what.map(|w| view! { " · " {w} })}
-            <span class="row__meta">
-                {n.points.map(|p| view! { <span data-testid="notification-points">{i18n.pts(p)}</span> " · " })}
-                {n.threshold.map(|t| view! { {i18n.tr(Msg::Threshold)} " " {i18n.pts(t)} " · " })}
-                {i18n.when(n.at)}
-            </span>
+            <span><a class="link" href=href><strong>{text(l, kind_msg(&n.kind))}</strong></a>{what}</span>
+            <span class="row__meta">{meta}</span>
         </li>
     }
 }
 
-#[component]
-fn Prefs(prefs: NotificationPrefsDto) -> impl IntoView {
+fn prefs(muted: Vec<String>) -> impl IntoView {
     let i18n = use_i18n();
-    let muted = RwSignal::new(prefs.email_muted);
+    let muted = RwSignal::new(muted);
     let save = use_write();
     view! {
         <section class="card" data-testid="notification-prefs">

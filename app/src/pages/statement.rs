@@ -1,71 +1,81 @@
 use leptos::prelude::*;
 
 use crate::client;
+use crate::components::data_table::data_table;
 use crate::components::remote::{remote, Remote};
 use crate::format;
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{text, use_i18n, Msg};
 
-/// A month's statement, printable: opening balance, allotments, purchases, charges by ticket
-/// (with refunds), adjustments, expiry and the closing balance.
+/// A month's statement, printable: opening balance, allotments, purchases, adjustments (with
+/// their reasons), expiry, the closing balance, and charges by ticket with their refunds.
 #[component]
 pub fn Statement(org: i64, period: String) -> impl IntoView {
     let i18n = use_i18n();
     let s = Remote::new(move || client::statement(org, &period));
     remote(s, move |s| {
+        let l = i18n.locale.get();
         let first = format::days_of(&s.first_day).unwrap_or(0);
         let last = format::days_of(&s.last_day).unwrap_or(0);
         let (prev, next) = neighbours(&s.period);
+        let pts = |p| crate::i18n::points(l, p);
+        let row = |m: Msg, v: String| vec![text(l, m).to_owned(), v];
+        let mut summary = vec![
+            row(Msg::Opening, pts(s.opening)),
+            row(Msg::Grants, pts(s.grants)),
+        ];
+        for p in &s.purchases {
+            summary.push(vec![
+                format!(
+                    "{} · {}",
+                    text(l, Msg::KPurchase),
+                    format::date_time(l, p.at as f64 * 1000.0)
+                ),
+                pts(p.amount),
+            ]);
+        }
+        for a in &s.adjustments {
+            summary.push(vec![
+                format!("{}: {}", text(l, Msg::KAdjustment), a.reason),
+                pts(a.amount),
+            ]);
+        }
+        summary.push(row(Msg::Expired, pts(s.expiry)));
+        summary.push(row(Msg::Closing, pts(s.closing)));
+        let charges = s
+            .charges
+            .iter()
+            .map(|c| {
+                let what = c.ticket.as_ref().map_or_else(
+                    || c.reference.clone(),
+                    |t| format!("#{} {}", t.number, t.title),
+                );
+                let refunded = if c.refunded.0.hundredths() > 0 {
+                    format!(" ({} {})", text(l, Msg::Refunded), pts(c.refunded))
+                } else {
+                    String::new()
+                };
+                vec![what, format!("{}{refunded}", pts(c.charged))]
+            })
+            .collect();
         view! {
-            <article class="statement" data-testid="statement">
+            <article class="statement" data-testid="statement" data-closing=s.closing.0.to_string()>
                 <p class="eyebrow">{s.organization.name.clone()}</p>
-                <h1 data-testid="page-title">{i18n.tr(Msg::Statement)} ": "
-                    {move || format::day(i18n.locale.get(), first, "month")}</h1>
-                <p class="muted">{move || format::day(i18n.locale.get(), first, "long")} " — "
-                    {move || format::day(i18n.locale.get(), last, "long")} " (" {s.time_zone.clone()} ")"</p>
+                <h1 data-testid="page-title">{text(l, Msg::Statement)} ": " {format::day(l, first, "month")}</h1>
+                <p class="muted">{format::day(l, first, "long")} " — " {format::day(l, last, "long")} " (" {s.time_zone.clone()} ")"</p>
                 <p class="actions no-print">
-                    <a class="button button--secondary" href=prev>"←"</a>
-                    <button type="button" class="button" on:click=|_| { let _ = window().print(); }>{i18n.tr(Msg::Print)}</button>
-                    <a class="button button--secondary" href=next>"→"</a>
+                    <a class="button button--secondary" href=prev aria-label="←">"←"</a>
+                    <button type="button" class="button" on:click=|_| { let _ = window().print(); }>{text(l, Msg::Print)}</button>
+                    <a class="button button--secondary" href=next aria-label="→">"→"</a>
                 </p>
-                <table class="table">
-                    <tbody>
-                        <tr><th scope="row">{i18n.tr(Msg::Opening)}</th><td data-testid="opening">{i18n.pts(s.opening)}</td></tr>
-                        <tr><th scope="row">{i18n.tr(Msg::Grants)}</th><td data-testid="grants">{i18n.pts(s.grants)}</td></tr>
-                        {s.purchases.into_iter().map(|l| view! {
-                            <tr><th scope="row">{i18n.tr(Msg::KPurchase)} " · " {i18n.when(l.at)}</th><td>{i18n.pts(l.amount)}</td></tr>
-                        }).collect_view()}
-                        {s.adjustments.into_iter().map(|l| view! {
-                            <tr><th scope="row">{i18n.tr(Msg::KAdjustment)} ": " {l.reason}</th><td>{i18n.pts(l.amount)}</td></tr>
-                        }).collect_view()}
-                        <tr><th scope="row">{i18n.tr(Msg::Expired)}</th><td data-testid="expiry">{i18n.pts(s.expiry)}</td></tr>
-                        <tr class="table__total"><th scope="row">{i18n.tr(Msg::Closing)}</th><td data-testid="closing">{i18n.pts(s.closing)}</td></tr>
-                    </tbody>
-                </table>
-                <h2>{i18n.tr(Msg::ChargesByTicket)}</h2>
-                <table class="table" data-testid="statement-charges">
-                    <tbody>
-                        {s.charges.into_iter().map(|c| {
-                            let refunded = c.refunded.0.hundredths() > 0;
-                            view! {
-                                <tr>
-                                    <th scope="row">{match c.ticket {
-                                        Some(t) => format!("#{} {}", t.number, t.title),
-                                        None => c.reference.clone(),
-                                    }}</th>
-                                    <td>{i18n.pts(c.charged)}
-                                        {refunded.then(|| view! { <br /><span class="muted">{i18n.tr(Msg::Refunded)} " " {i18n.pts(c.refunded)}</span> })}
-                                    </td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
+                {data_table("statement-summary", Vec::new(), summary, true)}
+                <h2>{text(l, Msg::ChargesByTicket)}</h2>
+                {data_table("statement-charges", Vec::new(), charges, false)}
             </article>
         }
     })
 }
 
-/// The months before and after `YYYY-MM`, as statement paths relative to this one.
+/// The months before and after `YYYY-MM`.
 fn neighbours(period: &str) -> (String, String) {
     let (y, m) = period.split_once('-').unwrap_or(("2026", "01"));
     let (y, m): (i32, i32) = (y.parse().unwrap_or(2026), m.parse().unwrap_or(1));

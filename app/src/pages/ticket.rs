@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use pointdesk_api::tickets::TicketDto;
 
 use crate::client::{self, TicketChange};
-use crate::components::balance_card::BalanceCard;
+use crate::components::balance_card::balance_card;
 use crate::components::cause_panel::CausePanel;
 use crate::components::comment_box::CommentBox;
 use crate::components::quote_panel::QuotePanel;
@@ -99,7 +99,7 @@ fn TicketView(ticket: TicketDto, version: RwSignal<u32>, done: Callback<()>) -> 
                 <CausePanel ticket=t.clone() may_classify=staff may_dispute=admin may_decide=role == "manager" done=done />
             })}
             // Engineers see the client's figures before they quote or set a cause.
-            {staff.then(|| view! { <BalanceCard org=t.organization.id /> })}
+            {staff.then(|| balance_card(t.organization.id))}
         </div>
         <h2>{i18n.tr(Msg::Timeline)}</h2>
         {remote(timeline, |tl| view! { <TimelineView items=tl.items /> })}

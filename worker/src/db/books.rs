@@ -472,16 +472,17 @@ impl Db {
         user: i64,
         before: i64,
         limit: i64,
-    ) -> AppResult<(i64, Vec<NoticeRow>)> {
+    ) -> AppResult<(i64, Vec<NoticeRow>, String)> {
         #[derive(Deserialize)]
         struct C {
             unread: i64,
+            email_muted: String,
         }
         let mut results = self
             .reads(vec![
                 self.statement(
-                    "SELECT COUNT(*) AS unread FROM notifications \
-                     WHERE user_id = ?1 AND read_at IS NULL",
+                    "SELECT COUNT(*) AS unread, (SELECT email_muted FROM users WHERE id = ?1) \
+                     AS email_muted FROM notifications WHERE user_id = ?1 AND read_at IS NULL",
                     &[int(user)],
                 )?,
                 self.statement(
@@ -494,18 +495,20 @@ impl Db {
             ])
             .await?
             .into_iter();
-        let unread = results
+        let c = results
             .next()
             .map(|r| r.results::<C>())
             .transpose()?
-            .and_then(|r| r.into_iter().next())
-            .map_or(0, |c| c.unread);
+            .and_then(|r| r.into_iter().next());
         let rows = results
             .next()
             .map(|r| r.results::<NoticeRow>())
             .transpose()?
             .unwrap_or_default();
-        Ok((unread, rows))
+        Ok(match c {
+            Some(c) => (c.unread, rows, c.email_muted),
+            None => (0, rows, "[]".to_owned()),
+        })
     }
 
     /// Marks the listed notices (or all) read; answers the unread count after.

@@ -37,7 +37,7 @@ pub async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
         }
     }
     let db = Db::new(call.env)?;
-    let (unread, rows) = db.notices(who.user.id, before, PAGE + 1).await?;
+    let (unread, rows, muted) = db.notices(who.user.id, before, PAGE + 1).await?;
     let more = rows.len() > usize::try_from(PAGE).unwrap_or(0);
     let ru = who.user.locale == "ru";
     let mut items: Vec<NotificationDto> = rows
@@ -70,6 +70,7 @@ pub async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
         unread: count(unread),
         items,
         next,
+        email_muted: serde_json::from_str(&muted).unwrap_or_default(),
     })
 }
 
