@@ -129,7 +129,7 @@ pub fn run() -> Result {
     for ((label, _), (p50, p99)) in routes.iter().zip(&p50s).skip(1) {
         println!(
             "{} / floor: p50 {:.2}×, p99 {:.2}×",
-            label.split(' ').nth(1).unwrap_or(label),
+            label.strip_prefix("GET ").unwrap_or(label),
             ratio(*p50, floor50),
             ratio(*p99, floor99)
         );
