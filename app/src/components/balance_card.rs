@@ -19,7 +19,11 @@ pub fn balance_card(org: i64) -> impl IntoView {
         let mut rows = vec![
             ("balance", text(l, Msg::Balance2), p(b.balance)),
             ("held", text(l, Msg::HeldBy), p(b.held)),
-            ("allotment", text(l, Msg::PeriodAllotment), p(b.allotment)),
+            (
+                "period-allotment",
+                text(l, Msg::PeriodAllotment),
+                p(b.allotment),
+            ),
             ("used", text(l, Msg::PeriodUsed), p(b.used)),
             ("threshold", text(l, Msg::Threshold), p(b.threshold)),
         ];
