@@ -38,6 +38,8 @@ impl Locale {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Msg {
+    ThresholdLabel,
+    ThresholdWord,
     Opened,
     Decided,
     BRollover,
@@ -398,6 +400,8 @@ pub enum Msg {
 pub fn text(locale: Locale, msg: Msg) -> &'static str {
     use Msg::*;
     let (en, ru) = match msg {
+        ThresholdLabel => ("Low-balance threshold", "Порог низкого баланса"),
+        ThresholdWord => ("threshold", "порог"),
         Opened => ("Opened", "Открыт"),
         Decided => ("Decided", "Решён"),
         BRollover => ("Carried over", "Перенос"),

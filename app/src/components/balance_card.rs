@@ -25,7 +25,7 @@ pub fn balance_card(org: i64) -> impl IntoView {
                 p(b.allotment),
             ),
             ("used", text(l, Msg::PeriodUsed), p(b.used)),
-            ("threshold", text(l, Msg::Threshold), p(b.threshold)),
+            ("threshold", text(l, Msg::ThresholdLabel), p(b.threshold)),
         ];
         if b.owed.0.hundredths() > 0 {
             rows.push(("owed", text(l, Msg::Owed), p(b.owed)));

@@ -86,7 +86,11 @@ fn notice(i18n: I18n, n: NotificationDto) -> impl IntoView {
         meta.push_str(&format!("{} · ", points(l, p)));
     }
     if let Some(t) = n.threshold {
-        meta.push_str(&format!("{} {} · ", text(l, Msg::Threshold), points(l, t)));
+        meta.push_str(&format!(
+            "{} {} · ",
+            text(l, Msg::ThresholdWord),
+            points(l, t)
+        ));
     }
     meta.push_str(&crate::format::date_time(l, n.at as f64 * 1000.0));
     view! {
