@@ -78,9 +78,11 @@ pub fn send(method: &str, path: &str, content_type: Option<&str>, body: Option<&
 /// Any request with any headers.
 pub fn request(method: &str, path: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Answer {
     // Requests share the database; a `d1` fixture waits until none is in flight.
-    let _shared = DATABASE
-        .read()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _shared = (!ALONE.with(std::cell::Cell::get)).then(|| {
+        DATABASE
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    });
     let mut req = agent().request(method, &format!("{}{path}", base_url()));
     for (name, value) in headers {
         req = req.set(name, value);
@@ -132,12 +134,37 @@ pub fn post_json(path: &str, body: &str) -> Answer {
 /// run one after another).
 static DATABASE: std::sync::RwLock<()> = std::sync::RwLock::new(());
 
+thread_local! {
+    /// This thread holds [`DATABASE`] exclusively (inside [`alone`]).
+    static ALONE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with the server to itself: no other test's request or fixture runs meanwhile. For
+/// steps whose meaning is timing (a throttle's 2 s wait must not pass while this test's next
+/// request queues behind other tests' Argon2 sign-ins or a wrangler fixture).
+pub fn alone<T>(f: impl FnOnce() -> T) -> T {
+    let _all = DATABASE
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    ALONE.with(|a| a.set(true));
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            ALONE.with(|a| a.set(false));
+        }
+    }
+    let _reset = Reset;
+    f()
+}
+
 /// Runs SQL straight against the test server's local D1 (through wrangler: the real local D1).
 /// For fixtures the API cannot make yet and for reaching behind it (expiring a session).
 pub fn d1(sql: &str) -> Result<String, String> {
-    let _alone = DATABASE
-        .write()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _alone = (!ALONE.with(std::cell::Cell::get)).then(|| {
+        DATABASE
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    });
     let state = std::env::var("POINTDESK_STATE")
         .expect("POINTDESK_STATE is not set: run through `cargo xtask test`");
     let wrangler = std::env::var("POINTDESK_WRANGLER")
