@@ -33,7 +33,12 @@ pub fn balance_card(org: i64) -> impl IntoView {
         // One sentence whatever the forecast: `never`, `now`, or `on` a date.
         let day = b.run_out.date.as_deref().and_then(format::days_of);
         let forecast = match (b.run_out.kind.as_str(), day) {
-            ("on", Some(d)) => format!("{} {}.", text(l, Msg::RunOutOn), format::day(l, d, "long")),
+            ("on", Some(d)) => {
+                // "15 ноября 2028 г." already ends the sentence; "November 15, 2028" does not.
+                let date = format::day(l, d, "long");
+                let stop = if date.ends_with('.') { "" } else { "." };
+                format!("{} {date}{stop}", text(l, Msg::RunOutOn))
+            }
             ("now", _) => text(l, Msg::RunOutNow).to_owned(),
             _ => text(l, Msg::RunOutNever).to_owned(),
         };
