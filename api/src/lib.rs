@@ -11,6 +11,7 @@ pub mod notifications;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 pub mod organizations;
+pub mod payments;
 pub mod plans;
 pub mod problem;
 pub mod reports;

@@ -73,6 +73,10 @@ pub fn document() -> Value {
             .map(|name| {
                 let schema = if name == "period" {
                     json!({ "type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$" })
+                } else if name == "gateway" {
+                    json!({ "type": "string", "enum": crate::payments::GATEWAYS })
+                } else if name == "payment" {
+                    json!({ "type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$" })
                 } else {
                     json!({ "type": "integer", "format": "int64", "minimum": 1 })
                 };
@@ -101,6 +105,28 @@ pub fn document() -> Value {
                 }),
             );
         }
+        if op.id == "decideSandboxPayment" {
+            operation.insert(
+                "requestBody".into(),
+                json!({
+                    "required": true,
+                    "content": { "application/x-www-form-urlencoded": { "schema": {
+                        "type": "object",
+                        "required": ["action"],
+                        "properties": { "action": { "type": "string", "enum": ["pay", "decline", "cancel"] } }
+                    } } }
+                }),
+            );
+        } else if op.id == "receivePaymentNotification" {
+            operation.insert(
+                "requestBody".into(),
+                json!({
+                    "required": true,
+                    "description": "The gateway's own notification body, read as raw bytes (the signature covers them exactly)",
+                    "content": { "application/json": { "schema": { "type": "object" } } }
+                }),
+            );
+        }
         let success = match &schemas.response {
             Some(resp) => {
                 add(&resp.all);
@@ -114,6 +140,10 @@ pub fn document() -> Value {
             None if op.id == "getOpenApi" => json!({
                 "description": op.summary,
                 "content": { "application/json": { "schema": { "type": "object" } } }
+            }),
+            None if op.id == "showSandboxCheckout" => json!({
+                "description": op.summary,
+                "content": { "text/html": { "schema": { "type": "string" } } }
             }),
             None if op.id == "exportLedgerCsv" => json!({
                 "description": op.summary,

@@ -24,6 +24,11 @@ use crate::organizations::{
     UserListDto,
 };
 #[cfg(feature = "openapi")]
+use crate::payments::{
+    CheckoutDto, CheckoutRequest, NotificationReceiptDto, PointPackDto, PointPackListDto,
+    PointPackRequest, PurchaseDto, PurchaseListDto, RevenueReportDto,
+};
+#[cfg(feature = "openapi")]
 use crate::plans::PlanDto;
 #[cfg(feature = "openapi")]
 use crate::reports::{BalanceReportDto, ConsumptionReportDto, DisputeReportDto};
@@ -303,6 +308,27 @@ operations! {
         200 BalanceReportDto;
     getDisputeReport: Get "/reports/disputes", SignedIn, "reports", "Disputes and their outcomes; `format=csv`",
         200 DisputeReportDto;
+    getRevenueReport: Get "/reports/revenue", SignedIn, "reports", "Top-up revenue by month and currency (succeeded purchases); `from`, `to` (YYYY-MM), `format=csv`",
+        200 RevenueReportDto;
+
+    listPointPacks: Get "/point-packs", SignedIn, "top-ups", "The point packs for sale (client people see the active ones; managers all)",
+        200 PointPackListDto;
+    createPointPack: Post "/point-packs", SignedIn, "top-ups", "Add a point pack: points, price in minor units, currency (managers)",
+        body PointPackRequest, 201 PointPackDto;
+    updatePointPack: Put "/point-packs/{id}", SignedIn, "top-ups", "Replace a pack's terms or (de)activate it (managers); purchases keep what they bought",
+        body PointPackRequest, 200 PointPackDto;
+    createCheckout: Post "/checkouts", SignedIn, "top-ups", "A client admin starts paying for a pack: a pending purchase and the gateway's hosted checkout to send them to (Idempotency-Key)",
+        body CheckoutRequest, 201 CheckoutDto;
+    receivePaymentNotification: Post "/payments/{gateway}/notifications", Public, "top-ups", "A payment gateway's notification (`sandbox`, `stripe`: signed; `yookassa`: from its addresses, confirmed by fetching the payment); a paid payment is credited exactly once",
+        200 NotificationReceiptDto;
+    listPurchases: Get "/purchases", SignedIn, "top-ups", "Purchases, newest first: your organisation's (client admins) or a client's (`org`, provider staff)",
+        200 PurchaseListDto;
+    getPurchase: Get "/purchases/{id}", SignedIn, "top-ups", "One purchase: its receipt, and whether the payment is pending, credited, failed or cancelled",
+        200 PurchaseDto;
+    showSandboxCheckout: Get "/sandbox/payments/{payment}", Public, "top-ups", "The built-in sandbox gateway's hosted checkout page (HTML): Pay, Decline, Cancel",
+        200;
+    decideSandboxPayment: Post "/sandbox/payments/{payment}", Public, "top-ups", "The sandbox checkout's buttons (form `action` = `pay`, `decline`, `cancel`): delivers a signed notification to the webhook, then returns the buyer",
+        303;
 }
 
 /// Operations that move points: they take an `Idempotency-Key` header (a retry with the same key
@@ -316,6 +342,7 @@ pub const MONEY_MOVING: &[&str] = &[
     "completeRequest",
     "cancelRequest",
     "createAdjustment",
+    "createCheckout",
 ];
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ mod db;
 mod error;
 mod guard;
 mod mail;
+mod pay;
 mod routes;
 mod zone;
 

@@ -1,0 +1,478 @@
+//! YooKassa (roubles): `POST /v3/payments` with Basic auth (shop id : secret key), an
+//! `Idempotence-Key`, `capture: true` and a redirect confirmation; the buyer goes to
+//! `confirmation.confirmation_url`. Its notifications are not signed, so one is accepted only
+//! from YooKassa's published addresses (`CF-Connecting-IP`), and even then only the payment as
+//! fetched back from the API (`GET /v3/payments/{id}`) is trusted: its status, amount and currency
+//! decide, never the notification's body.
+
+use std::net::IpAddr;
+
+use base64::Engine;
+use serde::Deserialize;
+
+use super::{Checkout, Event, HttpClient, HttpRequest, Inbound, Order, Outcome, PayError};
+
+pub const API: &str = "https://api.yookassa.ru";
+
+/// The addresses YooKassa sends notifications from, as its documentation publishes them.
+pub const PUBLISHED: &str = "185.71.76.0/27, 185.71.77.0/27, 77.75.153.0/25, 77.75.156.11, \
+     77.75.156.35, 77.75.154.128/25, 2a02:5180::/32";
+
+/// An address range: the network's bits and the prefix length (IPv4 mapped into IPv6 space).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Range {
+    net: u128,
+    prefix: u32,
+}
+
+fn bits(ip: IpAddr) -> (u128, u32) {
+    match ip {
+        IpAddr::V4(v4) => (u128::from(v4.to_ipv6_mapped()), 96),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => (u128::from(v4.to_ipv6_mapped()), 96),
+            None => (u128::from(v6), 0),
+        },
+    }
+}
+
+fn mask(prefix: u32) -> u128 {
+    if prefix == 0 {
+        0
+    } else {
+        u128::MAX << (128 - prefix)
+    }
+}
+
+impl Range {
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let (b, _) = bits(ip);
+        b & mask(self.prefix) == self.net
+    }
+}
+
+/// `a.b.c.d`, `a.b.c.d/n`, `x::y/n`, comma-separated.
+pub fn parse_ranges(list: &str) -> Result<Vec<Range>, String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let (addr, len) = s.split_once('/').map_or((s, None), |(a, l)| (a, Some(l)));
+            let ip: IpAddr = addr
+                .parse()
+                .map_err(|_| format!("“{s}” is not an address"))?;
+            let (b, offset) = bits(ip);
+            let width = 128 - offset;
+            let len = match len {
+                Some(l) => l
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|l| *l <= width)
+                    .ok_or_else(|| format!("“{s}” has a bad prefix length"))?,
+                None => width,
+            };
+            let prefix = offset + len;
+            Ok(Range {
+                net: b & mask(prefix),
+                prefix,
+            })
+        })
+        .collect()
+}
+
+pub fn published_ranges() -> Vec<Range> {
+    #[allow(clippy::expect_used)]
+    parse_ranges(PUBLISHED).expect("the published list parses")
+}
+
+#[derive(Clone)]
+pub struct YooKassa {
+    shop_id: String,
+    secret_key: String,
+    allowed: Vec<Range>,
+}
+
+impl std::fmt::Debug for YooKassa {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "YooKassa {{ shop_id: {}, .. }}", self.shop_id)
+    }
+}
+
+#[derive(Deserialize)]
+struct Amount {
+    value: String,
+    currency: String,
+}
+
+#[derive(Deserialize)]
+struct Confirmation {
+    confirmation_url: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Payment {
+    id: String,
+    status: String,
+    amount: Amount,
+    #[serde(default)]
+    confirmation: Option<Confirmation>,
+    #[serde(default)]
+    cancellation_details: Option<Cancellation>,
+}
+
+#[derive(Deserialize)]
+struct Cancellation {
+    party: String,
+    reason: String,
+}
+
+#[derive(Deserialize)]
+struct Notification {
+    event: String,
+    object: NotifiedObject,
+}
+
+#[derive(Deserialize)]
+struct NotifiedObject {
+    id: String,
+}
+
+/// `"1500.00"` → 150000 minor units (two decimals at most, as YooKassa writes amounts).
+fn minor_units(value: &str) -> Option<i64> {
+    let (whole, frac) = value.split_once('.').unwrap_or((value, ""));
+    if whole.is_empty() || frac.len() > 2 || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    let frac: i64 = format!("{frac:0<2}").parse().ok()?;
+    whole.checked_mul(100)?.checked_add(frac)
+}
+
+impl YooKassa {
+    pub fn new(shop_id: String, secret_key: String, allowed: Vec<Range>) -> YooKassa {
+        YooKassa {
+            shop_id,
+            secret_key,
+            allowed,
+        }
+    }
+
+    fn auth(&self) -> (String, String) {
+        let token = base64::engine::general_purpose::STANDARD
+            .encode(format!("{}:{}", self.shop_id, self.secret_key));
+        ("Authorization".into(), format!("Basic {token}"))
+    }
+
+    /// The payment request for an order.
+    pub fn payment_request(&self, order: &Order<'_>) -> HttpRequest {
+        let price = order.price;
+        let value = format!("{}.{:02}", price.minor() / 100, price.minor() % 100);
+        // YooKassa takes descriptions of at most 128 characters.
+        let description: String = order.description.chars().take(128).collect();
+        let body = serde_json::json!({
+            "amount": { "value": value, "currency": price.currency().code() },
+            "capture": true,
+            "confirmation": { "type": "redirect", "return_url": order.return_url },
+            "description": description,
+            "metadata": { "purchase_id": order.purchase.to_string() },
+        });
+        HttpRequest {
+            method: "POST",
+            url: format!("{API}/v3/payments"),
+            headers: vec![
+                self.auth(),
+                ("Idempotence-Key".into(), order.idempotence_key.to_owned()),
+                ("Content-Type".into(), "application/json".into()),
+            ],
+            body: Some(body.to_string()),
+        }
+    }
+
+    pub async fn checkout(
+        &self,
+        http: &impl HttpClient,
+        order: &Order<'_>,
+    ) -> Result<Checkout, PayError> {
+        let resp = http.send(self.payment_request(order)).await?;
+        if !(200..300).contains(&resp.status) {
+            return Err(PayError::Gateway(format!(
+                "YooKassa answered {}: {}",
+                resp.status,
+                resp.body.chars().take(200).collect::<String>()
+            )));
+        }
+        let p: Payment = serde_json::from_str(&resp.body)
+            .map_err(|e| PayError::Gateway(format!("YooKassa's payment: {e}")))?;
+        let url = p
+            .confirmation
+            .and_then(|c| c.confirmation_url)
+            .ok_or_else(|| {
+                PayError::Gateway("YooKassa's payment has no confirmation_url".into())
+            })?;
+        Ok(Checkout {
+            payment_id: p.id,
+            redirect_url: url,
+        })
+    }
+
+    /// The request that fetches a payment back from the API.
+    pub fn fetch_request(&self, payment_id: &str) -> HttpRequest {
+        HttpRequest {
+            method: "GET",
+            url: format!("{API}/v3/payments/{payment_id}"),
+            headers: vec![self.auth()],
+            body: None,
+        }
+    }
+
+    pub async fn authenticate(
+        &self,
+        http: &impl HttpClient,
+        inbound: &Inbound<'_>,
+    ) -> Result<Event, PayError> {
+        let ip: IpAddr = inbound
+            .ip
+            .and_then(|ip| ip.trim().parse().ok())
+            .ok_or_else(|| PayError::Unverified("no sender address".into()))?;
+        if !self.allowed.iter().any(|r| r.contains(ip)) {
+            return Err(PayError::Unverified(format!(
+                "{ip} is not one of YooKassa's addresses"
+            )));
+        }
+        let n: Notification = serde_json::from_slice(inbound.body)
+            .map_err(|e| PayError::Unverified(format!("not a YooKassa notification: {e}")))?;
+        let id = &n.object.id;
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return Err(PayError::Unverified("the payment id is malformed".into()));
+        }
+        // Trust only what the API says about the payment.
+        let resp = http.send(self.fetch_request(id)).await?;
+        if resp.status == 404 {
+            return Err(PayError::Unverified(format!(
+                "YooKassa has no payment {id}"
+            )));
+        }
+        if !(200..300).contains(&resp.status) {
+            return Err(PayError::Gateway(format!(
+                "YooKassa answered {} for payment {id}",
+                resp.status
+            )));
+        }
+        let p: Payment = serde_json::from_str(&resp.body)
+            .map_err(|e| PayError::Gateway(format!("YooKassa's payment: {e}")))?;
+        if p.id != *id {
+            return Err(PayError::Gateway(format!(
+                "asked YooKassa for {id}, it answered {}",
+                p.id
+            )));
+        }
+        let outcome = match p.status.as_str() {
+            "succeeded" => Outcome::Paid {
+                amount_minor: minor_units(&p.amount.value).ok_or_else(|| {
+                    PayError::Gateway(format!("YooKassa's amount “{}”", p.amount.value))
+                })?,
+                currency: p.amount.currency,
+            },
+            "canceled" => Outcome::Canceled {
+                reason: p.cancellation_details.map_or_else(
+                    || "canceled".to_owned(),
+                    |c| format!("{}: {}", c.party, c.reason),
+                ),
+            },
+            _ => Outcome::Ignored, // pending, waiting_for_capture
+        };
+        Ok(Event {
+            // YooKassa has no event ids: an event is its kind for its payment, once.
+            id: format!("{}:{}", n.event, p.id),
+            kind: n.event,
+            payment_id: p.id,
+            outcome,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use pointdesk_domain::money::{Currency, Money};
+
+    use super::*;
+    use crate::pay::testing::{run, Recorder};
+
+    fn kassa() -> YooKassa {
+        YooKassa::new("506751".into(), "test_secret".into(), published_ranges())
+    }
+
+    const PAYMENT_ID: &str = "2419a771-000f-5000-9000-1edaf29243f2";
+
+    fn payment(status: &str) -> String {
+        format!(
+            r#"{{"id":"{PAYMENT_ID}","status":"{status}","paid":{},"amount":{{"value":"14000.00","currency":"RUB"}},"created_at":"2026-11-27T10:00:00.000Z","metadata":{{"purchase_id":"42"}},"test":true{}}}"#,
+            status == "succeeded",
+            if status == "canceled" {
+                r#","cancellation_details":{"party":"yoo_money","reason":"insufficient_funds"}"#
+            } else {
+                ""
+            }
+        )
+    }
+
+    fn notification(event: &str) -> String {
+        format!(
+            r#"{{"type":"notification","event":"{event}","object":{{"id":"{PAYMENT_ID}","status":"succeeded","paid":true,"amount":{{"value":"14000.00","currency":"RUB"}}}}}}"#
+        )
+    }
+
+    fn deliver(http: &Recorder, ip: &str, body: &str) -> Result<Event, PayError> {
+        run(kassa().authenticate(
+            http,
+            &Inbound {
+                headers: &[],
+                body: body.as_bytes(),
+                ip: Some(ip),
+                now: 0,
+            },
+        ))
+    }
+
+    #[test]
+    fn a_payment_is_created_as_yookassa_documents_it() {
+        let http = Recorder::answering(
+            200,
+            &format!(
+                r#"{{"id":"{PAYMENT_ID}","status":"pending","paid":false,"amount":{{"value":"14000.00","currency":"RUB"}},"confirmation":{{"type":"redirect","confirmation_url":"https://yoomoney.ru/checkout/payments/v2/contract?orderId={PAYMENT_ID}"}},"test":true}}"#
+            ),
+        );
+        let order = Order {
+            purchase: 42,
+            description: "Pointdesk: 10 баллов",
+            price: Money::price(1_400_005, Currency::Rub).unwrap(),
+            return_url: "https://desk.example.com/purchases/42",
+            idempotence_key: "checkout-42",
+            origin: "https://desk.example.com",
+        };
+        let out = run(kassa().checkout(&http, &order)).unwrap();
+        assert_eq!(out.payment_id, PAYMENT_ID);
+        assert_eq!(
+            out.redirect_url,
+            format!("https://yoomoney.ru/checkout/payments/v2/contract?orderId={PAYMENT_ID}")
+        );
+        let sent = http.sent.borrow();
+        let req = &sent[0];
+        assert_eq!(
+            (req.method, req.url.as_str()),
+            ("POST", "https://api.yookassa.ru/v3/payments")
+        );
+        // base64("506751:test_secret")
+        assert_eq!(
+            req.header("authorization"),
+            Some("Basic NTA2NzUxOnRlc3Rfc2VjcmV0")
+        );
+        assert_eq!(req.header("idempotence-key"), Some("checkout-42"));
+        let body: serde_json::Value = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({
+                "amount": { "value": "14000.05", "currency": "RUB" },
+                "capture": true,
+                "confirmation": { "type": "redirect", "return_url": "https://desk.example.com/purchases/42" },
+                "description": "Pointdesk: 10 баллов",
+                "metadata": { "purchase_id": "42" }
+            })
+        );
+    }
+
+    #[test]
+    fn an_address_outside_the_ranges_is_refused_before_anything_is_fetched() {
+        let http = Recorder::answering(200, &payment("succeeded"));
+        for ip in [
+            "203.0.113.7",
+            "185.71.76.32",
+            "77.75.156.12",
+            "2a02:5181::1",
+            "junk",
+        ] {
+            let err = deliver(&http, ip, &notification("payment.succeeded")).unwrap_err();
+            assert!(matches!(err, PayError::Unverified(_)), "{ip}: {err:?}");
+        }
+        assert!(http.sent.borrow().is_empty());
+    }
+
+    #[test]
+    fn a_notification_is_confirmed_by_fetching_the_payment() {
+        for ip in [
+            "185.71.76.5",
+            "77.75.156.11",
+            "77.75.154.200",
+            "2a02:5180:0:1::7",
+            "::ffff:185.71.77.31",
+        ] {
+            let http = Recorder::answering(200, &payment("succeeded"));
+            let e = deliver(&http, ip, &notification("payment.succeeded")).unwrap();
+            assert_eq!(
+                e.outcome,
+                Outcome::Paid {
+                    amount_minor: 1_400_000,
+                    currency: "RUB".into()
+                },
+                "{ip}"
+            );
+            assert_eq!(e.id, format!("payment.succeeded:{PAYMENT_ID}"));
+            let sent = http.sent.borrow();
+            assert_eq!(sent.len(), 1);
+            assert_eq!(
+                (sent[0].method, sent[0].url.as_str()),
+                (
+                    "GET",
+                    format!("https://api.yookassa.ru/v3/payments/{PAYMENT_ID}").as_str()
+                )
+            );
+            assert_eq!(
+                sent[0].header("authorization"),
+                Some("Basic NTA2NzUxOnRlc3Rfc2VjcmV0")
+            );
+        }
+    }
+
+    #[test]
+    fn a_fetched_payment_that_is_not_succeeded_credits_nothing() {
+        // The notification claims success; the API says otherwise, and the API wins.
+        let http = Recorder::answering(200, &payment("pending"));
+        let e = deliver(&http, "185.71.76.1", &notification("payment.succeeded")).unwrap();
+        assert_eq!(e.outcome, Outcome::Ignored);
+        let http = Recorder::answering(200, &payment("waiting_for_capture"));
+        let e = deliver(&http, "185.71.76.1", &notification("payment.succeeded")).unwrap();
+        assert_eq!(e.outcome, Outcome::Ignored);
+        let http = Recorder::answering(200, &payment("canceled"));
+        let e = deliver(&http, "185.71.76.1", &notification("payment.succeeded")).unwrap();
+        assert_eq!(
+            e.outcome,
+            Outcome::Canceled {
+                reason: "yoo_money: insufficient_funds".into()
+            }
+        );
+        let http = Recorder::answering(404, r#"{"type":"error","code":"not_found"}"#);
+        let err = deliver(&http, "185.71.76.1", &notification("payment.succeeded")).unwrap_err();
+        assert!(matches!(err, PayError::Unverified(_)));
+        let http = Recorder::answering(500, "oops");
+        let err = deliver(&http, "185.71.76.1", &notification("payment.succeeded")).unwrap_err();
+        assert!(matches!(err, PayError::Gateway(_)));
+    }
+
+    #[test]
+    fn ranges_parse_and_amounts_read_exactly() {
+        assert!(parse_ranges("10.0.0.0/33").is_err());
+        assert!(parse_ranges("nonsense").is_err());
+        let r = parse_ranges("10.0.0.0/8").unwrap();
+        assert!(r[0].contains("10.255.0.1".parse().unwrap()));
+        assert!(!r[0].contains("11.0.0.1".parse().unwrap()));
+        assert!(!r[0].contains("::1".parse().unwrap()));
+        assert_eq!(minor_units("14000.00"), Some(1_400_000));
+        assert_eq!(minor_units("1.5"), Some(150));
+        assert_eq!(minor_units("7"), Some(700));
+        assert_eq!(minor_units("1.005"), None);
+        assert_eq!(minor_units("-1.00"), None);
+        assert_eq!(minor_units("1e3"), None);
+    }
+}
