@@ -50,6 +50,14 @@ INSERT OR IGNORE INTO catalogue_items (id, provider_id, name, description, kind,
     (2, 1, 'Установка программы из каталога', 'Офис, браузеры, 1С-клиент, мессенджеры. Входит в подписку.', 'standard', NULL, 1, 1793480400),
     (3, 1, 'Настройка нового ноутбука', 'Установка системы, программ, перенос данных со старого. Оценивается отдельно.', 'quoted', 300, 1, 1793480400),
     (4, 1, 'Перенос почты в новый домен', 'Перенос ящиков и архивов, настройка DNS. Оценивается отдельно.', 'quoted', 800, 1, 1793480400);
+-- Point packs for sale (Acme and Globex pay in roubles; an EUR pack for clients abroad; one
+-- pack no longer sold).
+INSERT OR IGNORE INTO point_packs (id, provider_id, name, points, price_minor, currency, active, created_at) VALUES
+    (1, 1, '5 баллов', 500, 750000, 'RUB', 1, 1793480400),
+    (2, 1, '10 баллов', 1000, 1400000, 'RUB', 1, 1793480400),
+    (3, 1, '20 баллов', 2000, 2600000, 'RUB', 1, 1793480400),
+    (4, 1, '10 points (EUR)', 1000, 90000, 'EUR', 1, 1793480400),
+    (5, 1, '3 балла (архив)', 300, 480000, 'RUB', 0, 1793480400);
 INSERT OR IGNORE INTO tickets (id, provider_id, org_id, number, kind, catalogue_id, catalogue_kind, title, description, priority, requester_id, assignee_id, status, cause, cause_note, charge_points, charge_at, charge_lines, charge_detail, version, created_at, updated_at) VALUES
     (1, 1, 1, 1, 'incident', NULL, NULL, 'Не печатает принтер в регистратуре', 'Принтер HP в регистратуре пишет «замятие», но бумаги внутри нет.', 'high', 5, NULL, 'new', NULL, '', NULL, NULL, NULL, NULL, 0, 1795690800, 1795690800),
     (2, 1, 1, 2, 'incident', NULL, NULL, 'Медленно работает 1С', 'С утра 1С открывает документы по минуте.', 'normal', 4, 2, 'in_progress', NULL, '', NULL, NULL, NULL, NULL, 2, 1795608000, 1795615200),

@@ -36,6 +36,9 @@ pub enum AppError {
     /// An emailed link that is unknown, used or expired.
     LinkInvalid,
     Domain(DomainError),
+    /// A payment gateway's part failed: an unverifiable notification (400, logged), an
+    /// unreachable or refusing gateway (502), a gateway that is not set up (503).
+    Payment(crate::pay::PayError),
     /// A binding or the runtime failed; the detail is logged, not shown.
     Internal(String),
 }
@@ -51,6 +54,12 @@ impl From<DomainError> for AppError {
 impl From<Vec<FieldError>> for AppError {
     fn from(e: Vec<FieldError>) -> Self {
         AppError::Fields(e)
+    }
+}
+
+impl From<crate::pay::PayError> for AppError {
+    fn from(e: crate::pay::PayError) -> Self {
+        AppError::Payment(e)
     }
 }
 
@@ -170,6 +179,29 @@ impl AppError {
                 };
                 (kind, status, title, Some(e.to_string()))
             }
+            AppError::Payment(e) => {
+                use crate::pay::PayError;
+                match e {
+                    PayError::Unverified(why) => (
+                        "unverified-notification",
+                        400,
+                        "Notification not verified",
+                        Some(format!("This notification could not be verified: {why}.")),
+                    ),
+                    PayError::Gateway(_) => (
+                        "payment-gateway",
+                        502,
+                        "The payment provider did not answer as expected",
+                        Some("Nothing was charged. Try again in a few minutes.".into()),
+                    ),
+                    PayError::NotConfigured(_) => (
+                        "payment-not-configured",
+                        503,
+                        "Payments are not set up",
+                        Some("This payment method is not set up yet: tell your provider.".into()),
+                    ),
+                }
+            }
             AppError::Internal(_) => (
                 "internal",
                 500,
@@ -192,8 +224,12 @@ impl AppError {
     }
 
     pub fn into_response(self, instance: &str) -> worker::Result<Response> {
-        if let AppError::Internal(detail) = &self {
-            worker::console_error!("internal error at {instance}: {detail}");
+        match &self {
+            AppError::Internal(detail) => {
+                worker::console_error!("internal error at {instance}: {detail}");
+            }
+            AppError::Payment(e) => worker::console_error!("payment at {instance}: {e:?}"),
+            _ => {}
         }
         let mut problem = self.problem();
         problem.instance = Some(instance.to_owned());

@@ -81,6 +81,9 @@ pub fn start(port: u16, state: &Path, quiet: bool) -> Result<Server> {
             "--show-interactive-dev-session=false",
             "--test-scheduled",
         ])
+        // Local servers take payments through the built-in sandbox gateway; a deployment
+        // without this variable has no sandbox (README: payments).
+        .args(["--var", "PAYMENT_SANDBOX:on"])
         .current_dir(root())
         .stdin(Stdio::null());
     if quiet {

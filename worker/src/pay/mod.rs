@@ -27,6 +27,7 @@ pub struct HttpRequest {
     pub body: Option<String>,
 }
 
+#[cfg(test)]
 impl HttpRequest {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -177,7 +178,8 @@ impl Gateway {
 #[derive(Clone, Debug)]
 pub struct Config {
     routes: Vec<(Currency, &'static str)>,
-    sandbox: sandbox::Sandbox,
+    /// Only local servers have it (`PAYMENT_SANDBOX=on`): it would credit points for nothing.
+    sandbox: Option<sandbox::Sandbox>,
     stripe: Option<stripe::Stripe>,
     yookassa: Option<yookassa::YooKassa>,
 }
@@ -191,7 +193,8 @@ impl Config {
     /// `PAYMENT_GATEWAYS` (`RUB=yookassa,EUR=stripe`; a currency not named uses the sandbox),
     /// `STRIPE_SECRET_KEY`, `STRIPE_WEBHOOK_SECRET`, `YOOKASSA_SHOP_ID`, `YOOKASSA_SECRET_KEY`,
     /// `YOOKASSA_ALLOWED_IPS` (comma-separated addresses and CIDR ranges; YooKassa's published
-    /// list when unset), `SANDBOX_WEBHOOK_SECRET`.
+    /// list when unset), `PAYMENT_SANDBOX` (`on`: the sandbox takes every currency not named;
+    /// `cargo xtask dev` and the tests set it), `SANDBOX_WEBHOOK_SECRET`.
     pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<Config, PayError> {
         let mut routes = Vec::new();
         for part in get("PAYMENT_GATEWAYS").unwrap_or_default().split(',') {
@@ -225,9 +228,11 @@ impl Config {
             _ => None,
         };
         let secret = get("SANDBOX_WEBHOOK_SECRET").unwrap_or_else(|| SANDBOX_DEFAULT_SECRET.into());
+        let sandbox = (get("PAYMENT_SANDBOX").as_deref() == Some("on"))
+            .then(|| sandbox::Sandbox::new(secret));
         Ok(Config {
             routes,
-            sandbox: sandbox::Sandbox::new(secret),
+            sandbox,
             stripe,
             yookassa,
         })
@@ -247,7 +252,11 @@ impl Config {
     pub fn named(&self, name: &str) -> Result<Gateway, PayError> {
         let missing = |what: &str| PayError::NotConfigured(format!("{name}: {what} are not set"));
         match name {
-            "sandbox" => Ok(Gateway::Sandbox(self.sandbox.clone())),
+            "sandbox" => self
+                .sandbox
+                .clone()
+                .map(Gateway::Sandbox)
+                .ok_or_else(|| missing("PAYMENT_SANDBOX=on (local servers only)")),
             "stripe" => self
                 .stripe
                 .clone()
@@ -262,9 +271,9 @@ impl Config {
         }
     }
 
-    /// Is the sandbox taking any currency? (Its checkout page answers only then.)
-    pub fn sandbox(&self) -> &sandbox::Sandbox {
-        &self.sandbox
+    /// The sandbox, when this is a local server (its checkout page answers only then).
+    pub fn sandbox(&self) -> Option<&sandbox::Sandbox> {
+        self.sandbox.as_ref()
     }
 }
 
@@ -397,6 +406,7 @@ mod tests {
             ("STRIPE_WEBHOOK_SECRET", "whsec_1"),
             ("YOOKASSA_SHOP_ID", "123"),
             ("YOOKASSA_SECRET_KEY", "test_key"),
+            ("PAYMENT_SANDBOX", "on"),
         ]))
         .unwrap();
         assert_eq!(c.for_currency(Currency::Rub).unwrap().name(), "yookassa");
@@ -411,6 +421,12 @@ mod tests {
             c.for_currency(Currency::Eur),
             Err(PayError::NotConfigured(_))
         ));
+        // A deployment has no sandbox: an unrouted currency cannot be paid for at all.
+        assert!(matches!(
+            c.for_currency(Currency::Rub),
+            Err(PayError::NotConfigured(_))
+        ));
+        assert!(matches!(c.named("sandbox"), Err(PayError::NotConfigured(_))));
         assert!(matches!(
             Config::from_vars(vars(&[("PAYMENT_GATEWAYS", "EUR=paypal")])),
             Err(PayError::NotConfigured(_))

@@ -23,7 +23,7 @@ use worker::{D1PreparedStatement, Response};
 use crate::db::{Books, Db, EntryRow, LedgerFilter, OrgNotice, OrgRow, PlanRow};
 use crate::error::{AppError, AppResult};
 use crate::routes::tickets::idem::{Begun, Idem};
-use crate::routes::{json, read_json, Call, Session};
+use crate::routes::{json, Call, Session};
 use crate::zone;
 
 pub(crate) fn wp(h: i64) -> WirePoints {
@@ -156,6 +156,19 @@ fn plan_of(p: Option<&PlanRow>) -> Option<Plan> {
     p.and_then(|p| {
         pointdesk_api::organizations::parse_plan(crate::routes::clients::plan_dto(p)).ok()
     })
+}
+
+/// What the organisation's plan lets it overdraw (`never` without a plan).
+pub(crate) async fn overdraft_of(
+    db: &Db,
+    provider: i64,
+    org: &OrgRow,
+) -> AppResult<pointdesk_domain::plan::Overdraft> {
+    let plan_row = match org.plan_id {
+        Some(p) => db.plan(provider, p).await?,
+        None => None,
+    };
+    Ok(plan_of(plan_row.as_ref()).map_or(pointdesk_domain::plan::Overdraft::Never, |p| p.overdraft))
 }
 
 /// The organisation's allotment per period under its plan.
@@ -628,20 +641,14 @@ pub async fn adjust(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
         .await?
         .ok_or(AppError::NotFound)?;
     who.may(Action::Adjust, Some(id))?;
-    let value: serde_json::Value = read_json(&mut call.req).await?;
-    let body = serde_json::to_vec(&value).map_err(|e| AppError::Internal(e.to_string()))?;
-    let req: AdjustmentRequest = crate::routes::parse_json(&body)?;
+    let (req, body): (AdjustmentRequest, Vec<u8>) =
+        crate::routes::tickets::change::body_of(call).await?;
     let adj = Adjustment::try_from(req).map_err(AppError::Fields)?;
     let idem = match Idem::begin(call, who, &db, &body).await? {
         Begun::Replay(answer) => return crate::routes::tickets::respond(answer),
         Begun::Fresh(idem) => idem,
     };
-    let plan_row = match org.plan_id {
-        Some(p) => db.plan(who.provider(), p).await?,
-        None => None,
-    };
-    let overdraft = plan_of(plan_row.as_ref())
-        .map_or(pointdesk_domain::plan::Overdraft::Never, |p| p.overdraft);
+    let overdraft = overdraft_of(&db, who.provider(), &org).await?;
     let now = call.now;
     let period = zone::period_at(&who.user.time_zone, now);
     let origin = crate::mail::origin(call);

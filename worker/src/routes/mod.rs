@@ -7,6 +7,7 @@ mod clients;
 mod health;
 mod ledger;
 mod notices;
+mod payments;
 mod people;
 mod periods;
 mod reports;
@@ -162,6 +163,9 @@ pub async fn dispatch(req: Request, env: &Env) -> AppResult<Response> {
         "requestPasswordReset" => session::request_reset(&mut call).await,
         "resetPassword" => session::reset_password(&mut call).await,
         "acceptInvitation" => session::accept_invitation(&mut call).await,
+        "receivePaymentNotification" => payments::notification(&mut call).await,
+        "showSandboxCheckout" => payments::sandbox_page(&call).await,
+        "decideSandboxPayment" => payments::sandbox_decide(&mut call).await,
         _ => {
             let who = authenticate(&call).await?;
             debug_assert!(op.access == Access::SignedIn);
@@ -216,6 +220,13 @@ pub async fn dispatch(req: Request, env: &Env) -> AppResult<Response> {
                 "getConsumptionReport" => reports::consumption(&call, &who).await,
                 "getBalanceReport" => reports::balances(&call, &who).await,
                 "getDisputeReport" => reports::disputes(&call, &who).await,
+                "getRevenueReport" => reports::revenue(&call, &who).await,
+                "listPointPacks" => payments::list_packs(&call, &who).await,
+                "createPointPack" => payments::create_pack(&mut call, &who).await,
+                "updatePointPack" => payments::update_pack(&mut call, &who).await,
+                "createCheckout" => payments::checkout(&mut call, &who).await,
+                "listPurchases" => payments::list_purchases(&call, &who).await,
+                "getPurchase" => payments::get_purchase(&call, &who).await,
                 other => Err(AppError::Internal(format!("no handler for {other}"))),
             }
         }

@@ -1,5 +1,6 @@
 //! The manager's reports, as JSON or CSV (`?format=csv`).
 
+use pointdesk_api::payments::{RevenueReportDto, RevenueRowDto};
 use pointdesk_api::problem::FieldError;
 use pointdesk_api::reports::{
     BalanceReportDto, BalanceRowDto, ConsumptionReportDto, ConsumptionRowDto, DisputeReportDto,
@@ -36,10 +37,16 @@ fn wants_csv(call: &Call<'_>) -> AppResult<bool> {
     }
 }
 
-/// `getConsumptionReport`: `from`..=`to` months (default: the last six).
-pub async fn consumption(call: &Call<'_>, who: &Session) -> AppResult<Response> {
-    who.may_provider_wide(Action::ViewReports)?;
-    let csv = wants_csv(call)?;
+/// A report's months: `from`..=`to` (`YYYY-MM`, default: the last six) of the provider's
+/// calendar, as periods and as `[start, end)` unix seconds, with the zone's offset now.
+struct Months {
+    from: Period,
+    to: Period,
+    between: (i64, i64),
+    offset: i32,
+}
+
+fn months(call: &Call<'_>, who: &Session) -> AppResult<Months> {
     let zone = &who.user.time_zone;
     let now = call.now;
     let current = zone::period_at(zone, now);
@@ -64,15 +71,33 @@ pub async fn consumption(call: &Call<'_>, who: &Session) -> AppResult<Response> 
     if !bad.is_empty() {
         return Err(AppError::Fields(bad));
     }
-    let start = zone::period_start(zone, from);
-    let end = zone::period_start(zone, to.next());
-    let offset = zone::offset_minutes(zone, now).unwrap_or(0);
+    Ok(Months {
+        from,
+        to,
+        between: (
+            zone::period_start(zone, from).unix(),
+            zone::period_start(zone, to.next()).unix(),
+        ),
+        offset: zone::offset_minutes(zone, now).unwrap_or(0),
+    })
+}
+
+/// `getConsumptionReport`: `from`..=`to` months (default: the last six).
+pub async fn consumption(call: &Call<'_>, who: &Session) -> AppResult<Response> {
+    who.may_provider_wide(Action::ViewReports)?;
+    let csv = wants_csv(call)?;
+    let Months {
+        from,
+        to,
+        between,
+        offset,
+    } = months(call, who)?;
     let db = Db::new(call.env)?;
     let rows = db
         .consumption(
             who.provider(),
             (&from.to_string(), &to.to_string()),
-            (start.unix(), end.unix()),
+            between,
             offset,
         )
         .await?;
@@ -118,6 +143,67 @@ pub async fn consumption(call: &Call<'_>, who: &Session) -> AppResult<Response> 
         to: to.to_string(),
         rows,
     })
+}
+
+/// `getRevenueReport`: succeeded top-ups by month and currency, `from`..=`to` months.
+pub async fn revenue(call: &Call<'_>, who: &Session) -> AppResult<Response> {
+    who.may_provider_wide(Action::ViewReports)?;
+    let csv = wants_csv(call)?;
+    let Months {
+        from,
+        to,
+        between,
+        offset,
+    } = months(call, who)?;
+    let db = Db::new(call.env)?;
+    let rows: Vec<RevenueRowDto> = db
+        .revenue(who.provider(), between, offset)
+        .await?
+        .into_iter()
+        .map(|r| RevenueRowDto {
+            month: r.month,
+            currency: r.currency,
+            purchases: r.purchases,
+            points: wp(r.points),
+            amount_minor: r.amount_minor,
+        })
+        .collect();
+    if csv {
+        let mut out = String::new();
+        csv_row(
+            &mut out,
+            &[
+                ("month", false),
+                ("currency", false),
+                ("purchases", false),
+                ("points", false),
+                ("amount", false),
+            ],
+        );
+        for r in &rows {
+            csv_row(
+                &mut out,
+                &[
+                    (&r.month, false),
+                    (&r.currency, false),
+                    (&r.purchases.to_string(), false),
+                    (&r.points.0.to_string(), false),
+                    (&minor(r.amount_minor), false),
+                ],
+            );
+        }
+        return csv_response(out, &format!("revenue-{from}-{to}.csv"));
+    }
+    json(&RevenueReportDto {
+        from: from.to_string(),
+        to: to.to_string(),
+        rows,
+    })
+}
+
+/// Minor units as a decimal amount (`150000` → `1500.00`).
+fn minor(amount: i64) -> String {
+    format!("{}.{:02}", amount / 100, amount % 100)
 }
 
 /// Minutes as hours with two decimals, exactly (no floating point).

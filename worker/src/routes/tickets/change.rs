@@ -470,7 +470,7 @@ where
     )))
 }
 
-pub(super) async fn body_of<T: serde::de::DeserializeOwned>(
+pub(crate) async fn body_of<T: serde::de::DeserializeOwned>(
     call: &mut Call<'_>,
 ) -> AppResult<(T, Vec<u8>)> {
     let value: serde_json::Value = read_json(&mut call.req).await?;

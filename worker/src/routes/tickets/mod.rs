@@ -8,7 +8,7 @@
 //! and a request repeated with the same `Idempotency-Key` gets the first answer ([`Idem`]).
 
 mod catalogue;
-mod change;
+pub(crate) mod change;
 mod commands;
 pub(crate) mod idem;
 

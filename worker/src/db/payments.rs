@@ -1,0 +1,387 @@
+//! Top-ups in D1: point packs, purchases, the gateways' notifications as received, the sandbox
+//! gateway's own payments and the revenue report.
+
+use serde::Deserialize;
+use worker::D1PreparedStatement;
+
+use super::{int, text, Db};
+use crate::error::{AppError, AppResult};
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct PackRow {
+    pub id: i64,
+    pub name: String,
+    pub points: i64,
+    pub price_minor: i64,
+    pub currency: String,
+    pub active: i64,
+}
+
+/// A pack's columns as a manager wrote them.
+pub struct PackColumns<'a> {
+    pub name: &'a str,
+    pub points: i64,
+    pub price_minor: i64,
+    pub currency: &'a str,
+    pub active: bool,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct PurchaseRow {
+    pub id: i64,
+    pub provider_id: i64,
+    pub org_id: i64,
+    pub organization: String,
+    pub pack_name: String,
+    pub points: i64,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub gateway: String,
+    pub payment_id: Option<String>,
+    pub status: String,
+    pub failure: Option<String>,
+    pub buyer: String,
+    pub created_at: i64,
+    pub settled_at: Option<i64>,
+    pub balance_after: Option<i64>,
+}
+
+pub struct NewPurchase<'a> {
+    pub provider: i64,
+    pub org: i64,
+    pub pack: &'a PackRow,
+    pub user: i64,
+    pub gateway: &'a str,
+    pub now: i64,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct SandboxRow {
+    pub amount_minor: i64,
+    pub currency: String,
+    pub description: String,
+    pub reference: String,
+    pub return_url: String,
+    pub status: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct RevenueRow {
+    pub month: String,
+    pub currency: String,
+    pub purchases: i64,
+    pub points: i64,
+    pub amount_minor: i64,
+}
+
+#[derive(Deserialize)]
+struct IdRow {
+    id: i64,
+}
+
+const PACK_COLUMNS: &str = "id, name, points, price_minor, currency, active";
+
+const PURCHASE_SELECT: &str = "SELECT p.id, p.provider_id, p.org_id, o.name AS organization, p.pack_name, \
+     p.points, p.amount_minor, p.currency, p.gateway, p.payment_id, p.status, p.failure, \
+     u.name AS buyer, p.created_at, p.settled_at, \
+     (SELECT e.balance_after FROM ledger_entries e \
+      WHERE e.idempotency_key = 'purchase:' || CAST(p.id AS INTEGER)) AS balance_after \
+     FROM purchases p JOIN organisations o ON o.id = p.org_id JOIN users u ON u.id = p.user_id";
+
+impl Db {
+    /// Runs a batch whose first statement ends in `RETURNING id`; that id.
+    pub async fn batch_returning_id(&self, statements: Vec<D1PreparedStatement>) -> AppResult<i64> {
+        let results = self.d1.batch(statements).await?;
+        let first = results
+            .first()
+            .ok_or_else(|| AppError::Internal("an empty batch".into()))?;
+        first
+            .results::<IdRow>()?
+            .first()
+            .map(|r| r.id)
+            .ok_or_else(|| AppError::Internal("the insert returned no id".into()))
+    }
+
+    // ---- packs ------------------------------------------------------------------------------
+
+    pub async fn packs(&self, provider: i64, active_only: bool) -> AppResult<Vec<PackRow>> {
+        self.all(
+            format!(
+                "SELECT {PACK_COLUMNS} FROM point_packs WHERE provider_id = ?1 \
+                 AND (active = 1 OR ?2 = 0) ORDER BY currency, points, id"
+            ),
+            &[int(provider), int(i64::from(active_only))],
+        )
+        .await
+    }
+
+    pub async fn pack(&self, provider: i64, id: i64) -> AppResult<Option<PackRow>> {
+        self.first(
+            format!("SELECT {PACK_COLUMNS} FROM point_packs WHERE provider_id = ?1 AND id = ?2"),
+            &[int(provider), int(id)],
+        )
+        .await
+    }
+
+    pub fn insert_pack(
+        &self,
+        provider: i64,
+        c: &PackColumns<'_>,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "INSERT INTO point_packs (provider_id, name, points, price_minor, currency, active, \
+             created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+            &[
+                int(provider),
+                text(c.name),
+                int(c.points),
+                int(c.price_minor),
+                text(c.currency),
+                int(i64::from(c.active)),
+                int(now),
+            ],
+        )
+    }
+
+    pub fn update_pack(
+        &self,
+        provider: i64,
+        id: i64,
+        c: &PackColumns<'_>,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "UPDATE point_packs SET name = ?3, points = ?4, price_minor = ?5, currency = ?6, \
+             active = ?7 WHERE provider_id = ?1 AND id = ?2 RETURNING id",
+            &[
+                int(provider),
+                int(id),
+                text(c.name),
+                int(c.points),
+                int(c.price_minor),
+                text(c.currency),
+                int(i64::from(c.active)),
+            ],
+        )
+    }
+
+    // ---- purchases --------------------------------------------------------------------------
+
+    pub fn insert_purchase(&self, p: &NewPurchase<'_>) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "INSERT INTO purchases (provider_id, org_id, pack_id, pack_name, user_id, points, \
+             amount_minor, currency, gateway, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
+            &[
+                int(p.provider),
+                int(p.org),
+                int(p.pack.id),
+                text(&p.pack.name),
+                int(p.user),
+                int(p.pack.points),
+                int(p.pack.price_minor),
+                text(&p.pack.currency),
+                text(p.gateway),
+                int(p.now),
+            ],
+        )
+    }
+
+    /// The gateway's payment for a purchase, once it answered.
+    pub fn set_payment(
+        &self,
+        purchase: i64,
+        payment_id: &str,
+        checkout_url: &str,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "UPDATE purchases SET payment_id = ?2, checkout_url = ?3 \
+             WHERE id = ?1 AND payment_id IS NULL",
+            &[int(purchase), text(payment_id), text(checkout_url)],
+        )
+    }
+
+    /// A pending purchase fails or is cancelled (a settled one stays as it is).
+    pub fn settle_unpaid(
+        &self,
+        purchase: i64,
+        status: &str,
+        failure: &str,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "UPDATE purchases SET status = ?2, failure = ?3, settled_at = ?4 \
+             WHERE id = ?1 AND status = 'pending'",
+            &[int(purchase), text(status), text(failure), int(now)],
+        )
+    }
+
+    /// The purchase is paid (also after a failure the gateway later reversed).
+    pub fn settle_paid(&self, purchase: i64, now: i64) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "UPDATE purchases SET status = 'succeeded', failure = NULL, settled_at = ?2 \
+             WHERE id = ?1 AND status <> 'succeeded'",
+            &[int(purchase), int(now)],
+        )
+    }
+
+    pub async fn purchase_by_payment(
+        &self,
+        gateway: &str,
+        payment_id: &str,
+    ) -> AppResult<Option<PurchaseRow>> {
+        self.first(
+            format!("{PURCHASE_SELECT} WHERE p.gateway = ?1 AND p.payment_id = ?2"),
+            &[text(gateway), text(payment_id)],
+        )
+        .await
+    }
+
+    pub async fn purchase(&self, provider: i64, id: i64) -> AppResult<Option<PurchaseRow>> {
+        self.first(
+            format!("{PURCHASE_SELECT} WHERE p.provider_id = ?1 AND p.id = ?2"),
+            &[int(provider), int(id)],
+        )
+        .await
+    }
+
+    /// The newest purchases of the provider, or of one organisation.
+    pub async fn purchases(
+        &self,
+        provider: i64,
+        org: Option<i64>,
+        limit: i64,
+    ) -> AppResult<Vec<PurchaseRow>> {
+        self.all(
+            format!(
+                "{PURCHASE_SELECT} WHERE p.provider_id = ?1 AND (?2 IS NULL OR p.org_id = ?2) \
+                 ORDER BY p.id DESC LIMIT ?3"
+            ),
+            &[
+                int(provider),
+                org.map_or(wasm_bindgen::JsValue::NULL, int),
+                int(limit),
+            ],
+        )
+        .await
+    }
+
+    // ---- notifications ----------------------------------------------------------------------
+
+    /// Records a verified notification (`UNIQUE` per gateway event: a replay fails the batch).
+    pub fn insert_payment_event(
+        &self,
+        gateway: &str,
+        event_id: &str,
+        kind: &str,
+        payment_id: &str,
+        purchase: Option<i64>,
+        outcome: &str,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "INSERT INTO payment_events (gateway, event_id, kind, payment_id, purchase_id, \
+             outcome, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            &[
+                text(gateway),
+                text(event_id),
+                text(kind),
+                text(payment_id),
+                purchase.map_or(wasm_bindgen::JsValue::NULL, int),
+                text(outcome),
+                int(now),
+            ],
+        )
+    }
+
+    pub async fn payment_event_seen(&self, gateway: &str, event_id: &str) -> AppResult<bool> {
+        let row: Option<IdRow> = self
+            .first(
+                "SELECT id FROM payment_events WHERE gateway = ?1 AND event_id = ?2",
+                &[text(gateway), text(event_id)],
+            )
+            .await?;
+        Ok(row.is_some())
+    }
+
+    // ---- the sandbox gateway's books ----------------------------------------------------------
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn insert_sandbox_payment(
+        &self,
+        id: &str,
+        amount_minor: i64,
+        currency: &str,
+        description: &str,
+        reference: &str,
+        return_url: &str,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "INSERT INTO sandbox_payments (id, amount_minor, currency, description, reference, \
+             return_url, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            &[
+                text(id),
+                int(amount_minor),
+                text(currency),
+                text(description),
+                text(reference),
+                text(return_url),
+                int(now),
+            ],
+        )
+    }
+
+    pub async fn sandbox_payment(&self, id: &str) -> AppResult<Option<SandboxRow>> {
+        self.first(
+            "SELECT amount_minor, currency, description, reference, return_url, status \
+             FROM sandbox_payments WHERE id = ?1",
+            &[text(id)],
+        )
+        .await
+    }
+
+    /// The sandbox settles a pending payment and keeps the notification it sends.
+    pub async fn settle_sandbox_payment(
+        &self,
+        id: &str,
+        status: &str,
+        notification: &str,
+        signature: &str,
+    ) -> AppResult<bool> {
+        let changed = self
+            .batch(vec![self.statement(
+                "UPDATE sandbox_payments SET status = ?2, notification = ?3, signature = ?4 \
+                 WHERE id = ?1 AND status = 'pending'",
+                &[text(id), text(status), text(notification), text(signature)],
+            )?])
+            .await?;
+        Ok(changed.first().copied().unwrap_or(0) == 1)
+    }
+
+    // ---- the revenue report -------------------------------------------------------------------
+
+    /// Succeeded purchases by month of the provider's calendar and currency; `[from, to)` in unix
+    /// seconds.
+    pub async fn revenue(
+        &self,
+        provider: i64,
+        between: (i64, i64),
+        offset_minutes: i32,
+    ) -> AppResult<Vec<RevenueRow>> {
+        self.all(
+            "SELECT strftime('%Y-%m', settled_at + ?4 * 60, 'unixepoch') AS month, currency, \
+             COUNT(*) AS purchases, SUM(points) AS points, SUM(amount_minor) AS amount_minor \
+             FROM purchases WHERE provider_id = ?1 AND status = 'succeeded' \
+             AND settled_at >= ?2 AND settled_at < ?3 \
+             GROUP BY month, currency ORDER BY month, currency",
+            &[
+                int(provider),
+                int(between.0),
+                int(between.1),
+                int(i64::from(offset_minutes)),
+            ],
+        )
+        .await
+    }
+}
