@@ -81,7 +81,8 @@ struct IdRow {
 
 const PACK_COLUMNS: &str = "id, name, points, price_minor, currency, active";
 
-const PURCHASE_SELECT: &str = "SELECT p.id, p.provider_id, p.org_id, o.name AS organization, p.pack_name, \
+const PURCHASE_SELECT: &str =
+    "SELECT p.id, p.provider_id, p.org_id, o.name AS organization, p.pack_name, \
      p.points, p.amount_minor, p.currency, p.gateway, p.payment_id, p.status, p.failure, \
      u.name AS buyer, p.created_at, p.settled_at, \
      (SELECT e.balance_after FROM ledger_entries e \

@@ -426,7 +426,10 @@ mod tests {
             c.for_currency(Currency::Rub),
             Err(PayError::NotConfigured(_))
         ));
-        assert!(matches!(c.named("sandbox"), Err(PayError::NotConfigured(_))));
+        assert!(matches!(
+            c.named("sandbox"),
+            Err(PayError::NotConfigured(_))
+        ));
         assert!(matches!(
             Config::from_vars(vars(&[("PAYMENT_GATEWAYS", "EUR=paypal")])),
             Err(PayError::NotConfigured(_))

@@ -168,7 +168,10 @@ pub(crate) async fn overdraft_of(
         Some(p) => db.plan(provider, p).await?,
         None => None,
     };
-    Ok(plan_of(plan_row.as_ref()).map_or(pointdesk_domain::plan::Overdraft::Never, |p| p.overdraft))
+    Ok(
+        plan_of(plan_row.as_ref())
+            .map_or(pointdesk_domain::plan::Overdraft::Never, |p| p.overdraft),
+    )
 }
 
 /// The organisation's allotment per period under its plan.

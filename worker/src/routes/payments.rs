@@ -1,11 +1,11 @@
 //! Top-ups: the packs a manager sells, a client admin's checkout, the gateways' notifications
 //! (credited exactly once), purchases with their receipts, and the sandbox gateway's hosted page.
 
+use pointdesk_api::accounts::OrgRefDto;
 use pointdesk_api::payments::{
     CheckoutDto, CheckoutRequest, NotificationReceiptDto, PointPack, PointPackDto,
     PointPackListDto, PointPackRequest, PurchaseDto, PurchaseListDto,
 };
-use pointdesk_api::accounts::OrgRefDto;
 use pointdesk_domain::ids::PaymentId;
 use pointdesk_domain::money::{Currency, Money};
 use pointdesk_domain::points::Points;
@@ -500,7 +500,10 @@ async fn credit(
             books
                 .account
                 .purchase(PaymentId::new(purchase.id), points, &purchase.pack_name)?;
-        let mut statements = vec![record_event("credited")?, db.settle_paid(purchase.id, now.unix())?];
+        let mut statements = vec![
+            record_event("credited")?,
+            db.settle_paid(purchase.id, now.unix())?,
+        ];
         statements.extend(record(db, &books, &decision, now, &origin)?);
         match db.batch(statements).await {
             Ok(_) => return receipt("credited"),
@@ -614,7 +617,8 @@ pub async fn sandbox_decide(call: &mut Call<'_>) -> AppResult<Response> {
         .and_then(|(_, v)| Choice::parse(&v))
         .ok_or_else(|| {
             AppError::Fields(vec![pointdesk_api::problem::FieldError::new(
-                "action", "malformed",
+                "action",
+                "malformed",
             )])
         })?;
     let db = Db::new(call.env)?;
