@@ -314,7 +314,11 @@ pub struct AllotmentDto {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(
+    tag = "kind",
+    rename_all = "snake_case",
+    try_from = "AllotmentLineWire"
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum AllotmentLineDto {
     Base {
@@ -330,6 +334,44 @@ pub enum AllotmentLineDto {
         name: String,
         points: WirePoints,
     },
+}
+
+/// [`AllotmentLineDto`] as it is read: one flat object whose `kind` says which fields matter.
+/// An internally tagged enum is read by buffering every value first (serde's `Content`), which
+/// cost the app several KB of wasm; the wire format is the same.
+#[derive(Deserialize)]
+struct AllotmentLineWire {
+    kind: String,
+    points: WirePoints,
+    #[serde(default)]
+    seats: Option<u32>,
+    #[serde(default)]
+    per_seat: Option<WirePoints>,
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+}
+
+impl TryFrom<AllotmentLineWire> for AllotmentLineDto {
+    type Error = String;
+    fn try_from(w: AllotmentLineWire) -> Result<Self, String> {
+        let missing = |f: &str| format!("an allotment line of kind {} needs `{f}`", w.kind);
+        Ok(match w.kind.as_str() {
+            "base" => AllotmentLineDto::Base { points: w.points },
+            "seats" => AllotmentLineDto::Seats {
+                seats: w.seats.ok_or_else(|| missing("seats"))?,
+                per_seat: w.per_seat.ok_or_else(|| missing("per_seat"))?,
+                points: w.points,
+            },
+            "option" => AllotmentLineDto::Option {
+                code: w.code.clone().ok_or_else(|| missing("code"))?,
+                name: w.name.clone().ok_or_else(|| missing("name"))?,
+                points: w.points,
+            },
+            other => return Err(format!("unknown allotment line kind {other}")),
+        })
+    }
 }
 
 impl From<&Allotment> for AllotmentDto {
@@ -397,6 +439,39 @@ mod tests {
     use super::*;
     use pointdesk_domain::ids::{OrgId, TicketId};
     use pointdesk_domain::time::Timestamp;
+
+    #[test]
+    fn allotment_lines_are_tagged_by_kind_both_ways() {
+        let p = |s: &str| WirePoints(s.parse().unwrap());
+        let lines = vec![
+            AllotmentLineDto::Base { points: p("8") },
+            AllotmentLineDto::Seats {
+                seats: 12,
+                per_seat: p("1"),
+                points: p("12"),
+            },
+            AllotmentLineDto::Option {
+                code: "mon".into(),
+                name: "Monitoring".into(),
+                points: p("5"),
+            },
+        ];
+        let json = serde_json::to_value(&lines).unwrap();
+        assert_eq!(
+            json[0],
+            serde_json::json!({ "kind": "base", "points": "8.00" })
+        );
+        assert_eq!(json[1]["kind"], "seats");
+        assert_eq!(json[2]["code"], "mon");
+        let back: Vec<AllotmentLineDto> = serde_json::from_value(json).unwrap();
+        assert_eq!(back, lines);
+        for bad in [
+            serde_json::json!({ "kind": "gift", "points": "1.00" }),
+            serde_json::json!({ "kind": "seats", "points": "1.00" }),
+        ] {
+            assert!(serde_json::from_value::<AllotmentLineDto>(bad).is_err());
+        }
+    }
 
     #[test]
     fn entries_travel_with_string_amounts() {

@@ -14,6 +14,7 @@ use crate::WirePoints;
 
 /// A plan with its id.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "PlanRowWire")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanRowDto {
     pub id: i64,
@@ -21,6 +22,45 @@ pub struct PlanRowDto {
     pub plan: PlanDto,
     /// How many client organisations are on it.
     pub organizations: i64,
+}
+
+/// [`PlanRowDto`] as it is read: the same flat object, spelled out. `#[serde(flatten)]` reads
+/// by buffering every value first (serde's `Content`), which cost the app several KB of wasm.
+#[derive(Deserialize)]
+struct PlanRowWire {
+    id: i64,
+    organizations: i64,
+    name: String,
+    base: WirePoints,
+    per_seat: WirePoints,
+    #[serde(default)]
+    options: Vec<crate::plans::PlanOptionDto>,
+    increment_minutes: u32,
+    minimum_charge: WirePoints,
+    rollover: String,
+    #[serde(default)]
+    rollover_cap: Option<WirePoints>,
+    overdraft: String,
+}
+
+impl From<PlanRowWire> for PlanRowDto {
+    fn from(w: PlanRowWire) -> Self {
+        PlanRowDto {
+            id: w.id,
+            organizations: w.organizations,
+            plan: PlanDto {
+                name: w.name,
+                base: w.base,
+                per_seat: w.per_seat,
+                options: w.options,
+                increment_minutes: w.increment_minutes,
+                minimum_charge: w.minimum_charge,
+                rollover: w.rollover,
+                rollover_cap: w.rollover_cap,
+                overdraft: w.overdraft,
+            },
+        }
+    }
 }
 
 /// Checks a plan field by field (the domain's `Plan::validate` says what, this says where).
@@ -320,6 +360,32 @@ list!(AuditLogDto, AuditEntryDto);
 mod tests {
     use super::*;
     use crate::plans::PlanOptionDto;
+
+    #[test]
+    fn a_plan_row_is_one_flat_object_both_ways() {
+        let mut p = plan();
+        p.options = vec![PlanOptionDto {
+            code: "mon".into(),
+            name: "Monitoring".into(),
+            points: WirePoints(Points::from_hundredths(500).unwrap_or(Points::ZERO)),
+        }];
+        p.rollover = "capped".into();
+        p.rollover_cap = Some(WirePoints(
+            Points::from_hundredths(300).unwrap_or(Points::ZERO),
+        ));
+        let row = PlanRowDto {
+            id: 7,
+            plan: p,
+            organizations: 2,
+        };
+        let json = serde_json::to_value(&row).unwrap();
+        assert_eq!(json["id"], 7);
+        assert_eq!(json["name"], "Standard");
+        assert_eq!(json["rollover_cap"], "3.00");
+        assert!(json.get("plan").is_none(), "flat: {json}");
+        let back: PlanRowDto = serde_json::from_value(json).unwrap();
+        assert_eq!(back, row);
+    }
 
     fn plan() -> PlanDto {
         PlanDto {

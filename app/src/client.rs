@@ -15,6 +15,9 @@ use pointdesk_api::organizations::{
     AuditLogDto, CreateOrganizationRequest, InviteUserRequest, OrganizationDto,
     OrganizationListDto, OutboxDto, PlanListDto, UpdateOrganizationRequest, UserListDto,
 };
+use pointdesk_api::payments::{
+    CheckoutRequest, PointPackListDto, PointPackRequest, PurchaseDto, PurchaseListDto,
+};
 use pointdesk_api::plans::PlanDto;
 use pointdesk_api::problem::FieldError;
 use pointdesk_api::tickets::{
@@ -334,10 +337,40 @@ pub fn notifications() -> Typed<NotificationListDto> {
     read("/notifications")
 }
 
-/// `getConsumptionReport`, `getBalanceReport`, `getDisputeReport` as CSV: what they download
+/// `getConsumptionReport`, `getBalanceReport`, `getDisputeReport`, `getRevenueReport` as CSV: what they download
 /// and what the reports screen shows.
 pub fn report_csv_href(name: &str) -> String {
     url(&format!("/reports/{name}?format=csv"))
+}
+
+/// `listPointPacks`.
+pub fn point_packs() -> Typed<PointPackListDto> {
+    read("/point-packs")
+}
+
+/// `createPointPack`.
+pub fn create_point_pack(req: &PointPackRequest) -> Write {
+    json(Verb::Post, "/point-packs", req)
+}
+
+/// `updatePointPack`.
+pub fn update_point_pack(id: i64, req: &PointPackRequest) -> Write {
+    json(Verb::Put, format!("/point-packs/{id}"), req)
+}
+
+/// `createCheckout` (one key per intent: a second press is the same purchase).
+pub fn checkout(req: &CheckoutRequest) -> Write {
+    json(Verb::Post, "/checkouts", req).keyed()
+}
+
+/// `listPurchases` (the caller's organisation).
+pub fn purchases() -> Typed<PurchaseListDto> {
+    read("/purchases")
+}
+
+/// `getPurchase`.
+pub fn purchase(id: i64) -> Typed<PurchaseDto> {
+    read(format!("/purchases/{id}"))
 }
 
 /// `createAdjustment` (one key per intent).

@@ -47,6 +47,17 @@ pub fn points(locale: Locale, p: WirePoints) -> String {
     )
 }
 
+/// `750000 RUB` → `7 500,00 ₽` (ru) / `RUB 7,500.00` (en): the locale's currency format.
+/// Prices are below 10^11 minor units, far inside the range where a double holds the amount in
+/// hundredths exactly and `Intl` prints those two decimals back unchanged.
+pub fn money(locale: Locale, minor: i64, currency: &str) -> String {
+    let opts = Object::new();
+    let _ = Reflect::set(&opts, &"style".into(), &"currency".into());
+    let _ = Reflect::set(&opts, &"currency".into(), &currency.into());
+    let nf = Intl::NumberFormat::new(&locales(locale), &opts);
+    call(nf.format(), &JsValue::from(minor as f64 / 100.0))
+}
+
 /// A date and time in the locale's medium style, in the browser's time zone.
 pub fn date_time(locale: Locale, unix_millis: f64) -> String {
     let opts = Object::new();

@@ -18,6 +18,7 @@ use pages::{
     org_settings::OrgSettings, outbox::Outbox, people::People, plans::Plans, profile::Profile,
     reset_password::ResetPassword, sign_in::SignIn, status::Status,
 };
+use pages::{buy_points::buy_points, packs::packs, purchase::purchase};
 use pages::{catalogue::Catalogue, new_ticket::NewTicket, ticket::Ticket, tickets::Tickets};
 use pages::{ledger::Ledger, notifications::Notifications, reports::Reports, statement::Statement};
 
@@ -75,6 +76,15 @@ fn Screen() -> impl IntoView {
             ["catalogue"] => view! { <Catalogue /> }.into_any(),
             ["notifications"] => view! { <Notifications /> }.into_any(),
             ["reports"] => view! { <Reports /> }.into_any(),
+            ["packs"] => packs().into_any(),
+            ["buy-points"] => match own_org() {
+                Some(org) => buy_points(org).into_any(),
+                None => view! { <NotFound /> }.into_any(),
+            },
+            ["purchases", raw] if id(raw).is_some() => {
+                let id = id(raw).unwrap_or_default();
+                purchase(id).into_any()
+            }
             ["ledger"] => match own_org() {
                 Some(org) => view! { <Ledger org=org base="/ledger".to_owned() /> }.into_any(),
                 None => view! { <NotFound /> }.into_any(),
@@ -97,6 +107,9 @@ fn Screen() -> impl IntoView {
 }
 
 fn main() {
+    // Panic messages in the console while developing; a release build leaves out the formatting
+    // machinery it needs (the bundle's budget), and a panic there still stops with a trace.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     mount_to_body(App);
 }

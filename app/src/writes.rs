@@ -4,7 +4,6 @@
 //! per request type (it was ~3 KB of wasm per screen).
 
 use leptos::prelude::*;
-use serde::de::DeserializeOwned;
 
 use crate::client::{self, ApiError, Write};
 
@@ -22,13 +21,16 @@ pub fn error_of(a: WriteAction) -> Signal<Option<ApiError>> {
     Signal::derive(move || a.value().get().and_then(Result::err))
 }
 
-/// The last write's answer as `T`, if it succeeded (a body that does not parse counts as a
-/// failure of the screen's expectations and yields `None`).
-pub fn answer<T: DeserializeOwned>(a: WriteAction) -> Option<T> {
-    match a.value().get() {
-        Some(Ok(text)) => client::parse_text(&text).ok(),
-        _ => None,
-    }
+/// Runs `then` with the answer's text each time the write succeeds. Every caller shares this one
+/// effect (the callback is boxed): each `Effect::new` with its own closure was its own copy of
+/// the effect machinery in the bundle, about 1 KB of wasm apiece.
+pub fn on_success(a: WriteAction, then: impl Fn(&str) + 'static) {
+    let then: Box<dyn Fn(&str)> = Box::new(then);
+    Effect::new(move |_| {
+        if let Some(Ok(text)) = a.value().get() {
+            then(&text);
+        }
+    });
 }
 
 /// Did the last write succeed?

@@ -13,11 +13,7 @@ pub fn CommentBox(id: i64, staff: bool, done: Callback<()>) -> impl IntoView {
     let (act, error) = use_change(id, done);
     let body = RwSignal::new(String::new());
     let internal = RwSignal::new(false);
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = act.value().get() {
-            body.set(String::new());
-        }
-    });
+    crate::writes::on_success(act.write, move |_| body.set(String::new()));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         act.dispatch(TicketChange::Comment(CommentRequest {

@@ -26,6 +26,8 @@ pub fn ErrorBox(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoView 
                         | "insufficient-points"
                         | "quote-expired"
                         | "dispute-window-closed"
+                        | "payment-gateway"
+                        | "payment-not-configured"
                 )
             );
             let detail = match (&e, e.kind()) {
@@ -50,6 +52,8 @@ pub fn ErrorBox(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoView 
                 (_, Some("insufficient-points")) => i18n.t(Msg::InsufficientPoints).to_owned(),
                 (_, Some("quote-expired")) => i18n.t(Msg::QuoteExpired).to_owned(),
                 (_, Some("dispute-window-closed")) => i18n.t(Msg::DisputeWindowClosed).to_owned(),
+                (_, Some("payment-gateway")) => i18n.t(Msg::PaymentGateway).to_owned(),
+                (_, Some("payment-not-configured")) => i18n.t(Msg::PaymentNotConfigured).to_owned(),
                 (_, Some("validation" | "malformed-json"))
                     if e.problem().is_some_and(|p| !p.errors.is_empty()) =>
                 {

@@ -97,6 +97,7 @@ pub fn role_links(role: Option<&str>) -> Vec<(&'static str, Msg)> {
             ("/clients", Msg::NavClients),
             ("/catalogue", Msg::NavCatalogue),
             ("/plans", Msg::NavPlans),
+            ("/packs", Msg::NavPacks),
             ("/people", Msg::NavPeople),
             ("/reports", Msg::NavReports),
             ("/outbox", Msg::NavOutbox),
@@ -106,6 +107,7 @@ pub fn role_links(role: Option<&str>) -> Vec<(&'static str, Msg)> {
         Some("client_admin") => vec![
             ("/tickets", Msg::NavTickets),
             ("/ledger", Msg::NavLedger),
+            ("/buy-points", Msg::TopUp),
             ("/people", Msg::NavPeople),
             ("/settings", Msg::NavSettings),
         ],

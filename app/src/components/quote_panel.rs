@@ -80,7 +80,7 @@ pub fn QuotePanel(
                     {short.then(|| view! {
                         <div class="notice notice--error" data-testid="short">
                             <p>{i18n.tr(Msg::ShortOfPoints)}</p>
-                            <a class="link" href="/buy-points">{i18n.tr(Msg::TopUp)}</a>
+                            <a class="link" href=format!("/buy-points?back=/tickets/{id}") data-testid="buy-points">{i18n.tr(Msg::TopUp)}</a>
                         </div>
                     })}
                 }

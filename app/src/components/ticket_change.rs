@@ -1,12 +1,12 @@
 use leptos::prelude::*;
 
 use crate::client::{self, ApiError, TicketChange};
-use crate::writes::{error_of, succeeded, use_write, WriteAction};
+use crate::writes::{error_of, on_success, use_write, WriteAction};
 
 /// A ticket's changes on their way, through the app's one write action.
 #[derive(Clone, Copy)]
 pub struct ChangeAction {
-    write: WriteAction,
+    pub write: WriteAction,
     id: i64,
 }
 
@@ -28,10 +28,6 @@ impl ChangeAction {
 /// `done` reloads the screen. The last answer's error (if any) is for the panel to show.
 pub fn use_change(id: i64, done: Callback<()>) -> (ChangeAction, Signal<Option<ApiError>>) {
     let write = use_write();
-    Effect::new(move |_| {
-        if succeeded(write) {
-            done.run(());
-        }
-    });
+    on_success(write, move |_| done.run(()));
     (ChangeAction { write, id }, error_of(write))
 }

@@ -7,7 +7,7 @@ use crate::components::text_field::TextField;
 use crate::i18n::{use_i18n, Msg};
 use crate::pages::sign_in::token_from_fragment;
 use crate::session::use_auth;
-use crate::writes::{answer, busy, error_of, use_write};
+use crate::writes::{busy, error_of, on_success, use_write};
 
 /// An invited person sets a password (and may correct their name) and is signed in
 /// (`/accept-invitation#token=…`).
@@ -21,8 +21,8 @@ pub fn AcceptInvitation() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let action = use_write();
     let error = error_of(action);
-    Effect::new(move |_| {
-        if let Some(me) = answer::<pointdesk_api::accounts::MeDto>(action) {
+    on_success(action, move |t| {
+        if let Ok(me) = client::parse_text::<pointdesk_api::accounts::MeDto>(t) {
             auth.signed_in(me);
             nav.go("/");
         }

@@ -7,7 +7,7 @@ use crate::components::error_box::ErrorBox;
 use crate::components::remote::{remote, Remote};
 use crate::components::text_field::TextField;
 use crate::i18n::{self, use_i18n, Msg};
-use crate::writes::{busy, error_of, succeeded, use_write};
+use crate::writes::{busy, error_of, on_success, use_write};
 
 /// The manager's service catalogue: what clients may ask for, included or quoted first, with
 /// the usual estimate. An item is withdrawn (no longer offered) rather than deleted.
@@ -25,13 +25,11 @@ pub fn Catalogue() -> impl IntoView {
     let estimate = RwSignal::new(String::new());
     let save = use_write();
     let error = error_of(save);
-    Effect::new(move |_| {
-        if succeeded(save) {
-            name.set(String::new());
-            description.set(String::new());
-            estimate.set(String::new());
-            version.update(|v| *v += 1);
-        }
+    on_success(save, move |_| {
+        name.set(String::new());
+        description.set(String::new());
+        estimate.set(String::new());
+        version.update(|v| *v += 1);
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -11,7 +11,7 @@ use crate::components::remote::{remote, Remote};
 use crate::components::text_field::TextField;
 use crate::i18n::{self, use_i18n, Msg};
 use crate::session::use_auth;
-use crate::writes::{busy, error_of, succeeded, use_write};
+use crate::writes::{busy, error_of, on_success, use_write};
 
 /// One client: plan, seats, options, threshold and the allotment the domain computes, with
 /// its breakdown. A manager changes the subscription here; the allotment follows at once.
@@ -83,11 +83,7 @@ fn EditSubscription(
     let picked = RwSignal::new(chosen);
     let save = use_write();
     let error = error_of(save);
-    Effect::new(move |_| {
-        if succeeded(save) {
-            on_saved();
-        }
-    });
+    on_success(save, move |_| on_saved());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let threshold = threshold

@@ -8,7 +8,7 @@ use crate::components::text_field::TextField;
 use crate::i18n::{self, use_i18n, Msg};
 use crate::pages::sign_in::SignInFirst;
 use crate::session::use_auth;
-use crate::writes::{answer, busy, error_of, use_write};
+use crate::writes::{busy, error_of, on_success, use_write};
 
 /// Every client organisation at a glance: plan, seats, this period's allotment and balance,
 /// flagged when the balance is at or below the threshold. Managers add clients here.
@@ -82,8 +82,8 @@ fn NewClient(on_created: impl Fn() + Clone + Send + Sync + 'static) -> impl Into
     let plan_id = RwSignal::new(None::<i64>);
     let create = use_write();
     let error = error_of(create);
-    Effect::new(move |_| {
-        if let Some(org) = answer::<pointdesk_api::organizations::OrganizationDto>(create) {
+    on_success(create, move |t| {
+        if let Ok(org) = client::parse_text::<pointdesk_api::organizations::OrganizationDto>(t) {
             on_created();
             nav.go(&format!("/clients/{}", org.id));
         }

@@ -1,6 +1,7 @@
 //! One routed screen per file.
 pub mod accept_invitation;
 pub mod audit_log;
+pub mod buy_points;
 pub mod catalogue;
 pub mod client_detail;
 pub mod clients;
@@ -12,9 +13,11 @@ pub mod not_found;
 pub mod notifications;
 pub mod org_settings;
 pub mod outbox;
+pub mod packs;
 pub mod people;
 pub mod plans;
 pub mod profile;
+pub mod purchase;
 pub mod reports;
 pub mod reset_password;
 pub mod sign_in;

@@ -7,7 +7,7 @@ use crate::components::remote::Remote;
 use crate::components::text_field::TextField;
 use crate::i18n::{self, use_i18n, Msg};
 use crate::session::use_auth;
-use crate::writes::{answer, busy, error_of, use_write};
+use crate::writes::{busy, error_of, on_success, use_write};
 
 /// Open an incident ("something is broken") or a service request from the catalogue, where
 /// each item says whether it is included or quoted first. Provider staff pick the client.
@@ -27,8 +27,8 @@ pub fn NewTicket() -> impl IntoView {
     let nav = crate::nav::use_nav();
     let create = use_write();
     let error = error_of(create);
-    Effect::new(move |_| {
-        if let Some(t) = answer::<pointdesk_api::tickets::TicketDto>(create) {
+    on_success(create, move |text| {
+        if let Ok(t) = client::parse_text::<pointdesk_api::tickets::TicketDto>(text) {
             nav.go(&format!("/tickets/{}", t.id));
         }
     });

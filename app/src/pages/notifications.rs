@@ -5,7 +5,7 @@ use crate::client;
 use crate::components::notice_bell::NoticesRead;
 use crate::components::remote::{remote, Remote};
 use crate::i18n::{points, text, use_i18n, I18n, Msg};
-use crate::writes::{busy, succeeded, use_write};
+use crate::writes::{busy, on_success, use_write};
 
 /// The notification centre: every notice, newest first, marked read on sight; and which kinds
 /// also come by email.
@@ -25,13 +25,11 @@ pub fn Notifications() -> impl IntoView {
     });
     // The bell counts again once they are marked.
     let bell = use_context::<NoticesRead>();
-    Effect::new(move |_| {
-        if succeeded(read) {
-            if let Some(b) = bell {
-                b.0.update(|n| *n += 1);
-            }
-            list.refetch();
+    on_success(read, move |_| {
+        if let Some(b) = bell {
+            b.0.update(|n| *n += 1);
         }
+        list.refetch();
     });
     view! {
         <h1 data-testid="page-title">{i18n.tr(Msg::NavNotifications)}</h1>

@@ -7,7 +7,7 @@ use crate::components::remote::{remote, Remote};
 use crate::components::text_field::TextField;
 use crate::i18n::{self, use_i18n, Msg};
 use crate::session::use_auth;
-use crate::writes::{busy, error_of, succeeded, use_write};
+use crate::writes::{busy, error_of, on_success, succeeded, use_write};
 
 /// People: a manager sees the provider's staff and every client's people, a client admin
 /// their colleagues. Both invite (the link goes out by mail) and deactivate.
@@ -36,11 +36,7 @@ fn PeopleList(
     let me = auth.me.get_untracked().map(|m| m.id);
     let deactivate = use_write();
     let error = error_of(deactivate);
-    Effect::new(move |_| {
-        if succeeded(deactivate) {
-            on_change();
-        }
-    });
+    on_success(deactivate, move |_| on_change());
     view! {
         <ErrorBox error=error />
         <ul class="rows" data-testid="people-list">
@@ -85,12 +81,10 @@ fn Invite(on_invited: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoVie
     let org = RwSignal::new(None::<i64>);
     let invite = use_write();
     let error = error_of(invite);
-    Effect::new(move |_| {
-        if succeeded(invite) {
-            email.set(String::new());
-            name.set(String::new());
-            on_invited();
-        }
+    on_success(invite, move |_| {
+        email.set(String::new());
+        name.set(String::new());
+        on_invited();
     });
     let roles: Vec<&'static str> = if manager {
         vec!["engineer", "manager", "client_admin", "client_user"]

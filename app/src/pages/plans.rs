@@ -8,7 +8,7 @@ use crate::components::error_box::ErrorBox;
 use crate::components::remote::{remote, Remote};
 use crate::components::text_field::TextField;
 use crate::i18n::{use_i18n, Msg};
-use crate::writes::{busy, error_of, succeeded, use_write};
+use crate::writes::{busy, error_of, on_success, use_write};
 
 /// The provider's plans and their terms; a manager adds a plan or edits one here. Clients on a
 /// plan get the new allotment from the next period.
@@ -105,11 +105,7 @@ fn PlanForm(
     let save = use_write();
     let local = RwSignal::new(None::<ApiError>);
     let error = Signal::derive(move || local.get().or_else(|| error_of(save).get()));
-    Effect::new(move |_| {
-        if succeeded(save) {
-            on_saved();
-        }
-    });
+    on_success(save, move |_| on_saved());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let pts = |s: RwSignal<String>| {

@@ -8,7 +8,7 @@ use crate::components::text_field::TextField;
 use crate::i18n::{self, use_i18n, Msg};
 use crate::pages::sign_in::SignInFirst;
 use crate::session::use_auth;
-use crate::writes::{answer, busy, error_of, succeeded, use_write};
+use crate::writes::{busy, error_of, on_success, succeeded, use_write};
 
 /// Name, language (stored with the person and used for their mail), password, sign out.
 #[component]
@@ -31,8 +31,8 @@ fn ProfileForms() -> impl IntoView {
 
     let save = use_write();
     let save_error = error_of(save);
-    Effect::new(move |_| {
-        if let Some(me) = answer::<pointdesk_api::accounts::MeDto>(save) {
+    on_success(save, move |t| {
+        if let Ok(me) = client::parse_text::<pointdesk_api::accounts::MeDto>(t) {
             auth.signed_in(me);
         }
     });
@@ -53,11 +53,9 @@ fn ProfileForms() -> impl IntoView {
     let new = RwSignal::new(String::new());
     let change = use_write();
     let change_error = error_of(change);
-    Effect::new(move |_| {
-        if succeeded(change) {
-            current.set(String::new());
-            new.set(String::new());
-        }
+    on_success(change, move |_| {
+        current.set(String::new());
+        new.set(String::new());
     });
 
     let sign_out = use_write();

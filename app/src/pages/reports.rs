@@ -17,6 +17,7 @@ pub fn Reports() -> impl IntoView {
         {report(i18n, Msg::BalancesReport, "balances")}
         {report(i18n, Msg::Consumption, "consumption")}
         {report(i18n, Msg::DisputesReport, "disputes")}
+        {report(i18n, Msg::Revenue, "revenue")}
     }
 }
 
@@ -33,6 +34,7 @@ fn report(i18n: I18n, title: Msg, name: &'static str) -> impl IntoView {
                 let id = match name {
                     "balances" => "report-balances",
                     "consumption" => "report-consumption",
+                    "revenue" => "report-revenue",
                     _ => "report-disputes",
                 };
                 data_table(id, head, body, false)
@@ -58,6 +60,9 @@ fn heading(l: Locale, key: &str) -> String {
         "opened_at" => Opened,
         "decided_at" => Decided,
         "decision_reason" => Reason,
+        "currency" => Currency,
+        "purchases" => Purchases,
+        "amount" => Price,
         _ => Outcome,
     };
     crate::i18n::text(l, msg).to_owned()

@@ -6,7 +6,7 @@ use crate::components::error_box::ErrorBox;
 use crate::components::text_field::TextField;
 use crate::i18n::{use_i18n, Msg};
 use crate::session::use_auth;
-use crate::writes::{answer, busy, error_of, use_write};
+use crate::writes::{busy, error_of, on_success, use_write};
 
 /// Email and password; lands on the person's home.
 #[component]
@@ -18,8 +18,8 @@ pub fn SignIn() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let action = use_write();
     let error = error_of(action);
-    Effect::new(move |_| {
-        if let Some(me) = answer::<pointdesk_api::accounts::MeDto>(action) {
+    on_success(action, move |t| {
+        if let Ok(me) = client::parse_text::<pointdesk_api::accounts::MeDto>(t) {
             auth.signed_in(me);
             nav.go("/");
         }

@@ -1,0 +1,103 @@
+use leptos::prelude::*;
+use pointdesk_api::payments::{CheckoutDto, CheckoutRequest, PointPackListDto, PurchaseListDto};
+
+use crate::client;
+use crate::components::balance_card::balance_card;
+use crate::components::error_box::ErrorBox;
+use crate::components::remote::{remote, Remote};
+use crate::format;
+use crate::i18n::{points, text, use_i18n, Msg};
+use crate::writes::{busy, error_of, on_success, use_write};
+
+/// Where the buyer came from (`?back=/tickets/7`), kept across the gateway's pages.
+pub const BACK_KEY: &str = "pointdesk.back";
+
+/// The client admin's top-up screen: what is available now, the packs for sale (a press goes to
+/// the gateway's hosted checkout) and the organisation's purchases, each with its receipt.
+pub fn buy_points(org: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    // A return path from the quote screen survives the trip through the gateway.
+    if let (Ok(search), Ok(Some(store))) =
+        (window().location().search(), window().session_storage())
+    {
+        if let Some(back) = search.strip_prefix("?back=") {
+            if back.starts_with("/tickets/") {
+                let _ = store.set_item(BACK_KEY, back);
+            }
+        }
+    }
+    let packs = Remote::new(client::point_packs);
+    let history = Remote::new(client::purchases);
+    let buy = use_write();
+    on_success(buy, move |t| {
+        if let Ok(c) = client::parse_text::<CheckoutDto>(t) {
+            let _ = window().location().set_href(&c.redirect_url);
+        }
+    });
+    view! {
+        <h1 data-testid="page-title">{i18n.tr(Msg::TopUp)}</h1>
+        <p class="muted">{i18n.tr(Msg::BuyIntro)}</p>
+        {balance_card(org)}
+        <ErrorBox error=error_of(buy) />
+        {remote(packs, move |l: PointPackListDto| {
+            let loc = i18n.locale.get();
+            if l.packs.is_empty() {
+                return view! { <p class="muted">{text(loc, Msg::NoPacks)}</p> }.into_any();
+            }
+            view! {
+                <ul class="packs" data-testid="packs">
+                    {l.packs.into_iter().map(|p| {
+                        let id = p.id;
+                        view! {
+                            <li class="card pack" data-testid="pack" data-name=p.name.clone()>
+                                <strong class="pack__points">{points(loc, p.points)}</strong>
+                                <span class="muted">{p.name.clone()}</span>
+                                <span class="pack__price">{format::money(loc, p.price_minor, &p.currency)}</span>
+                                <button class="button" type="button" disabled=busy(buy) data-testid="buy"
+                                    on:click=move |_| { buy.dispatch(client::checkout(&CheckoutRequest { pack_id: id })); }>
+                                    {text(loc, Msg::Buy)}
+                                </button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        })}
+        <h2>{i18n.tr(Msg::Purchases)}</h2>
+        {remote(history, move |l: PurchaseListDto| {
+            let loc = i18n.locale.get();
+            if l.purchases.is_empty() {
+                return view! { <p class="muted">{text(loc, Msg::NoPurchases)}</p> }.into_any();
+            }
+            view! {
+                <ul class="rows" data-testid="purchases">
+                    {l.purchases.into_iter().map(|p| {
+                        let line = format!(
+                            "{} · {} · {} · {} · {}",
+                            format::date_time(loc, p.created_at as f64 * 1000.0),
+                            p.pack_name,
+                            points(loc, p.points),
+                            format::money(loc, p.amount_minor, &p.currency),
+                            text(loc, status_msg(&p.status)),
+                        );
+                        view! {
+                            <li class="row" data-testid="purchase-row" data-status=p.status>
+                                <a href=format!("/purchases/{}", p.id)>{line}</a>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        })}
+    }
+}
+
+/// A purchase's status as the client reads it.
+pub fn status_msg(status: &str) -> Msg {
+    match status {
+        "succeeded" => Msg::PsSucceeded,
+        "failed" => Msg::PsFailed,
+        "canceled" => Msg::PsCanceled,
+        _ => Msg::PsPending,
+    }
+}

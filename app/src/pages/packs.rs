@@ -1,0 +1,110 @@
+use leptos::prelude::*;
+use pointdesk_api::payments::{PointPackDto, PointPackListDto, PointPackRequest};
+use pointdesk_api::WirePoints;
+
+use crate::client::{self, ApiError};
+use crate::components::error_box::ErrorBox;
+use crate::components::remote::{remote, Remote};
+use crate::components::text_field::TextField;
+use crate::format;
+use crate::i18n::{points, use_i18n, Msg};
+use crate::writes::{busy, error_of, on_success, use_write};
+
+/// The manager's point packs: what clients may buy, for how much, in which currency. A pack is
+/// withdrawn from sale rather than deleted (purchases name it).
+pub fn packs() -> impl IntoView {
+    let i18n = use_i18n();
+    let version = RwSignal::new(0u32);
+    let list = Remote::new(move || {
+        version.track();
+        client::point_packs()
+    });
+    let name = RwSignal::new(String::new());
+    let pts = RwSignal::new(String::new());
+    let price = RwSignal::new(String::new());
+    let currency = RwSignal::new("RUB".to_owned());
+    let save = use_write();
+    let error = error_of(save);
+    on_success(save, move |_| {
+        name.set(String::new());
+        pts.set(String::new());
+        price.set(String::new());
+        version.update(|v| *v += 1);
+    });
+    // Points and prices both have two decimals: `7 500,50` is 750050 minor units.
+    let decimal = |raw: String, field: &str| {
+        let raw = raw.replace([' ', '\u{a0}'], "").replace(',', ".");
+        raw.parse::<pointdesk_domain::points::Points>()
+            .map_err(|_| ApiError::field(field, "malformed"))
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let parsed = decimal(pts.get_untracked(), "points")
+            .and_then(|p| decimal(price.get_untracked(), "price_minor").map(|m| (p, m)));
+        match parsed {
+            Ok((p, m)) => {
+                save.dispatch(client::create_point_pack(&PointPackRequest {
+                    name: name.get_untracked(),
+                    points: WirePoints(p),
+                    price_minor: m.hundredths(),
+                    currency: currency.get_untracked(),
+                    active: true,
+                }));
+            }
+            Err(e) => save.value().set(Some(Err(e))),
+        }
+    };
+    let toggle = move |p: PointPackDto| {
+        save.dispatch(client::update_point_pack(
+            p.id,
+            &PointPackRequest {
+                name: p.name,
+                points: p.points,
+                price_minor: p.price_minor,
+                currency: p.currency,
+                active: !p.active,
+            },
+        ));
+    };
+    view! {
+        <h1 data-testid="page-title">{i18n.tr(Msg::NavPacks)}</h1>
+        <div class="grid">
+            <div>
+                {remote(list, move |l: PointPackListDto| view! {
+                    <ul class="rows" data-testid="pack-list">
+                        {l.packs.into_iter().map(|p| {
+                            let loc = i18n.locale.get();
+                            let (active, pack) = (p.active, p.clone());
+                            view! {
+                                <li class="row" data-testid="pack-row" data-name=p.name.clone()>
+                                    <div class="row__main">
+                                        <span class="row__title">{p.name.clone()}</span>
+                                        <span class="row__meta">{format!("{} · {}", points(loc, p.points), format::money(loc, p.price_minor, &p.currency))}</span>
+                                    </div>
+                                    <label class="choice">
+                                        <input type="checkbox" prop:checked=active on:change=move |_| toggle(pack.clone()) />
+                                        {i18n.tr(Msg::OnSale)}
+                                    </label>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                })}
+            </div>
+            <form class="card stack" on:submit=submit novalidate=true data-testid="pack-form">
+                <h2 class="card__title">{i18n.tr(Msg::AddPack)}</h2>
+                <TextField label=Msg::Name name="name" value=name error=error />
+                <TextField label=Msg::Points name="points" value=pts error=error />
+                <TextField label=Msg::Price name="price_minor" value=price error=error />
+                <label class="field">
+                    <span class="field__label">{i18n.tr(Msg::Currency)}</span>
+                    <select class="field__input" data-testid="pack-currency" on:change=move |ev| currency.set(event_target_value(&ev))>
+                        {["RUB", "EUR", "USD"].map(|c| view! { <option value=c>{c}</option> }).collect_view()}
+                    </select>
+                </label>
+                <ErrorBox error=error />
+                <button class="button" type="submit" disabled=busy(save)>{i18n.tr(Msg::AddPack)}</button>
+            </form>
+        </div>
+    }
+}
