@@ -38,6 +38,8 @@ impl Locale {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Msg {
+    DateLabel,
+    AmountPaid,
     NavPacks,
     BuyIntro,
     Buy,
@@ -427,6 +429,8 @@ pub enum Msg {
 pub fn text(locale: Locale, msg: Msg) -> &'static str {
     use Msg::*;
     let (en, ru) = match msg {
+        DateLabel => ("Date", "Дата"),
+        AmountPaid => ("Amount", "Сумма"),
         NavPacks => ("Point packs", "Пакеты баллов"),
         BuyIntro => ("Bought points never expire; they are spent after your monthly allotment.", "Купленные баллы не сгорают и тратятся после месячного пакета."),
         Buy => ("Buy", "Купить"),

@@ -4,7 +4,7 @@
 // notifies again.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, people, sql, DESKTOP, PHONE, closeAll, signedIn } from './pages.mjs';
+import { launch, people, grant, sql, DESKTOP, PHONE, closeAll, signedIn } from './pages.mjs';
 
 let desktop;
 let phone;
@@ -13,16 +13,7 @@ let office; // the manager's own browser: a context keeps one session
 before(async () => {
   people(522, 'alarm');
   // 6.00 points this period in 15-minute steps; the threshold is 5.00 (the default).
-  sql(`INSERT INTO plans (id, provider_id, name, base, per_seat, increment_minutes, rollover, overdraft)
-         VALUES (522, 522, 'Plan alarm', 600, 0, 15, 'none', 'never');
-       UPDATE organisations SET plan_id = 522, balance = 600, version = 1, open_period = strftime('%Y-%m', 'now'),
-         last_grant = strftime('%Y-%m', 'now'), next_block = 2 WHERE id = 522;
-       INSERT INTO credit_blocks (org_id, block_no, source, amount, remaining, reserved, expires, expired, created_key, created_at)
-         VALUES (522, 1, 'grant:' || strftime('%Y-%m', 'now'), 600, 600, 0, strftime('%Y-%m', 'now'), 0, 'grant:522:browser', unixepoch());
-       INSERT INTO ledger_entries (org_id, kind, amount, reason, reference, idempotency_key, at, balance_after, debt_change)
-         VALUES (522, 'grant', 600, 'Allotment', 'period:' || strftime('%Y-%m', 'now'), 'grant:522:browser', unixepoch(), 600, 0);
-       INSERT INTO entry_moves (entry_id, org_id, block_no, points)
-         VALUES ((SELECT id FROM ledger_entries WHERE idempotency_key = 'grant:522:browser'), 522, 1, 600);`);
+  grant(522, 600);
   desktop = await launch(DESKTOP);
   phone = await launch(PHONE, { isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
   office = await launch(DESKTOP);

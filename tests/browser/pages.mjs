@@ -144,6 +144,23 @@ export function people(id, tag) {
          (${id}, ${id}, 'user@${tag}.e2e', 'Uma User', 'client_user', 'en', '${HASH}');`);
 }
 
+/**
+ * A plan for organisation `id` (15-minute steps, no overdraft) and `points` hundredths of this
+ * period's allotment, written as a grant writes it (block, entry, moves, account state).
+ */
+export function grant(id, points) {
+  sql(`INSERT INTO plans (id, provider_id, name, base, per_seat, increment_minutes, rollover, overdraft)
+         VALUES (${id}, ${id}, 'Plan ${id}', ${points}, 0, 15, 'none', 'never');
+       UPDATE organisations SET plan_id = ${id}, balance = ${points}, version = 1, open_period = strftime('%Y-%m', 'now'),
+         last_grant = strftime('%Y-%m', 'now'), next_block = 2 WHERE id = ${id};
+       INSERT INTO credit_blocks (org_id, block_no, source, amount, remaining, reserved, expires, expired, created_key, created_at)
+         VALUES (${id}, 1, 'grant:' || strftime('%Y-%m', 'now'), ${points}, ${points}, 0, strftime('%Y-%m', 'now'), 0, 'grant:${id}:browser', unixepoch());
+       INSERT INTO ledger_entries (org_id, kind, amount, reason, reference, idempotency_key, at, balance_after, debt_change)
+         VALUES (${id}, 'grant', ${points}, 'Allotment', 'period:' || strftime('%Y-%m', 'now'), 'grant:${id}:browser', unixepoch(), ${points}, 0);
+       INSERT INTO entry_moves (entry_id, org_id, block_no, points)
+         VALUES ((SELECT id FROM ledger_entries WHERE idempotency_key = 'grant:${id}:browser'), ${id}, 1, ${points});`);
+}
+
 /** An invitation for a new person without a password; returns the link's path. */
 export function invitation(id, email, name) {
   const secret = createHash('sha256').update(email).digest('hex').slice(0, 32);

@@ -97,7 +97,6 @@ pub fn role_links(role: Option<&str>) -> Vec<(&'static str, Msg)> {
             ("/clients", Msg::NavClients),
             ("/catalogue", Msg::NavCatalogue),
             ("/plans", Msg::NavPlans),
-            ("/packs", Msg::NavPacks),
             ("/people", Msg::NavPeople),
             ("/reports", Msg::NavReports),
             ("/outbox", Msg::NavOutbox),

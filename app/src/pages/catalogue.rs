@@ -71,6 +71,7 @@ pub fn Catalogue() -> impl IntoView {
     view! {
         <p class="eyebrow">{i18n.tr(Msg::NavCatalogue)}</p>
         <h1 data-testid="page-title">{i18n.tr(Msg::NavCatalogue)}</h1>
+        <p><a class="link" href="/packs" data-testid="packs-link">{i18n.tr(Msg::NavPacks)}</a></p>
         <div class="grid">
             <div>
                 {remote(list, move |l| view! {

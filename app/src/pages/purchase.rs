@@ -30,7 +30,7 @@ pub fn purchase(id: i64) -> impl IntoView {
             let loc = i18n.locale.get();
             let (class, headline) = match p.status.as_str() {
                 "succeeded" => ("notice notice--ok", format!("{} {}", text(loc, Msg::PayCredited), points(loc, p.points))),
-                "failed" => ("notice notice--error", format!("{} {}", text(loc, Msg::PayFailed), p.failure.clone().unwrap_or_default())),
+                "failed" => ("notice notice--error", text(loc, Msg::PayFailed).to_owned()),
                 "canceled" => ("notice notice--error", text(loc, Msg::PayCanceled).to_owned()),
                 _ => ("notice", text(loc, Msg::PayPending).to_owned()),
             };
@@ -41,9 +41,13 @@ pub fn purchase(id: i64) -> impl IntoView {
                 (Msg::Price, format::money(loc, p.amount_minor, &p.currency)),
                 (Msg::EvStatus, text(loc, status_msg(&p.status)).to_owned()),
                 (Msg::Buyer, format!("{} · {}", p.buyer, p.organization.name)),
-                (Msg::Opened, when(p.created_at)),
+                (Msg::DateLabel, when(p.created_at)),
                 (Msg::PaymentRef, format!("{} {}", p.gateway, p.payment_id.clone().unwrap_or_default())),
             ];
+            if let Some(f) = p.failure.clone() {
+                // The gateway's own words, as it gave them.
+                rows.push((Msg::Reason, f));
+            }
             if let Some(b) = p.balance_after {
                 rows.push((Msg::BalanceNow, points(loc, b)));
             }

@@ -62,7 +62,7 @@ fn heading(l: Locale, key: &str) -> String {
         "decision_reason" => Reason,
         "currency" => Currency,
         "purchases" => Purchases,
-        "amount" => Price,
+        "amount" => AmountPaid,
         _ => Outcome,
     };
     crate::i18n::text(l, msg).to_owned()

@@ -109,7 +109,7 @@ impl Db {
         self.all(
             format!(
                 "SELECT {PACK_COLUMNS} FROM point_packs WHERE provider_id = ?1 \
-                 AND (active = 1 OR ?2 = 0) ORDER BY currency, points, id"
+                 AND (active = 1 OR ?2 = 0) ORDER BY active DESC, id"
             ),
             &[int(provider), int(i64::from(active_only))],
         )
