@@ -37,6 +37,9 @@ struct World {
     org: BTreeMap<Target, i64>,
     plan: BTreeMap<Target, i64>,
     catalogue: BTreeMap<Target, i64>,
+    /// A point pack of the target's provider, and a purchase of the target's organisation.
+    pack: BTreeMap<Target, i64>,
+    purchase: BTreeMap<Target, i64>,
 }
 
 /// The operations that act on one ticket (or its quote), and the state the ticket must be in
@@ -174,6 +177,32 @@ fn world() -> World {
             (Target::OtherOrg, item("Matrix A")),
             (Target::OtherProvider, item("Matrix B")),
         ]),
+        pack: BTreeMap::new(),
+        purchase: BTreeMap::new(),
+    };
+    // Packs (A: 4401, B: 4403), one purchase per organisation, and a sandbox payment to show.
+    d1("INSERT INTO point_packs (id, provider_id, name, points, price_minor, currency, active, created_at) VALUES
+          (4401, 401, 'Matrix pack A', 100, 1000, 'EUR', 1, unixepoch()),
+          (4403, 403, 'Matrix pack B', 100, 1000, 'EUR', 1, unixepoch());
+        INSERT INTO purchases (id, provider_id, org_id, pack_id, pack_name, user_id, points, amount_minor, currency, gateway, payment_id, created_at)
+          SELECT o.id + 4000, o.provider_id, o.id, CASE o.provider_id WHEN 401 THEN 4401 ELSE 4403 END, 'Matrix pack',
+            (SELECT id FROM users WHERE role = 'manager' AND provider_id = o.provider_id), 100, 1000, 'EUR', 'sandbox',
+            'mx-' || o.id, unixepoch() FROM organisations o WHERE o.id IN (401, 402, 403);
+        INSERT INTO sandbox_payments (id, amount_minor, currency, description, reference, return_url, created_at)
+          VALUES ('sbx_matrix', 1000, 'EUR', 'Matrix', 'matrix', '/', unixepoch());")
+    .expect("packs and purchases");
+    let w = World {
+        pack: BTreeMap::from([
+            (Target::Own, 4401),
+            (Target::OtherOrg, 4401),
+            (Target::OtherProvider, 4403),
+        ]),
+        purchase: BTreeMap::from([
+            (Target::Own, 4401),
+            (Target::OtherOrg, 4402),
+            (Target::OtherProvider, 4403),
+        ]),
+        ..w
     };
     tickets(&w);
     w
@@ -261,9 +290,23 @@ fn expected(op: &str, who: Who, target: Target) -> Option<u16> {
         | "markNotificationsRead"
         | "getNotificationPreferences"
         | "updateNotificationPreferences" => signed_in(200),
-        "getConsumptionReport" | "getBalanceReport" | "getDisputeReport" => {
+        "getConsumptionReport" | "getBalanceReport" | "getDisputeReport" | "getRevenueReport" => {
             by_role(403, 403, 403, 200)
         }
+        "listPointPacks" => signed_in(200),
+        "createPointPack" => by_role(403, 403, 403, 201),
+        "updatePointPack" => match target {
+            Own | OtherOrg => by_role(403, 403, 403, 200),
+            OtherProvider => by_role(403, 403, 403, 404),
+        },
+        // Only a client admin buys, for their own organisation (the sandbox takes it).
+        "createCheckout" => by_role(403, 201, 403, 403),
+        "listPurchases" => by_role(403, 200, 200, 200),
+        // Public: an unsigned notification is refused whoever sends it; the sandbox's page
+        // answers anyone; its buttons take a form, not JSON.
+        "receivePaymentNotification" => 400,
+        "showSandboxCheckout" => 200,
+        "decideSandboxPayment" => 415,
         "createTicket" => signed_in(201),
         "createCatalogueItem" => by_role(403, 403, 403, 201),
         "updateCatalogueItem" => match target {
@@ -277,7 +320,9 @@ fn expected(op: &str, who: Who, target: Target) -> Option<u16> {
             let own: [u16; 4] = match op {
                 "getTicket" | "getTicketTimeline" | "followTicket" | "unfollowTicket"
                 | "getBalance" | "getBalanceHistory" => [200, 200, 200, 200],
-                "listLedgerEntries" | "exportLedgerCsv" | "getStatement" => [403, 200, 200, 200],
+                "listLedgerEntries" | "exportLedgerCsv" | "getStatement" | "getPurchase" => {
+                    [403, 200, 200, 200]
+                }
                 "createAdjustment" => [403, 403, 403, 201],
                 "addComment" => [201, 201, 201, 201],
                 "logWork" | "createQuote" => [403, 403, 201, 201],
@@ -320,6 +365,8 @@ fn request(
         }
         "updatePlan" => w.plan[&target],
         "updateCatalogueItem" => w.catalogue[&target],
+        "updatePointPack" => w.pack[&target],
+        "getPurchase" => w.purchase[&target],
         "deactivateUser" => victim(w.org[&target], n),
         _ if TICKET_OPS.iter().any(|(o, _)| *o == op) => ticket_id(op, target, who),
         _ => 0,
@@ -374,6 +421,10 @@ fn request(
         "createQuote" => Some(r#"{"points":"1.00","scope":"Matrix","valid_days":7}"#.to_owned()),
         "createAdjustment" => Some(r#"{"amount":"1.00","reason":"Matrix"}"#.to_owned()),
         "markNotificationsRead" => Some(r#"{"all":true}"#.to_owned()),
+        "createPointPack" | "updatePointPack" => Some(format!(
+            r#"{{"name":"Pack {unique}","points":"1.00","price_minor":100,"currency":"EUR"}}"#
+        )),
+        "createCheckout" => Some(format!(r#"{{"pack_id":{}}}"#, w.pack[&Target::Own])),
         "updateNotificationPreferences" => Some(r#"{"email_muted":[]}"#.to_owned()),
         _ => None,
     };
@@ -381,7 +432,9 @@ fn request(
         method: method.to_ascii_uppercase(),
         path: template
             .replace("{id}", &id.to_string())
-            .replace("{period}", "2026-11"),
+            .replace("{period}", "2026-11")
+            .replace("{gateway}", "sandbox")
+            .replace("{payment}", "sbx_matrix"),
         body,
     }
 }

@@ -72,7 +72,7 @@ fn pack_json(p: &PointPack) -> String {
 pub async fn list_packs(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     let staff = !who.actor.role.is_client();
     if staff {
-        who.may_provider_wide(Action::ViewReports)?;
+        who.may_provider_wide(Action::ViewBalance)?;
     } else {
         who.may(Action::ViewBalance, who.org())?;
     }
