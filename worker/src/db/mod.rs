@@ -13,7 +13,7 @@ pub use accounts::{Audit, Mail, SessionRow, UserRow};
 pub use books::{EntryRow, LedgerFilter, OrgNotice};
 pub use clients::{NewPerson, OrgColumns, OrgRow, PersonRow, PlanColumns, PlanRow};
 pub use ledger::Books;
-pub use payments::{NewPurchase, PackColumns, PackRow, PurchaseRow};
+pub use payments::{NewPaymentEvent, NewPurchase, PackColumns, PackRow, PurchaseRow};
 pub use tickets::{
     CatalogueColumns, CatalogueRow, DisputeRow, Event, IdTable, NewTicketRow, QuoteRow,
     TicketFilter, TicketMail, TicketRow, TicketState, TimelineRow, WorkRow,

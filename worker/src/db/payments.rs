@@ -55,6 +55,15 @@ pub struct NewPurchase<'a> {
     pub now: i64,
 }
 
+/// A verified notification, as `payment_events` keeps it.
+pub struct NewPaymentEvent<'a> {
+    pub gateway: &'a str,
+    pub event_id: &'a str,
+    pub kind: &'a str,
+    pub payment_id: &'a str,
+    pub purchase: Option<i64>,
+}
+
 #[derive(Clone, Debug, Deserialize)]
 pub struct SandboxRow {
     pub amount_minor: i64,
@@ -272,11 +281,7 @@ impl Db {
     /// Records a verified notification (`UNIQUE` per gateway event: a replay fails the batch).
     pub fn insert_payment_event(
         &self,
-        gateway: &str,
-        event_id: &str,
-        kind: &str,
-        payment_id: &str,
-        purchase: Option<i64>,
+        e: &NewPaymentEvent<'_>,
         outcome: &str,
         now: i64,
     ) -> AppResult<D1PreparedStatement> {
@@ -284,11 +289,11 @@ impl Db {
             "INSERT INTO payment_events (gateway, event_id, kind, payment_id, purchase_id, \
              outcome, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             &[
-                text(gateway),
-                text(event_id),
-                text(kind),
-                text(payment_id),
-                purchase.map_or(wasm_bindgen::JsValue::NULL, int),
+                text(e.gateway),
+                text(e.event_id),
+                text(e.kind),
+                text(e.payment_id),
+                e.purchase.map_or(wasm_bindgen::JsValue::NULL, int),
                 text(outcome),
                 int(now),
             ],

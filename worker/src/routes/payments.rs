@@ -12,7 +12,7 @@ use pointdesk_domain::points::Points;
 use pointdesk_domain::policy::Action;
 use worker::{Env, Headers, Method as HttpMethod, Request, RequestInit, Response};
 
-use crate::db::{Db, NewPurchase, PackColumns, PackRow, PurchaseRow};
+use crate::db::{Db, NewPaymentEvent, NewPurchase, PackColumns, PackRow, PurchaseRow};
 use crate::error::{AppError, AppResult};
 use crate::pay::fetch::Fetcher;
 use crate::pay::sandbox::{self, Choice, SandboxPayment};
@@ -372,17 +372,15 @@ pub async fn notification(call: &mut Call<'_>) -> AppResult<Response> {
     if db.payment_event_seen(&name, &event.id).await? {
         return receipt("duplicate");
     }
-    let ignore = |purchase: Option<i64>| {
-        db.insert_payment_event(
-            &name,
-            &event.id,
-            &event.kind,
-            &event.payment_id,
-            purchase,
-            "ignored",
-            now.unix(),
-        )
+    let row = |purchase: Option<i64>| NewPaymentEvent {
+        gateway: &name,
+        event_id: &event.id,
+        kind: &event.kind,
+        payment_id: &event.payment_id,
+        purchase,
     };
+    let ignore =
+        |purchase: Option<i64>| db.insert_payment_event(&row(purchase), "ignored", now.unix());
     let Some(purchase) = db.purchase_by_payment(&name, &event.payment_id).await? else {
         // Not one of ours (another integration on the same account): acknowledged, kept.
         worker::console_log!(
@@ -420,15 +418,7 @@ pub async fn notification(call: &mut Call<'_>) -> AppResult<Response> {
             once(
                 &db,
                 vec![
-                    db.insert_payment_event(
-                        &name,
-                        &event.id,
-                        &event.kind,
-                        &event.payment_id,
-                        Some(purchase.id),
-                        outcome,
-                        now.unix(),
-                    )?,
+                    db.insert_payment_event(&row(Some(purchase.id)), outcome, now.unix())?,
                     db.settle_unpaid(purchase.id, status, reason, now.unix())?,
                 ],
                 outcome,
@@ -482,11 +472,13 @@ async fn credit(
             .is_some_and(|p| p.balance_after.is_some());
         let record_event = |outcome: &str| {
             db.insert_payment_event(
-                gateway,
-                &event.id,
-                &event.kind,
-                &event.payment_id,
-                Some(purchase.id),
+                &NewPaymentEvent {
+                    gateway,
+                    event_id: &event.id,
+                    kind: &event.kind,
+                    payment_id: &event.payment_id,
+                    purchase: Some(purchase.id),
+                },
                 outcome,
                 now.unix(),
             )
