@@ -1,10 +1,12 @@
 // Self-service top-ups in real Chromium, through the built-in sandbox gateway: a client admin
 // (Russian, on a phone) without enough available points for a quote follows "Buy points",
 // declines in the sandbox (the balance stays and the receipt says so), buys again and pays,
-// comes back to a receipt that turns to "credited" by itself, returns to the ticket and approves
-// the quote.
+// comes back to the receipt with the credit and the new balance, returns to the ticket and approves
+// the quote; and a receipt left open while the payment is pending turns to "credited" when the
+// notification arrives later, without a reload.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { BASE, launch, people, grant, sql, DESKTOP, PHONE, closeAll, signedIn } from './pages.mjs';
 
 let phone;
@@ -91,4 +93,38 @@ test('short of points for a quote: buy in the sandbox, come back, approve', asyn
   assert.equal(await p.getByTestId('purchase-row').count(), 2);
   const entries = sql("SELECT COUNT(*) AS n FROM ledger_entries WHERE org_id = 523 AND kind = 'purchase'")[0].n;
   assert.equal(entries, 1);
+});
+
+test('a receipt left open while the payment is pending turns to credited by itself', async () => {
+  const admin = await signedIn(phone, 'admin@topup.e2e');
+  const p = admin.page;
+  // A purchase whose payment is still open at the gateway.
+  const c = await p.request.post(`${BASE}/api/v1/checkouts`, {
+    headers: { origin: BASE, 'idempotency-key': 'topup-later' },
+    data: { pack_id: 523 },
+  });
+  assert.equal(c.status(), 201, await c.text());
+  const { purchase } = await c.json();
+  await admin.goto(`/purchases/${purchase.id}`);
+  await p.locator('[data-testid="purchase-status"][data-status="pending"]').waitFor();
+  assert.match(await p.getByTestId('purchase-status').textContent(), /Ждём подтверждения оплаты/);
+  // The gateway's notification arrives later, signed as the sandbox signs.
+  const body = JSON.stringify({
+    id: `evt_later_${purchase.id}`,
+    type: 'payment.succeeded',
+    created: Math.floor(Date.now() / 1000),
+    payment: { id: purchase.payment_id, status: 'succeeded', amount_minor: 750000, currency: 'RUB', reference: 'later' },
+  });
+  const t = Math.floor(Date.now() / 1000);
+  const v1 = createHmac('sha256', 'pointdesk-sandbox-secret').update(`${t}.${body}`).digest('hex');
+  const n = await fetch(`${BASE}/api/v1/payments/sandbox/notifications`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'sandbox-signature': `t=${t},v1=${v1}` },
+    body,
+  });
+  assert.equal(n.status, 200);
+  assert.equal((await n.json()).outcome, 'credited');
+  // No reload: the page asks again while pending and shows the credit.
+  await p.locator('[data-testid="purchase-status"][data-status="succeeded"]').waitFor();
+  assert.equal(balance(), 1100);
 });

@@ -294,6 +294,15 @@ impl Caller {
     }
 }
 
+/// An organisation's stored balance, in hundredths.
+pub fn balance(org: i64) -> i64 {
+    d1_rows(&format!(
+        "SELECT balance FROM organisations WHERE id = {org}"
+    ))[0]["balance"]
+        .as_i64()
+        .unwrap_or_default()
+}
+
 /// The Argon2id hash of [`FIXTURE_PASSWORD`], the same one the demo seed uses.
 pub fn fixture_hash() -> String {
     let seed = include_str!("../../worker/seed/demo.sql");

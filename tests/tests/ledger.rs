@@ -3,7 +3,9 @@
 //! low-balance alarm, keyset pages, filters and the CSV — and after each, the stored balance
 //! state agrees with the entries.
 
-use pointdesk_e2e::{assert_books_agree, d1, d1_rows, desk, get, people, Caller, FIXTURE_PASSWORD};
+use pointdesk_e2e::{
+    assert_books_agree, balance, d1, d1_rows, desk, get, people, Caller, FIXTURE_PASSWORD,
+};
 use serde_json::{json, Value};
 
 fn sign(role: &str, tag: &str) -> Caller {
@@ -47,14 +49,6 @@ fn entries(org: i64) -> Vec<(String, i64, String)> {
         )
     })
     .collect()
-}
-
-fn balance(org: i64) -> i64 {
-    d1_rows(&format!(
-        "SELECT balance FROM organisations WHERE id = {org}"
-    ))[0]["balance"]
-        .as_i64()
-        .unwrap_or_default()
 }
 
 #[test]

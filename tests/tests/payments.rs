@@ -5,7 +5,7 @@
 
 use hmac::{Hmac, Mac};
 use pointdesk_e2e::{
-    assert_books_agree, d1, d1_rows, desk, people, request, Caller, FIXTURE_PASSWORD,
+    assert_books_agree, balance, d1, d1_rows, desk, people, request, Caller, FIXTURE_PASSWORD,
 };
 use serde_json::{json, Value};
 use sha2::Sha256;
@@ -66,14 +66,6 @@ fn outcome(a: pointdesk_e2e::Answer) -> String {
         .as_str()
         .unwrap_or_default()
         .to_owned()
-}
-
-fn balance(org: i64) -> i64 {
-    d1_rows(&format!(
-        "SELECT balance FROM organisations WHERE id = {org}"
-    ))[0]["balance"]
-        .as_i64()
-        .unwrap_or_default()
 }
 
 fn purchase_entries(org: i64) -> i64 {

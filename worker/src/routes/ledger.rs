@@ -27,7 +27,7 @@ use crate::routes::{json, Call, Session};
 use crate::zone;
 
 pub(crate) fn wp(h: i64) -> WirePoints {
-    WirePoints(Points::from_hundredths(h).unwrap_or(Points::ZERO))
+    WirePoints::from_hundredths(h)
 }
 
 /// `12.50` for English readers, `12,50` for Russian ones.
