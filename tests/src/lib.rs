@@ -170,33 +170,42 @@ pub fn d1(sql: &str) -> Result<String, String> {
     let wrangler = std::env::var("POINTDESK_WRANGLER")
         .expect("POINTDESK_WRANGLER is not set: run through `cargo xtask test`");
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-    let out = Command::new(wrangler)
-        .args([
-            "d1",
-            "execute",
-            "DB",
-            "--local",
-            "--persist-to",
-            &state,
-            "--json",
-            "--command",
-            sql,
-        ])
-        // Non-interactive; the offline settings come from `cargo xtask test`'s environment.
-        .env("CI", "true")
-        .current_dir(root)
-        .output()
-        .expect("wrangler runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    if out.status.success() {
-        Ok(text)
-    } else {
-        Err(text)
+    // Local D1 is one SQLite file that workerd and this wrangler open separately; workerd may
+    // still hold its lock a moment after answering (neither waits for the other: SQLITE_BUSY).
+    // A busy database ran nothing, so that one failure is tried again, a few times.
+    for attempt in 1.. {
+        let out = Command::new(&wrangler)
+            .args([
+                "d1",
+                "execute",
+                "DB",
+                "--local",
+                "--persist-to",
+                &state,
+                "--json",
+                "--command",
+                sql,
+            ])
+            // Non-interactive; the offline settings come from `cargo xtask test`'s environment.
+            .env("CI", "true")
+            .current_dir(root)
+            .output()
+            .expect("wrangler runs");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if out.status.success() {
+            return Ok(text);
+        }
+        let busy = text.contains("SQLITE_BUSY") || text.contains("database is locked");
+        if !busy || attempt >= 5 {
+            return Err(text);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
     }
+    unreachable!("the loop returns")
 }
 
 /// Every organisation whose stored balance state disagrees with its entries: the balance
