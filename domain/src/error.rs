@@ -16,6 +16,13 @@ pub enum DomainError {
         action: &'static str,
         state: &'static str,
     },
+    /// A field of the request refused by a rule (not by its shape): the worker reports it as a
+    /// field error with this stable code.
+    #[error("{field}: {code}")]
+    Field {
+        field: &'static str,
+        code: &'static str,
+    },
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("the dispute window closed on day {closed_on_day} after the charge")]

@@ -13,7 +13,7 @@
 //! zero) and outstanding charges (what did not fit under overdraft `never`) are repaid first by
 //! the next points that become free, as entries of their own (see [`Account::settle`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::credit::{Block, BlockSource, Move};
 use crate::error::DomainError;
@@ -158,7 +158,7 @@ impl Hold {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Changes {
     pub period: Period,
-    pub last_grant: Option<Period>,
+    pub granted: BTreeSet<Period>,
     /// New and changed blocks, as they are after the decision.
     pub blocks: Vec<Block>,
     pub next_block: BlockId,
@@ -198,8 +198,10 @@ pub struct Account {
     pub version: u64,
     /// The open period: expiry has run for every period before it and for none after.
     pub period: Period,
-    /// The latest period whose allotment was granted (it may be ahead of the open one).
-    pub last_grant: Option<Period>,
+    /// The periods, from the open one on, whose allotment has arrived (a grant may be posted
+    /// ahead of its period). Every period is granted exactly once: a turn-over grants the next
+    /// period unless it is here, whatever later periods are.
+    pub granted: BTreeSet<Period>,
     pub overdraft: Overdraft,
     pub blocks: BTreeMap<BlockId, Block>,
     pub next_block: BlockId,
@@ -217,7 +219,7 @@ impl Account {
             org,
             version: 0,
             period,
-            last_grant: None,
+            granted: BTreeSet::new(),
             overdraft,
             blocks: BTreeMap::new(),
             next_block: BlockId::new(1),
@@ -278,7 +280,7 @@ impl Account {
         let key = IdempotencyKey::grant(self.org, period);
         let fingerprint = format!("grant:{period}:{allotment}");
         let mut next = self.clone();
-        next.last_grant = next.last_grant.max(Some(period));
+        next.granted.insert(period);
         let mut entries = Vec::new();
         if allotment.is_positive() {
             let block = next.add_block(BlockSource::Grant(period), allotment, Some(period))?;
@@ -346,6 +348,7 @@ impl Account {
             });
         }
         next.period = following;
+        next.granted.remove(&ending);
         let mut entries = Vec::new();
         if unused.is_positive() {
             let expired = unused.checked_sub(carried)?;
@@ -382,7 +385,7 @@ impl Account {
         let mut acct = self.clone();
         let expire = acct.expire(ending, rollover)?;
         acct.apply(&expire)?;
-        if acct.last_grant >= Some(ending.next()) {
+        if acct.granted.contains(&ending.next()) {
             return Ok(vec![expire]); // granted ahead of time
         }
         let grant = acct.grant(ending.next(), allotment)?;
@@ -402,7 +405,7 @@ impl Account {
         let mut acct = self.clone();
         let mut out = Vec::new();
         loop {
-            let d = if acct.last_grant < Some(acct.period) && acct.period <= current {
+            let d = if !acct.granted.contains(&acct.period) && acct.period <= current {
                 acct.grant(acct.period, allotment)?
             } else if acct.period < current {
                 acct.expire(acct.period, rollover)?
@@ -498,7 +501,10 @@ impl Account {
 
     /// The client approves a quote: its points are reserved in blocks, in draw order. A revision
     /// replaces the hold of the quote it revises in the same decision and needs available points
-    /// only for its increase; the points it keeps stay reserved where they were.
+    /// only for its increase; the points it keeps stay reserved where they were. A reservation
+    /// protects points from expiry, so a revision downwards keeps the reservations that expire
+    /// soonest and releases those that expire last (never-expiring points before an
+    /// allotment's); an increase reserves more in draw order.
     pub fn approve_quote(
         &self,
         quote: QuoteId,
@@ -547,10 +553,10 @@ impl Account {
         let mut reserved = Vec::new();
         if let Some(old) = old {
             next.holds.remove(&old.quote);
-            // Keep the earliest reservations up to the new amount; give back the rest.
+            // Keep the reservations that expire soonest up to the new amount; give back the rest.
             let mut keep = points;
             let mut give_back = Vec::new();
-            for m in old.reserved {
+            for m in next.in_draw_order(old.reserved)? {
                 let kept = m.points.min(keep);
                 keep = keep.checked_sub(kept)?;
                 if kept.is_positive() {
@@ -577,6 +583,7 @@ impl Account {
                 None => reserved.push(m),
             }
         }
+        let reserved = next.in_draw_order(reserved)?;
         next.holds.insert(
             quote,
             Hold {
@@ -642,9 +649,10 @@ impl Account {
         self.finish(next, key, fingerprint, entries)
     }
 
-    /// A manager upholds a dispute of `ticket`'s charge: what was paid (the `charges`, the
-    /// ticket's charge entries) goes back to the blocks it came from, and what is still
-    /// outstanding is forgiven.
+    /// A manager upholds a dispute of `ticket`'s charge: what is still outstanding is forgiven,
+    /// and what was paid (the `charges`, the ticket's charge entries) comes back as points that
+    /// never expire (a `refund` block), after cancelling what the account still owes — the
+    /// same whichever blocks paid the charge and whatever the plan's overdraft rule.
     pub fn refund_dispute(
         &self,
         dispute: DisputeId,
@@ -663,14 +671,7 @@ impl Account {
         next.outstanding.remove(&ticket);
         let mut entries = Vec::new();
         if paid.is_positive() {
-            let mut moves = Vec::new();
-            let mut debt_change = Points::ZERO;
-            for t in charges {
-                let (m, d) =
-                    next.give_back(&t.moves, t.amount.neg(), BlockSource::Refund(dispute))?;
-                moves.extend(m);
-                debt_change = debt_change.checked_add(d)?;
-            }
+            let (moves, debt_change) = next.give_back(&[], paid, BlockSource::Refund(dispute))?;
             entries.push(next.entry(
                 key.clone(),
                 EntryKind::Refund,
@@ -689,8 +690,9 @@ impl Account {
     /// A manager corrects the balance, with a reason. A credit becomes a block that never
     /// expires; a debit draws in the usual order (and may leave debt, unless the plan's
     /// overdraft is `never`: then it may take free points only). A correcting adjustment
-    /// names the entry it corrects: a debit then draws from the block that entry created first,
-    /// a credit returns points to the blocks that entry drew from.
+    /// names the entry it corrects and has the opposite sign (a debit corrects a credit and
+    /// draws from the block that credit created first; a credit corrects a debit and returns
+    /// points to the blocks that debit drew from); the same sign is refused on `amount`.
     pub fn adjust(
         &self,
         adjustment: AdjustmentId,
@@ -707,6 +709,15 @@ impl Account {
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(DomainError::Invalid("an adjustment needs a reason"));
+        }
+        if let Some(t) = corrects {
+            // A correction reverses: a debit corrects a credit and a credit a debit.
+            if t.amount.is_positive() == amount.is_positive() || t.amount == Points::ZERO {
+                return Err(DomainError::Field {
+                    field: "amount",
+                    code: "opposite_sign",
+                });
+            }
         }
         let key = IdempotencyKey::adjustment(adjustment);
         let fingerprint = format!(
@@ -775,7 +786,7 @@ impl Account {
         let mut next = self.clone();
         let c = &d.changes;
         next.period = c.period;
-        next.last_grant = c.last_grant;
+        next.granted = c.granted.clone();
         next.next_block = c.next_block;
         next.debt = c.debt;
         for b in &c.blocks {
@@ -839,6 +850,17 @@ impl Account {
             front(a).cmp(&front(b)).then(a.draw_order(b))
         });
         ids.into_iter().map(|b| b.id).collect()
+    }
+
+    /// Moves sorted by their blocks' draw order (soonest expiry first).
+    fn in_draw_order(&self, mut moves: Vec<Move>) -> Result<Vec<Move>, DomainError> {
+        for m in &moves {
+            self.blocks
+                .get(&m.block)
+                .ok_or(DomainError::NotFound("credit block"))?;
+        }
+        moves.sort_by(|a, b| self.blocks[&a.block].draw_order(&self.blocks[&b.block]));
+        Ok(moves)
     }
 
     fn hold(&self, quote: QuoteId) -> Result<Hold, DomainError> {
@@ -1099,7 +1121,7 @@ impl Account {
             entries,
             changes: Changes {
                 period: next.period,
-                last_grant: next.last_grant,
+                granted: next.granted.clone(),
                 blocks,
                 next_block: next.next_block,
                 debt: next.debt,

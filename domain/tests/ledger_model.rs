@@ -29,8 +29,10 @@ const WINDOW_DAYS: u32 = 14;
 #[derive(Clone, Debug)]
 enum Cmd {
     Grant,
-    /// A grant for the next period, posted ahead of time.
-    GrantAhead,
+    /// A grant for a later period (the next, or the one after), posted ahead of time.
+    GrantAhead {
+        ahead: u8,
+    },
     Purchase {
         payment: u8,
         hundredths: i64,
@@ -83,7 +85,8 @@ enum Cmd {
         id: u8,
         hundredths: i64,
     },
-    /// A debit that corrects an earlier credit adjustment.
+    /// An adjustment that corrects an earlier one: a debit for a credit, a credit for a debit
+    /// (and the same sign, which is refused).
     Correct {
         id: u8,
         of: u8,
@@ -106,7 +109,7 @@ fn cmd() -> impl Strategy<Value = Cmd> {
     let idx = 0usize..64;
     prop_oneof![
         1 => Just(Cmd::Grant),
-        1 => Just(Cmd::GrantAhead),
+        1 => (1u8..3).prop_map(|ahead| Cmd::GrantAhead { ahead }),
         2 => (0u8..6, 1i64..2_500).prop_map(|(payment, hundredths)| Cmd::Purchase { payment, hundredths }),
         4 => Just(Cmd::OpenIncident),
         5 => (idx.clone(), 1u32..480).prop_map(|(i, minutes)| Cmd::LogWork { i, minutes }),
@@ -116,7 +119,7 @@ fn cmd() -> impl Strategy<Value = Cmd> {
         4 => (idx.clone(), any::<bool>()).prop_map(|(i, upheld)| Cmd::DecideDispute { i, upheld }),
         3 => prop::bool::weighted(0.8).prop_map(|quoted| Cmd::OpenRequest { quoted }),
         7 => (idx.clone(), 1i64..2_500, 3i64..15).prop_map(|(r, hundredths, valid_days)| Cmd::Quote { r, hundredths, valid_days }),
-        3 => (idx.clone(), 10i64..190).prop_map(|(r, percent)| Cmd::Revise { r, percent }),
+        4 => (idx.clone(), 10i64..190).prop_map(|(r, percent)| Cmd::Revise { r, percent }),
         7 => idx.clone().prop_map(|r| Cmd::Approve { r }),
         1 => idx.clone().prop_map(|r| Cmd::Decline { r }),
         3 => idx.clone().prop_map(|r| Cmd::Complete { r }),
@@ -209,7 +212,6 @@ impl MBlock {
 #[derive(Clone, Debug)]
 struct Model {
     period: Period,
-    last_grant: Option<Period>,
     blocks: Vec<MBlock>,
     debt: i64,
     outstanding: BTreeMap<i64, i64>,
@@ -227,7 +229,6 @@ impl Model {
     fn new(period: Period) -> Model {
         Model {
             period,
-            last_grant: None,
             blocks: vec![],
             debt: 0,
             outstanding: BTreeMap::new(),
@@ -357,7 +358,6 @@ impl Model {
     }
     fn grant(&mut self, period: Period, base: i64) {
         if self.first_time(format!("grant:{period}"), String::new()) {
-            self.last_grant = self.last_grant.max(Some(period));
             if base > 0 {
                 self.add(true, Some(period), base);
                 self.settle();
@@ -386,6 +386,29 @@ impl Model {
         self.period = ending.next();
         self.seen.insert(format!("expiry:{ending}"), String::new());
         (unused - carried, carried)
+    }
+    /// The scheduler's catch-up up to `target`, the simple way: every period from the open one
+    /// on gets its allotment once (whatever was posted ahead), every ended one expires.
+    /// Returns (expired, carried, grants) summed.
+    fn catch_up(&mut self, target: Period, rollover: Rollover, base: i64) -> (i64, i64, u32) {
+        let (mut expired, mut carried, mut grants) = (0, 0, 0);
+        loop {
+            if !self.seen.contains_key(&format!("grant:{}", self.period)) {
+                grants += 1;
+                self.grant(self.period, base);
+            }
+            if self.period >= target {
+                return (expired, carried, grants);
+            }
+            let (e, c) = self.expire(rollover);
+            expired += e;
+            carried += c;
+        }
+    }
+    /// Draw order of a block: soonest expiry first, never-expiring last, then oldest.
+    fn rank(&self, id: i64) -> (bool, Option<Period>, i64) {
+        let b = &self.blocks[usize::try_from(id - 1).unwrap()];
+        (b.expires.is_none(), b.expires, b.id)
     }
     /// Logged minutes → hundredths of a point, the way a person would compute it.
     fn charge_for(plan: &Plan, minutes: u32) -> i64 {
@@ -524,6 +547,11 @@ struct Stats {
     duplicates: u32,
     adjustments: u32,
     corrections: u32,
+    credit_corrections: u32,
+    same_sign_refused: u32,
+    grants_two_ahead: u32,
+    catch_ups_past_a_grant_ahead: u32,
+    revisions_down_over_two_blocks: u32,
 }
 
 /// The SUT's blocks in the model's shape, to compare.
@@ -580,8 +608,9 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
                 sys.commit(&d).unwrap();
                 model.grant(model.period, base);
             }
-            Cmd::GrantAhead => {
-                let p = acct.period.next();
+            Cmd::GrantAhead { ahead } => {
+                let p = (0..ahead).fold(acct.period, |p, _| p.next());
+                stats.grants_two_ahead += u32::from(ahead == 2);
                 let d = acct.grant(p, plan.base).unwrap();
                 sys.commit(&d).unwrap();
                 model.grant(p, base);
@@ -703,9 +732,8 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
                         let total: i64 = paid.iter().map(|c| c.0).sum();
                         if total > 0 {
                             stats.refunds += 1;
-                            for (amount, draws) in &paid {
-                                model.give_back(draws, *amount);
-                            }
+                            // Cancel what is owed, then a block that never expires.
+                            model.give_back(&[], total);
                             model.settle();
                         }
                         prop_assert_eq!(
@@ -785,8 +813,13 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
                             }
                             model.holds.remove(&old);
                         }
-                        // Keep the earliest reservations up to the new amount.
+                        // Keep the reservations that expire soonest up to the new amount.
                         let (mut keep, mut reserved, mut back) = (points, vec![], vec![]);
+                        let mut old_res = old_res;
+                        old_res.sort_by_key(|r| model.rank(r.0));
+                        if points < old_points && old_res.len() > 1 {
+                            stats.revisions_down_over_two_blocks += 1;
+                        }
                         for (b, p) in old_res {
                             let k = p.min(keep);
                             keep -= k;
@@ -806,6 +839,7 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
                                 None => reserved.push((b, p)),
                             }
                         }
+                        reserved.sort_by_key(|r| model.rank(r.0));
                         model.holds.insert(q.id.get(), (points, reserved));
                         model.settle();
                         sys.requests[r] = next;
@@ -909,14 +943,53 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
                 let Some(e) = sys.ledger.entry_by_key(&corrected).cloned() else {
                     continue;
                 };
-                if !e.amount.is_positive() {
-                    continue;
-                }
                 let key = format!("adjustment:{id}");
                 if model.seen.contains_key(&key) {
                     continue;
                 }
                 let trace = e.trace();
+                // A correction of the same sign is refused, whatever the state.
+                prop_assert_eq!(
+                    acct.adjust(
+                        AdjustmentId::new(i64::from(id)),
+                        e.amount,
+                        "same sign",
+                        MANAGER,
+                        Some(&trace),
+                    ),
+                    Err(DomainError::Field {
+                        field: "amount",
+                        code: "opposite_sign"
+                    })
+                );
+                stats.same_sign_refused += 1;
+                if e.amount.is_negative() {
+                    // A credit that corrects a debit: the points go back where the debit took
+                    // them, what it left owed cancels debt, the rest never expires.
+                    let d = acct
+                        .adjust(
+                            AdjustmentId::new(i64::from(id)),
+                            e.amount.neg(),
+                            "corrects an earlier debit",
+                            MANAGER,
+                            Some(&trace),
+                        )
+                        .unwrap();
+                    prop_assert_eq!(sys.commit(&d).unwrap(), Outcome::Applied);
+                    model
+                        .seen
+                        .insert(key, e.amount.neg().hundredths().to_string());
+                    stats.credit_corrections += 1;
+                    let draws: Draws = trace
+                        .moves
+                        .iter()
+                        .filter(|m| m.points.is_negative())
+                        .map(|m| (m.block.get(), -m.points.hundredths()))
+                        .collect();
+                    model.give_back(&draws, -e.amount.hundredths());
+                    model.settle();
+                    continue;
+                }
                 let Ok(d) = acct.adjust(
                     AdjustmentId::new(i64::from(id)),
                     e.amount.neg(),
@@ -955,26 +1028,35 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
                 let target = (0..periods).fold(acct.period, |p, _| p.next());
                 let ds = acct.catch_up(target, plan.rollover, plan.base).unwrap();
                 let holds_open = !acct.holds.is_empty();
+                let (mut sut_expired, mut sut_grants) = (0, 0);
                 for d in &ds {
                     let pre = sys.ledger.account().clone();
                     let n = sys.ledger.entries().len();
                     prop_assert_eq!(sys.commit(d).unwrap(), Outcome::Applied, "{}", ctx);
                     let post = sys.ledger.account().clone();
                     if d.key.as_str().starts_with("expiry:") {
-                        let (expired, carried) = model.expire(plan.rollover);
-                        stats.expiries += u32::from(expired > 0);
-                        stats.expiries_with_holds_open += u32::from(expired > 0 && holds_open);
-                        stats.rollovers_carried += u32::from(carried > 0);
-                        let got = sys.ledger.entries()[n..]
+                        sut_expired += sys.ledger.entries()[n..]
                             .iter()
                             .map(|e| -e.amount.hundredths())
                             .sum::<i64>();
-                        prop_assert_eq!(got, expired);
                         check_expiry(&pre, &post, &plan)?;
                     } else {
-                        model.grant(model.period, base);
+                        sut_grants += 1;
                     }
                 }
+                let skipped_before = model
+                    .seen
+                    .keys()
+                    .filter(|k| k.starts_with("grant:"))
+                    .filter(|k| k.as_str() > format!("grant:{}", model.period).as_str())
+                    .count();
+                let (expired, carried, grants) = model.catch_up(target, plan.rollover, base);
+                prop_assert_eq!(sut_expired, expired, "expired points at {}", ctx);
+                prop_assert_eq!(sut_grants, grants, "grants at {}", ctx);
+                stats.expiries += u32::from(expired > 0);
+                stats.expiries_with_holds_open += u32::from(expired > 0 && holds_open);
+                stats.rollovers_carried += u32::from(carried > 0);
+                stats.catch_ups_past_a_grant_ahead += u32::from(skipped_before > 0 && periods >= 1);
                 if !ds.is_empty() {
                     stats.catch_ups_over_two_or_more += u32::from(periods >= 2);
                 }
@@ -1323,6 +1405,17 @@ fn the_generator_reaches_every_interesting_state() {
         ("retried duplicates", s.duplicates),
         ("adjustments", s.adjustments),
         ("correcting adjustments", s.corrections),
+        ("credits correcting a debit", s.credit_corrections),
+        ("corrections of the same sign refused", s.same_sign_refused),
+        ("grants posted two periods ahead", s.grants_two_ahead),
+        (
+            "catch-ups past a grant posted ahead",
+            s.catch_ups_past_a_grant_ahead,
+        ),
+        (
+            "revisions downwards over two or more blocks",
+            s.revisions_down_over_two_blocks,
+        ),
     ] {
         assert!(
             n >= 10,

@@ -16,7 +16,7 @@ before(async () => {
   sql(`INSERT INTO plans (id, provider_id, name, base, per_seat, increment_minutes, rollover, overdraft)
          VALUES (521, 521, 'Plan books', 1000, 0, 15, 'none', 'never');
        UPDATE organisations SET plan_id = 521, balance = 1000, version = 1, open_period = strftime('%Y-%m', 'now'),
-         last_grant = strftime('%Y-%m', 'now'), next_block = 2 WHERE id = 521;
+         granted = strftime('%Y-%m', 'now'), next_block = 2 WHERE id = 521;
        INSERT INTO credit_blocks (org_id, block_no, source, amount, remaining, reserved, expires, expired, created_key, created_at)
          VALUES (521, 1, 'grant:' || strftime('%Y-%m', 'now'), 1000, 1000, 0, strftime('%Y-%m', 'now'), 0, 'grant:521:browser', unixepoch());
        INSERT INTO ledger_entries (org_id, kind, amount, reason, reference, idempotency_key, at, balance_after, debt_change)

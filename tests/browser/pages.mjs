@@ -152,7 +152,7 @@ export function grant(id, points) {
   sql(`INSERT INTO plans (id, provider_id, name, base, per_seat, increment_minutes, rollover, overdraft)
          VALUES (${id}, ${id}, 'Plan ${id}', ${points}, 0, 15, 'none', 'never');
        UPDATE organisations SET plan_id = ${id}, balance = ${points}, version = 1, open_period = strftime('%Y-%m', 'now'),
-         last_grant = strftime('%Y-%m', 'now'), next_block = 2 WHERE id = ${id};
+         granted = strftime('%Y-%m', 'now'), next_block = 2 WHERE id = ${id};
        INSERT INTO credit_blocks (org_id, block_no, source, amount, remaining, reserved, expires, expired, created_key, created_at)
          VALUES (${id}, 1, 'grant:' || strftime('%Y-%m', 'now'), ${points}, ${points}, 0, strftime('%Y-%m', 'now'), 0, 'grant:${id}:browser', unixepoch());
        INSERT INTO ledger_entries (org_id, kind, amount, reason, reference, idempotency_key, at, balance_after, debt_change)

@@ -17,7 +17,7 @@ before(async () => {
        INSERT INTO catalogue_items (provider_id, name, kind, estimate, created_at) VALUES
          (511, 'New laptop', 'quoted', 300, unixepoch()), (511, 'Mailbox for a new starter', 'standard', NULL, unixepoch());
        UPDATE organisations SET plan_id = 511, balance = 1000, version = 1, open_period = strftime('%Y-%m', 'now'),
-         last_grant = strftime('%Y-%m', 'now'), next_block = 2 WHERE id = 511;
+         granted = strftime('%Y-%m', 'now'), next_block = 2 WHERE id = 511;
        INSERT INTO credit_blocks (org_id, block_no, source, amount, remaining, reserved, expires, expired, created_key, created_at)
          VALUES (511, 1, 'grant:' || strftime('%Y-%m', 'now'), 1000, 1000, 0, strftime('%Y-%m', 'now'), 0, 'grant:511:browser', unixepoch());
        INSERT INTO ledger_entries (org_id, kind, amount, reason, reference, idempotency_key, at, balance_after, debt_change)

@@ -354,7 +354,7 @@ pub fn desk(id: i64, tag: &str, points: i64) -> i64 {
            ({id}, 'Standard {tag}', 'standard', NULL, unixepoch()),
            ({id}, 'Quoted {tag}', 'quoted', 300, unixepoch());
          UPDATE organisations SET plan_id = {id}, balance = {points}, version = 1,
-           open_period = strftime('%Y-%m', 'now'), last_grant = strftime('%Y-%m', 'now'),
+           open_period = strftime('%Y-%m', 'now'), granted = strftime('%Y-%m', 'now'),
            next_block = 2 WHERE id = {org};
          INSERT INTO credit_blocks (org_id, block_no, source, amount, remaining, reserved, expires, expired, created_key, created_at)
            VALUES ({org}, 1, 'grant:' || strftime('%Y-%m', 'now'), {points}, {points}, 0, strftime('%Y-%m', 'now'), 0, 'grant:{org}:e2e', unixepoch());

@@ -8,7 +8,7 @@ INSERT OR IGNORE INTO plans (id, provider_id, name, base, per_seat, options, inc
     (1, 1, 'Standard', 800, 100, '[{"code":"monitoring","name":"Server monitoring","points":"4.00"}]', 15, 0, 'capped', 500, 'incidents_only'),
     (2, 1, 'Premium', 2000, 150, '[{"code":"monitoring","name":"Server monitoring","points":"5.00"},{"code":"backup","name":"Backup checks","points":"2.00"}]', 6, 0, 'full', NULL, 'always'),
     (3, 1, 'Basic', 1000, 50, '[]', 15, 25, 'none', NULL, 'never');
-INSERT OR IGNORE INTO organisations (id, provider_id, name, balance, version, open_period, last_grant, debt, next_block, plan_id, seats, option_codes, threshold, alert_recipients, locale) VALUES
+INSERT OR IGNORE INTO organisations (id, provider_id, name, balance, version, open_period, granted, debt, next_block, plan_id, seats, option_codes, threshold, alert_recipients, locale) VALUES
     (1, 1, 'Acme Dental Clinic', 1925, 2, '2026-11', '2026-11', 0, 2, 1, 12, '[]', 500, '[4]', 'ru'),
     (2, 1, 'Globex Logistics', 3800, 4, '2026-11', '2026-11', 0, 2, 2, 10, '["monitoring"]', 1000, '[6]', 'en'),
     (3, 1, 'Initech', 1200, 1, '2026-11', '2026-11', 0, 2, 3, 4, '[]', 300, '[8]', 'en');

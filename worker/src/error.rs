@@ -47,7 +47,13 @@ pub type AppResult<T> = Result<T, AppError>;
 
 impl From<DomainError> for AppError {
     fn from(e: DomainError) -> Self {
-        AppError::Domain(e)
+        match e {
+            // A rule that refuses one field reads like any other field error.
+            DomainError::Field { field, code } => {
+                AppError::Fields(vec![FieldError::new(field, code)])
+            }
+            e => AppError::Domain(e),
+        }
     }
 }
 
@@ -160,6 +166,7 @@ impl AppError {
                     DomainError::IllegalTransition { .. } => {
                         ("illegal-transition", 409, "Not possible in this state")
                     }
+                    DomainError::Field { .. } => ("invalid", 422, "Invalid request"),
                     DomainError::NotFound(_) => ("not-found", 404, "Not found"),
                     DomainError::DisputeWindowClosed { .. } => {
                         ("dispute-window-closed", 409, "Dispute window closed")

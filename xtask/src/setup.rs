@@ -110,7 +110,7 @@ pub fn ensure_all(need: Need) -> Result {
         cmd.args(["ci", "--no-audit", "--no-fund"])
             .current_dir(root());
         beside.push(Pending {
-            what: "npm packages (wrangler, workerd, binaryen, playwright-core)".into(),
+            what: "npm packages (wrangler, workerd, Node.js 22, binaryen, playwright-core)".into(),
             doing: Some("installing from package-lock.json (~30 s)".into()),
             cmd,
         });
@@ -294,6 +294,7 @@ fn npm_is_fresh() -> bool {
     };
     fresh
         && node_bin("wrangler").exists()
+        && node_bin("node").exists()
         && root().join("node_modules/binaryen/bin/wasm-opt").exists()
 }
 

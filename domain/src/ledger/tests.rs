@@ -326,7 +326,7 @@ fn a_release_after_the_block_expired_returns_points_for_the_current_period() {
 }
 
 #[test]
-fn a_refund_returns_points_to_the_blocks_the_charge_drew_from() {
+fn a_refund_is_a_never_expiring_block_whichever_blocks_paid_the_charge() {
     let mut s = Seq::new(Overdraft::IncidentsOnly);
     s.grant(nov(), "4").buy(1, "10").charge(7, "6");
     // 4 from November's allotment, 2 from the purchase.
@@ -359,11 +359,58 @@ fn a_refund_returns_points_to_the_blocks_the_charge_drew_from() {
         s.blocks(),
         vec![
             ("grant:2026-11".into(), "0.00".into(), "0.00".into(), true),
-            ("purchase:1".into(), "10.00".into(), "0.00".into(), false),
-            ("returned:1".into(), "4.00".into(), "0.00".into(), false),
+            ("purchase:1".into(), "8.00".into(), "0.00".into(), false),
+            ("refund:1".into(), "6.00".into(), "0.00".into(), false),
         ],
-        "the purchase is whole again; November's 4 expire with December"
+        "the refunded 6 never expire"
     );
+    s.end_period(Rollover::None);
+    assert_eq!(
+        s.balance(),
+        "14.00",
+        "nothing of the refund expires with December"
+    );
+}
+
+/// The same history under every overdraft rule: a charge that did not fit, settled by later
+/// arrivals, then refunded. Under `never` it was an outstanding charge paid by November's
+/// allotment; under the others it was debt repaid by it. Either way the refund is a block that
+/// never expires, and November's end takes nothing of it.
+#[test]
+fn a_refund_means_the_same_under_every_overdraft_rule() {
+    for overdraft in [
+        Overdraft::Never,
+        Overdraft::IncidentsOnly,
+        Overdraft::Always,
+    ] {
+        let mut s = Seq::new(overdraft);
+        s.charge(3, "5").grant(nov(), "20");
+        assert_eq!(
+            s.balance(),
+            "15.00",
+            "{overdraft:?}: the charge was settled"
+        );
+        let charges = s.0.charges_of(TicketId::new(3));
+        s.ok(|a| {
+            a.refund_dispute(
+                DisputeId::new(1),
+                TicketId::new(3),
+                &charges,
+                "ours".into(),
+                None,
+            )
+        });
+        assert_eq!(s.balance(), "20.00", "{overdraft:?}");
+        s.end_period(Rollover::None);
+        assert_eq!(
+            s.balance(),
+            "5.00",
+            "{overdraft:?}: the refunded 5 outlive November"
+        );
+        let refund = s.account().live_blocks()[0].clone();
+        assert_eq!(refund.source, BlockSource::Refund(DisputeId::new(1)));
+        assert_eq!(refund.expires, None);
+    }
 }
 
 #[test]
@@ -510,4 +557,139 @@ fn every_entry_moves_exactly_its_amount() {
         let moved = Points::sum(e.moves.iter().map(|m| m.points)).unwrap();
         assert_eq!(moved.checked_sub(e.debt_change).unwrap(), e.amount, "{e:?}");
     }
+}
+
+#[test]
+fn a_grant_posted_ahead_leaves_no_hole() {
+    // grant(Nov), grant(Jan), then November and December turn over: December is granted too.
+    let mut s = Seq::new(Overdraft::IncidentsOnly);
+    let (dec, jan) = (nov().next(), nov().next().next());
+    s.grant(nov(), "20").grant(jan, "20");
+    for d in s
+        .account()
+        .turn_over(nov(), Rollover::None, pts("20"))
+        .unwrap()
+    {
+        s.ok(|_| Ok(d));
+    }
+    assert_eq!(s.account().period, dec);
+    assert_eq!(s.balance(), "40.00", "December's and January's allotments");
+    // December ends: January was posted ahead, so nothing is granted twice.
+    let ds = s
+        .account()
+        .catch_up(jan, Rollover::None, pts("20"))
+        .unwrap();
+    assert_eq!(ds.len(), 1, "December's expiry only");
+    for d in ds {
+        s.ok(|_| Ok(d));
+    }
+    assert_eq!(s.balance(), "20.00");
+    let granted: Vec<String> = s
+        .blocks()
+        .into_iter()
+        .filter(|b| b.0.starts_with("grant:"))
+        .map(|b| b.0)
+        .collect();
+    assert_eq!(
+        granted,
+        ["grant:2026-11", "grant:2027-01", "grant:2026-12"],
+        "every period once"
+    );
+}
+
+#[test]
+fn a_downward_revision_releases_the_points_that_expire_last() {
+    // Buy 10, approve 10 (the bought points), grant November 20, revise to 15 (5 of November
+    // more), revise to 10: the bought 5 go back, November's reserved 5 stay protected.
+    let mut s = Seq::new(Overdraft::IncidentsOnly);
+    s.buy(1, "10").hold(1, "10").grant(nov(), "20");
+    s.ok(|a| a.approve_quote(QuoteId::new(2), pts("15"), Some(QuoteId::new(1))));
+    assert_eq!(
+        s.account().holds[&QuoteId::new(2)].reserved,
+        vec![
+            Move {
+                block: BlockId::new(2),
+                points: pts("5")
+            },
+            Move {
+                block: BlockId::new(1),
+                points: pts("10")
+            }
+        ],
+        "an increase reserves in draw order; the list reads in draw order"
+    );
+    s.ok(|a| a.approve_quote(QuoteId::new(3), pts("10"), Some(QuoteId::new(2))));
+    assert_eq!(
+        s.account().holds[&QuoteId::new(3)].reserved,
+        vec![
+            Move {
+                block: BlockId::new(2),
+                points: pts("5")
+            },
+            Move {
+                block: BlockId::new(1),
+                points: pts("5")
+            }
+        ]
+    );
+    s.end_period(Rollover::None);
+    assert_eq!(
+        s.blocks(),
+        vec![
+            ("purchase:1".into(), "10.00".into(), "5.00".into(), false),
+            ("grant:2026-11".into(), "5.00".into(), "5.00".into(), true),
+        ],
+        "November's reserved 5 outlive the month; the bought 10 are whole"
+    );
+    assert_eq!(s.balance(), "15.00");
+    s.complete(3);
+    assert_eq!(s.balance(), "5.00");
+}
+
+#[test]
+fn a_correction_must_reverse_the_entry_it_corrects() {
+    let mut s = Seq::new(Overdraft::IncidentsOnly);
+    s.ok(|a| a.adjust(AdjustmentId::new(1), pts("5"), "goodwill", MANAGER, None));
+    let credit = s.0.entries()[0].trace();
+    let same_sign = s.account().adjust(
+        AdjustmentId::new(2),
+        pts("5"),
+        "again",
+        MANAGER,
+        Some(&credit),
+    );
+    assert_eq!(
+        same_sign,
+        Err(DomainError::Field {
+            field: "amount",
+            code: "opposite_sign"
+        }),
+        "a credit cannot correct a credit"
+    );
+    s.ok(|a| {
+        a.adjust(
+            AdjustmentId::new(2),
+            pts("-5"),
+            "undo",
+            MANAGER,
+            Some(&credit),
+        )
+    });
+    assert_eq!(s.balance(), "0.00");
+    let debit = s.0.entries()[1].trace();
+    assert!(matches!(
+        s.account()
+            .adjust(AdjustmentId::new(3), pts("-1"), "x", MANAGER, Some(&debit)),
+        Err(DomainError::Field { .. })
+    ));
+    s.ok(|a| {
+        a.adjust(
+            AdjustmentId::new(3),
+            pts("5"),
+            "redo",
+            MANAGER,
+            Some(&debit),
+        )
+    });
+    assert_eq!(s.balance(), "5.00");
 }

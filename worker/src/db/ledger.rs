@@ -27,7 +27,7 @@ struct AccountRow {
     threshold: i64,
     version: i64,
     open_period: Option<String>,
-    last_grant: Option<String>,
+    granted: String,
     debt: i64,
     next_block: i64,
 }
@@ -109,7 +109,7 @@ impl Db {
     ) -> AppResult<Books> {
         let row: AccountRow = self
             .first(
-                "SELECT low_armed, zero_armed, threshold, version, open_period, last_grant, debt, \
+                "SELECT low_armed, zero_armed, threshold, version, open_period, granted, debt, \
                  next_block FROM organisations WHERE id = ?1",
                 &[int(org)],
             )
@@ -147,7 +147,12 @@ impl Db {
             },
         );
         account.version = u64::try_from(row.version).map_err(|_| corrupt("version"))?;
-        account.last_grant = row.last_grant.as_deref().map(period).transpose()?;
+        account.granted = row
+            .granted
+            .split(',')
+            .filter(|p| !p.is_empty())
+            .map(period)
+            .collect::<AppResult<_>>()?;
         account.debt = pts(row.debt)?;
         account.next_block = BlockId::new(row.next_block);
         for b in blocks {
@@ -240,15 +245,20 @@ impl Db {
         let mut out = vec![
             self.statement(
                 "UPDATE organisations SET version = ?2, balance = ?3, open_period = ?4, \
-                 last_grant = ?5, debt = ?6, next_block = ?7 WHERE id = ?1",
+                 granted = ?5, debt = ?6, next_block = ?7 WHERE id = ?1",
                 &[
                     int(org),
                     int(version + 1),
                     int(after.balance()?.hundredths()),
                     text(&d.changes.period.to_string()),
-                    d.changes
-                        .last_grant
-                        .map_or(wasm_bindgen::JsValue::NULL, |p| text(&p.to_string())),
+                    text(
+                        &d.changes
+                            .granted
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(","),
+                    ),
                     int(d.changes.debt.hundredths()),
                     int(d.changes.next_block.get()),
                 ],

@@ -1,0 +1,17 @@
+-- The audit's fixes (money, payments, sign-in).
+
+-- Every period from the open one on whose allotment has arrived, ascending, comma-separated
+-- ('2026-11,2027-01'). It replaces `last_grant`, a high-water mark that let a grant posted
+-- ahead (January) hide a period that was never granted (December).
+ALTER TABLE organisations ADD COLUMN granted TEXT NOT NULL DEFAULT ''
+    CHECK (granted = '' OR granted GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]*');
+UPDATE organisations SET granted = COALESCE((
+    SELECT group_concat(p, ',') FROM (
+        SELECT substr(e.idempotency_key, length('grant:' || organisations.id || ':') + 1) AS p
+        FROM applied_events e
+        WHERE e.org_id = organisations.id
+          AND e.idempotency_key GLOB 'grant:*'
+          AND substr(e.idempotency_key, length('grant:' || organisations.id || ':') + 1)
+              >= COALESCE(organisations.open_period, '')
+        ORDER BY p)), '');
+ALTER TABLE organisations DROP COLUMN last_grant;
