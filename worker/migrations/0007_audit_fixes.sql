@@ -15,3 +15,9 @@ UPDATE organisations SET granted = COALESCE((
               >= COALESCE(organisations.open_period, '')
         ORDER BY p)), '');
 ALTER TABLE organisations DROP COLUMN last_grant;
+
+-- A random id of this database, made once when it is created (a reset database gets a new one):
+-- the prefix of the idempotency keys sent to payment gateways, so two deployments on one
+-- gateway account, or one deployment before and after a reset, never send the same key.
+ALTER TABLE schema_info ADD COLUMN deployment TEXT NOT NULL DEFAULT '';
+UPDATE schema_info SET deployment = lower(hex(randomblob(8)));

@@ -201,6 +201,20 @@ impl AppError {
                         "The payment provider did not answer as expected",
                         Some("Nothing was charged. Try again in a few minutes.".into()),
                     ),
+                    PayError::UnknownGateway(name) => (
+                        "unknown-gateway",
+                        404,
+                        "No such payment gateway here",
+                        Some(format!(
+                            "This deployment does not take payments through “{name}”."
+                        )),
+                    ),
+                    PayError::NotYet(why) => (
+                        "payment-pending",
+                        409,
+                        "The payment is not final yet",
+                        Some(format!("{why}: deliver this notification again later.")),
+                    ),
                     PayError::NotConfigured(_) => (
                         "payment-not-configured",
                         503,

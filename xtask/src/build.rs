@@ -77,7 +77,43 @@ pub fn app(profile: Profile) -> Result {
     if profile == Profile::Release {
         minify_glue(&root().join("app/dist"))?;
     }
-    Ok(())
+    cache_rules(&root().join("app/dist"))
+}
+
+/// Appends to dist/_headers how long browsers keep each file: the names trunk hashed
+/// (`-` and 16 hex digits) never change content, so a year and `immutable`; the page and its
+/// loader, whose names stay, are asked again every time (`no-cache`). Exact paths, not
+/// patterns: rules that match one path together would join their values.
+pub fn cache_rules(dist: &std::path::Path) -> Result {
+    let mut hashed: Vec<String> = std::fs::read_dir(dist)
+        .map_err(|e| e.to_string())?
+        .flatten()
+        .filter(|e| e.path().is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| is_hashed(n))
+        .collect();
+    hashed.sort();
+    let mut rules = String::from("\n# Written by cargo xtask build app.\n");
+    for path in ["/", "/index.html", "/boot.js"] {
+        rules.push_str(&format!("{path}\n  Cache-Control: no-cache\n"));
+    }
+    rules.push_str("/favicon.ico\n  Cache-Control: public, max-age=86400\n");
+    for name in hashed {
+        rules.push_str(&format!(
+            "/{name}\n  Cache-Control: public, max-age=31536000, immutable\n"
+        ));
+    }
+    let path = dist.join("_headers");
+    let base = std::fs::read_to_string(root().join("app/_headers")).map_err(|e| e.to_string())?;
+    std::fs::write(&path, base + &rules).map_err(|e| e.to_string())
+}
+
+/// `pointdesk-app-0123456789abcdef_bg.wasm`, `tokens-0123456789abcdef.css`: trunk's file hash.
+fn is_hashed(name: &str) -> bool {
+    name.match_indices('-').any(|(i, _)| {
+        let hex = name.get(i + 1..i + 17).unwrap_or_default();
+        hex.len() == 16 && hex.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 /// Trunk minifies CSS but copies wasm-bindgen's JS glue as it is; esbuild (the binary trunk

@@ -235,6 +235,20 @@ impl Db {
         )
     }
 
+    /// This database's random id (migration 0007): the prefix of the keys sent to gateways.
+    pub async fn deployment(&self) -> AppResult<String> {
+        #[derive(serde::Deserialize)]
+        struct Row {
+            deployment: String,
+        }
+        let row: Option<Row> = self
+            .first("SELECT deployment FROM schema_info WHERE id = 1", &[])
+            .await?;
+        row.map(|r| r.deployment)
+            .filter(|d| !d.is_empty())
+            .ok_or_else(|| AppError::Internal("schema_info has no deployment id".into()))
+    }
+
     pub async fn purchase_by_payment(
         &self,
         gateway: &str,

@@ -384,17 +384,13 @@ impl Db {
             .as_deref()
             .map(|q| q.trim_start_matches('#'))
             .and_then(|q| q.parse::<i64>().ok());
-        let like = f.query.as_deref().map(|q| {
-            let escaped = q
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            format!("%{escaped}%")
-        });
+        // `instr`, not LIKE: D1 refuses a LIKE pattern over 50 bytes ("pattern too complex"),
+        // which a full Cyrillic title is. `lower` folds ASCII case, as LIKE did.
+        let needle = f.query.as_deref().filter(|q| !q.is_empty());
         let sql = format!(
             "SELECT {TICKET_COLUMNS} FROM {TICKET_FROM} WHERE t.provider_id = ?1 \
              AND (?2 IS NULL OR t.org_id = ?2) AND (?3 IS NULL OR t.status = ?3) \
-             AND (?4 IS NULL OR t.title LIKE ?4 ESCAPE '\\' OR t.number = ?5) \
+             AND (?4 IS NULL OR instr(lower(t.title), lower(?4)) > 0 OR t.number = ?5) \
              AND (CASE ?6 \
                 WHEN 'unassigned' THEN t.assignee_id IS NULL AND t.status IN ('new', 'in_progress', 'awaiting_approval') \
                 WHEN 'mine' THEN t.assignee_id = ?7 AND t.status IN ('new', 'in_progress', 'awaiting_approval') \
@@ -412,7 +408,7 @@ impl Db {
                 int(provider),
                 opt(f.org),
                 f.status.as_deref().map_or(JsValue::NULL, text),
-                like.as_deref().map_or(JsValue::NULL, text),
+                needle.map_or(JsValue::NULL, text),
                 opt(number),
                 f.queue.as_deref().map_or(JsValue::NULL, text),
                 int(f.me),

@@ -30,4 +30,8 @@ impl HttpClient for Fetcher {
         let body = resp.text().await.map_err(failed)?;
         Ok(HttpResponse { status, body })
     }
+
+    async fn pause(&self, millis: u64) {
+        worker::Delay::from(std::time::Duration::from_millis(millis)).await;
+    }
 }

@@ -47,6 +47,8 @@ pub struct HttpResponse {
 #[allow(async_fn_in_trait)] // the worker is single-threaded: no `Send` bound wanted
 pub trait HttpClient {
     async fn send(&self, req: HttpRequest) -> Result<HttpResponse, PayError>;
+    /// Waits before asking again (a gateway that answered "still processing").
+    async fn pause(&self, millis: u64);
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,6 +59,11 @@ pub enum PayError {
     Gateway(String),
     /// The gateway is chosen but not set up (its secrets are missing) (503).
     NotConfigured(String),
+    /// A notification for a gateway this deployment has not set up (404: a 5xx would invite
+    /// days of retries for something that will never work).
+    UnknownGateway(String),
+    /// The payment has not reached the result the notification speaks of (409: delivered again).
+    NotYet(String),
 }
 
 /// What to charge for.
@@ -116,7 +123,13 @@ pub enum Outcome {
     Canceled {
         reason: String,
     },
-    /// Nothing to do (an event we do not act on, or a payment still in progress).
+    /// The notification speaks of a result the payment, as the gateway's API tells it, has not
+    /// reached yet (`payment.succeeded` met by a still-`pending` payment): not recorded, and
+    /// answered so that the gateway delivers it again.
+    NotYet {
+        status: String,
+    },
+    /// Nothing to do (an event we do not act on).
     Ignored,
 }
 
@@ -350,6 +363,8 @@ pub(crate) mod testing {
     pub struct Recorder {
         pub sent: RefCell<Vec<HttpRequest>>,
         pub answers: RefCell<Vec<HttpResponse>>,
+        /// The pauses asked for, in milliseconds.
+        pub paused: RefCell<Vec<u64>>,
     }
 
     impl Recorder {
@@ -371,6 +386,10 @@ pub(crate) mod testing {
                 return Err(PayError::Gateway("no answer".into()));
             }
             Ok(answers.remove(0))
+        }
+
+        async fn pause(&self, millis: u64) {
+            self.paused.borrow_mut().push(millis);
         }
     }
 

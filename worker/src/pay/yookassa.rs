@@ -195,7 +195,20 @@ impl YooKassa {
         http: &impl HttpClient,
         order: &Order<'_>,
     ) -> Result<Checkout, PayError> {
-        let resp = http.send(self.payment_request(order)).await?;
+        // 202: YooKassa is still processing the request; the same Idempotence-Key asks again.
+        let mut resp = http.send(self.payment_request(order)).await?;
+        for _ in 0..3 {
+            if resp.status != 202 {
+                break;
+            }
+            http.pause(1_000).await;
+            resp = http.send(self.payment_request(order)).await?;
+        }
+        if resp.status == 202 {
+            return Err(PayError::Gateway(
+                "YooKassa was still processing the payment after 3 retries".into(),
+            ));
+        }
         if !(200..300).contains(&resp.status) {
             return Err(PayError::Gateway(format!(
                 "YooKassa answered {}: {}",
@@ -281,7 +294,11 @@ impl YooKassa {
                     |c| format!("{}: {}", c.party, c.reason),
                 ),
             },
-            _ => Outcome::Ignored, // pending, waiting_for_capture
+            // Not final yet: YooKassa must deliver the notification again, or the client who
+            // paid would never be credited.
+            status => Outcome::NotYet {
+                status: status.to_owned(),
+            },
         };
         Ok(Event {
             // YooKassa has no event ids: an event is its kind for its payment, once.
@@ -436,14 +453,63 @@ mod tests {
     }
 
     #[test]
+    fn a_payment_answered_202_is_asked_for_again_with_the_same_key() {
+        let order = Order {
+            purchase: 42,
+            description: "Pointdesk: 10 баллов",
+            price: Money::price(1_400_000, Currency::Rub).unwrap(),
+            return_url: "https://desk.example.com/purchases/42",
+            idempotence_key: "pointdesk-0a1b-purchase-42",
+            origin: "https://desk.example.com",
+        };
+        let created = format!(
+            r#"{{"id":"{PAYMENT_ID}","status":"pending","amount":{{"value":"14000.00","currency":"RUB"}},"confirmation":{{"type":"redirect","confirmation_url":"https://yoomoney.ru/c"}}}}"#
+        );
+        let http = Recorder::default();
+        for (status, body) in [(202, "{}"), (202, "{}"), (200, created.as_str())] {
+            http.answers.borrow_mut().push(crate::pay::HttpResponse {
+                status,
+                body: body.into(),
+            });
+        }
+        let out = run(kassa().checkout(&http, &order)).unwrap();
+        assert_eq!(out.payment_id, PAYMENT_ID);
+        let sent = http.sent.borrow();
+        assert_eq!(sent.len(), 3);
+        assert!(sent
+            .iter()
+            .all(|r| r.header("idempotence-key") == Some("pointdesk-0a1b-purchase-42")));
+        assert_eq!(*http.paused.borrow(), vec![1_000, 1_000]);
+        // Still 202 after three retries: the purchase fails (502), not a hang.
+        let http = Recorder::default();
+        for _ in 0..4 {
+            http.answers.borrow_mut().push(crate::pay::HttpResponse {
+                status: 202,
+                body: "{}".into(),
+            });
+        }
+        assert!(matches!(
+            run(kassa().checkout(&http, &order)),
+            Err(PayError::Gateway(_))
+        ));
+        assert_eq!(http.sent.borrow().len(), 4);
+    }
+
+    #[test]
     fn a_fetched_payment_that_is_not_succeeded_credits_nothing() {
         // The notification claims success; the API says otherwise, and the API wins.
+        // Not final yet: not used up, the route answers so that YooKassa delivers it again.
         let http = Recorder::answering(200, &payment("pending"));
         let e = deliver(&http, "185.71.76.1", &notification("payment.succeeded")).unwrap();
-        assert_eq!(e.outcome, Outcome::Ignored);
+        assert_eq!(
+            e.outcome,
+            Outcome::NotYet {
+                status: "pending".into()
+            }
+        );
         let http = Recorder::answering(200, &payment("waiting_for_capture"));
         let e = deliver(&http, "185.71.76.1", &notification("payment.succeeded")).unwrap();
-        assert_eq!(e.outcome, Outcome::Ignored);
+        assert!(matches!(e.outcome, Outcome::NotYet { .. }));
         let http = Recorder::answering(200, &payment("canceled"));
         let e = deliver(&http, "185.71.76.1", &notification("payment.succeeded")).unwrap();
         assert_eq!(

@@ -269,14 +269,18 @@ pub async fn checkout(call: &mut Call<'_>, who: &Session) -> AppResult<Response>
         description: &description,
         price,
         return_url: &return_url,
-        idempotence_key: &format!("pointdesk-purchase-{purchase}"),
+        idempotence_key: &format!("pointdesk-{}-purchase-{purchase}", db.deployment().await?),
         origin: &origin,
     };
     let made = match gateway.checkout(&Fetcher, &order).await {
         Ok(made) => made,
         Err(e) => {
             let why = match &e {
-                PayError::Gateway(m) | PayError::NotConfigured(m) | PayError::Unverified(m) => m,
+                PayError::Gateway(m)
+                | PayError::NotConfigured(m)
+                | PayError::Unverified(m)
+                | PayError::UnknownGateway(m)
+                | PayError::NotYet(m) => m,
             };
             db.batch(vec![db.settle_unpaid(purchase, "failed", why, now)?])
                 .await?;
@@ -342,7 +346,10 @@ pub async fn notification(call: &mut Call<'_>) -> AppResult<Response> {
     if !pointdesk_api::payments::GATEWAYS.contains(&name.as_str()) {
         return Err(AppError::NotFound);
     }
-    let gateway = config(call.env)?.named(&name)?;
+    let gateway = config(call.env)?.named(&name).map_err(|e| match e {
+        PayError::NotConfigured(_) => PayError::UnknownGateway(name.clone()),
+        e => e,
+    })?;
     let body = call.req.bytes().await?;
     if body.len() > MAX_BODY_BYTES {
         return Err(AppError::PayloadTooLarge {
@@ -424,6 +431,9 @@ pub async fn notification(call: &mut Call<'_>) -> AppResult<Response> {
                 outcome,
             )
             .await
+        }
+        Outcome::NotYet { status } => {
+            Err(PayError::NotYet(format!("payment {} is still {status}", event.payment_id)).into())
         }
         Outcome::Ignored => once(&db, vec![ignore(Some(purchase.id))?], "ignored").await,
     }
