@@ -198,6 +198,7 @@ pub enum Msg {
     SignInSubmit,
     ForgotPassword,
     WrongCredentials,
+    OrganizationInactive,
     TryAgainIn,
     ForgotTitle,
     ForgotIntro,
@@ -616,6 +617,10 @@ pub fn text(locale: Locale, msg: Msg) -> &'static str {
         SignInSubmit => ("Sign in", "Войти"),
         ForgotPassword => ("Forgot your password?", "Забыли пароль?"),
         WrongCredentials => ("The email or the password is wrong.", "Неверная почта или пароль."),
+        OrganizationInactive => (
+            "Your organisation's access is paused: ask your provider to restore it.",
+            "Доступ вашей организации приостановлен — обратитесь к поставщику услуг.",
+        ),
         TryAgainIn => ("Too many failed attempts. Try again in", "Слишком много неудачных попыток. Повторите через"),
         ForgotTitle => ("Reset your password", "Восстановление пароля"),
         ForgotIntro => (

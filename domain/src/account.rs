@@ -81,7 +81,7 @@ impl PersonName {
 
     pub fn parse(raw: &str) -> Result<PersonName, Reject> {
         let s = raw.trim();
-        if s.is_empty() {
+        if !crate::text::has_visible(s) {
             return Err(Reject::Required);
         }
         if s.chars().count() > Self::MAX {
@@ -194,12 +194,26 @@ impl LinkLife {
 /// address's: one address guessing many accounts stays slowed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Throttle {
+    /// One account from one address: 4 free failures. Another address's failures never lock
+    /// the account (anyone could otherwise lock anyone out), and a success clears it.
     Account,
+    /// One address, whatever the accounts: 20 free failures.
     Address,
 }
 
 impl Throttle {
     pub const MAX_WAIT_SECS: i64 = 15 * 60;
+    /// A counter with no failure for this long starts again from zero.
+    pub const DECAY_SECS: i64 = 15 * 60;
+
+    /// The failures that still count at `now`: none once the last one is `DECAY_SECS` old.
+    pub fn live_failures(failures: u32, last_failure: Timestamp, now: Timestamp) -> u32 {
+        if now.unix() - last_failure.unix() >= Self::DECAY_SECS {
+            0
+        } else {
+            failures
+        }
+    }
 
     pub const fn free_failures(self) -> u32 {
         match self {
@@ -308,6 +322,8 @@ mod tests {
         assert_eq!(Throttle::Address.wait_after(20), 0);
         assert_eq!(Throttle::Address.wait_after(21), 2);
         let t = Timestamp::from_unix;
+        assert_eq!(Throttle::live_failures(7, t(100), t(100 + 899)), 7);
+        assert_eq!(Throttle::live_failures(7, t(100), t(100 + 900)), 0);
         assert_eq!(Throttle::retry_after(t(110), t(100)), Some(10));
         assert_eq!(Throttle::retry_after(t(100), t(100)), None);
     }

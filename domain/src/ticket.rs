@@ -67,11 +67,12 @@ impl Priority {
 }
 
 /// Trimmed text of `min..=max` characters without control characters (new lines allowed when
-/// `multiline`).
+/// `multiline`); required text must have something visible in it (not only formatting
+/// characters such as U+200B).
 pub fn text(raw: &str, min: usize, max: usize, multiline: bool) -> Result<String, Reject> {
     let s = raw.trim();
     let n = s.chars().count();
-    if n == 0 && min > 0 {
+    if min > 0 && !crate::text::has_visible(s) {
         return Err(Reject::Required);
     }
     if n < min {

@@ -37,9 +37,38 @@ pub fn total_minutes(work: &[WorkEntry]) -> Result<u32, DomainError> {
     })
 }
 
+/// The day work was done must lie within the ticket's life: not before the day it was opened,
+/// not after today (both in the provider's time zone).
+pub fn check_day(on: Date, opened: Date, today: Date) -> Result<(), DomainError> {
+    if on < opened || on > today {
+        return Err(DomainError::Field {
+            field: "on",
+            code: "out_of_range",
+        });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn work_is_logged_within_the_tickets_life() {
+        let d = |day: i64| Date::from_days(20_000 + day);
+        assert_eq!(check_day(d(3), d(1), d(5)), Ok(()));
+        assert_eq!(check_day(d(1), d(1), d(5)), Ok(()));
+        assert_eq!(check_day(d(5), d(1), d(5)), Ok(()));
+        for bad in [d(0), d(6), Date::from_days(0)] {
+            assert_eq!(
+                check_day(bad, d(1), d(5)),
+                Err(DomainError::Field {
+                    field: "on",
+                    code: "out_of_range"
+                })
+            );
+        }
+    }
 
     fn entry(minutes: u32) -> WorkEntry {
         WorkEntry {

@@ -357,11 +357,9 @@ impl Model {
         }
     }
     fn grant(&mut self, period: Period, base: i64) {
-        if self.first_time(format!("grant:{period}"), String::new()) {
-            if base > 0 {
-                self.add(true, Some(period), base);
-                self.settle();
-            }
+        if self.first_time(format!("grant:{period}"), String::new()) && base > 0 {
+            self.add(true, Some(period), base);
+            self.settle();
         }
     }
     /// Returns (expired, carried).

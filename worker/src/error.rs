@@ -30,6 +30,8 @@ pub enum AppError {
     CrossSite,
     /// Wrong email or password (never says which).
     InvalidCredentials,
+    /// The right password, but the person's organisation is deactivated (403).
+    OrganizationInactive,
     TooManyAttempts {
         retry_after: u64,
     },
@@ -138,6 +140,16 @@ impl AppError {
                 401,
                 "Wrong email or password",
                 Some("The email or the password is wrong.".into()),
+            ),
+            AppError::OrganizationInactive => (
+                "organization-inactive",
+                403,
+                "Your organisation's access is paused",
+                Some(
+                    "Your provider has deactivated your organisation in Pointdesk: ask them to \
+                     restore it."
+                        .into(),
+                ),
             ),
             AppError::TooManyAttempts { retry_after } => (
                 "too-many-attempts",

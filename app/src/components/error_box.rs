@@ -16,6 +16,7 @@ pub fn ErrorBox(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoView 
                 e.kind(),
                 Some(
                     "invalid-credentials"
+                        | "organization-inactive"
                         | "too-many-attempts"
                         | "link-invalid"
                         | "cross-site"
@@ -33,6 +34,7 @@ pub fn ErrorBox(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoView 
             let detail = match (&e, e.kind()) {
                 (ApiError::Network(_), _) => i18n.t(Msg::NetworkError).to_owned(),
                 (_, Some("invalid-credentials")) => i18n.t(Msg::WrongCredentials).to_owned(),
+                (_, Some("organization-inactive")) => i18n.t(Msg::OrganizationInactive).to_owned(),
                 (_, Some("too-many-attempts")) => {
                     let wait = e
                         .problem()

@@ -40,12 +40,15 @@ pub struct Credentials {
     #[serde(flatten)]
     pub user: UserRow,
     pub password_hash: Option<String>,
+    /// 0 when the person's organisation is deactivated (staff: 1).
+    pub org_active: i64,
 }
 
 #[derive(Clone, Debug, Deserialize)]
 pub struct FailureRow {
     pub key: String,
     pub failures: i64,
+    pub last_failure_at: i64,
     pub blocked_until: i64,
 }
 
@@ -82,7 +85,7 @@ impl Db {
         let sql = format!(
             "SELECT {USER_COLUMNS}, s.created_at, s.last_seen_at FROM sessions s \
              JOIN users u ON u.id = s.user_id LEFT JOIN organisations o ON o.id = u.org_id \
-             WHERE s.token_hash = ?1 AND u.active = 1"
+             WHERE s.token_hash = ?1 AND u.active = 1 AND (u.org_id IS NULL OR o.active = 1)"
         );
         self.first(sql, &[text(token_hash)]).await
     }
@@ -113,7 +116,7 @@ impl Db {
         arg: JsValue,
     ) -> AppResult<Option<Credentials>> {
         let sql = format!(
-            "SELECT {USER_COLUMNS}, u.password_hash FROM users u \
+            "SELECT {USER_COLUMNS}, u.password_hash, coalesce(o.active, 1) AS org_active FROM users u \
              LEFT JOIN organisations o ON o.id = u.org_id WHERE {condition} AND u.active = 1"
         );
         self.first(sql, &[arg]).await
@@ -122,7 +125,8 @@ impl Db {
     pub async fn signin_failures(&self, keys: &[&str]) -> AppResult<Vec<FailureRow>> {
         let placeholders: Vec<String> = (1..=keys.len()).map(|i| format!("?{i}")).collect();
         let sql = format!(
-            "SELECT key, failures, blocked_until FROM signin_failures WHERE key IN ({})",
+            "SELECT key, failures, last_failure_at, blocked_until FROM signin_failures \
+             WHERE key IN ({})",
             placeholders.join(", ")
         );
         let args: Vec<JsValue> = keys.iter().map(|k| text(k)).collect();
@@ -143,6 +147,14 @@ impl Db {
                  failures = excluded.failures, last_failure_at = excluded.last_failure_at, \
                  blocked_until = excluded.blocked_until",
             &[text(key), int(failures), int(now), int(blocked_until)],
+        )
+    }
+
+    /// Ends every session of an organisation's people (it was deactivated).
+    pub fn end_org_sessions(&self, org: i64) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE org_id = ?1)",
+            &[int(org)],
         )
     }
 
@@ -301,7 +313,8 @@ impl Db {
     ) -> AppResult<D1PreparedStatement> {
         self.statement("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) \
                  SELECT ?2, t.user_id, ?3, ?3, ?4 FROM email_tokens t JOIN users u ON u.id = t.user_id \
-                 WHERE t.claim = ?1 AND u.active = 1", &[text(claim), text(token_hash), int(now), int(expires_at)])
+                 WHERE t.claim = ?1 AND u.active = 1 AND NOT EXISTS (SELECT 1 FROM organisations o \
+                 WHERE o.id = u.org_id AND o.active = 0)", &[text(claim), text(token_hash), int(now), int(expires_at)])
     }
 
     pub async fn claimed_user(&self, claim: &str) -> AppResult<Option<UserRow>> {

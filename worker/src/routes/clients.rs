@@ -268,18 +268,21 @@ pub async fn update(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     let before =
         serde_json::to_string(&org_dto(&before_org, before_plan.as_ref())).unwrap_or_default();
     let after = serde_json::to_string(&req).unwrap_or_default();
-    let result = db
-        .batch(vec![
-            db.update_organization(who.provider(), id, &columns, now)?,
-            db.insert_audit(&who.audit(
-                "organization.update",
-                &format!("organization:{id}"),
-                Some(id),
-                (Some(&before), Some(&after)),
-                now,
-            ))?,
-        ])
-        .await;
+    let mut statements = vec![
+        db.update_organization(who.provider(), id, &columns, now)?,
+        db.insert_audit(&who.audit(
+            "organization.update",
+            &format!("organization:{id}"),
+            Some(id),
+            (Some(&before), Some(&after)),
+            now,
+        ))?,
+    ];
+    if req.active == Some(false) {
+        // Deactivated: its people's sessions end now (sign-in is refused while it lasts).
+        statements.push(db.end_org_sessions(id)?);
+    }
+    let result = db.batch(statements).await;
     unless_taken(result, "name")?;
     let (org, plan) = load(&db, who.provider(), id).await?;
     json(&org_dto(&org, plan.as_ref()))

@@ -320,6 +320,17 @@ pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> AppResult<T> {
 }
 
 pub(crate) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> AppResult<T> {
+    // Every request body is an object: serde would read a struct from an array by position
+    // (`["incident","x"]` would open a ticket).
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_some_and(|b| *b != b'{')
+        && serde_json::from_slice::<serde_json::Value>(body).is_ok()
+    {
+        return Err(AppError::BadJson {
+            detail: "The body must be a JSON object.".into(),
+            field: None,
+        });
+    }
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();

@@ -6,6 +6,7 @@ use pointdesk_api::accounts::{
     UpdateMeRequest,
 };
 use pointdesk_domain::account::{Email, LinkLife, SessionLife, Throttle};
+use pointdesk_domain::time::Timestamp;
 use worker::Response;
 
 use super::{json, read_json, Call, Session};
@@ -43,25 +44,33 @@ fn client_address(call: &Call<'_>) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// `signIn`. Throttled per account and per address; the same answer for an unknown address
-/// and a wrong password; a new session (and token) every time, and the session the request
-/// came with, if any, ends.
+/// `signIn`. Throttled per account and address together, and per address: failures from one
+/// address never lock the account for another (`Throttle`). The same answer for an unknown
+/// address and a wrong password; a new session (and token) every time, and the session the
+/// request came with, if any, ends.
 pub async fn sign_in(call: &mut Call<'_>) -> AppResult<Response> {
     let req: SignInRequest = read_json(&mut call.req).await?;
     let input = SignIn::try_from(req)?;
     let db = Db::new(call.env)?;
     let now = call.now.unix();
-    let account_key = format!("account:{}", input.email.as_str());
-    let address_key = format!("address:{}", client_address(call));
-    let failures = db.signin_failures(&[&account_key, &address_key]).await?;
-    let blocked = failures
-        .iter()
-        .filter_map(|f| {
-            Throttle::retry_after(
-                pointdesk_domain::time::Timestamp::from_unix(f.blocked_until),
+    let address = client_address(call);
+    let pair_key = format!("pair:{}|{address}", input.email.as_str());
+    let address_key = format!("address:{address}");
+    let stored = db.signin_failures(&[&pair_key, &address_key]).await?;
+    // Failures that still count (a quiet quarter of an hour starts a counter again).
+    let live = |key: &str| {
+        stored.iter().find(|f| f.key == key).map_or(0, |f| {
+            Throttle::live_failures(
+                u32::try_from(f.failures).unwrap_or(u32::MAX),
+                Timestamp::from_unix(f.last_failure_at),
                 call.now,
             )
         })
+    };
+    let blocked = stored
+        .iter()
+        .filter(|f| live(&f.key) > 0)
+        .filter_map(|f| Throttle::retry_after(Timestamp::from_unix(f.blocked_until), call.now))
         .max();
     if let Some(wait) = blocked {
         return Err(AppError::TooManyAttempts {
@@ -73,26 +82,27 @@ pub async fn sign_in(call: &mut Call<'_>) -> AppResult<Response> {
     if !auth::verify_password(&input.password, phc) {
         let mut batch = Vec::new();
         for (key, kind) in [
-            (&account_key, Throttle::Account),
+            (&pair_key, Throttle::Account),
             (&address_key, Throttle::Address),
         ] {
-            let count = failures
-                .iter()
-                .find(|f| &f.key == key)
-                .map_or(0, |f| f.failures)
-                + 1;
-            let wait = kind.wait_after(u32::try_from(count).unwrap_or(u32::MAX));
-            batch.push(db.record_failure(key, count, now + wait, now)?);
+            let count = live(key).saturating_add(1);
+            let wait = kind.wait_after(count);
+            batch.push(db.record_failure(key, i64::from(count), now + wait, now)?);
         }
         db.batch(batch).await?;
         return Err(AppError::InvalidCredentials);
     }
-    let Some(user) = found.map(|c| c.user) else {
+    let Some(found) = found else {
         return Err(AppError::InvalidCredentials);
     };
+    if found.org_active == 0 {
+        // Only after the right password: the answer says the account exists.
+        return Err(AppError::OrganizationInactive);
+    }
+    let user = found.user;
     let token = Token::new()?;
     let mut batch = vec![
-        db.clear_failures(&account_key)?,
+        db.clear_failures(&pair_key)?,
         db.insert_session(&token.hash, user.id, now, now + SessionLife::ABSOLUTE_SECS)?,
     ];
     let presented = call.req.headers().get("cookie")?;
@@ -301,6 +311,14 @@ pub async fn accept_invitation(call: &mut Call<'_>) -> AppResult<Response> {
         .claimed_user(&claim)
         .await?
         .ok_or(AppError::LinkInvalid)?;
+    if db
+        .credentials_by_id(user.id)
+        .await?
+        .is_some_and(|c| c.org_active == 0)
+    {
+        // The password is set; the session was not made (its organisation is deactivated).
+        return Err(AppError::OrganizationInactive);
+    }
     with_cookie(
         json(&me_dto(&user))?,
         &auth::set_session_cookie(&session.secret),

@@ -163,11 +163,15 @@ pub async fn log_work(call: &mut Call<'_>, who: &Session) -> AppResult<Response>
         &body,
         201,
         |l, ctx| {
+            let today = ctx.now.date(ctx.offset);
+            let on = w.on.unwrap_or(today);
+            let opened = Timestamp::from_unix(l.row.created_at).date(ctx.offset);
+            pointdesk_domain::worklog::check_day(on, opened, today)?;
             let entry = WorkEntry {
                 engineer,
                 minutes: w.minutes,
                 note: w.note.clone(),
-                on: w.on.unwrap_or_else(|| ctx.now.date(ctx.offset)),
+                on,
             };
             let flow = match &l.flow {
                 Flow::Incident(i) => Flow::Incident(i.log_work(entry.clone())?),
