@@ -337,3 +337,49 @@ fn a_deactivated_organisation_is_locked_out_and_staff_still_see_it() {
     let mut back = sign("admin", "paused");
     assert_eq!(back.get("/api/v1/me").status, 200);
 }
+
+/// Item 10: the outbox shows managers every mail, but never a usable invitation or reset
+/// token: a manager cannot take over the account the mail is for.
+#[test]
+fn the_outbox_masks_emailed_secrets() {
+    let org = desk(1705, "masked", 1000);
+    let mut manager = sign("manager", "masked");
+    let a = post(
+        &mut manager,
+        "/api/v1/users",
+        json!({"email": "new@masked.e2e", "name": "New", "role": "client_admin",
+               "organization_id": org}),
+    );
+    assert_eq!(a.status, 201, "{}", a.body);
+    let stored = d1_rows("SELECT link FROM outbox WHERE to_email = 'new@masked.e2e'");
+    let real = stored[0]["link"].as_str().expect("a link").to_owned();
+    let secret = real.split("#token=").nth(1).expect("a token").to_owned();
+    assert!(secret.len() > 20);
+    let outbox = ok(manager.get("/api/v1/outbox"), 200);
+    let mail = outbox["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|m| m["to"] == "new@masked.e2e")
+        .expect("the invitation")
+        .clone();
+    let shown = mail.to_string();
+    assert!(!shown.contains(&secret), "a live token shown: {shown}");
+    assert!(mail["link"]
+        .as_str()
+        .is_some_and(|l| l.ends_with("#token=••••••")));
+    // The masked link is no link at all; the real one still works for its recipient.
+    Caller::anonymous()
+        .call(
+            "POST",
+            "/api/v1/invitations/accept",
+            Some(&json!({"token": "••••••", "password": "a good long password"}).to_string()),
+        )
+        .problem(422, "/problems/validation");
+    let a = Caller::anonymous().call(
+        "POST",
+        "/api/v1/invitations/accept",
+        Some(&json!({"token": secret, "password": "a good long password"}).to_string()),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+}

@@ -126,3 +126,43 @@ pub fn announce(env: &worker::Env, to: &str, subject: &str, link: &str) {
         worker::console_log!("mail to {to} ({subject}): {link}");
     }
 }
+
+/// A mail as staff may read it: the secret of every emailed link (`#token=…`) is masked, so no
+/// screen or answer hands an invitation or a reset to anyone but its recipient.
+pub fn mask_tokens(text: &str) -> String {
+    const MARK: &str = "#token=";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(MARK) {
+        let (head, tail) = rest.split_at(at + MARK.len());
+        out.push_str(head);
+        let secret = tail
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(tail.len());
+        if secret > 0 {
+            out.push_str("••••••");
+        }
+        rest = &tail[secret..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod mask_tests {
+    use super::mask_tokens;
+
+    #[test]
+    fn emailed_secrets_are_masked_and_the_rest_kept() {
+        assert_eq!(
+            mask_tokens("Set it here: https://d.test/reset-password#token=AbC-12_x\nThanks"),
+            "Set it here: https://d.test/reset-password#token=••••••\nThanks"
+        );
+        assert_eq!(
+            mask_tokens("a #token=x1 b #token=y2"),
+            "a #token=•••••• b #token=••••••"
+        );
+        assert_eq!(mask_tokens("no link"), "no link");
+        assert_eq!(mask_tokens("#token="), "#token=");
+    }
+}

@@ -238,8 +238,9 @@ pub async fn outbox(call: &Call<'_>, who: &Session) -> AppResult<Response> {
             locale: m.locale,
             kind: m.kind,
             subject: m.subject,
-            body: m.body,
-            link: m.link,
+            // Staff read the outbox; only the recipient may use an emailed link.
+            body: mail::mask_tokens(&m.body),
+            link: m.link.map(|l| mail::mask_tokens(&l)),
             created_at: m.created_at,
             sent_at: m.sent_at,
         })
