@@ -248,3 +248,31 @@ mod tests {
         );
     }
 }
+
+/// The provider's payment settings (managers): the VAT code every 54-FZ receipt line carries, as
+/// YooKassa numbers them — 1 без НДС (the default), 2 0 %, 3 10 %, 4 20 %, 5 10/110, 6 20/120,
+/// 7 5 %, 8 7 %, 9 5/105, 10 7/107, 11 22 %, 12 22/122.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PaymentSettingsDto {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 12))]
+    pub vat_code: u8,
+}
+
+/// The VAT codes a receipt may carry.
+pub const VAT_CODES: std::ops::RangeInclusive<u8> = 1..=12;
+
+impl PaymentSettingsDto {
+    /// Refuses a VAT code YooKassa does not know (`out_of_range`).
+    pub fn checked(self) -> Result<PaymentSettingsDto, Vec<FieldError>> {
+        if VAT_CODES.contains(&self.vat_code) {
+            Ok(self)
+        } else {
+            Err(vec![FieldError {
+                limit: Some(u64::from(*VAT_CODES.end())),
+                ..FieldError::new("vat_code", "out_of_range")
+            }])
+        }
+    }
+}

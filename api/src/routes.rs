@@ -25,8 +25,8 @@ use crate::organizations::{
 };
 #[cfg(feature = "openapi")]
 use crate::payments::{
-    CheckoutDto, CheckoutRequest, NotificationReceiptDto, PointPackDto, PointPackListDto,
-    PointPackRequest, PurchaseDto, PurchaseListDto, RevenueReportDto,
+    CheckoutDto, CheckoutRequest, NotificationReceiptDto, PaymentSettingsDto, PointPackDto,
+    PointPackListDto, PointPackRequest, PurchaseDto, PurchaseListDto, RevenueReportDto,
 };
 #[cfg(feature = "openapi")]
 use crate::plans::PlanDto;
@@ -317,6 +317,10 @@ operations! {
         body PointPackRequest, 201 PointPackDto;
     updatePointPack: Put "/point-packs/{id}", SignedIn, "top-ups", "Replace a pack's terms or (de)activate it (managers); purchases keep what they bought",
         body PointPackRequest, 200 PointPackDto;
+    getPaymentSettings: Get "/payment-settings", SignedIn, "top-ups", "The provider's payment settings: the VAT code of the 54-FZ receipts card payments carry (managers)",
+        200 PaymentSettingsDto;
+    updatePaymentSettings: Put "/payment-settings", SignedIn, "top-ups", "Change the payment settings (managers)",
+        body PaymentSettingsDto, 200 PaymentSettingsDto;
     createCheckout: Post "/checkouts", SignedIn, "top-ups", "A client admin starts paying for a pack: a pending purchase and the gateway's hosted checkout to send them to (Idempotency-Key)",
         body CheckoutRequest, 201 CheckoutDto;
     receivePaymentNotification: Post "/payments/{gateway}/notifications", Public, "top-ups", "A payment gateway's notification (`sandbox`, `stripe`: signed; `yookassa`: from its addresses, confirmed by fetching the payment); a paid payment is credited exactly once",

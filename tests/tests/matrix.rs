@@ -295,6 +295,7 @@ fn expected(op: &str, who: Who, target: Target) -> Option<u16> {
         }
         "listPointPacks" => signed_in(200),
         "createPointPack" => by_role(403, 403, 403, 201),
+        "getPaymentSettings" | "updatePaymentSettings" => by_role(403, 403, 403, 200),
         "updatePointPack" => match target {
             Own | OtherOrg => by_role(403, 403, 403, 200),
             OtherProvider => by_role(403, 403, 403, 404),
@@ -425,6 +426,7 @@ fn request(
             r#"{{"name":"Pack {unique}","points":"1.00","price_minor":100,"currency":"EUR"}}"#
         )),
         "createCheckout" => Some(format!(r#"{{"pack_id":{}}}"#, w.pack[&Target::Own])),
+        "updatePaymentSettings" => Some(r#"{"vat_code":1}"#.to_owned()),
         "updateNotificationPreferences" => Some(r#"{"email_muted":[]}"#.to_owned()),
         _ => None,
     };

@@ -21,3 +21,7 @@ ALTER TABLE organisations DROP COLUMN last_grant;
 -- gateway account, or one deployment before and after a reset, never send the same key.
 ALTER TABLE schema_info ADD COLUMN deployment TEXT NOT NULL DEFAULT '';
 UPDATE schema_info SET deployment = lower(hex(randomblob(8)));
+
+-- The VAT code YooKassa's 54-FZ receipts carry for every pack (YooKassa's `vat_code`: 1 без НДС,
+-- 2 0 %, 3 10 %, 4 20 %, 5 10/110, 6 20/120, 7 5 %, 8 7 %, 9 5/105, 10 7/107, 11 22 %, 12 22/122).
+ALTER TABLE providers ADD COLUMN vat_code INTEGER NOT NULL DEFAULT 1 CHECK (vat_code BETWEEN 1 AND 12);

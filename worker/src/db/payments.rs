@@ -235,6 +235,29 @@ impl Db {
         )
     }
 
+    /// The VAT code of the provider's 54-FZ receipts.
+    pub async fn vat_code(&self, provider: i64) -> AppResult<u8> {
+        #[derive(serde::Deserialize)]
+        struct Row {
+            vat_code: i64,
+        }
+        let row: Option<Row> = self
+            .first(
+                "SELECT vat_code FROM providers WHERE id = ?1",
+                &[int(provider)],
+            )
+            .await?;
+        let code = row.ok_or(AppError::NotFound)?.vat_code;
+        u8::try_from(code).map_err(|_| AppError::Internal(format!("vat_code {code}")))
+    }
+
+    pub fn set_vat_code(&self, provider: i64, code: u8) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "UPDATE providers SET vat_code = ?2 WHERE id = ?1",
+            &[int(provider), int(i64::from(code))],
+        )
+    }
+
     /// This database's random id (migration 0007): the prefix of the keys sent to gateways.
     pub async fn deployment(&self) -> AppResult<String> {
         #[derive(serde::Deserialize)]

@@ -79,6 +79,16 @@ pub struct Order<'a> {
     pub idempotence_key: &'a str,
     /// This deployment's origin (`https://desk.example.com`).
     pub origin: &'a str,
+    /// The 54-FZ receipt YooKassa's live shops require: where it goes and the VAT code.
+    pub receipt: Receipt<'a>,
+}
+
+/// What a fiscal receipt (54-FZ) needs beyond the order: the buyer's email and the provider's
+/// VAT code (YooKassa's `vat_code`, 1 = без НДС).
+#[derive(Clone, Copy, Debug)]
+pub struct Receipt<'a> {
+    pub email: &'a str,
+    pub vat_code: u8,
 }
 
 /// A payment created at the gateway.

@@ -197,6 +197,10 @@ mod tests {
             return_url: "https://desk.example.com/purchases/42",
             idempotence_key: "checkout-42",
             origin: "https://desk.example.com",
+            receipt: crate::pay::Receipt {
+                email: "admin@acme.test",
+                vat_code: 1,
+            },
         }
     }
 

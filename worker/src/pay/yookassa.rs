@@ -171,12 +171,26 @@ impl YooKassa {
         let value = format!("{}.{:02}", price.minor() / 100, price.minor() % 100);
         // YooKassa takes descriptions of at most 128 characters.
         let description: String = order.description.chars().take(128).collect();
+        // A live shop refuses a payment without a 54-FZ receipt: one line per pack, a service
+        // paid in full in advance.
+        let item: String = order.description.chars().take(128).collect();
         let body = serde_json::json!({
             "amount": { "value": value, "currency": price.currency().code() },
             "capture": true,
             "confirmation": { "type": "redirect", "return_url": order.return_url },
             "description": description,
             "metadata": { "purchase_id": order.purchase.to_string() },
+            "receipt": {
+                "customer": { "email": order.receipt.email },
+                "items": [{
+                    "description": item,
+                    "quantity": "1.00",
+                    "amount": { "value": value, "currency": price.currency().code() },
+                    "vat_code": order.receipt.vat_code,
+                    "payment_subject": "service",
+                    "payment_mode": "full_prepayment",
+                }],
+            },
         });
         HttpRequest {
             method: "POST",
@@ -368,6 +382,10 @@ mod tests {
             return_url: "https://desk.example.com/purchases/42",
             idempotence_key: "checkout-42",
             origin: "https://desk.example.com",
+            receipt: crate::pay::Receipt {
+                email: "admin@acme.test",
+                vat_code: 1,
+            },
         };
         let out = run(kassa().checkout(&http, &order)).unwrap();
         assert_eq!(out.payment_id, PAYMENT_ID);
@@ -395,7 +413,18 @@ mod tests {
                 "capture": true,
                 "confirmation": { "type": "redirect", "return_url": "https://desk.example.com/purchases/42" },
                 "description": "Pointdesk: 10 баллов",
-                "metadata": { "purchase_id": "42" }
+                "metadata": { "purchase_id": "42" },
+                "receipt": {
+                    "customer": { "email": "admin@acme.test" },
+                    "items": [{
+                        "description": "Pointdesk: 10 баллов",
+                        "quantity": "1.00",
+                        "amount": { "value": "14000.05", "currency": "RUB" },
+                        "vat_code": 1,
+                        "payment_subject": "service",
+                        "payment_mode": "full_prepayment"
+                    }]
+                }
             })
         );
     }
@@ -461,6 +490,10 @@ mod tests {
             return_url: "https://desk.example.com/purchases/42",
             idempotence_key: "pointdesk-0a1b-purchase-42",
             origin: "https://desk.example.com",
+            receipt: crate::pay::Receipt {
+                email: "admin@acme.test",
+                vat_code: 1,
+            },
         };
         let created = format!(
             r#"{{"id":"{PAYMENT_ID}","status":"pending","amount":{{"value":"14000.00","currency":"RUB"}},"confirmation":{{"type":"redirect","confirmation_url":"https://yoomoney.ru/c"}}}}"#

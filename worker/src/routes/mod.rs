@@ -224,6 +224,8 @@ pub async fn dispatch(req: Request, env: &Env) -> AppResult<Response> {
                 "listPointPacks" => payments::list_packs(&call, &who).await,
                 "createPointPack" => payments::create_pack(&mut call, &who).await,
                 "updatePointPack" => payments::update_pack(&mut call, &who).await,
+                "getPaymentSettings" => payments::settings(&call, &who).await,
+                "updatePaymentSettings" => payments::set_settings(&mut call, &who).await,
                 "createCheckout" => payments::checkout(&mut call, &who).await,
                 "listPurchases" => payments::list_purchases(&call, &who).await,
                 "getPurchase" => payments::get_purchase(&call, &who).await,

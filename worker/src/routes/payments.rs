@@ -3,8 +3,8 @@
 
 use pointdesk_api::accounts::OrgRefDto;
 use pointdesk_api::payments::{
-    CheckoutDto, CheckoutRequest, NotificationReceiptDto, PointPack, PointPackDto,
-    PointPackListDto, PointPackRequest, PurchaseDto, PurchaseListDto,
+    CheckoutDto, CheckoutRequest, NotificationReceiptDto, PaymentSettingsDto, PointPack,
+    PointPackDto, PointPackListDto, PointPackRequest, PurchaseDto, PurchaseListDto,
 };
 use pointdesk_domain::ids::PaymentId;
 use pointdesk_domain::money::{Currency, Money};
@@ -16,7 +16,7 @@ use crate::db::{Db, NewPaymentEvent, NewPurchase, PackColumns, PackRow, Purchase
 use crate::error::{AppError, AppResult};
 use crate::pay::fetch::Fetcher;
 use crate::pay::sandbox::{self, Choice, SandboxPayment};
-use crate::pay::{Config, Inbound, Order, Outcome, PayError};
+use crate::pay::{Config, Inbound, Order, Outcome, PayError, Receipt};
 use crate::routes::ledger::{overdraft_of, record, wp};
 use crate::routes::tickets::change::body_of;
 use crate::routes::tickets::idem::{Begun, Idem};
@@ -271,6 +271,10 @@ pub async fn checkout(call: &mut Call<'_>, who: &Session) -> AppResult<Response>
         return_url: &return_url,
         idempotence_key: &format!("pointdesk-{}-purchase-{purchase}", db.deployment().await?),
         origin: &origin,
+        receipt: Receipt {
+            email: &who.user.email,
+            vat_code: db.vat_code(who.provider()).await?,
+        },
     };
     let made = match gateway.checkout(&Fetcher, &order).await {
         Ok(made) => made,
@@ -329,6 +333,43 @@ fn pack_json_row(p: &PackRow) -> String {
         "currency": p.currency,
     })
     .to_string()
+}
+
+// ---- settings ------------------------------------------------------------------------------------
+
+/// `getPaymentSettings`.
+pub async fn settings(call: &Call<'_>, who: &Session) -> AppResult<Response> {
+    who.may_provider_wide(Action::ManagePlans)?;
+    let db = Db::new(call.env)?;
+    json(&PaymentSettingsDto {
+        vat_code: db.vat_code(who.provider()).await?,
+    })
+}
+
+/// `updatePaymentSettings`: audit-logged.
+pub async fn set_settings(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
+    who.may_provider_wide(Action::ManagePlans)?;
+    let req: PaymentSettingsDto = read_json(&mut call.req).await?;
+    let next = req.checked()?;
+    let db = Db::new(call.env)?;
+    let before = db.vat_code(who.provider()).await?;
+    let now = call.now.unix();
+    let (b, a) = (
+        serde_json::json!({ "vat_code": before }).to_string(),
+        serde_json::json!({ "vat_code": next.vat_code }).to_string(),
+    );
+    db.batch(vec![
+        db.set_vat_code(who.provider(), next.vat_code)?,
+        db.insert_audit(&who.audit(
+            "payment_settings.update",
+            "payment_settings",
+            None,
+            (Some(&b), Some(&a)),
+            now,
+        ))?,
+    ])
+    .await?;
+    json(&next)
 }
 
 // ---- notifications -------------------------------------------------------------------------------
