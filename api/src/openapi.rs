@@ -83,6 +83,7 @@ pub fn document() -> Value {
                 json!({ "name": name, "in": "path", "required": true, "schema": schema })
             })
             .collect();
+        params.extend(crate::routes::query_params(op.id).iter().map(query_param));
         if crate::routes::MONEY_MOVING.contains(&op.id) {
             params.push(json!({
                 "name": "Idempotency-Key",
@@ -181,6 +182,8 @@ pub fn document() -> Value {
         }
     }
 
+    declare_enums(&mut components);
+    flatten_plan_row(&mut components);
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -201,6 +204,202 @@ pub fn document() -> Value {
             }
         }
     })
+}
+
+/// A query parameter as the document states it.
+fn query_param(p: &crate::routes::QueryParam) -> Value {
+    use crate::routes::QueryValue;
+    let schema = match p.value {
+        QueryValue::Id => json!({ "type": "integer", "format": "int64", "minimum": 1 }),
+        QueryValue::Int { min, max } => {
+            json!({ "type": "integer", "format": "int64", "minimum": min, "maximum": max })
+        }
+        QueryValue::Period => {
+            json!({ "type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$" })
+        }
+        QueryValue::TicketNumber => json!({ "type": "string", "pattern": "^#?[0-9]{1,15}$" }),
+        QueryValue::Text { max } => json!({ "type": "string", "maxLength": max }),
+        QueryValue::OneOf(words) => json!({ "type": "string", "enum": words }),
+    };
+    json!({
+        "name": p.name,
+        "in": "query",
+        "required": false,
+        "description": p.description,
+        "schema": schema
+    })
+}
+
+/// The words enum-like string properties take, per schema: the wire types carry them as
+/// `String`, the document says which.
+fn enum_words() -> Vec<(&'static [&'static str], &'static str, Vec<&'static str>)> {
+    use pointdesk_domain::money::Currency;
+    use pointdesk_domain::ticket::Priority;
+    let owned = |words: &[&'static str]| words.to_vec();
+    let currencies: Vec<&'static str> = Currency::ALL.iter().map(|c| c.code()).collect();
+    let priorities: Vec<&'static str> = Priority::ALL.iter().map(|p| p.as_str()).collect();
+    vec![
+        (
+            &[
+                "CreateOrganizationRequest",
+                "InviteUserRequest",
+                "MailDto",
+                "MeDto",
+                "OrganizationDto",
+                "UpdateMeRequest",
+                "UpdateOrganizationRequest",
+                "UserDto",
+            ],
+            "locale",
+            owned(&["en", "ru"]),
+        ),
+        (
+            &["InviteUserRequest", "MeDto", "UserDto"],
+            "role",
+            owned(&["client_user", "client_admin", "engineer", "manager"]),
+        ),
+        (
+            &["CatalogueItemDto", "CatalogueItemRequest"],
+            "kind",
+            owned(&["standard", "quoted"]),
+        ),
+        (
+            &["CauseRequest", "TicketDto"],
+            "cause",
+            owned(&["standard", "client_caused"]),
+        ),
+        (
+            &["ChargeExplanationDto"],
+            "rule",
+            owned(&["exact", "rounded_up", "minimum"]),
+        ),
+        (
+            &["CreateTicketRequest", "TicketDto", "TicketSummaryDto"],
+            "kind",
+            owned(&["incident", "service_request"]),
+        ),
+        (
+            &["CreateTicketRequest", "TicketDto", "TicketSummaryDto"],
+            "priority",
+            priorities,
+        ),
+        (
+            &["DisputeDto", "DisputeRowDto"],
+            "state",
+            owned(&["open", "upheld", "rejected"]),
+        ),
+        (
+            &["LedgerEntryDto"],
+            "kind",
+            owned(crate::routes::ENTRY_KINDS),
+        ),
+        (
+            &["NotificationReceiptDto"],
+            "outcome",
+            owned(&["credited", "failed", "canceled", "ignored", "duplicate"]),
+        ),
+        (
+            &["PlanDto"],
+            "overdraft",
+            owned(&["never", "incidents_only", "always"]),
+        ),
+        (&["PlanDto"], "rollover", owned(&["none", "capped", "full"])),
+        (
+            &[
+                "PointPackDto",
+                "PointPackRequest",
+                "PurchaseDto",
+                "RevenueRowDto",
+            ],
+            "currency",
+            currencies,
+        ),
+        (
+            &["PurchaseDto"],
+            "gateway",
+            owned(&crate::payments::GATEWAYS),
+        ),
+        (
+            &["PurchaseDto"],
+            "status",
+            owned(&["pending", "succeeded", "failed", "canceled"]),
+        ),
+        (
+            &["QuoteDto"],
+            "status",
+            owned(&[
+                "awaiting_approval",
+                "approved",
+                "declined",
+                "expired",
+                "superseded",
+                "charged",
+                "released",
+            ]),
+        ),
+        (
+            &[
+                "StatusRequest",
+                "TicketDto",
+                "TicketSummaryDto",
+                "TimelineEventDto",
+            ],
+            "status",
+            owned(crate::routes::TICKET_STATUSES),
+        ),
+    ]
+}
+
+/// Adds `enum` to the enum-like string properties (and `null` where the property may be null).
+fn declare_enums(components: &mut Map<String, Value>) {
+    for (schemas, property, words) in enum_words() {
+        for name in schemas {
+            let Some(prop) = components
+                .get_mut(*name)
+                .and_then(|s| s.get_mut("properties"))
+                .and_then(|p| p.get_mut(property))
+                .and_then(Value::as_object_mut)
+            else {
+                panic!("{name}.{property} is not in the document");
+            };
+            let nullable = prop.get("type").and_then(Value::as_array).is_some();
+            let mut values: Vec<Value> = words.iter().map(|w| json!(w)).collect();
+            if nullable {
+                values.push(Value::Null);
+            }
+            prop.insert("enum".into(), Value::Array(values));
+        }
+    }
+}
+
+/// `PlanRowDto` is a `PlanDto` with `id` and `organizations` beside its fields. Generated as
+/// `allOf: [PlanDto, {id, organizations}]`, no plan row could pass it: `PlanDto` refuses fields
+/// it does not name (requests must not carry extra fields). Spelled out as one object instead.
+fn flatten_plan_row(components: &mut Map<String, Value>) {
+    let (Some(plan), Some(row)) = (
+        components.get("PlanDto").cloned(),
+        components.get("PlanRowDto").cloned(),
+    ) else {
+        return;
+    };
+    let mut properties = plan["properties"].as_object().cloned().unwrap_or_default();
+    let mut required: Vec<Value> = plan["required"].as_array().cloned().unwrap_or_default();
+    for part in row["allOf"].as_array().into_iter().flatten() {
+        if let Some(p) = part["properties"].as_object() {
+            properties.extend(p.clone());
+        }
+        required.extend(part["required"].as_array().cloned().unwrap_or_default());
+    }
+    let mut flat = json!({
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": false
+    });
+    if let Some(d) = row.get("description") {
+        flat["description"] = d.clone();
+    }
+    components.insert("PlanRowDto".into(), flat);
 }
 
 #[cfg(test)]

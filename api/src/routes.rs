@@ -349,9 +349,207 @@ pub const MONEY_MOVING: &[&str] = &[
     "createCheckout",
 ];
 
+/// What a query parameter holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueryValue {
+    /// A positive integer: an id or a keyset cursor.
+    Id,
+    /// An integer within bounds.
+    Int { min: i64, max: i64 },
+    /// A billing period, `YYYY-MM`.
+    Period,
+    /// A ticket's number, `12` or `#12`.
+    TicketNumber,
+    /// Free text of at most `max` characters (the rest is ignored).
+    Text { max: u32 },
+    /// One of these words.
+    OneOf(&'static [&'static str]),
+}
+
+/// A query parameter an operation reads; an unknown or malformed one is a field error.
+#[derive(Clone, Copy, Debug)]
+pub struct QueryParam {
+    pub name: &'static str,
+    pub value: QueryValue,
+    pub description: &'static str,
+}
+
+const fn q(name: &'static str, value: QueryValue, description: &'static str) -> QueryParam {
+    QueryParam {
+        name,
+        value,
+        description,
+    }
+}
+
+/// Every ticket status, of incidents and service requests (`domain::ticket::is_status`).
+pub const TICKET_STATUSES: &[&str] = &[
+    "new",
+    "in_progress",
+    "resolved",
+    "closed",
+    "awaiting_approval",
+    "completed",
+    "declined",
+    "cancelled",
+];
+/// `listTickets`'s queues.
+pub const TICKET_QUEUES: &[&str] = &["unassigned", "mine", "awaiting_client", "open", "done"];
+/// Ledger entry kinds (`domain::ledger::EntryKind`).
+pub const ENTRY_KINDS: &[&str] = &[
+    "grant",
+    "purchase",
+    "charge",
+    "refund",
+    "adjustment",
+    "expiry",
+    "repayment",
+];
+const REPORT_FORMAT: QueryParam = q(
+    "format",
+    QueryValue::OneOf(&["json", "csv"]),
+    "`csv` for a spreadsheet (UTF-8 with BOM); JSON otherwise",
+);
+const LEDGER_FILTERS: &[QueryParam] = &[
+    q(
+        "kind",
+        QueryValue::OneOf(ENTRY_KINDS),
+        "Only entries of this kind",
+    ),
+    q(
+        "period",
+        QueryValue::Period,
+        "Only entries of this billing period",
+    ),
+    q(
+        "ticket",
+        QueryValue::TicketNumber,
+        "Only entries of this ticket (its own, its quotes' and its dispute's)",
+    ),
+    q(
+        "before",
+        QueryValue::Id,
+        "The cursor: entries older than this id",
+    ),
+    q(
+        "limit",
+        QueryValue::Int { min: 1, max: 200 },
+        "Entries per page (50 when absent)",
+    ),
+];
+const MONTHS: &[QueryParam] = &[
+    q(
+        "from",
+        QueryValue::Period,
+        "The first month (six months ago when absent)",
+    ),
+    q(
+        "to",
+        QueryValue::Period,
+        "The last month (this one when absent)",
+    ),
+    REPORT_FORMAT,
+];
+
+/// The query parameters of the operations that read any, declared beside the operations so the
+/// document and the tests read them from here.
+pub const QUERY_PARAMS: &[(&str, &[QueryParam])] = &[
+    (
+        "listTickets",
+        &[
+            q(
+                "status",
+                QueryValue::OneOf(TICKET_STATUSES),
+                "Only tickets in this status",
+            ),
+            q(
+                "q",
+                QueryValue::Text { max: 100 },
+                "A ticket's number (`12`, `#12`) or words of its title",
+            ),
+            q(
+                "queue",
+                QueryValue::OneOf(TICKET_QUEUES),
+                "One of the desk's queues",
+            ),
+            q(
+                "org",
+                QueryValue::Id,
+                "Only this client organisation's (provider staff)",
+            ),
+        ],
+    ),
+    ("listLedgerEntries", LEDGER_FILTERS),
+    ("exportLedgerCsv", LEDGER_FILTERS),
+    (
+        "listNotifications",
+        &[q(
+            "before",
+            QueryValue::Id,
+            "The cursor: notices older than this id",
+        )],
+    ),
+    (
+        "listPurchases",
+        &[q(
+            "org",
+            QueryValue::Id,
+            "A client organisation's purchases (provider staff)",
+        )],
+    ),
+    (
+        "listUsers",
+        &[q(
+            "organization_id",
+            QueryValue::Id,
+            "Only this organisation's people (managers)",
+        )],
+    ),
+    ("getConsumptionReport", MONTHS),
+    ("getRevenueReport", MONTHS),
+    ("getBalanceReport", &[REPORT_FORMAT]),
+    ("getDisputeReport", &[REPORT_FORMAT]),
+];
+
+/// The query parameters `operation` reads.
+pub fn query_params(operation: &str) -> &'static [QueryParam] {
+    QUERY_PARAMS
+        .iter()
+        .find(|(id, _)| *id == operation)
+        .map_or(&[], |(_, params)| params)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn query_parameters_belong_to_operations_and_name_the_domains_words() {
+        for (id, _) in QUERY_PARAMS {
+            assert!(OPERATIONS.iter().any(|o| o.id == *id), "{id}");
+        }
+        let kinds: Vec<&str> = pointdesk_domain::ledger::EntryKind::ALL
+            .iter()
+            .map(|k| k.as_str())
+            .collect();
+        assert_eq!(ENTRY_KINDS, kinds.as_slice());
+        let mut statuses: Vec<&str> = pointdesk_domain::incident::IncidentStatus::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .chain(
+                pointdesk_domain::service_request::RequestStatus::ALL
+                    .iter()
+                    .map(|s| s.as_str()),
+            )
+            .collect();
+        statuses.dedup();
+        let mut sorted = statuses.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let mut ours = TICKET_STATUSES.to_vec();
+        ours.sort_unstable();
+        assert_eq!(ours, sorted);
+    }
 
     #[test]
     fn money_moving_operations_exist() {

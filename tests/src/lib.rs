@@ -7,6 +7,8 @@ use std::time::Duration;
 
 pub use pointdesk_api as api;
 
+pub mod contract;
+
 pub fn base_url() -> String {
     std::env::var("POINTDESK_URL")
         .expect("POINTDESK_URL is not set: run the end-to-end tests through `cargo xtask test`")
@@ -105,13 +107,21 @@ pub fn request(method: &str, path: &str, headers: &[(&str, &str)], body: Option<
                 .collect::<Vec<_>>()
         })
         .collect();
-    Answer {
+    let answer = Answer {
         status: resp.status(),
         content_type: resp.content_type().to_owned(),
         allow: resp.header("allow").map(str::to_owned),
         headers,
         body: resp.into_string().unwrap_or_default(),
-    }
+    };
+    contract::check(
+        method,
+        path,
+        answer.status,
+        &answer.content_type,
+        &answer.body,
+    );
+    answer
 }
 
 pub fn get(path: &str) -> Answer {

@@ -405,7 +405,7 @@ pub async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
                 }
             }
             "queue" => {
-                if ["unassigned", "mine", "awaiting_client", "open", "done"].contains(&v.as_str()) {
+                if pointdesk_api::routes::TICKET_QUEUES.contains(&v.as_str()) {
                     filter.queue = Some(v);
                 } else {
                     f.push(FieldError::new("queue", "malformed"));
