@@ -338,12 +338,7 @@ fn enum_words() -> Vec<(&'static [&'static str], &'static str, Vec<&'static str>
             ]),
         ),
         (
-            &[
-                "StatusRequest",
-                "TicketDto",
-                "TicketSummaryDto",
-                "TimelineEventDto",
-            ],
+            &["StatusRequest", "TicketDto", "TicketSummaryDto"],
             "status",
             owned(crate::routes::TICKET_STATUSES),
         ),
