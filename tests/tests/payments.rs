@@ -417,3 +417,56 @@ fn managers_keep_packs_and_read_revenue() {
         .problem(403, "/problems/forbidden");
     assert_books_agree();
 }
+
+/// Issue 17, item 6: a payment whose notification never arrived (or was answered while the
+/// payment was still pending) is credited by the hourly job once it is ten minutes old — once,
+/// however often the job runs and whatever notification comes late; a younger one waits, and a
+/// payment the gateway says was declined settles the purchase as failed.
+#[test]
+fn the_hourly_job_credits_a_paid_purchase_whose_notification_was_lost() {
+    let org = desk(1006, "precon", 100);
+    let pack = pack(1006);
+    let mut admin = sign("admin", "precon");
+    let (purchase, payment, _) = checkout(&mut admin, pack, "recon-1");
+    let (declined, declined_payment, _) = checkout(&mut admin, pack, "recon-2");
+    let (young, young_payment, _) = checkout(&mut admin, pack, "recon-3");
+    // The gateway's side says paid / declined; no notification reached us.
+    d1(&format!(
+        "UPDATE sandbox_payments SET status = 'succeeded' WHERE id IN ('{payment}', '{young_payment}');
+         UPDATE sandbox_payments SET status = 'failed' WHERE id = '{declined_payment}';
+         UPDATE purchases SET created_at = created_at - 660 WHERE id IN ({purchase}, {declined});"
+    ))
+    .expect("the gateway's state");
+    let before = balance(org);
+    for _ in 0..2 {
+        assert_eq!(
+            pointdesk_e2e::get("/__scheduled?cron=7+*+*+*+*").status,
+            200
+        );
+    }
+    let status = |id: i64| {
+        d1_rows(&format!("SELECT status FROM purchases WHERE id = {id}"))[0]["status"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(status(purchase), "succeeded");
+    assert_eq!(status(declined), "failed");
+    assert_eq!(
+        status(young),
+        "pending",
+        "younger than ten minutes: it waits"
+    );
+    assert_eq!(balance(org), before + 500, "credited once");
+    assert_eq!(purchase_entries(org), 1);
+    // The notification arrives late after all: nothing more.
+    let body = event("evt_recon_late", "succeeded", &payment, 750_000);
+    assert_eq!(
+        outcome(deliver(&body, &signature(SANDBOX_SECRET, now(), &body))),
+        "duplicate"
+    );
+    assert_eq!(balance(org), before + 500);
+    let receipt = ok(admin.get(&format!("/api/v1/purchases/{purchase}")), 200);
+    assert_eq!(receipt["status"], "succeeded");
+    assert_books_agree();
+}

@@ -32,7 +32,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 
 #[event(scheduled)]
 async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
-    // Period grants and expiry, quote expiry and mail delivery.
+    // Period grants and expiry, payment reconciliation, quote expiry and mail delivery.
     let db = match db::Db::new(&env) {
         Ok(db) => db,
         Err(_) => return worker::console_error!("scheduled: D1 is not bound"),
@@ -49,6 +49,14 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         ),
         Err(e) => format!("periods failed: {e:?}"),
     };
+    // Purchases whose notification was lost (or came while the payment was still pending).
+    let payments = match routes::reconcile_payments(&db, &env, at).await {
+        Ok(r) => format!(
+            "payments: {} pending checked, {} credited, {} failed",
+            r.checked, r.credited, r.failures
+        ),
+        Err(e) => format!("payment reconciliation failed: {e:?}"),
+    };
     let quotes = match routes::expire_quotes(&db, at).await {
         Ok(n) => format!("{n} quotes lapsed"),
         Err(e) => format!("quote expiry failed: {e:?}"),
@@ -62,7 +70,7 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         None => "no mail sender bound".to_owned(),
     };
     worker::console_log!(
-        "scheduled: cron {} at {} (D1 {d1}; {periods}; {quotes}; {mail})",
+        "scheduled: cron {} at {} (D1 {d1}; {periods}; {payments}; {quotes}; {mail})",
         event.cron(),
         event.schedule()
     );

@@ -272,6 +272,23 @@ impl Db {
             .ok_or_else(|| AppError::Internal("schema_info has no deployment id".into()))
     }
 
+    /// Purchases still pending that began at or before `began_by`, oldest first: the hourly
+    /// reconciliation asks their gateways where they stand.
+    pub async fn stale_pending_purchases(
+        &self,
+        began_by: i64,
+        limit: i64,
+    ) -> AppResult<Vec<PurchaseRow>> {
+        self.all(
+            format!(
+                "{PURCHASE_SELECT} WHERE p.status = 'pending' AND p.payment_id IS NOT NULL \
+                 AND p.created_at <= ?1 ORDER BY p.id LIMIT ?2"
+            ),
+            &[int(began_by), int(limit)],
+        )
+        .await
+    }
+
     pub async fn purchase_by_payment(
         &self,
         gateway: &str,

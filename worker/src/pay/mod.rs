@@ -183,6 +183,23 @@ impl Gateway {
         }
     }
 
+    /// Where a payment stands, asked of the gateway (the hourly reconciliation). The sandbox has
+    /// no API to ask: its state is its own rows, which the caller reads
+    /// ([`sandbox::settled_outcome`]).
+    pub async fn status(
+        &self,
+        http: &impl HttpClient,
+        payment_id: &str,
+    ) -> Result<Outcome, PayError> {
+        match self {
+            Gateway::Sandbox(_) => Err(PayError::Gateway(
+                "the sandbox's payments are read from its own rows".into(),
+            )),
+            Gateway::Stripe(g) => g.status(http, payment_id).await,
+            Gateway::YooKassa(g) => g.status(http, payment_id).await,
+        }
+    }
+
     /// Proves a notification came from the gateway and reads what it says.
     pub async fn authenticate(
         &self,

@@ -148,6 +148,26 @@ impl Sandbox {
     }
 }
 
+/// Where a sandbox payment stands, from its row: what the reconciliation reads instead of an
+/// API, as a real gateway's would answer.
+pub fn settled_outcome(status: &str, amount_minor: i64, currency: &str) -> Outcome {
+    match status {
+        "succeeded" => Outcome::Paid {
+            amount_minor,
+            currency: currency.to_owned(),
+        },
+        "failed" => Outcome::Failed {
+            reason: "declined".into(),
+        },
+        "canceled" => Outcome::Canceled {
+            reason: "canceled by the buyer".into(),
+        },
+        other => Outcome::NotYet {
+            status: other.to_owned(),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

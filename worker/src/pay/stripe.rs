@@ -47,6 +47,9 @@ struct EventData {
 #[derive(Deserialize)]
 struct Session {
     id: String,
+    /// `open`, `complete` or `expired` (present on sessions read back from the API).
+    #[serde(default)]
+    status: Option<String>,
     #[serde(default)]
     payment_status: Option<String>,
     #[serde(default)]
@@ -129,6 +132,63 @@ impl Stripe {
     }
 
     /// A notification is Stripe's when its signature is; then its event says what happened.
+    /// The request that reads a Checkout Session back (`GET /v1/checkout/sessions/{id}`).
+    pub fn session_read_request(&self, session_id: &str) -> HttpRequest {
+        HttpRequest {
+            method: "GET",
+            url: format!("{API}/v1/checkout/sessions/{session_id}"),
+            headers: vec![(
+                "Authorization".into(),
+                format!("Bearer {}", self.secret_key),
+            )],
+            body: None,
+        }
+    }
+
+    /// Where a payment stands, read back from the API (the reconciliation of a purchase whose
+    /// notification was lost): paid, expired, or not final yet.
+    pub async fn status(
+        &self,
+        http: &impl HttpClient,
+        session_id: &str,
+    ) -> Result<Outcome, PayError> {
+        let resp = http.send(self.session_read_request(session_id)).await?;
+        if !(200..300).contains(&resp.status) {
+            return Err(PayError::Gateway(format!(
+                "Stripe answered {} for session {session_id}: {}",
+                resp.status,
+                error_message(&resp.body)
+            )));
+        }
+        let s: Session = serde_json::from_str(&resp.body)
+            .map_err(|e| PayError::Gateway(format!("Stripe's session: {e}")))?;
+        if s.id != session_id {
+            return Err(PayError::Gateway(format!(
+                "asked Stripe for {session_id}, it answered {}",
+                s.id
+            )));
+        }
+        Ok(match (s.payment_status.as_deref(), s.status.as_deref()) {
+            (Some("paid" | "no_payment_required"), _) => match (s.amount_total, s.currency) {
+                (Some(amount), Some(currency)) => Outcome::Paid {
+                    amount_minor: amount,
+                    currency: currency.to_ascii_uppercase(),
+                },
+                _ => {
+                    return Err(PayError::Gateway(
+                        "Stripe's paid session has no amount".into(),
+                    ))
+                }
+            },
+            (_, Some("expired")) => Outcome::Canceled {
+                reason: "the checkout expired".into(),
+            },
+            (_, status) => Outcome::NotYet {
+                status: status.unwrap_or("open").to_owned(),
+            },
+        })
+    }
+
     pub fn authenticate(&self, inbound: &Inbound<'_>) -> Result<Event, PayError> {
         signature::verify(
             inbound.header("stripe-signature"),
@@ -317,6 +377,47 @@ mod tests {
         assert!(matches!(e.outcome, Outcome::Canceled { .. }));
         let e = signed(&event("payment_intent.created", "unpaid")).unwrap();
         assert_eq!(e.outcome, Outcome::Ignored);
+    }
+
+    #[test]
+    fn a_session_read_back_says_paid_expired_or_not_yet() {
+        let read = |body: &str| {
+            let http = Recorder::answering(200, body);
+            let out = run(stripe().status(&http, "cs_test_a1"));
+            let sent = http.sent.borrow();
+            assert_eq!(
+                (sent[0].method, sent[0].url.as_str()),
+                (
+                    "GET",
+                    "https://api.stripe.com/v1/checkout/sessions/cs_test_a1"
+                )
+            );
+            assert_eq!(sent[0].header("authorization"), Some("Bearer sk_test_123"));
+            out
+        };
+        assert_eq!(
+            read(
+                r#"{"id":"cs_test_a1","object":"checkout.session","status":"complete","payment_status":"paid","amount_total":2000,"currency":"eur"}"#
+            ),
+            Ok(Outcome::Paid {
+                amount_minor: 2000,
+                currency: "EUR".into()
+            })
+        );
+        assert!(matches!(
+            read(r#"{"id":"cs_test_a1","status":"expired","payment_status":"unpaid"}"#),
+            Ok(Outcome::Canceled { .. })
+        ));
+        assert_eq!(
+            read(r#"{"id":"cs_test_a1","status":"complete","payment_status":"unpaid"}"#),
+            Ok(Outcome::NotYet {
+                status: "complete".into()
+            })
+        );
+        assert!(matches!(
+            read(r#"{"id":"cs_other","status":"complete","payment_status":"paid"}"#),
+            Err(PayError::Gateway(_))
+        ));
     }
 
     #[test]

@@ -295,25 +295,7 @@ impl YooKassa {
                 p.id
             )));
         }
-        let outcome = match p.status.as_str() {
-            "succeeded" => Outcome::Paid {
-                amount_minor: minor_units(&p.amount.value).ok_or_else(|| {
-                    PayError::Gateway(format!("YooKassa's amount “{}”", p.amount.value))
-                })?,
-                currency: p.amount.currency,
-            },
-            "canceled" => Outcome::Canceled {
-                reason: p.cancellation_details.map_or_else(
-                    || "canceled".to_owned(),
-                    |c| format!("{}: {}", c.party, c.reason),
-                ),
-            },
-            // Not final yet: YooKassa must deliver the notification again, or the client who
-            // paid would never be credited.
-            status => Outcome::NotYet {
-                status: status.to_owned(),
-            },
-        };
+        let outcome = outcome(&p)?;
         Ok(Event {
             // YooKassa has no event ids: an event is its kind for its payment, once.
             id: format!("{}:{}", n.event, p.id),
@@ -322,6 +304,54 @@ impl YooKassa {
             outcome,
         })
     }
+
+    /// Where a payment stands, fetched from the API (the reconciliation of a purchase whose
+    /// notification was lost or answered while the payment was still pending).
+    pub async fn status(
+        &self,
+        http: &impl HttpClient,
+        payment_id: &str,
+    ) -> Result<Outcome, PayError> {
+        let resp = http.send(self.fetch_request(payment_id)).await?;
+        if !(200..300).contains(&resp.status) {
+            return Err(PayError::Gateway(format!(
+                "YooKassa answered {} for payment {payment_id}",
+                resp.status
+            )));
+        }
+        let p: Payment = serde_json::from_str(&resp.body)
+            .map_err(|e| PayError::Gateway(format!("YooKassa's payment: {e}")))?;
+        if p.id != payment_id {
+            return Err(PayError::Gateway(format!(
+                "asked YooKassa for {payment_id}, it answered {}",
+                p.id
+            )));
+        }
+        outcome(&p)
+    }
+}
+
+/// What a payment as the API tells it means for the purchase.
+fn outcome(p: &Payment) -> Result<Outcome, PayError> {
+    Ok(match p.status.as_str() {
+        "succeeded" => Outcome::Paid {
+            amount_minor: minor_units(&p.amount.value).ok_or_else(|| {
+                PayError::Gateway(format!("YooKassa's amount “{}”", p.amount.value))
+            })?,
+            currency: p.amount.currency.clone(),
+        },
+        "canceled" => Outcome::Canceled {
+            reason: p.cancellation_details.as_ref().map_or_else(
+                || "canceled".to_owned(),
+                |c| format!("{}: {}", c.party, c.reason),
+            ),
+        },
+        // Not final yet: YooKassa must deliver the notification again, or the client who
+        // paid would never be credited.
+        status => Outcome::NotYet {
+            status: status.to_owned(),
+        },
+    })
 }
 
 #[cfg(test)]
@@ -526,6 +556,32 @@ mod tests {
             Err(PayError::Gateway(_))
         ));
         assert_eq!(http.sent.borrow().len(), 4);
+    }
+
+    #[test]
+    fn a_payment_read_back_for_reconciliation() {
+        let http = Recorder::answering(200, &payment("succeeded"));
+        assert_eq!(
+            run(kassa().status(&http, PAYMENT_ID)),
+            Ok(Outcome::Paid {
+                amount_minor: 1_400_000,
+                currency: "RUB".into()
+            })
+        );
+        assert_eq!(
+            http.sent.borrow()[0].url,
+            format!("https://api.yookassa.ru/v3/payments/{PAYMENT_ID}")
+        );
+        let http = Recorder::answering(200, &payment("pending"));
+        assert!(matches!(
+            run(kassa().status(&http, PAYMENT_ID)),
+            Ok(Outcome::NotYet { .. })
+        ));
+        let http = Recorder::answering(500, "{}");
+        assert!(matches!(
+            run(kassa().status(&http, PAYMENT_ID)),
+            Err(PayError::Gateway(_))
+        ));
     }
 
     #[test]

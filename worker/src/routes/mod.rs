@@ -14,6 +14,7 @@ mod reports;
 mod session;
 mod tickets;
 
+pub use payments::reconcile as reconcile_payments;
 pub use periods::turn_over;
 pub use tickets::expire_quotes;
 

@@ -10,13 +10,14 @@ use pointdesk_domain::ids::PaymentId;
 use pointdesk_domain::money::{Currency, Money};
 use pointdesk_domain::points::Points;
 use pointdesk_domain::policy::Action;
+use pointdesk_domain::time::Timestamp;
 use worker::{Env, Headers, Method as HttpMethod, Request, RequestInit, Response};
 
 use crate::db::{Db, NewPaymentEvent, NewPurchase, PackColumns, PackRow, PurchaseRow};
 use crate::error::{AppError, AppResult};
 use crate::pay::fetch::Fetcher;
 use crate::pay::sandbox::{self, Choice, SandboxPayment};
-use crate::pay::{Config, Inbound, Order, Outcome, PayError, Receipt};
+use crate::pay::{Config, Gateway, Inbound, Order, Outcome, PayError, Receipt};
 use crate::routes::ledger::{overdraft_of, record, wp};
 use crate::routes::tickets::change::body_of;
 use crate::routes::tickets::idem::{Begun, Idem};
@@ -450,7 +451,11 @@ pub async fn notification(call: &mut Call<'_>) -> AppResult<Response> {
                 ))
                 .into());
             }
-            credit(call, &db, &name, &event, purchase).await
+            let origin = crate::mail::origin(call);
+            match credit(&db, &origin, now, &name, &event, purchase).await? {
+                Credited::Now => receipt("credited"),
+                Credited::Already => receipt("duplicate"),
+            }
         }
         Outcome::Failed { reason } | Outcome::Canceled { reason } => {
             let (status, outcome) = if matches!(event.outcome, Outcome::Failed { .. }) {
@@ -493,16 +498,23 @@ async fn once(
     }
 }
 
+/// How a credit ended: written now, or found written already.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Credited {
+    Now,
+    Already,
+}
+
 /// The purchase's points, as one decision written once: the ledger's `purchase:{id}` key and the
 /// event's key are both `UNIQUE`, so of any number of concurrent deliveries one writes.
 async fn credit(
-    call: &Call<'_>,
     db: &Db,
+    origin: &str,
+    now: Timestamp,
     gateway: &str,
     event: &crate::pay::Event,
     purchase: PurchaseRow,
-) -> AppResult<Response> {
-    let now = call.now;
+) -> AppResult<Credited> {
     let org = db
         .organization(purchase.provider_id, purchase.org_id)
         .await?
@@ -510,12 +522,11 @@ async fn credit(
     let overdraft = overdraft_of(db, purchase.provider_id, &org).await?;
     let (time_zone, _) = db.provider_terms(purchase.provider_id).await?;
     let period = zone::period_at(&time_zone, now);
-    let origin = crate::mail::origin(call);
     let points = Points::from_hundredths(purchase.points)
         .map_err(|e| AppError::Internal(format!("purchase {}: {e}", purchase.id)))?;
     for _ in 0..12 {
         if db.payment_event_seen(gateway, &event.id).await? {
-            return receipt("duplicate");
+            return Ok(Credited::Already);
         }
         let settled = db
             .purchase(purchase.provider_id, purchase.id)
@@ -536,7 +547,11 @@ async fn credit(
         };
         if settled {
             // Credited already (by another event of the same payment).
-            return once(db, vec![record_event("ignored")?], "duplicate").await;
+            match db.batch(vec![record_event("ignored")?]).await {
+                Ok(_) => return Ok(Credited::Already),
+                Err(e) if lost(&e).is_some() => return Ok(Credited::Already),
+                Err(e) => return Err(e),
+            }
         }
         let books = db.account(purchase.org_id, overdraft, period, &[]).await?;
         let decision =
@@ -547,9 +562,9 @@ async fn credit(
             record_event("credited")?,
             db.settle_paid(purchase.id, now.unix())?,
         ];
-        statements.extend(record(db, &books, &decision, now, &origin)?);
+        statements.extend(record(db, &books, &decision, now, origin)?);
         match db.batch(statements).await {
-            Ok(_) => return receipt("credited"),
+            Ok(_) => return Ok(Credited::Now),
             Err(e) if lost(&e).is_some() => continue,
             Err(e) => return Err(e),
         }
@@ -558,6 +573,129 @@ async fn credit(
         "purchase {}: still contended after 12 attempts",
         purchase.id
     )))
+}
+
+// ---- reconciliation ----------------------------------------------------------------------------
+
+/// How long a purchase may stay pending before the hourly job asks its gateway.
+pub const RECONCILE_AFTER_SECS: i64 = 10 * 60;
+
+/// What one reconciliation pass did.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Reconciled {
+    pub checked: usize,
+    pub credited: usize,
+    pub failures: usize,
+}
+
+/// The hourly reconciliation: every purchase still pending ten minutes after it began is asked
+/// of its gateway (the payment read back from its API; the sandbox's own rows), so a payment
+/// whose notification was lost, or answered while the payment was still pending, is credited
+/// all the same — once, through the same `credit` as a notification (its event is
+/// `reconcile:{payment}`, and the purchase's ledger key is `UNIQUE`).
+pub async fn reconcile(db: &Db, env: &Env, now: Timestamp) -> AppResult<Reconciled> {
+    let config = config(env)?;
+    let origin = env
+        .var("PUBLIC_ORIGIN")
+        .map(|v| v.to_string().trim_end_matches('/').to_owned())
+        .unwrap_or_default();
+    let mut done = Reconciled::default();
+    for purchase in db
+        .stale_pending_purchases(now.unix() - RECONCILE_AFTER_SECS, 50)
+        .await?
+    {
+        done.checked += 1;
+        let id = purchase.id;
+        match reconcile_one(db, &config, &origin, now, purchase).await {
+            Ok(Some(Credited::Now)) => done.credited += 1,
+            Ok(Some(Credited::Already)) => {}
+            Ok(None) => {}
+            Err(e) => {
+                done.failures += 1;
+                worker::console_error!("reconcile: purchase {id}: {e:?}");
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// One purchase: `Some` when it was credited (now or before), `None` when it stays pending or
+/// was settled unpaid.
+async fn reconcile_one(
+    db: &Db,
+    config: &Config,
+    origin: &str,
+    now: Timestamp,
+    purchase: PurchaseRow,
+) -> AppResult<Option<Credited>> {
+    let payment = purchase
+        .payment_id
+        .clone()
+        .ok_or_else(|| AppError::Internal("a pending purchase without a payment".into()))?;
+    let gateway = config.named(&purchase.gateway)?;
+    let outcome = match &gateway {
+        Gateway::Sandbox(_) => match db.sandbox_payment(&payment).await? {
+            Some(row) => sandbox::settled_outcome(&row.status, row.amount_minor, &row.currency),
+            None => return Ok(None),
+        },
+        g => g.status(&Fetcher, &payment).await?,
+    };
+    let event = |kind: &str, outcome: Outcome| crate::pay::Event {
+        id: format!("reconcile:{payment}"),
+        kind: kind.to_owned(),
+        payment_id: payment.clone(),
+        outcome,
+    };
+    match outcome {
+        Outcome::Paid {
+            amount_minor,
+            currency,
+        } => {
+            if amount_minor != purchase.amount_minor || currency != purchase.currency {
+                return Err(AppError::Internal(format!(
+                    "payment {payment} paid {amount_minor} {currency}, purchase {} costs {} {}",
+                    purchase.id, purchase.amount_minor, purchase.currency
+                )));
+            }
+            let e = event(
+                "reconciliation.paid",
+                Outcome::Paid {
+                    amount_minor,
+                    currency,
+                },
+            );
+            let name = purchase.gateway.clone();
+            Ok(Some(credit(db, origin, now, &name, &e, purchase).await?))
+        }
+        Outcome::Failed { ref reason } | Outcome::Canceled { ref reason } => {
+            let (status, kind) = if matches!(outcome, Outcome::Failed { .. }) {
+                ("failed", "reconciliation.failed")
+            } else {
+                ("canceled", "reconciliation.canceled")
+            };
+            let statements = vec![
+                db.insert_payment_event(
+                    &NewPaymentEvent {
+                        gateway: &purchase.gateway,
+                        event_id: &format!("reconcile:{payment}"),
+                        kind,
+                        payment_id: &payment,
+                        purchase: Some(purchase.id),
+                    },
+                    status,
+                    now.unix(),
+                )?,
+                db.settle_unpaid(purchase.id, status, reason, now.unix())?,
+            ];
+            match db.batch(statements).await {
+                // A notification settled it meanwhile: nothing more to do.
+                Ok(_) => Ok(None),
+                Err(e) if lost(&e).is_some() => Ok(None),
+                Err(e) => Err(e),
+            }
+        }
+        Outcome::NotYet { .. } | Outcome::Ignored => Ok(None),
+    }
 }
 
 // ---- the sandbox gateway's hosted checkout -----------------------------------------------------
