@@ -81,6 +81,11 @@ impl IdempotencyKey {
     pub fn purchase(payment: PaymentId) -> Self {
         Self(format!("purchase:{payment}"))
     }
+    /// A gateway's refund of a purchase, by the payment's refunded total so far (a replay, or
+    /// another event that reports the same total, is the same decision).
+    pub fn purchase_refund(payment: PaymentId, refunded_minor: i64) -> Self {
+        Self(format!("purchase_refund:{payment}:{refunded_minor}"))
+    }
     pub fn incident_charge(ticket: TicketId) -> Self {
         Self(format!("charge:ticket:{ticket}"))
     }

@@ -35,10 +35,12 @@ pub enum EntryKind {
     /// Arriving points paid back debt: the balance does not change (it already showed the
     /// debt), the blocks they came from do.
     Repayment,
+    /// A payment refunded by the gateway takes its points back (negative).
+    PurchaseRefund,
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 7] = [
+    pub const ALL: [EntryKind; 8] = [
         EntryKind::Grant,
         EntryKind::Purchase,
         EntryKind::Charge,
@@ -46,6 +48,7 @@ impl EntryKind {
         EntryKind::Adjustment,
         EntryKind::Expiry,
         EntryKind::Repayment,
+        EntryKind::PurchaseRefund,
     ];
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -56,6 +59,7 @@ impl EntryKind {
             EntryKind::Adjustment => "adjustment",
             EntryKind::Expiry => "expiry",
             EntryKind::Repayment => "repayment",
+            EntryKind::PurchaseRefund => "purchase_refund",
         }
     }
     pub fn parse(s: &str) -> Option<EntryKind> {
@@ -165,6 +169,9 @@ pub struct Changes {
     pub debt: Points,
     /// Outstanding charges per ticket after the decision; zero means settled.
     pub outstanding: Vec<(TicketId, Points)>,
+    /// Refunded purchases' points still owed (overdraft `never`) after the decision; zero means
+    /// settled.
+    pub refunds_owed: Vec<(PaymentId, Points)>,
     pub holds_released: Vec<QuoteId>,
     pub holds_placed: Vec<Hold>,
 }
@@ -210,6 +217,10 @@ pub struct Account {
     /// Incident charges that did not fit under overdraft `never`, per ticket. Not part of the
     /// balance; settled by charge entries as points arrive.
     pub outstanding: BTreeMap<TicketId, Points>,
+    /// Points of refunded purchases that were spent before the refund and, under overdraft
+    /// `never`, could not be taken back at once: owed like outstanding charges, settled by
+    /// `purchase_refund` entries as points arrive.
+    pub refunds_owed: BTreeMap<PaymentId, Points>,
     pub holds: BTreeMap<QuoteId, Hold>,
 }
 
@@ -225,6 +236,7 @@ impl Account {
             next_block: BlockId::new(1),
             debt: Points::ZERO,
             outstanding: BTreeMap::new(),
+            refunds_owed: BTreeMap::new(),
             holds: BTreeMap::new(),
         }
     }
@@ -249,8 +261,14 @@ impl Account {
         Ok(Points::sum(self.blocks.values().map(Block::free))?)
     }
 
+    /// Everything owed outside the balance: outstanding charges and refunds owed.
     pub fn outstanding_total(&self) -> Result<Points, DomainError> {
-        Ok(Points::sum(self.outstanding.values().copied())?)
+        Ok(Points::sum(
+            self.outstanding
+                .values()
+                .chain(self.refunds_owed.values())
+                .copied(),
+        )?)
     }
 
     /// Blocks still holding points, in draw order: what expires when.
@@ -494,6 +512,91 @@ impl Account {
             if rest.is_positive() {
                 let owed = next.outstanding.entry(ticket).or_insert(Points::ZERO);
                 *owed = owed.checked_add(rest)?;
+            }
+        }
+        self.finish(next, key, fingerprint, entries)
+    }
+
+    /// The gateway refunded `refunded_minor` (in all, so far) of the `paid_minor` a purchase of
+    /// `points` cost: its points come back out, in proportion, rounded down to hundredths —
+    /// less what earlier refunds of it took (`taken` by entries so far; what is still owed of it
+    /// counts too). They come first from the purchase's own block, as far as its points are free;
+    /// what was already spent is drawn from other free points, and the rest becomes debt — or,
+    /// under overdraft `never`, is owed (`refunds_owed`) and taken as points arrive.
+    #[allow(clippy::too_many_arguments)]
+    pub fn refund_purchase(
+        &self,
+        payment: PaymentId,
+        points: Points,
+        paid_minor: i64,
+        refunded_minor: i64,
+        taken: Points,
+        reason: String,
+    ) -> Result<Decision, DomainError> {
+        if !points.is_positive() || paid_minor <= 0 || refunded_minor <= 0 {
+            return Err(DomainError::Invalid(
+                "a refund needs a paid purchase and a refunded amount",
+            ));
+        }
+        let key = IdempotencyKey::purchase_refund(payment, refunded_minor);
+        let fingerprint = format!("purchase_refund:{payment}:{refunded_minor}:{paid_minor}");
+        let share = refund_share(points, paid_minor, refunded_minor)?;
+        let owed_before = self
+            .refunds_owed
+            .get(&payment)
+            .copied()
+            .unwrap_or(Points::ZERO);
+        let take = share
+            .checked_sub(taken)?
+            .checked_sub(owed_before)?
+            .max(Points::ZERO);
+        let mut next = self.clone();
+        let mut entries = Vec::new();
+        if take.is_positive() {
+            let own = next
+                .blocks
+                .values()
+                .find(|b| b.source == BlockSource::Purchase(payment))
+                .map(|b| b.id);
+            let mut moves = Vec::new();
+            let mut left = take;
+            if let Some(id) = own {
+                let b = next.block_mut(id)?;
+                let back = b.free().min(left);
+                if back.is_positive() {
+                    b.remaining = b.remaining.checked_sub(back)?;
+                    left = left.checked_sub(back)?;
+                    moves.push(Move {
+                        block: id,
+                        points: back.neg(),
+                    });
+                }
+            }
+            let (debt_change, owed) = if self.overdraft == Overdraft::Never {
+                let fits = left.min(next.free()?);
+                moves.extend(next.draw(fits, None)?);
+                (Points::ZERO, left.checked_sub(fits)?)
+            } else {
+                let (drawn, debt) = next.draw_or_owe(left, None)?;
+                moves.extend(drawn);
+                (debt, Points::ZERO)
+            };
+            if owed.is_positive() {
+                next.refunds_owed
+                    .insert(payment, owed_before.checked_add(owed)?);
+            }
+            let amount = take.checked_sub(owed)?.neg();
+            if amount != Points::ZERO {
+                entries.push(next.entry(
+                    key.clone(),
+                    EntryKind::PurchaseRefund,
+                    amount,
+                    reason,
+                    EntryRef::Payment(payment),
+                    None,
+                    moves,
+                    debt_change,
+                )?);
             }
         }
         self.finish(next, key, fingerprint, entries)
@@ -799,6 +902,13 @@ impl Account {
                 next.outstanding.remove(ticket);
             }
         }
+        for (payment, owed) in &c.refunds_owed {
+            if owed.is_positive() {
+                next.refunds_owed.insert(*payment, *owed);
+            } else {
+                next.refunds_owed.remove(payment);
+            }
+        }
         for q in &c.holds_released {
             next.holds
                 .remove(q)
@@ -997,7 +1107,8 @@ impl Account {
     }
 
     /// Free points pay what is owed, first debt (a `repayment` entry: the balance already
-    /// showed it), then outstanding charges, oldest ticket first (a `charge` entry each). Run at
+    /// showed it), then outstanding charges, oldest ticket first (a `charge` entry each), then
+    /// refunds owed, oldest purchase first (a `purchase_refund` entry each). Run at
     /// the end of every decision that can free points, so that while anything is owed no point
     /// is free.
     fn settle(
@@ -1041,6 +1152,31 @@ impl Account {
                 pay.neg(),
                 format!("Outstanding charge of incident #{ticket} settled"),
                 EntryRef::Ticket(ticket),
+                None,
+                moves,
+                Points::ZERO,
+            )?);
+        }
+        let owed: Vec<(PaymentId, Points)> =
+            self.refunds_owed.iter().map(|(p, o)| (*p, *o)).collect();
+        for (payment, points) in owed {
+            let pay = points.min(self.free()?);
+            if !pay.is_positive() {
+                break;
+            }
+            let moves = self.draw(pay, None)?;
+            let still = points.checked_sub(pay)?;
+            if still.is_positive() {
+                self.refunds_owed.insert(payment, still);
+            } else {
+                self.refunds_owed.remove(&payment);
+            }
+            entries.push(self.entry(
+                key.part(&format!("settle-refund:{payment}")),
+                EntryKind::PurchaseRefund,
+                pay.neg(),
+                format!("Points of refunded purchase {payment} taken back"),
+                EntryRef::Payment(payment),
                 None,
                 moves,
                 Points::ZERO,
@@ -1102,6 +1238,18 @@ impl Account {
                 .filter(|t| !next.outstanding.contains_key(t))
                 .map(|t| (*t, Points::ZERO)),
         );
+        let mut refunds_owed: Vec<(PaymentId, Points)> = next
+            .refunds_owed
+            .iter()
+            .filter(|(p, owed)| self.refunds_owed.get(p) != Some(owed))
+            .map(|(p, owed)| (*p, *owed))
+            .collect();
+        refunds_owed.extend(
+            self.refunds_owed
+                .keys()
+                .filter(|p| !next.refunds_owed.contains_key(p))
+                .map(|p| (*p, Points::ZERO)),
+        );
         let holds_released = self
             .holds
             .iter()
@@ -1126,11 +1274,28 @@ impl Account {
                 next_block: next.next_block,
                 debt: next.debt,
                 outstanding,
+                refunds_owed,
                 holds_released,
                 holds_placed,
             },
         })
     }
+}
+
+/// The points a refund of `refunded_minor` of the `paid_minor` a purchase of `points` cost
+/// takes back in all: in proportion, rounded down to hundredths (never more than the purchase).
+pub fn refund_share(
+    points: Points,
+    paid_minor: i64,
+    refunded_minor: i64,
+) -> Result<Points, DomainError> {
+    if paid_minor <= 0 {
+        return Err(DomainError::Invalid("a refund needs a paid amount"));
+    }
+    let refunded = i128::from(refunded_minor.clamp(0, paid_minor));
+    let share = i128::from(points.hundredths()) * refunded / i128::from(paid_minor);
+    let share = i64::try_from(share).map_err(|_| DomainError::Amount)?;
+    Ok(Points::from_hundredths(share)?)
 }
 
 /// What a walk down the free points does with them.

@@ -27,6 +27,10 @@ pub enum Notice {
     Refunded {
         points: Points,
     },
+    /// A refunded payment took its points back (the client admin and the managers hear of it).
+    PurchaseRefunded {
+        points: Points,
+    },
 }
 
 /// The per-organisation alarm state, stored beside the balance.
@@ -97,6 +101,9 @@ pub fn notices_for(decision: &Decision) -> Vec<Notice> {
             EntryKind::Grant => Some(Notice::GrantArrived { points: e.amount }),
             EntryKind::Purchase => Some(Notice::TopUpCredited { points: e.amount }),
             EntryKind::Refund => Some(Notice::Refunded { points: e.amount }),
+            EntryKind::PurchaseRefund => Some(Notice::PurchaseRefunded {
+                points: e.amount.neg(),
+            }),
             EntryKind::Adjustment | EntryKind::Expiry | EntryKind::Repayment => None,
         })
         .collect()

@@ -102,6 +102,12 @@ enum Cmd {
     RetryLast,
     /// A purchase decided on the state before the last change, committed now.
     Stale,
+    /// The gateway refunds `percent` more of a purchase's price (of 1 000.00), in all at most
+    /// all of it.
+    RefundPurchase {
+        payment: u8,
+        percent: i64,
+    },
 }
 
 fn cmd() -> impl Strategy<Value = Cmd> {
@@ -119,7 +125,7 @@ fn cmd() -> impl Strategy<Value = Cmd> {
         4 => (idx.clone(), any::<bool>()).prop_map(|(i, upheld)| Cmd::DecideDispute { i, upheld }),
         3 => prop::bool::weighted(0.8).prop_map(|quoted| Cmd::OpenRequest { quoted }),
         7 => (idx.clone(), 1i64..2_500, 3i64..15).prop_map(|(r, hundredths, valid_days)| Cmd::Quote { r, hundredths, valid_days }),
-        4 => (idx.clone(), 10i64..190).prop_map(|(r, percent)| Cmd::Revise { r, percent }),
+        6 => (idx.clone(), 10i64..190).prop_map(|(r, percent)| Cmd::Revise { r, percent }),
         7 => idx.clone().prop_map(|r| Cmd::Approve { r }),
         1 => idx.clone().prop_map(|r| Cmd::Decline { r }),
         3 => idx.clone().prop_map(|r| Cmd::Complete { r }),
@@ -131,6 +137,7 @@ fn cmd() -> impl Strategy<Value = Cmd> {
         2 => (1i64..8).prop_map(|days| Cmd::AdvanceDays { days }),
         3 => Just(Cmd::RetryLast),
         1 => Just(Cmd::Stale),
+        2 => (0u8..6, 1i64..120).prop_map(|(payment, percent)| Cmd::RefundPurchase { payment, percent }),
     ]
 }
 
@@ -222,6 +229,10 @@ struct Model {
     /// ticket → its charges: (amount, draws (block, points))
     charges: BTreeMap<i64, Vec<(i64, Draws)>>,
     charged_quotes: BTreeMap<i64, i64>,
+    /// payment → (its block, its points, refunded so far in minor units of 100 000)
+    purchases: BTreeMap<i64, (i64, i64, i64)>,
+    /// payment → refunded points still owed (overdraft `never`)
+    refunds_owed: BTreeMap<i64, i64>,
     incident_charges: BTreeMap<i64, i64>,
 }
 
@@ -236,6 +247,8 @@ impl Model {
             seen: BTreeMap::new(),
             charges: BTreeMap::new(),
             charged_quotes: BTreeMap::new(),
+            purchases: BTreeMap::new(),
+            refunds_owed: BTreeMap::new(),
             incident_charges: BTreeMap::new(),
         }
     }
@@ -344,6 +357,42 @@ impl Model {
             } else {
                 self.outstanding.remove(&t);
             }
+        }
+        for (p, owed) in self.refunds_owed.clone() {
+            let pay = owed.min(self.free());
+            if pay == 0 {
+                break;
+            }
+            self.draw(pay, None);
+            if owed > pay {
+                self.refunds_owed.insert(p, owed - pay);
+            } else {
+                self.refunds_owed.remove(&p);
+            }
+        }
+    }
+    /// A purchase's refund, the simple way: the proportional share (rounded down) less what was
+    /// taken or is owed already; from its own block's free points, then other free points, then
+    /// debt (or owed, under `never`).
+    fn refund_purchase(&mut self, payment: i64, refunded: i64, never: bool, taken: i64) {
+        let (block, points, _) = self.purchases[&payment];
+        let share = points * refunded / 100_000;
+        let owed_before = self.refunds_owed.get(&payment).copied().unwrap_or(0);
+        let take = (share - taken - owed_before).max(0);
+        if take == 0 {
+            return;
+        }
+        let own = self.block(block).free().min(take);
+        self.block(block).remaining -= own;
+        let rest = take - own;
+        let fits = rest.min(self.free());
+        self.draw(fits, None);
+        if never {
+            if rest > fits {
+                *self.refunds_owed.entry(payment).or_default() += rest - fits;
+            }
+        } else {
+            self.debt += rest - fits;
         }
     }
     /// Records a key; true when it is new (the command takes effect).
@@ -550,6 +599,9 @@ struct Stats {
     grants_two_ahead: u32,
     catch_ups_past_a_grant_ahead: u32,
     revisions_down_over_two_blocks: u32,
+    purchase_refunds: u32,
+    purchase_refunds_owing: u32,
+    partial_purchase_refunds: u32,
 }
 
 /// The SUT's blocks in the model's shape, to compare.
@@ -629,7 +681,10 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
                     fingerprint,
                     &d,
                 )? {
-                    model.add(false, None, hundredths);
+                    let block = model.add(false, None, hundredths);
+                    model
+                        .purchases
+                        .insert(i64::from(payment), (block, hundredths, 0));
                     model.settle();
                     stats.purchases_during_holds += u32::from(!model.holds.is_empty());
                     // A purchase raises the balance by exactly its points.
@@ -942,9 +997,13 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
                     continue;
                 };
                 let key = format!("adjustment:{id}");
-                if model.seen.contains_key(&key) {
+                // An entry is corrected once (the domain's callers see to it: a second
+                // correction of the same credit could draw it twice).
+                let corrects = format!("corrects:{of}");
+                if model.seen.contains_key(&key) || model.seen.contains_key(&corrects) {
                     continue;
                 }
+                model.seen.insert(corrects, String::new());
                 let trace = e.trace();
                 // A correction of the same sign is refused, whatever the state.
                 prop_assert_eq!(
@@ -1097,6 +1156,45 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
                     prop_assert_eq!(sys.ledger.account(), &snapshot);
                 }
             }
+            Cmd::RefundPurchase { payment, percent } => {
+                let p = i64::from(payment);
+                let Some(&(_, points, before_minor)) = model.purchases.get(&p) else {
+                    continue;
+                };
+                if before_minor >= 100_000 {
+                    continue;
+                }
+                let refunded = (before_minor + percent * 1_000).min(100_000);
+                let taken: i64 = sys
+                    .ledger
+                    .entries()
+                    .iter()
+                    .filter(|e| {
+                        e.kind == EntryKind::PurchaseRefund
+                            && e.reference == EntryRef::Payment(PaymentId::new(p))
+                    })
+                    .map(|e| -e.amount.hundredths())
+                    .sum();
+                let d = acct
+                    .refund_purchase(
+                        PaymentId::new(p),
+                        pts(points),
+                        100_000,
+                        refunded,
+                        pts(taken),
+                        "refunded".into(),
+                    )
+                    .unwrap();
+                prop_assert_eq!(sys.commit(&d).unwrap(), Outcome::Applied, "{}", ctx);
+                model.refund_purchase(p, refunded, plan.overdraft == Overdraft::Never, taken);
+                if let Some(entry) = model.purchases.get_mut(&p) {
+                    entry.2 = refunded;
+                }
+                stats.purchase_refunds += 1;
+                stats.purchase_refunds_owing +=
+                    u32::from(model.debt > 0 || !model.refunds_owed.is_empty());
+                stats.partial_purchase_refunds += u32::from(refunded < 100_000);
+            }
             Cmd::Stale => {
                 if let Some(old) = sys.previous.clone() {
                     let payment = PaymentId::new(1_000 + step as i64);
@@ -1197,6 +1295,17 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
             .map(|(t, p)| (t.get(), p.hundredths()))
             .collect();
         prop_assert_eq!(&outstanding, &model.outstanding, "outstanding at {}", ctx);
+        let refunds_owed: BTreeMap<i64, i64> = account
+            .refunds_owed
+            .iter()
+            .map(|(p, o)| (p.get(), o.hundredths()))
+            .collect();
+        prop_assert_eq!(
+            &refunds_owed,
+            &model.refunds_owed,
+            "refunds owed at {}",
+            ctx
+        );
         if plan.overdraft == Overdraft::Never {
             prop_assert!(account.debt == Points::ZERO, "never means never in debt");
         }
@@ -1414,6 +1523,12 @@ fn the_generator_reaches_every_interesting_state() {
             "revisions downwards over two or more blocks",
             s.revisions_down_over_two_blocks,
         ),
+        ("purchase refunds", s.purchase_refunds),
+        (
+            "purchase refunds leaving something owed",
+            s.purchase_refunds_owing,
+        ),
+        ("partial purchase refunds", s.partial_purchase_refunds),
     ] {
         assert!(
             n >= 10,

@@ -693,3 +693,119 @@ fn a_correction_must_reverse_the_entry_it_corrects() {
     });
     assert_eq!(s.balance(), "5.00");
 }
+
+impl Seq {
+    /// The gateway refunded `refunded` (minor units, in all so far) of a 1 000.00 purchase.
+    fn refund_purchase(&mut self, payment: i64, points: &str, refunded: i64) -> &mut Seq {
+        let taken = Points::sum(
+            self.0
+                .entries()
+                .iter()
+                .filter(|e| {
+                    e.kind == EntryKind::PurchaseRefund
+                        && e.reference == EntryRef::Payment(PaymentId::new(payment))
+                })
+                .map(|e| e.amount.neg()),
+        )
+        .unwrap();
+        self.ok(|a| {
+            a.refund_purchase(
+                PaymentId::new(payment),
+                pts(points),
+                100_000,
+                refunded,
+                taken,
+                "refunded".into(),
+            )
+        })
+    }
+}
+
+#[test]
+fn a_full_refund_takes_the_unspent_points_back_and_the_spent_become_debt() {
+    let mut s = Seq::new(Overdraft::IncidentsOnly);
+    s.buy(1, "10").charge(1, "4");
+    assert_eq!(s.balance(), "6.00");
+    s.refund_purchase(1, "10", 100_000);
+    assert_eq!(s.balance(), "-4.00", "the 4 already spent are owed");
+    assert_eq!(s.account().debt, pts("4"));
+    let e = s.0.entries().last().unwrap().clone();
+    assert_eq!(
+        (e.kind, e.amount, e.debt_change),
+        (EntryKind::PurchaseRefund, pts("-10"), pts("4"))
+    );
+    // A replay of the same refund is the same decision; the next points repay the debt.
+    let replay = s.account().refund_purchase(
+        PaymentId::new(1),
+        pts("10"),
+        100_000,
+        100_000,
+        Points::ZERO,
+        "refunded".into(),
+    );
+    assert_eq!(s.0.commit(&replay.unwrap(), T), Ok(Outcome::Duplicate));
+    assert_eq!(s.0.entries().len(), 3);
+    s.grant(nov(), "20");
+    assert_eq!(s.balance(), "16.00");
+}
+
+#[test]
+fn partial_refunds_take_back_in_proportion_rounded_down() {
+    let mut s = Seq::new(Overdraft::IncidentsOnly);
+    s.grant(nov(), "5").buy(1, "10");
+    // 333.33 of 1 000.00 refunded: 3.3333 points → 3.33.
+    s.refund_purchase(1, "10", 33_333);
+    assert_eq!(s.balance(), "11.67");
+    // Then the rest of it, in all 1 000.00: the whole 10, less the 3.33 already taken.
+    s.refund_purchase(1, "10", 100_000);
+    assert_eq!(s.balance(), "5.00", "November's 5 were never touched");
+    assert_eq!(
+        s.blocks(),
+        vec![
+            ("grant:2026-11".into(), "5.00".into(), "0.00".into(), false),
+            ("purchase:1".into(), "0.00".into(), "0.00".into(), false),
+        ]
+    );
+    assert_eq!(refund_share(pts("10"), 100_000, 33_333), Ok(pts("3.33")));
+    assert_eq!(refund_share(pts("10"), 100_000, 250_000), Ok(pts("10")));
+}
+
+#[test]
+fn under_overdraft_never_what_was_spent_is_owed_and_taken_as_points_arrive() {
+    let mut s = Seq::new(Overdraft::Never);
+    s.buy(1, "10")
+        .charge(1, "4")
+        .refund_purchase(1, "10", 100_000);
+    assert_eq!(s.balance(), "0.00", "never below zero");
+    assert_eq!(s.account().debt, Points::ZERO);
+    assert_eq!(s.account().refunds_owed[&PaymentId::new(1)], pts("4"));
+    assert_eq!(s.available(), "0.00");
+    s.grant(nov(), "20");
+    assert!(s.account().refunds_owed.is_empty());
+    assert_eq!(s.balance(), "16.00");
+    let settle = s.0.entries().last().unwrap().clone();
+    assert_eq!(
+        (settle.kind, settle.amount, settle.reference),
+        (
+            EntryKind::PurchaseRefund,
+            pts("-4"),
+            EntryRef::Payment(PaymentId::new(1))
+        )
+    );
+}
+
+#[test]
+fn reserved_points_of_a_refunded_purchase_stay_with_their_quote() {
+    let mut s = Seq::new(Overdraft::IncidentsOnly);
+    s.buy(1, "10")
+        .hold(1, "6")
+        .refund_purchase(1, "10", 100_000);
+    // The 4 free are taken back; the 6 held for the approved quote stay reserved and the
+    // account owes them.
+    assert_eq!(s.balance(), "0.00");
+    assert_eq!(s.account().debt, pts("6"));
+    assert_eq!(
+        s.blocks()[0],
+        ("purchase:1".into(), "6.00".into(), "6.00".into(), false)
+    );
+}
