@@ -296,7 +296,14 @@ fn enum_words() -> Vec<(&'static [&'static str], &'static str, Vec<&'static str>
         (
             &["NotificationReceiptDto"],
             "outcome",
-            owned(&["credited", "failed", "canceled", "ignored", "duplicate"]),
+            owned(&[
+                "credited",
+                "failed",
+                "canceled",
+                "ignored",
+                "duplicate",
+                "refunded",
+            ]),
         ),
         (
             &["PlanDto"],

@@ -146,6 +146,9 @@ pub enum NoticeDto {
     Refunded {
         points: WirePoints,
     },
+    PurchaseRefunded {
+        points: WirePoints,
+    },
 }
 
 impl From<Notice> for NoticeDto {
@@ -172,6 +175,9 @@ impl From<Notice> for NoticeDto {
                 points: points.into(),
             },
             Notice::Refunded { points } => NoticeDto::Refunded {
+                points: points.into(),
+            },
+            Notice::PurchaseRefunded { points } => NoticeDto::PurchaseRefunded {
                 points: points.into(),
             },
         }

@@ -404,6 +404,7 @@ pub const ENTRY_KINDS: &[&str] = &[
     "adjustment",
     "expiry",
     "repayment",
+    "purchase_refund",
 ];
 const REPORT_FORMAT: QueryParam = q(
     "format",

@@ -470,3 +470,109 @@ fn the_hourly_job_credits_a_paid_purchase_whose_notification_was_lost() {
     assert_eq!(receipt["status"], "succeeded");
     assert_books_agree();
 }
+
+/// A `payment.refunded` event as the sandbox signs it: `refunded` in all so far.
+fn refund_event(id: &str, payment: &str, refunded: i64) -> String {
+    json!({
+        "id": id,
+        "type": "payment.refunded",
+        "created": now(),
+        "payment": {
+            "id": payment, "status": "succeeded", "amount_minor": 750_000, "currency": "RUB",
+            "reference": "e2e", "refunded_minor": refunded
+        }
+    })
+    .to_string()
+}
+
+fn adjust(manager: &mut Caller, org: i64, key: &str, amount: &str) {
+    ok(
+        manager.post_keyed(
+            &format!("/api/v1/organizations/{org}/adjustments"),
+            key,
+            &json!({ "amount": amount, "reason": "e2e" }).to_string(),
+        ),
+        201,
+    );
+}
+
+/// Issue 17, item 7: a refund takes the purchase's points back exactly once, in proportion;
+/// what was spent is owed (overdraft `never`) and taken from the next points that arrive; the
+/// client admin and the managers are told.
+#[test]
+fn a_refund_takes_the_purchases_points_back_once() {
+    let org = desk(1007, "prefund", 100);
+    let pack = pack(1007);
+    let mut admin = sign("admin", "prefund");
+    let mut manager = sign("manager", "prefund");
+    let (purchase, payment, _) = checkout(&mut admin, pack, "refund-1");
+    press(&payment, "pay");
+    assert_eq!(balance(org), 600, "1.00 granted + 5.00 bought");
+    // 3.00 spent: 1.00 of the allotment, then 2.00 of the purchase.
+    adjust(&mut manager, org, "refund-spend", "-3.00");
+    assert_eq!(balance(org), 300);
+    let send = |body: String| outcome(deliver(&body, &signature(SANDBOX_SECRET, now(), &body)));
+    assert_eq!(
+        send(refund_event("evt_ref_1", &payment, 750_000)),
+        "refunded"
+    );
+    // The 3.00 left of the purchase come back out; the 2.00 spent are owed, not debt.
+    assert_eq!(balance(org), 0);
+    let owed = d1_rows(&format!(
+        "SELECT points FROM outstanding_refunds WHERE org_id = {org} AND purchase_id = {purchase}"
+    ));
+    assert_eq!(owed[0]["points"], 200);
+    // Replays, and another event reporting the same refunded total, change nothing.
+    assert_eq!(
+        send(refund_event("evt_ref_1", &payment, 750_000)),
+        "duplicate"
+    );
+    assert_eq!(
+        send(refund_event("evt_ref_2", &payment, 750_000)),
+        "duplicate"
+    );
+    assert_eq!(balance(org), 0);
+    // The next points that arrive pay what is owed first.
+    adjust(&mut manager, org, "refund-credit", "5.00");
+    assert_eq!(balance(org), 300);
+    assert!(d1_rows(&format!(
+        "SELECT 1 FROM outstanding_refunds WHERE org_id = {org}"
+    ))
+    .is_empty());
+    let kinds = d1_rows(&format!(
+        "SELECT amount FROM ledger_entries WHERE org_id = {org} AND kind = 'purchase_refund' ORDER BY id"
+    ));
+    let amounts: Vec<i64> = kinds.iter().filter_map(|r| r["amount"].as_i64()).collect();
+    assert_eq!(amounts, vec![-300, -200]);
+    // The ledger names it, and both the client admin and the manager were told.
+    let page = ok(
+        admin.get(&format!(
+            "/api/v1/organizations/{org}/ledger?kind=purchase_refund"
+        )),
+        200,
+    );
+    assert_eq!(page["entries"].as_array().map(Vec::len), Some(2));
+    let told = d1_rows(&format!(
+        "SELECT DISTINCT u.role FROM notifications n JOIN users u ON u.id = n.user_id \
+         WHERE n.org_id = {org} AND n.kind = 'purchase_refunded' ORDER BY u.role"
+    ));
+    let roles: Vec<&str> = told.iter().filter_map(|r| r["role"].as_str()).collect();
+    assert_eq!(roles, vec!["client_admin", "manager"]);
+
+    // A partial refund takes back in proportion, rounded down: a third of 5.00 is 1.66.
+    let (_, second, _) = checkout(&mut admin, pack, "refund-2");
+    press(&second, "pay");
+    assert_eq!(balance(org), 800);
+    assert_eq!(
+        send(refund_event("evt_ref_3", &second, 250_000)),
+        "refunded"
+    );
+    assert_eq!(balance(org), 634);
+    // Refunding the rest takes the rest (5.00 in all).
+    assert_eq!(
+        send(refund_event("evt_ref_4", &second, 750_000)),
+        "refunded"
+    );
+    assert_eq!(balance(org), 300);
+    assert_books_agree();
+}

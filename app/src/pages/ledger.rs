@@ -40,6 +40,7 @@ pub fn Ledger(org: i64, base: String) -> impl IntoView {
         ("adjustment", Msg::KAdjustment),
         ("expiry", Msg::KExpiry),
         ("repayment", Msg::KRepayment),
+        ("purchase_refund", Msg::KPurchaseRefund),
     ];
     view! {
         <h1 data-testid="page-title">{i18n.tr(Msg::NavLedger)}</h1>
@@ -115,6 +116,7 @@ pub fn kind_msg(kind: &str) -> Msg {
         "refund" => Msg::KRefund,
         "adjustment" => Msg::KAdjustment,
         "expiry" => Msg::KExpiry,
+        "purchase_refund" => Msg::KPurchaseRefund,
         _ => Msg::KRepayment,
     }
 }

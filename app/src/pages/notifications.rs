@@ -60,6 +60,7 @@ pub fn kind_msg(kind: &str) -> Msg {
         "adjustment_made" => Msg::NAdjustment,
         "topup_credited" => Msg::NTopUp,
         "refunded" => Msg::NRefund,
+        "purchase_refunded" => Msg::NPurchaseRefunded,
         _ => Msg::NTicket,
     }
 }

@@ -139,11 +139,19 @@ pub struct OrgNotice<'a> {
     pub subject: (&'a str, &'a str),
     pub body: (&'a str, &'a str),
     pub link: &'a str,
+    /// The provider's managers hear of it too.
+    pub managers: bool,
 }
 
 const RECIPIENTS: &str = "FROM users u JOIN organisations o ON o.id = u.org_id \
      WHERE o.id = ?1 AND u.active = 1 AND (u.id IN (SELECT value FROM json_each(o.alert_recipients)) \
      OR (json_array_length(o.alert_recipients) = 0 AND u.role = 'client_admin'))";
+
+/// [`RECIPIENTS`] and the provider's active managers.
+const RECIPIENTS_AND_MANAGERS: &str = "FROM users u JOIN organisations o ON o.id = ?1 \
+     WHERE u.active = 1 AND ((u.org_id = o.id AND (u.id IN (SELECT value FROM \
+     json_each(o.alert_recipients)) OR (json_array_length(o.alert_recipients) = 0 \
+     AND u.role = 'client_admin'))) OR (u.provider_id = o.provider_id AND u.role = 'manager'))";
 
 /// The ticket an entry's reference belongs to.
 const ENTRY_TICKET: &str = "LEFT JOIN tickets t ON t.id = (CASE \
@@ -206,6 +214,7 @@ impl Db {
                        WHERE org_id = ?1 AND day >= ?3) AS consumed, \
                      (SELECT debt FROM organisations WHERE id = ?1) AS debt, \
                      (SELECT COALESCE(SUM(points), 0) FROM outstanding_charges WHERE org_id = ?1) \
+                     + (SELECT COALESCE(SUM(points), 0) FROM outstanding_refunds WHERE org_id = ?1) \
                        AS owed",
                     &[
                         int(org),
@@ -436,11 +445,16 @@ impl Db {
 
     /// The notification rows and mail of an organisation-wide notice.
     pub fn org_notice(&self, n: &OrgNotice<'_>, at: i64) -> AppResult<Vec<D1PreparedStatement>> {
+        let recipients = if n.managers {
+            RECIPIENTS_AND_MANAGERS
+        } else {
+            RECIPIENTS
+        };
         Ok(vec![
             self.statement(
                 format!(
                     "INSERT INTO notifications (user_id, kind, org_id, data, created_at) \
-                     SELECT u.id, ?2, ?1, ?3, ?4 {RECIPIENTS}"
+                     SELECT u.id, ?2, ?1, ?3, ?4 {recipients}"
                 ),
                 &[int(n.org), text(n.kind), text(n.data), int(at)],
             )?,
@@ -449,7 +463,7 @@ impl Db {
                     "INSERT INTO outbox (provider_id, to_email, locale, kind, subject, body, link, \
                      created_at) SELECT u.provider_id, u.email, u.locale, ?2, \
                      CASE u.locale WHEN 'ru' THEN ?3 ELSE ?4 END, \
-                     CASE u.locale WHEN 'ru' THEN ?5 ELSE ?6 END, ?7, ?8 {RECIPIENTS} \
+                     CASE u.locale WHEN 'ru' THEN ?5 ELSE ?6 END, ?7, ?8 {recipients} \
                      AND NOT EXISTS (SELECT 1 FROM json_each(u.email_muted) WHERE value = ?2)"
                 ),
                 &[

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use pointdesk_domain::credit::{Block, BlockSource, Move};
-use pointdesk_domain::ids::{BlockId, OrgId, QuoteId, TicketId};
+use pointdesk_domain::ids::{BlockId, OrgId, PaymentId, QuoteId, TicketId};
 use pointdesk_domain::ledger::{Account, Decision, Hold, Trace};
 use pointdesk_domain::notify::LowBalanceAlarm;
 use pointdesk_domain::plan::Overdraft;
@@ -54,6 +54,12 @@ struct ReservationRow {
 #[derive(Deserialize)]
 struct OwedRow {
     ticket_id: i64,
+    points: i64,
+}
+
+#[derive(Deserialize)]
+struct RefundOwedRow {
+    purchase_id: i64,
     points: i64,
 }
 
@@ -138,6 +144,12 @@ impl Db {
                 &[int(org)],
             )
             .await?;
+        let refunds_owed: Vec<RefundOwedRow> = self
+            .all(
+                "SELECT purchase_id, points FROM outstanding_refunds WHERE org_id = ?1",
+                &[int(org)],
+            )
+            .await?;
         let mut account = Account::new(
             OrgId::new(org),
             overdraft,
@@ -189,6 +201,11 @@ impl Db {
             account
                 .outstanding
                 .insert(TicketId::new(o.ticket_id), pts(o.points)?);
+        }
+        for o in refunds_owed {
+            account
+                .refunds_owed
+                .insert(PaymentId::new(o.purchase_id), pts(o.points)?);
         }
         Ok(Books {
             account,
@@ -339,6 +356,21 @@ impl Db {
                 self.statement(
                     "DELETE FROM outstanding_charges WHERE org_id = ?1 AND ticket_id = ?2",
                     &[int(org), int(ticket.get())],
+                )?
+            });
+        }
+        for (payment, owed) in &d.changes.refunds_owed {
+            out.push(if owed.is_positive() {
+                self.statement(
+                    "INSERT INTO outstanding_refunds (org_id, purchase_id, points) \
+                     VALUES (?1, ?2, ?3) ON CONFLICT (org_id, purchase_id) \
+                     DO UPDATE SET points = excluded.points",
+                    &[int(org), int(payment.get()), int(owed.hundredths())],
+                )?
+            } else {
+                self.statement(
+                    "DELETE FROM outstanding_refunds WHERE org_id = ?1 AND purchase_id = ?2",
+                    &[int(org), int(payment.get())],
                 )?
             });
         }

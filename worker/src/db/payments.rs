@@ -289,6 +289,55 @@ impl Db {
         .await
     }
 
+    /// The credit block a purchase made, if it was credited.
+    pub async fn purchase_block(&self, org: i64, purchase: i64) -> AppResult<Option<i64>> {
+        #[derive(serde::Deserialize)]
+        struct Row {
+            block_no: i64,
+        }
+        let row: Option<Row> = self
+            .first(
+                "SELECT block_no FROM credit_blocks WHERE org_id = ?1 \
+                 AND source = 'purchase:' || CAST(?2 AS INTEGER)",
+                &[int(org), int(purchase)],
+            )
+            .await?;
+        Ok(row.map(|r| r.block_no))
+    }
+
+    /// The points refunds of a purchase have taken back so far (by entries; what is still owed
+    /// of it is in the account).
+    pub async fn refunded_points(&self, org: i64, purchase: i64) -> AppResult<i64> {
+        #[derive(serde::Deserialize)]
+        struct Row {
+            taken: i64,
+        }
+        let row: Option<Row> = self
+            .first(
+                "SELECT -COALESCE(SUM(amount), 0) AS taken FROM ledger_entries \
+                 WHERE org_id = ?1 AND kind = 'purchase_refund' \
+                 AND reference = 'payment:' || CAST(?2 AS INTEGER)",
+                &[int(org), int(purchase)],
+            )
+            .await?;
+        Ok(row.map_or(0, |r| r.taken))
+    }
+
+    /// Was a decision with this business key written already?
+    pub async fn applied(&self, key: &str) -> AppResult<bool> {
+        #[derive(serde::Deserialize)]
+        struct Row {
+            n: i64,
+        }
+        let row: Option<Row> = self
+            .first(
+                "SELECT COUNT(*) AS n FROM applied_events WHERE idempotency_key = ?1",
+                &[text(key)],
+            )
+            .await?;
+        Ok(row.is_some_and(|r| r.n > 0))
+    }
+
     pub async fn purchase_by_payment(
         &self,
         gateway: &str,

@@ -139,6 +139,13 @@ pub enum Outcome {
     NotYet {
         status: String,
     },
+    /// The gateway refunded `refunded_minor` of the payment in all so far (the payment's
+    /// refunded total, read from the gateway's API): the purchase's points come back out in
+    /// proportion.
+    Refunded {
+        refunded_minor: i64,
+        currency: String,
+    },
     /// Nothing to do (an event we do not act on).
     Ignored,
 }
@@ -208,7 +215,7 @@ impl Gateway {
     ) -> Result<Event, PayError> {
         match self {
             Gateway::Sandbox(g) => g.authenticate(inbound),
-            Gateway::Stripe(g) => g.authenticate(inbound),
+            Gateway::Stripe(g) => g.authenticate(http, inbound).await,
             Gateway::YooKassa(g) => g.authenticate(http, inbound).await,
         }
     }

@@ -41,6 +41,9 @@ pub struct SandboxPayment {
     pub reference: String,
     #[serde(default)]
     pub failure: Option<String>,
+    /// What was refunded of it in all, in minor units (`payment.refunded` events).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refunded_minor: Option<i64>,
 }
 
 /// What the buyer pressed on the sandbox's page.
@@ -137,6 +140,13 @@ impl Sandbox {
             ("payment.canceled", "canceled") => Outcome::Canceled {
                 reason: p.failure.unwrap_or_else(|| "canceled by the buyer".into()),
             },
+            ("payment.refunded", "succeeded") => match p.refunded_minor {
+                Some(refunded) if refunded > 0 => Outcome::Refunded {
+                    refunded_minor: refunded,
+                    currency: p.currency,
+                },
+                _ => return Err(PayError::Unverified("a refund without an amount".into())),
+            },
             _ => Outcome::Ignored,
         };
         Ok(Event {
@@ -180,6 +190,7 @@ mod tests {
             currency: "RUB".into(),
             reference: "purchase:7".into(),
             failure: (status == "failed").then(|| "card declined".into()),
+            refunded_minor: None,
         }
     }
 

@@ -41,7 +41,21 @@ struct StripeEvent {
 
 #[derive(Deserialize)]
 struct EventData {
-    object: Session,
+    /// A Checkout Session, or a Charge for `charge.refunded`.
+    object: serde_json::Value,
+}
+
+/// A charge as `charge.refunded` carries it: `amount_refunded` is the refunded total so far.
+#[derive(Deserialize)]
+struct Charge {
+    amount_refunded: i64,
+    currency: String,
+    payment_intent: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct SessionList {
+    data: Vec<SessionCreated>,
 }
 
 #[derive(Deserialize)]
@@ -189,7 +203,28 @@ impl Stripe {
         })
     }
 
-    pub fn authenticate(&self, inbound: &Inbound<'_>) -> Result<Event, PayError> {
+    /// The request that finds the Checkout Session of a payment intent (a refund names the
+    /// charge's payment intent; our purchase knows the session).
+    pub fn session_of_intent_request(&self, intent: &str) -> HttpRequest {
+        HttpRequest {
+            method: "GET",
+            url: format!(
+                "{API}/v1/checkout/sessions?{}",
+                form_encode(&[("payment_intent", intent.to_owned()), ("limit", "1".into())])
+            ),
+            headers: vec![(
+                "Authorization".into(),
+                format!("Bearer {}", self.secret_key),
+            )],
+            body: None,
+        }
+    }
+
+    pub async fn authenticate(
+        &self,
+        http: &impl HttpClient,
+        inbound: &Inbound<'_>,
+    ) -> Result<Event, PayError> {
         signature::verify(
             inbound.header("stripe-signature"),
             inbound.body,
@@ -199,7 +234,12 @@ impl Stripe {
         .map_err(|e| PayError::Unverified(format!("Stripe-Signature: {}", e.reason())))?;
         let e: StripeEvent = serde_json::from_slice(inbound.body)
             .map_err(|e| PayError::Unverified(format!("not a Stripe event: {e}")))?;
-        let s = &e.data.object;
+        if e.kind == "charge.refunded" {
+            return self.refunded(http, e).await;
+        }
+        let s: Session = serde_json::from_value(e.data.object.clone())
+            .map_err(|e| PayError::Unverified(format!("not a Checkout Session: {e}")))?;
+        let s = &s;
         let paid = || match (s.amount_total, &s.currency) {
             (Some(amount), Some(currency)) => Outcome::Paid {
                 amount_minor: amount,
@@ -224,6 +264,44 @@ impl Stripe {
             kind: e.kind,
             payment_id: s.id.clone(),
             outcome,
+        })
+    }
+
+    /// `charge.refunded` (signed, so its figures are Stripe's): the charge's refunded total, and
+    /// the Checkout Session of its payment intent, found through the API.
+    async fn refunded(&self, http: &impl HttpClient, e: StripeEvent) -> Result<Event, PayError> {
+        let c: Charge = serde_json::from_value(e.data.object)
+            .map_err(|e| PayError::Unverified(format!("not a charge: {e}")))?;
+        let intent = c
+            .payment_intent
+            .ok_or_else(|| PayError::Unverified("the charge names no payment intent".into()))?;
+        let resp = http.send(self.session_of_intent_request(&intent)).await?;
+        if !(200..300).contains(&resp.status) {
+            return Err(PayError::Gateway(format!(
+                "Stripe answered {} for the session of {intent}: {}",
+                resp.status,
+                error_message(&resp.body)
+            )));
+        }
+        let list: SessionList = serde_json::from_str(&resp.body)
+            .map_err(|e| PayError::Gateway(format!("Stripe's sessions: {e}")))?;
+        let session = list
+            .data
+            .into_iter()
+            .next()
+            .ok_or_else(|| PayError::Unverified(format!("no Checkout Session for {intent}")))?;
+        Ok(Event {
+            id: e.id,
+            kind: e.kind,
+            payment_id: session.id,
+            outcome: if c.amount_refunded > 0 {
+                Outcome::Refunded {
+                    refunded_minor: c.amount_refunded,
+                    currency: c.currency.to_ascii_uppercase(),
+                }
+            } else {
+                Outcome::Ignored
+            },
         })
     }
 }
@@ -333,15 +411,58 @@ mod tests {
     }
 
     fn deliver(body: &str, header: Option<String>) -> Result<Event, PayError> {
+        deliver_with(&Recorder::default(), body, header)
+    }
+
+    fn deliver_with(
+        http: &Recorder,
+        body: &str,
+        header: Option<String>,
+    ) -> Result<Event, PayError> {
         let headers: Vec<(String, String)> = header
             .map(|h| vec![("stripe-signature".to_owned(), h)])
             .unwrap_or_default();
-        stripe().authenticate(&Inbound {
-            headers: &headers,
-            body: body.as_bytes(),
-            ip: Some("203.0.113.9"),
-            now: NOW,
-        })
+        run(stripe().authenticate(
+            http,
+            &Inbound {
+                headers: &headers,
+                body: body.as_bytes(),
+                ip: Some("203.0.113.9"),
+                now: NOW,
+            },
+        ))
+    }
+
+    #[test]
+    fn a_refunded_charge_names_its_session_and_the_refunded_total() {
+        let body = r#"{"id":"evt_r1","object":"event","type":"charge.refunded","data":{"object":{"id":"ch_1","object":"charge","amount":90000,"amount_refunded":30000,"currency":"eur","payment_intent":"pi_1","refunded":false}}}"#;
+        let http = Recorder::answering(
+            200,
+            r#"{"object":"list","data":[{"id":"cs_test_a1","object":"checkout.session","url":null}],"has_more":false}"#,
+        );
+        let e = deliver_with(
+            &http,
+            body,
+            Some(signature::sign(b"whsec_abc", NOW, body.as_bytes())),
+        )
+        .unwrap();
+        assert_eq!(e.payment_id, "cs_test_a1");
+        assert_eq!(
+            e.outcome,
+            Outcome::Refunded {
+                refunded_minor: 30_000,
+                currency: "EUR".into()
+            }
+        );
+        assert_eq!(
+            http.sent.borrow()[0].url,
+            "https://api.stripe.com/v1/checkout/sessions?payment_intent=pi_1&limit=1"
+        );
+        // Unsigned, it is not even read.
+        assert!(matches!(
+            deliver_with(&Recorder::default(), body, None),
+            Err(PayError::Unverified(_))
+        ));
     }
 
     fn signed(body: &str) -> Result<Event, PayError> {

@@ -117,6 +117,18 @@ struct Payment {
     confirmation: Option<Confirmation>,
     #[serde(default)]
     cancellation_details: Option<Cancellation>,
+    /// What was refunded of it so far.
+    #[serde(default)]
+    refunded_amount: Option<Amount>,
+}
+
+/// A refund as `GET /v3/refunds/{id}` answers it.
+#[derive(Deserialize)]
+struct Refund {
+    id: String,
+    payment_id: String,
+    status: String,
+    amount: Amount,
 }
 
 #[derive(Deserialize)]
@@ -244,6 +256,77 @@ impl YooKassa {
         })
     }
 
+    /// The request that fetches a refund back from the API.
+    pub fn refund_request(&self, refund_id: &str) -> HttpRequest {
+        HttpRequest {
+            method: "GET",
+            url: format!("{API}/v3/refunds/{refund_id}"),
+            headers: vec![self.auth()],
+            body: None,
+        }
+    }
+
+    /// `refund.succeeded`: only the refund and its payment as fetched back decide — the
+    /// payment's refunded total (or, before YooKassa reports one, this refund's amount).
+    async fn refunded(
+        &self,
+        http: &impl HttpClient,
+        event: String,
+        refund_id: &str,
+    ) -> Result<Event, PayError> {
+        let resp = http.send(self.refund_request(refund_id)).await?;
+        if resp.status == 404 {
+            return Err(PayError::Unverified(format!(
+                "YooKassa has no refund {refund_id}"
+            )));
+        }
+        if !(200..300).contains(&resp.status) {
+            return Err(PayError::Gateway(format!(
+                "YooKassa answered {} for refund {refund_id}",
+                resp.status
+            )));
+        }
+        let r: Refund = serde_json::from_str(&resp.body)
+            .map_err(|e| PayError::Gateway(format!("YooKassa's refund: {e}")))?;
+        if r.id != refund_id {
+            return Err(PayError::Gateway(format!(
+                "asked YooKassa for refund {refund_id}, it answered {}",
+                r.id
+            )));
+        }
+        let amount = |a: &Amount| {
+            minor_units(&a.value)
+                .ok_or_else(|| PayError::Gateway(format!("YooKassa's amount “{}”", a.value)))
+        };
+        let outcome = if r.status == "succeeded" {
+            let resp = http.send(self.fetch_request(&r.payment_id)).await?;
+            if !(200..300).contains(&resp.status) {
+                return Err(PayError::Gateway(format!(
+                    "YooKassa answered {} for payment {}",
+                    resp.status, r.payment_id
+                )));
+            }
+            let p: Payment = serde_json::from_str(&resp.body)
+                .map_err(|e| PayError::Gateway(format!("YooKassa's payment: {e}")))?;
+            let total = match &p.refunded_amount {
+                Some(t) => amount(t)?,
+                None => amount(&r.amount)?,
+            };
+            Outcome::Refunded {
+                refunded_minor: total,
+                currency: r.amount.currency.clone(),
+            }
+        } else {
+            Outcome::NotYet { status: r.status }
+        };
+        Ok(Event {
+            id: format!("{event}:{}", r.id),
+            kind: event,
+            payment_id: r.payment_id,
+            outcome,
+        })
+    }
+
     /// The request that fetches a payment back from the API.
     pub fn fetch_request(&self, payment_id: &str) -> HttpRequest {
         HttpRequest {
@@ -273,6 +356,9 @@ impl YooKassa {
         let id = &n.object.id;
         if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
             return Err(PayError::Unverified("the payment id is malformed".into()));
+        }
+        if n.event.starts_with("refund.") {
+            return self.refunded(http, n.event, id).await;
         }
         // Trust only what the API says about the payment.
         let resp = http.send(self.fetch_request(id)).await?;
@@ -556,6 +642,48 @@ mod tests {
             Err(PayError::Gateway(_))
         ));
         assert_eq!(http.sent.borrow().len(), 4);
+    }
+
+    #[test]
+    fn a_refund_is_read_back_with_its_payments_refunded_total() {
+        const REFUND: &str = "216749f7-0016-50be-b000-078d43a63ae4";
+        let http = Recorder::default();
+        for body in [
+            format!(
+                r#"{{"id":"{REFUND}","payment_id":"{PAYMENT_ID}","status":"succeeded","amount":{{"value":"3500.00","currency":"RUB"}},"created_at":"2026-11-28T10:00:00.000Z"}}"#
+            ),
+            payment("succeeded").replace(
+                r#""test":true"#,
+                r#""test":true,"refunded_amount":{"value":"7000.00","currency":"RUB"}"#,
+            ),
+        ] {
+            http.answers
+                .borrow_mut()
+                .push(crate::pay::HttpResponse { status: 200, body });
+        }
+        let note = format!(
+            r#"{{"type":"notification","event":"refund.succeeded","object":{{"id":"{REFUND}","payment_id":"{PAYMENT_ID}","status":"succeeded","amount":{{"value":"3500.00","currency":"RUB"}}}}}}"#
+        );
+        let e = deliver(&http, "185.71.76.1", &note).unwrap();
+        assert_eq!(e.id, format!("refund.succeeded:{REFUND}"));
+        assert_eq!(e.payment_id, PAYMENT_ID);
+        assert_eq!(
+            e.outcome,
+            Outcome::Refunded {
+                refunded_minor: 700_000,
+                currency: "RUB".into()
+            },
+            "the payment's refunded total, not this refund's amount"
+        );
+        let sent = http.sent.borrow();
+        assert_eq!(
+            sent[0].url,
+            format!("https://api.yookassa.ru/v3/refunds/{REFUND}")
+        );
+        assert_eq!(
+            sent[1].url,
+            format!("https://api.yookassa.ru/v3/payments/{PAYMENT_ID}")
+        );
     }
 
     #[test]

@@ -64,7 +64,9 @@ pub(crate) fn record(
     let arrivals = notify::notices_for(d).into_iter().filter(|n| {
         matches!(
             n,
-            Notice::GrantArrived { .. } | Notice::TopUpCredited { .. }
+            Notice::GrantArrived { .. }
+                | Notice::TopUpCredited { .. }
+                | Notice::PurchaseRefunded { .. }
         )
     });
     let link = format!("{origin}/ledger");
@@ -91,6 +93,7 @@ fn org_notice(
         Notice::GrantArrived { points } => ("grant_arrived", points, None),
         Notice::TopUpCredited { points } => ("topup_credited", points, None),
         Notice::Refunded { points } => ("refunded", points, None),
+        Notice::PurchaseRefunded { points } => ("purchase_refunded", points, None),
         Notice::ChargeMade { points } => ("charge_made", points, None),
         Notice::QuoteAwaitingApproval => return Ok(Vec::new()),
     };
@@ -111,6 +114,13 @@ fn org_notice(
             (
                 format!("Доступно {ru}. Новые заявки по смете не начнутся, пока баланс не пополнен:"),
                 format!("{en} points are available. Quoted work cannot start until you top up:"),
+            ),
+        ),
+        "purchase_refunded" => (
+            ("Pointdesk: платёж возвращён — баллы списаны".to_owned(), "Pointdesk: a payment was refunded and its points taken back".to_owned()),
+            (
+                format!("Платёж за пакет баллов возвращён, с баланса списано {ru}. Если часть баллов уже была израсходована, она учтена как задолженность и погасится из следующих поступлений."),
+                format!("A payment for points was refunded: {en} points were taken back. Points already spent are owed and come out of the next points that arrive."),
             ),
         ),
         "grant_arrived" => (
@@ -145,6 +155,8 @@ fn org_notice(
             subject: (&subject.0, &subject.1),
             body: (&bodies.0, &bodies.1),
             link,
+            // A refund taken back concerns the provider's managers too.
+            managers: kind == "purchase_refunded",
         },
         at,
     )
@@ -589,7 +601,8 @@ pub async fn statement(call: &Call<'_>, who: &Session) -> AppResult<Response> {
         match e.kind.as_str() {
             "grant" => grants += e.amount,
             "expiry" => expiry += e.amount,
-            "purchase" => s.purchases.push(line(&e)),
+            // A refunded payment shows beside the purchase it takes back.
+            "purchase" | "purchase_refund" => s.purchases.push(line(&e)),
             "adjustment" => s.adjustments.push(line(&e)),
             "charge" | "refund" => {
                 let key = e
@@ -705,6 +718,7 @@ pub async fn adjust(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
                 ),
                 body: (&bodies.0, &bodies.1),
                 link: &format!("{origin}/ledger"),
+                managers: false,
             },
             now.unix(),
         )?);

@@ -478,6 +478,22 @@ pub async fn notification(call: &mut Call<'_>) -> AppResult<Response> {
             )
             .await
         }
+        Outcome::Refunded {
+            refunded_minor,
+            currency,
+        } => {
+            if *currency != purchase.currency {
+                return Err(PayError::Unverified(format!(
+                    "payment {} was refunded in {currency}, purchase {} was paid in {}",
+                    event.payment_id, purchase.id, purchase.currency
+                ))
+                .into());
+            }
+            let origin = crate::mail::origin(call);
+            let outcome =
+                take_back(&db, &origin, now, &name, &event, purchase, *refunded_minor).await?;
+            receipt(outcome)
+        }
         Outcome::NotYet { status } => {
             Err(PayError::NotYet(format!("payment {} is still {status}", event.payment_id)).into())
         }
@@ -573,6 +589,102 @@ async fn credit(
         "purchase {}: still contended after 12 attempts",
         purchase.id
     )))
+}
+
+// ---- refunds ------------------------------------------------------------------------------------
+
+/// A refund the gateway made takes the purchase's points back, in proportion to what was
+/// refunded in all (`Account::refund_purchase`), exactly once per refunded total: the
+/// decision's key is `purchase_refund:{purchase}:{refunded_minor}` and the event's key is its
+/// own. A refund of a purchase that was never credited takes nothing.
+async fn take_back(
+    db: &Db,
+    origin: &str,
+    now: Timestamp,
+    gateway: &str,
+    event: &crate::pay::Event,
+    purchase: PurchaseRow,
+    refunded_minor: i64,
+) -> AppResult<&'static str> {
+    let record_event = |outcome: &str| {
+        db.insert_payment_event(
+            &NewPaymentEvent {
+                gateway,
+                event_id: &event.id,
+                kind: &event.kind,
+                payment_id: &event.payment_id,
+                purchase: Some(purchase.id),
+            },
+            outcome,
+            now.unix(),
+        )
+    };
+    if db.payment_event_seen(gateway, &event.id).await? {
+        return Ok("duplicate");
+    }
+    if purchase.status != "succeeded" {
+        return settle_event(db, "ignored", vec![record_event("ignored")?]).await;
+    }
+    let org = db
+        .organization(purchase.provider_id, purchase.org_id)
+        .await?
+        .ok_or_else(|| AppError::Internal(format!("purchase {}: no organisation", purchase.id)))?;
+    let overdraft = overdraft_of(db, purchase.provider_id, &org).await?;
+    let (time_zone, _) = db.provider_terms(purchase.provider_id).await?;
+    let period = zone::period_at(&time_zone, now);
+    let corrupt = |e: String| AppError::Internal(format!("purchase {}: {e}", purchase.id));
+    let points = Points::from_hundredths(purchase.points).map_err(|e| corrupt(e.to_string()))?;
+    let payment = PaymentId::new(purchase.id);
+    let key = pointdesk_domain::ids::IdempotencyKey::purchase_refund(payment, refunded_minor);
+    let extra: Vec<i64> = db
+        .purchase_block(purchase.org_id, purchase.id)
+        .await?
+        .into_iter()
+        .collect();
+    for _ in 0..12 {
+        if db.payment_event_seen(gateway, &event.id).await? {
+            return Ok("duplicate");
+        }
+        if db.applied(key.as_str()).await? {
+            // The same refunded total, reported by another event: taken back already.
+            return settle_event(db, "duplicate", vec![record_event("ignored")?]).await;
+        }
+        let books = db
+            .account(purchase.org_id, overdraft, period, &extra)
+            .await?;
+        let taken =
+            Points::from_hundredths(db.refunded_points(purchase.org_id, purchase.id).await?)
+                .map_err(|e| corrupt(e.to_string()))?;
+        let decision = books.account.refund_purchase(
+            payment,
+            points,
+            purchase.amount_minor,
+            refunded_minor,
+            taken,
+            format!("Payment refunded: {}", purchase.pack_name),
+        )?;
+        let mut statements = vec![record_event("refunded")?];
+        statements.extend(record(db, &books, &decision, now, origin)?);
+        match db.batch(statements).await {
+            Ok(_) => return Ok("refunded"),
+            Err(e) if lost(&e).is_some() => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(corrupt("still contended after 12 attempts".into()))
+}
+
+/// Writes an event's rows; a concurrent twin that got there first makes it a duplicate.
+async fn settle_event(
+    db: &Db,
+    outcome: &'static str,
+    statements: Vec<worker::D1PreparedStatement>,
+) -> AppResult<&'static str> {
+    match db.batch(statements).await {
+        Ok(_) => Ok(outcome),
+        Err(e) if lost(&e).is_some() => Ok("duplicate"),
+        Err(e) => Err(e),
+    }
 }
 
 // ---- reconciliation ----------------------------------------------------------------------------
@@ -694,7 +806,7 @@ async fn reconcile_one(
                 Err(e) => Err(e),
             }
         }
-        Outcome::NotYet { .. } | Outcome::Ignored => Ok(None),
+        Outcome::NotYet { .. } | Outcome::Ignored | Outcome::Refunded { .. } => Ok(None),
     }
 }
 
@@ -815,6 +927,7 @@ pub async fn sandbox_decide(call: &mut Call<'_>) -> AppResult<Response> {
                 amount_minor: p.amount_minor,
                 currency: p.currency.clone(),
                 reference: p.reference.clone(),
+                refunded_minor: None,
                 failure: match choice {
                     Choice::Pay => None,
                     Choice::Decline => Some("the card was declined (sandbox)".into()),
