@@ -14,6 +14,7 @@ pub const KINDS: &[&str] = &[
     "grant_arrived",
     "adjustment_made",
     "topup_credited",
+    "purchase_refunded",
     "refunded",
     "ticket_changed",
 ];

@@ -117,3 +117,39 @@ CREATE TABLE outstanding_refunds (
     points INTEGER NOT NULL CHECK (points > 0 AND points <= 9007199254740992),
     PRIMARY KEY (org_id, purchase_id)
 ) WITHOUT ROWID;
+
+-- A notification may now take points back (`refunded`); nothing refers to these rows.
+CREATE TABLE payment_events_v2 (
+    id INTEGER PRIMARY KEY,
+    gateway TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    payment_id TEXT NOT NULL,
+    purchase_id INTEGER REFERENCES purchases(id),
+    outcome TEXT NOT NULL CHECK (outcome IN ('credited', 'failed', 'canceled', 'ignored', 'refunded')),
+    received_at INTEGER NOT NULL,
+    UNIQUE (gateway, event_id)
+);
+INSERT INTO payment_events_v2 SELECT id, gateway, event_id, kind, payment_id, purchase_id, outcome, received_at FROM payment_events;
+DROP TABLE payment_events;
+ALTER TABLE payment_events_v2 RENAME TO payment_events;
+
+-- A notice for a refunded payment whose points were taken back (`purchase_refunded`);
+-- nothing refers to these rows.
+CREATE TABLE notifications_v2 (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    kind TEXT NOT NULL CHECK (kind IN ('low_balance', 'balance_exhausted', 'grant_arrived',
+        'charge_made', 'quote_awaiting', 'dispute_decided', 'ticket_changed', 'topup_credited',
+        'refunded', 'adjustment_made', 'purchase_refunded')),
+    org_id INTEGER REFERENCES organisations(id),
+    ticket_id INTEGER REFERENCES tickets(id),
+    data TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(data)),
+    created_at INTEGER NOT NULL,
+    read_at INTEGER
+);
+INSERT INTO notifications_v2 SELECT id, user_id, kind, org_id, ticket_id, data, created_at, read_at FROM notifications;
+DROP TABLE notifications;
+ALTER TABLE notifications_v2 RENAME TO notifications;
+CREATE INDEX notifications_by_user ON notifications (user_id, id);
+CREATE INDEX notifications_unread ON notifications (user_id) WHERE read_at IS NULL;
