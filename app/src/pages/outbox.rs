@@ -24,7 +24,9 @@ pub fn Outbox() -> impl IntoView {
                                 <span class="row__meta">{m.to.clone()} " · " {i18n.when(at)}</span>
                             </div>
                             <pre class="mail__body">{m.body.clone()}</pre>
-                            {m.link.clone().map(|link| view! {
+                            // A masked link (an invitation's or a reset's secret) is for its
+                            // recipient only: nothing to open here.
+                            {m.link.clone().filter(|l| !l.contains("#token=")).map(|link| view! {
                                 <a class="link" href=link.clone() data-testid="mail-link">{i18n.tr(Msg::OpenLink)}</a>
                             })}
                         </li>
