@@ -16,7 +16,8 @@ use pointdesk_api::organizations::{
     OrganizationListDto, OutboxDto, PlanListDto, UpdateOrganizationRequest, UserListDto,
 };
 use pointdesk_api::payments::{
-    CheckoutRequest, PointPackListDto, PointPackRequest, PurchaseDto, PurchaseListDto,
+    CheckoutRequest, PaymentSettingsDto, PointPackListDto, PointPackRequest, PurchaseDto,
+    PurchaseListDto,
 };
 use pointdesk_api::plans::PlanDto;
 use pointdesk_api::problem::FieldError;
@@ -356,6 +357,16 @@ pub fn create_point_pack(req: &PointPackRequest) -> Write {
 /// `updatePointPack`.
 pub fn update_point_pack(id: i64, req: &PointPackRequest) -> Write {
     json(Verb::Put, format!("/point-packs/{id}"), req)
+}
+
+/// `getPaymentSettings`.
+pub fn payment_settings() -> Typed<PaymentSettingsDto> {
+    read("/payment-settings")
+}
+
+/// `updatePaymentSettings`.
+pub fn update_payment_settings(req: &PaymentSettingsDto) -> Write {
+    json(Verb::Put, "/payment-settings", req)
 }
 
 /// `createCheckout` (one key per intent: a second press is the same purchase).

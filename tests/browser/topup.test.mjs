@@ -128,3 +128,20 @@ test('a receipt left open while the payment is pending turns to credited by itse
   await p.locator('[data-testid="purchase-status"][data-status="succeeded"]').waitFor();
   assert.equal(balance(), 1100);
 });
+
+test('a manager sets the VAT rate of the receipts on the packs page', async () => {
+  const manager = await signedIn(office, 'manager@topup.e2e');
+  const p = manager.page;
+  await manager.goto('/packs');
+  await p.getByTestId('vat-form').waitFor();
+  assert.equal(await p.getByTestId('vat-code').inputValue(), '1', 'без НДС until chosen');
+  await p.getByTestId('vat-code').selectOption('11');
+  await p.getByTestId('vat-submit').click();
+  await p.getByTestId('vat-saved').waitFor();
+  assert.equal(sql('SELECT vat_code FROM providers WHERE id = 523')[0].vat_code, 11);
+  await manager.screenshot('vat-desktop');
+  await p.reload();
+  await p.getByTestId('vat-form').waitFor();
+  assert.equal(await p.getByTestId('vat-code').inputValue(), '11');
+  await p.close();
+});

@@ -19,4 +19,5 @@ pub mod ticket_change;
 pub mod ticket_controls;
 pub mod ticket_row;
 pub mod timeline_view;
+pub mod vat_form;
 pub mod work_logger;

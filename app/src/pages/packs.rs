@@ -105,6 +105,7 @@ pub fn packs() -> impl IntoView {
                 <ErrorBox error=error />
                 <button class="button" type="submit" disabled=busy(save)>{i18n.tr(Msg::AddPack)}</button>
             </form>
+            {crate::components::vat_form::vat_form()}
         </div>
     }
 }
