@@ -447,6 +447,22 @@ mod tests {
     use super::*;
     use crate::pay::testing::{run, Recorder};
 
+    /// An order of 10 points for `minor` kopecks, sent under `key`.
+    fn order(minor: i64, key: &'static str) -> Order<'static> {
+        Order {
+            purchase: 42,
+            description: "Pointdesk: 10 баллов",
+            price: Money::price(minor, Currency::Rub).unwrap(),
+            return_url: "https://desk.example.com/purchases/42",
+            idempotence_key: key,
+            origin: "https://desk.example.com",
+            receipt: crate::pay::Receipt {
+                email: "admin@acme.test",
+                vat_code: 1,
+            },
+        }
+    }
+
     fn kassa() -> YooKassa {
         YooKassa::new("506751".into(), "test_secret".into(), published_ranges())
     }
@@ -491,18 +507,7 @@ mod tests {
                 r#"{{"id":"{PAYMENT_ID}","status":"pending","paid":false,"amount":{{"value":"14000.00","currency":"RUB"}},"confirmation":{{"type":"redirect","confirmation_url":"https://yoomoney.ru/checkout/payments/v2/contract?orderId={PAYMENT_ID}"}},"test":true}}"#
             ),
         );
-        let order = Order {
-            purchase: 42,
-            description: "Pointdesk: 10 баллов",
-            price: Money::price(1_400_005, Currency::Rub).unwrap(),
-            return_url: "https://desk.example.com/purchases/42",
-            idempotence_key: "checkout-42",
-            origin: "https://desk.example.com",
-            receipt: crate::pay::Receipt {
-                email: "admin@acme.test",
-                vat_code: 1,
-            },
-        };
+        let order = order(1_400_005, "checkout-42");
         let out = run(kassa().checkout(&http, &order)).unwrap();
         assert_eq!(out.payment_id, PAYMENT_ID);
         assert_eq!(
@@ -599,18 +604,7 @@ mod tests {
 
     #[test]
     fn a_payment_answered_202_is_asked_for_again_with_the_same_key() {
-        let order = Order {
-            purchase: 42,
-            description: "Pointdesk: 10 баллов",
-            price: Money::price(1_400_000, Currency::Rub).unwrap(),
-            return_url: "https://desk.example.com/purchases/42",
-            idempotence_key: "pointdesk-0a1b-purchase-42",
-            origin: "https://desk.example.com",
-            receipt: crate::pay::Receipt {
-                email: "admin@acme.test",
-                vat_code: 1,
-            },
-        };
+        let order = order(1_400_000, "pointdesk-0a1b-purchase-42");
         let created = format!(
             r#"{{"id":"{PAYMENT_ID}","status":"pending","amount":{{"value":"14000.00","currency":"RUB"}},"confirmation":{{"type":"redirect","confirmation_url":"https://yoomoney.ru/c"}}}}"#
         );
