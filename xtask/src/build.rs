@@ -108,11 +108,13 @@ pub fn cache_rules(dist: &std::path::Path) -> Result {
     std::fs::write(&path, base + &rules).map_err(|e| e.to_string())
 }
 
-/// `pointdesk-app-0123456789abcdef_bg.wasm`, `tokens-0123456789abcdef.css`: trunk's file hash.
+/// `pointdesk-app-0123456789abcdef_bg.wasm`, `tokens-a28a2369c301b8d.css`: trunk's file hash, a
+/// 64-bit number in hex without leading zeros (so 16 digits or fewer), then `.` or `_`.
 fn is_hashed(name: &str) -> bool {
     name.match_indices('-').any(|(i, _)| {
-        let hex = name.get(i + 1..i + 17).unwrap_or_default();
-        hex.len() == 16 && hex.bytes().all(|b| b.is_ascii_hexdigit())
+        let rest = &name[i + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_hexdigit).count();
+        (8..=16).contains(&digits) && matches!(rest.as_bytes().get(digits), Some(b'.' | b'_'))
     })
 }
 
@@ -187,6 +189,29 @@ pub fn deploy() -> Result {
 
 #[cfg(test)]
 mod tests {
+    use super::is_hashed;
+
+    #[test]
+    fn trunks_hashed_names_are_told_from_the_rest() {
+        for hashed in [
+            "pointdesk-app-22a805381d343991.js",
+            "pointdesk-app-22a805381d343991_bg.wasm",
+            "pointdesk-app-88ca732cf6ba495.js",
+            "tokens-a28a2369c301b8d.css",
+        ] {
+            assert!(is_hashed(hashed), "{hashed}");
+        }
+        for plain in [
+            "index.html",
+            "boot.js",
+            "favicon.ico",
+            "_headers",
+            "pointdesk-app.js",
+        ] {
+            assert!(!is_hashed(plain), "{plain}");
+        }
+    }
+
     #[test]
     fn base64_pads_like_the_standard() {
         assert_eq!(super::base64(b""), "");
