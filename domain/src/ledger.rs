@@ -896,18 +896,10 @@ impl Account {
             next.blocks.insert(b.id, b.clone());
         }
         for (ticket, owed) in &c.outstanding {
-            if owed.is_positive() {
-                next.outstanding.insert(*ticket, *owed);
-            } else {
-                next.outstanding.remove(ticket);
-            }
+            owe(&mut next.outstanding, *ticket, *owed);
         }
         for (payment, owed) in &c.refunds_owed {
-            if owed.is_positive() {
-                next.refunds_owed.insert(*payment, *owed);
-            } else {
-                next.refunds_owed.remove(payment);
-            }
+            owe(&mut next.refunds_owed, *payment, *owed);
         }
         for q in &c.holds_released {
             next.holds
@@ -960,6 +952,18 @@ impl Account {
             front(a).cmp(&front(b)).then(a.draw_order(b))
         });
         ids.into_iter().map(|b| b.id).collect()
+    }
+
+    /// Draws as much of `owed` as is free; `None` when nothing is.
+    fn draw_what_is_free(
+        &mut self,
+        owed: Points,
+    ) -> Result<Option<(Points, Vec<Move>)>, DomainError> {
+        let pay = owed.min(self.free()?);
+        if !pay.is_positive() {
+            return Ok(None);
+        }
+        Ok(Some((pay, self.draw(pay, None)?)))
     }
 
     /// Moves sorted by their blocks' draw order (soonest expiry first).
@@ -1135,17 +1139,10 @@ impl Account {
         let owed: Vec<(TicketId, Points)> =
             self.outstanding.iter().map(|(t, p)| (*t, *p)).collect();
         for (ticket, points) in owed {
-            let pay = points.min(self.free()?);
-            if !pay.is_positive() {
+            let Some((pay, moves)) = self.draw_what_is_free(points)? else {
                 break;
-            }
-            let moves = self.draw(pay, None)?;
-            let still = points.checked_sub(pay)?;
-            if still.is_positive() {
-                self.outstanding.insert(ticket, still);
-            } else {
-                self.outstanding.remove(&ticket);
-            }
+            };
+            owe(&mut self.outstanding, ticket, points.checked_sub(pay)?);
             entries.push(self.entry(
                 key.part(&format!("settle:{ticket}")),
                 EntryKind::Charge,
@@ -1160,17 +1157,10 @@ impl Account {
         let owed: Vec<(PaymentId, Points)> =
             self.refunds_owed.iter().map(|(p, o)| (*p, *o)).collect();
         for (payment, points) in owed {
-            let pay = points.min(self.free()?);
-            if !pay.is_positive() {
+            let Some((pay, moves)) = self.draw_what_is_free(points)? else {
                 break;
-            }
-            let moves = self.draw(pay, None)?;
-            let still = points.checked_sub(pay)?;
-            if still.is_positive() {
-                self.refunds_owed.insert(payment, still);
-            } else {
-                self.refunds_owed.remove(&payment);
-            }
+            };
+            owe(&mut self.refunds_owed, payment, points.checked_sub(pay)?);
             entries.push(self.entry(
                 key.part(&format!("settle-refund:{payment}")),
                 EntryKind::PurchaseRefund,
@@ -1279,6 +1269,15 @@ impl Account {
                 holds_placed,
             },
         })
+    }
+}
+
+/// What is still owed under `key`: kept when positive, gone when settled.
+fn owe<K: Ord>(owed: &mut BTreeMap<K, Points>, key: K, still: Points) {
+    if still.is_positive() {
+        owed.insert(key, still);
+    } else {
+        owed.remove(&key);
     }
 }
 

@@ -421,13 +421,7 @@ pub async fn notification(call: &mut Call<'_>) -> AppResult<Response> {
     if db.payment_event_seen(&name, &event.id).await? {
         return receipt("duplicate");
     }
-    let row = |purchase: Option<i64>| NewPaymentEvent {
-        gateway: &name,
-        event_id: &event.id,
-        kind: &event.kind,
-        payment_id: &event.payment_id,
-        purchase,
-    };
+    let row = |purchase: Option<i64>| event_row(&name, &event, purchase);
     let ignore =
         |purchase: Option<i64>| db.insert_payment_event(&row(purchase), "ignored", now.unix());
     let Some(purchase) = db.purchase_by_payment(&name, &event.payment_id).await? else {
@@ -501,6 +495,21 @@ pub async fn notification(call: &mut Call<'_>) -> AppResult<Response> {
     }
 }
 
+/// The row that records `event` of `gateway` (about `purchase`, when it is one of ours).
+fn event_row<'a>(
+    gateway: &'a str,
+    event: &'a crate::pay::Event,
+    purchase: Option<i64>,
+) -> NewPaymentEvent<'a> {
+    NewPaymentEvent {
+        gateway,
+        event_id: &event.id,
+        kind: &event.kind,
+        payment_id: &event.payment_id,
+        purchase,
+    }
+}
+
 /// Writes a notification's rows; the event's `UNIQUE` key makes a concurrent twin a duplicate.
 async fn once(
     db: &Db,
@@ -550,13 +559,7 @@ async fn credit(
             .is_some_and(|p| p.balance_after.is_some());
         let record_event = |outcome: &str| {
             db.insert_payment_event(
-                &NewPaymentEvent {
-                    gateway,
-                    event_id: &event.id,
-                    kind: &event.kind,
-                    payment_id: &event.payment_id,
-                    purchase: Some(purchase.id),
-                },
+                &event_row(gateway, event, Some(purchase.id)),
                 outcome,
                 now.unix(),
             )
@@ -608,13 +611,7 @@ async fn take_back(
 ) -> AppResult<&'static str> {
     let record_event = |outcome: &str| {
         db.insert_payment_event(
-            &NewPaymentEvent {
-                gateway,
-                event_id: &event.id,
-                kind: &event.kind,
-                payment_id: &event.payment_id,
-                purchase: Some(purchase.id),
-            },
+            &event_row(gateway, event, Some(purchase.id)),
             outcome,
             now.unix(),
         )
