@@ -299,15 +299,7 @@ impl YooKassa {
                 .ok_or_else(|| PayError::Gateway(format!("YooKassa's amount “{}”", a.value)))
         };
         let outcome = if r.status == "succeeded" {
-            let resp = http.send(self.fetch_request(&r.payment_id)).await?;
-            if !(200..300).contains(&resp.status) {
-                return Err(PayError::Gateway(format!(
-                    "YooKassa answered {} for payment {}",
-                    resp.status, r.payment_id
-                )));
-            }
-            let p: Payment = serde_json::from_str(&resp.body)
-                .map_err(|e| PayError::Gateway(format!("YooKassa's payment: {e}")))?;
+            let p = self.fetch_payment(http, &r.payment_id).await?;
             let total = match &p.refunded_amount {
                 Some(t) => amount(t)?,
                 None => amount(&r.amount)?,
@@ -361,26 +353,7 @@ impl YooKassa {
             return self.refunded(http, n.event, id).await;
         }
         // Trust only what the API says about the payment.
-        let resp = http.send(self.fetch_request(id)).await?;
-        if resp.status == 404 {
-            return Err(PayError::Unverified(format!(
-                "YooKassa has no payment {id}"
-            )));
-        }
-        if !(200..300).contains(&resp.status) {
-            return Err(PayError::Gateway(format!(
-                "YooKassa answered {} for payment {id}",
-                resp.status
-            )));
-        }
-        let p: Payment = serde_json::from_str(&resp.body)
-            .map_err(|e| PayError::Gateway(format!("YooKassa's payment: {e}")))?;
-        if p.id != *id {
-            return Err(PayError::Gateway(format!(
-                "asked YooKassa for {id}, it answered {}",
-                p.id
-            )));
-        }
+        let p = self.fetch_payment(http, id).await?;
         let outcome = outcome(&p)?;
         Ok(Event {
             // YooKassa has no event ids: an event is its kind for its payment, once.
@@ -398,7 +371,22 @@ impl YooKassa {
         http: &impl HttpClient,
         payment_id: &str,
     ) -> Result<Outcome, PayError> {
+        outcome(&self.fetch_payment(http, payment_id).await?)
+    }
+
+    /// The payment as the API tells it: the only account of a payment that is trusted. One
+    /// YooKassa does not know is unverified; any other failure is the gateway's.
+    async fn fetch_payment(
+        &self,
+        http: &impl HttpClient,
+        payment_id: &str,
+    ) -> Result<Payment, PayError> {
         let resp = http.send(self.fetch_request(payment_id)).await?;
+        if resp.status == 404 {
+            return Err(PayError::Unverified(format!(
+                "YooKassa has no payment {payment_id}"
+            )));
+        }
         if !(200..300).contains(&resp.status) {
             return Err(PayError::Gateway(format!(
                 "YooKassa answered {} for payment {payment_id}",
@@ -413,7 +401,7 @@ impl YooKassa {
                 p.id
             )));
         }
-        outcome(&p)
+        Ok(p)
     }
 }
 

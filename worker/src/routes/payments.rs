@@ -530,6 +530,28 @@ enum Credited {
     Already,
 }
 
+/// What a decision about a purchase's points is made with: its organisation's overdraft rule,
+/// the open period in its provider's zone, and the points it bought.
+struct Terms {
+    overdraft: pointdesk_domain::plan::Overdraft,
+    period: pointdesk_domain::time::Period,
+    points: Points,
+}
+
+async fn terms(db: &Db, purchase: &PurchaseRow, now: Timestamp) -> AppResult<Terms> {
+    let org = db
+        .organization(purchase.provider_id, purchase.org_id)
+        .await?
+        .ok_or_else(|| AppError::Internal(format!("purchase {}: no organisation", purchase.id)))?;
+    let (time_zone, _) = db.provider_terms(purchase.provider_id).await?;
+    Ok(Terms {
+        overdraft: overdraft_of(db, purchase.provider_id, &org).await?,
+        period: zone::period_at(&time_zone, now),
+        points: Points::from_hundredths(purchase.points)
+            .map_err(|e| AppError::Internal(format!("purchase {}: {e}", purchase.id)))?,
+    })
+}
+
 /// The purchase's points, as one decision written once: the ledger's `purchase:{id}` key and the
 /// event's key are both `UNIQUE`, so of any number of concurrent deliveries one writes.
 async fn credit(
@@ -540,15 +562,11 @@ async fn credit(
     event: &crate::pay::Event,
     purchase: PurchaseRow,
 ) -> AppResult<Credited> {
-    let org = db
-        .organization(purchase.provider_id, purchase.org_id)
-        .await?
-        .ok_or_else(|| AppError::Internal(format!("purchase {}: no organisation", purchase.id)))?;
-    let overdraft = overdraft_of(db, purchase.provider_id, &org).await?;
-    let (time_zone, _) = db.provider_terms(purchase.provider_id).await?;
-    let period = zone::period_at(&time_zone, now);
-    let points = Points::from_hundredths(purchase.points)
-        .map_err(|e| AppError::Internal(format!("purchase {}: {e}", purchase.id)))?;
+    let Terms {
+        overdraft,
+        period,
+        points,
+    } = terms(db, &purchase, now).await?;
     for _ in 0..12 {
         if db.payment_event_seen(gateway, &event.id).await? {
             return Ok(Credited::Already);
@@ -622,15 +640,12 @@ async fn take_back(
     if purchase.status != "succeeded" {
         return settle_event(db, "ignored", vec![record_event("ignored")?]).await;
     }
-    let org = db
-        .organization(purchase.provider_id, purchase.org_id)
-        .await?
-        .ok_or_else(|| AppError::Internal(format!("purchase {}: no organisation", purchase.id)))?;
-    let overdraft = overdraft_of(db, purchase.provider_id, &org).await?;
-    let (time_zone, _) = db.provider_terms(purchase.provider_id).await?;
-    let period = zone::period_at(&time_zone, now);
+    let Terms {
+        overdraft,
+        period,
+        points,
+    } = terms(db, &purchase, now).await?;
     let corrupt = |e: String| AppError::Internal(format!("purchase {}: {e}", purchase.id));
-    let points = Points::from_hundredths(purchase.points).map_err(|e| corrupt(e.to_string()))?;
     let payment = PaymentId::new(purchase.id);
     let key = pointdesk_domain::ids::IdempotencyKey::purchase_refund(payment, refunded_minor);
     let extra: Vec<i64> = db
