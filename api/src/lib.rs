@@ -16,6 +16,8 @@ pub mod plans;
 pub mod problem;
 pub mod reports;
 pub mod routes;
+#[cfg(feature = "openapi")]
+mod schema;
 pub mod tickets;
 mod wire_points;
 

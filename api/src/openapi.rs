@@ -9,29 +9,10 @@ use utoipa::openapi::schema::Schema;
 use utoipa::openapi::RefOr;
 
 use crate::routes::{Access, OPERATIONS};
+use crate::schema::schema_of;
 
 /// The session cookie's name, shared with the worker.
 pub const SESSION_COOKIE: &str = crate::SESSION_COOKIE;
-
-pub(crate) struct SchemaRef {
-    name: String,
-    all: Vec<(String, RefOr<Schema>)>,
-}
-
-pub(crate) struct OperationSchemas {
-    pub id: &'static str,
-    pub request: Option<SchemaRef>,
-    pub response: Option<SchemaRef>,
-}
-
-pub(crate) fn schema_of<T: utoipa::ToSchema>() -> SchemaRef {
-    let mut all = vec![(T::name().into_owned(), T::schema())];
-    T::schemas(&mut all);
-    SchemaRef {
-        name: T::name().into_owned(),
-        all,
-    }
-}
 
 fn reference(name: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{name}") })

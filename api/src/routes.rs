@@ -88,6 +88,8 @@ pub enum Access {
 #[derive(Clone, Copy, Debug)]
 pub struct Operation {
     pub id: &'static str,
+    /// The same id as a value the worker matches exhaustively.
+    pub op: Op,
     pub method: Method,
     /// Under [`crate::API_PREFIX`]; `{name}` is a path parameter.
     pub path: &'static str,
@@ -161,9 +163,17 @@ macro_rules! operations {
         $id:ident: $method:ident $path:literal, $access:ident, $tag:literal, $summary:literal,
         $(body $req:ty,)? $status:literal $($resp:ty)?;
     )*) => {
+        /// Every operation by its `operationId`: a handler table that misses one does not compile.
+        #[allow(non_camel_case_types)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Op {
+            $($id,)*
+        }
+
         pub const OPERATIONS: &[Operation] = &[$(
             Operation {
                 id: stringify!($id),
+                op: Op::$id,
                 method: Method::$method,
                 path: $path,
                 access: Access::$access,
@@ -175,12 +185,12 @@ macro_rules! operations {
 
         /// Each operation's id with its request and response schemas, for the document.
         #[cfg(feature = "openapi")]
-        pub(crate) fn schemas() -> Vec<crate::openapi::OperationSchemas> {
+        pub(crate) fn schemas() -> Vec<crate::schema::OperationSchemas> {
             vec![$(
-                crate::openapi::OperationSchemas {
+                crate::schema::OperationSchemas {
                     id: stringify!($id),
-                    request: None$(.or(Some(crate::openapi::schema_of::<$req>())))?,
-                    response: None$(.or(Some(crate::openapi::schema_of::<$resp>())))?,
+                    request: None$(.or(Some(crate::schema::schema_of::<$req>())))?,
+                    response: None$(.or(Some(crate::schema::schema_of::<$resp>())))?,
                 },
             )*]
         }

@@ -6,7 +6,7 @@ use js_sys::{Array, Function, Intl, Object, Reflect};
 use pointdesk_api::WirePoints;
 use wasm_bindgen::JsValue;
 
-use crate::i18n::Locale;
+use crate::locale::Locale;
 
 fn locales(locale: Locale) -> Array {
     Array::of1(&JsValue::from_str(locale.tag()))

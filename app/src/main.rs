@@ -4,6 +4,7 @@ mod client;
 mod components;
 mod format;
 mod i18n;
+mod locale;
 mod nav;
 mod pages;
 mod session;

@@ -41,11 +41,24 @@ pub enum AppError {
     /// A payment gateway's part failed: an unverifiable notification (400, logged), an
     /// unreachable or refusing gateway (502), a gateway that is not set up (503).
     Payment(crate::pay::PayError),
+    /// A batch lost to another request's write (`decide_and_write` decides again; one that
+    /// escapes is a 500 like any internal failure, logged).
+    Conflict(Conflict),
     /// A binding or the runtime failed; the detail is logged, not shown.
     Internal(String),
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// A batch the schema refused because of what another request wrote first: the state moved
+/// (a version trigger), the request's idempotency key was claimed by its twin, or a business
+/// key (`UNIQUE`: a ledger event, a ticket number, a name) is taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Conflict {
+    Stale,
+    KeyTaken,
+    Taken,
+}
 
 impl From<DomainError> for AppError {
     fn from(e: DomainError) -> Self {
@@ -235,7 +248,7 @@ impl AppError {
                     ),
                 }
             }
-            AppError::Internal(_) => (
+            AppError::Internal(_) | AppError::Conflict(_) => (
                 "internal",
                 500,
                 "Internal error",
@@ -260,6 +273,9 @@ impl AppError {
         match &self {
             AppError::Internal(detail) => {
                 worker::console_error!("internal error at {instance}: {detail}");
+            }
+            AppError::Conflict(c) => {
+                worker::console_error!("internal error at {instance}: still conflicting: {c:?}");
             }
             AppError::Payment(e) => worker::console_error!("payment at {instance}: {e:?}"),
             _ => {}

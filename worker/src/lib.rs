@@ -4,9 +4,12 @@
 //! binding before the worker runs); `scheduled` runs the periodic jobs.
 
 mod auth;
+mod books;
 mod db;
 mod error;
 mod guard;
+mod http;
+mod idempotency;
 mod mail;
 mod pay;
 mod routes;

@@ -14,6 +14,8 @@ mod bootstrap;
 mod build;
 mod check_ledger;
 mod dev;
+#[cfg(test)]
+mod layout;
 mod procs;
 mod server;
 mod setup;

@@ -8,7 +8,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::util::Result;
+/// What a process step answers: nothing, or why it failed.
+type Result<T = ()> = std::result::Result<T, String>;
 
 /// Process groups (their leaders' pids) to stop if we are interrupted.
 static GROUPS: Mutex<Vec<i32>> = Mutex::new(Vec::new());

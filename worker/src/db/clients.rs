@@ -4,7 +4,11 @@ use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::D1PreparedStatement;
 
-use super::{int, text, Db};
+use pointdesk_api::plans::{PlanDto, PlanOptionDto};
+use pointdesk_api::WirePoints;
+use pointdesk_domain::plan::{Plan, Subscription};
+
+use super::{corrupt, int, stored_points, text, Db};
 use crate::error::AppResult;
 
 #[derive(Clone, Debug, Deserialize)]
@@ -36,6 +40,54 @@ pub struct OrgRow {
     pub active: i64,
     pub balance: i64,
     pub people: i64,
+}
+
+impl PlanRow {
+    /// The plan as the wire shows it; a stored value that does not read is a corrupt row.
+    pub fn dto(&self) -> AppResult<PlanDto> {
+        let what = || format!("plan {}", self.id);
+        Ok(PlanDto {
+            name: self.name.clone(),
+            base: WirePoints(stored_points(self.base)?),
+            per_seat: WirePoints(stored_points(self.per_seat)?),
+            options: serde_json::from_str::<Vec<PlanOptionDto>>(&self.options)
+                .map_err(|e| corrupt(&what(), &e))?,
+            increment_minutes: u32::try_from(self.increment_minutes)
+                .map_err(|e| corrupt(&what(), &e))?,
+            minimum_charge: WirePoints(stored_points(self.minimum_charge)?),
+            rollover: self.rollover.clone(),
+            rollover_cap: self
+                .rollover_cap
+                .map(stored_points)
+                .transpose()?
+                .map(WirePoints),
+            overdraft: self.overdraft.clone(),
+        })
+    }
+
+    /// The domain's plan: every stored plan was valid when written, so one that does not parse
+    /// now is a corrupt row (a 500 naming it), never "no plan".
+    pub fn plan(&self) -> AppResult<Plan> {
+        pointdesk_api::organizations::parse_plan(self.dto()?)
+            .map_err(|e| corrupt(&format!("plan {}", self.id), &format!("{e:?}")))
+    }
+}
+
+impl OrgRow {
+    /// The option codes the organisation subscribes to.
+    pub fn option_codes(&self) -> AppResult<Vec<String>> {
+        serde_json::from_str(&self.option_codes)
+            .map_err(|e| corrupt(&format!("organisation {}", self.id), &e))
+    }
+
+    /// Its seats and options, as the plan's allotment reads them.
+    pub fn subscription(&self) -> AppResult<Subscription> {
+        Ok(Subscription {
+            seats: u32::try_from(self.seats)
+                .map_err(|e| corrupt(&format!("organisation {}", self.id), &e))?,
+            option_codes: self.option_codes()?,
+        })
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -17,7 +17,7 @@ use pointdesk_domain::time::{Period, Timestamp};
 use serde::Deserialize;
 use worker::D1PreparedStatement;
 
-use super::{int, text, Db};
+use super::{int, stored_points, text, Db};
 use crate::error::{AppError, AppResult};
 
 #[derive(Deserialize)]
@@ -88,10 +88,6 @@ pub struct HoldRow {
     pub ticket_number: i64,
     pub title: String,
     pub points: i64,
-}
-
-fn pts(h: i64) -> AppResult<Points> {
-    Points::from_hundredths(h).map_err(|_| AppError::Internal(format!("{h} out of range")))
 }
 
 fn period(s: &str) -> AppResult<Period> {
@@ -165,7 +161,7 @@ impl Db {
             .filter(|p| !p.is_empty())
             .map(period)
             .collect::<AppResult<_>>()?;
-        account.debt = pts(row.debt)?;
+        account.debt = stored_points(row.debt)?;
         account.next_block = BlockId::new(row.next_block);
         for b in blocks {
             let source = BlockSource::parse(&b.source).ok_or_else(|| corrupt("block source"))?;
@@ -175,9 +171,9 @@ impl Db {
                 Block {
                     id,
                     source,
-                    amount: pts(b.amount)?,
-                    remaining: pts(b.remaining)?,
-                    reserved: pts(b.reserved)?,
+                    amount: stored_points(b.amount)?,
+                    remaining: stored_points(b.remaining)?,
+                    reserved: stored_points(b.reserved)?,
                     expires: b.expires.as_deref().map(period).transpose()?,
                     expired: b.expired == 1,
                 },
@@ -187,25 +183,25 @@ impl Db {
             let quote = QuoteId::new(r.quote_id);
             let hold = account.holds.entry(quote).or_insert(Hold {
                 quote,
-                points: pts(r.hold_points)?,
+                points: stored_points(r.hold_points)?,
                 reserved: Vec::new(),
             });
             if let (Some(block), Some(points)) = (r.block_no, r.points) {
                 hold.reserved.push(Move {
                     block: BlockId::new(block),
-                    points: pts(points)?,
+                    points: stored_points(points)?,
                 });
             }
         }
         for o in owed {
             account
                 .outstanding
-                .insert(TicketId::new(o.ticket_id), pts(o.points)?);
+                .insert(TicketId::new(o.ticket_id), stored_points(o.points)?);
         }
         for o in refunds_owed {
             account
                 .refunds_owed
-                .insert(PaymentId::new(o.purchase_id), pts(o.points)?);
+                .insert(PaymentId::new(o.purchase_id), stored_points(o.points)?);
         }
         Ok(Books {
             account,
@@ -213,7 +209,7 @@ impl Db {
                 low_armed: row.low_armed == 1,
                 zero_armed: row.zero_armed == 1,
             },
-            threshold: pts(row.threshold)?,
+            threshold: stored_points(row.threshold)?,
         })
     }
 
@@ -233,14 +229,14 @@ impl Db {
         let mut traces: BTreeMap<i64, Trace> = BTreeMap::new();
         for r in rows {
             let t = traces.entry(r.entry_id).or_insert(Trace {
-                amount: pts(r.amount)?,
+                amount: stored_points(r.amount)?,
                 moves: Vec::new(),
-                debt_change: pts(r.debt_change)?,
+                debt_change: stored_points(r.debt_change)?,
             });
             if let (Some(block), Some(points)) = (r.block_no, r.points) {
                 t.moves.push(Move {
                     block: BlockId::new(block),
-                    points: pts(points)?,
+                    points: stored_points(points)?,
                 });
             }
         }

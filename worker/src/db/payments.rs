@@ -101,7 +101,7 @@ const PURCHASE_SELECT: &str =
 impl Db {
     /// Runs a batch whose first statement ends in `RETURNING id`; that id.
     pub async fn batch_returning_id(&self, statements: Vec<D1PreparedStatement>) -> AppResult<i64> {
-        let results = self.d1.batch(statements).await?;
+        let results = self.d1.batch(statements).await.map_err(super::refused)?;
         let first = results
             .first()
             .ok_or_else(|| AppError::Internal("an empty batch".into()))?;

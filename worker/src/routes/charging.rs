@@ -4,8 +4,8 @@ use pointdesk_domain::plan::{Overdraft, Plan, Rollover};
 use pointdesk_domain::Points;
 use worker::Response;
 
-use super::json;
 use crate::error::AppResult;
+use crate::http::json;
 
 /// `POST /api/v1/charge-preview`: the charge for logged time under a billing increment and
 /// minimum, with its explanation (the engineer sees it before classifying an incident).

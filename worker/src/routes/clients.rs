@@ -7,74 +7,49 @@ use pointdesk_api::organizations::{
     OrganizationListDto, OrganizationSummaryDto, PlanListDto, PlanRowDto,
     UpdateOrganizationRequest,
 };
-use pointdesk_api::plans::{PlanDto, PlanOptionDto};
+use pointdesk_api::plans::PlanDto;
 use pointdesk_api::problem::FieldError;
 use pointdesk_api::WirePoints;
-use pointdesk_domain::plan::{self, Plan, Subscription};
+use pointdesk_domain::plan::Plan;
 use pointdesk_domain::policy::Action;
 use pointdesk_domain::Points;
 use worker::Response;
 
-use super::{json, read_json, unless_taken, Call, Session};
+use crate::books;
+use crate::db::{stored_points, unless_taken};
 use crate::db::{Db, OrgColumns, OrgRow, PlanColumns, PlanRow};
 use crate::error::{AppError, AppResult};
+use crate::http::{json, read_json, Call, Session};
 
-fn points(hundredths: i64) -> WirePoints {
-    WirePoints(Points::from_hundredths(hundredths).unwrap_or(Points::ZERO))
-}
-
-pub(crate) fn plan_dto(p: &PlanRow) -> PlanDto {
-    PlanDto {
-        name: p.name.clone(),
-        base: points(p.base),
-        per_seat: points(p.per_seat),
-        options: serde_json::from_str::<Vec<PlanOptionDto>>(&p.options).unwrap_or_default(),
-        increment_minutes: u32::try_from(p.increment_minutes).unwrap_or(0),
-        minimum_charge: points(p.minimum_charge),
-        rollover: p.rollover.clone(),
-        rollover_cap: p.rollover_cap.map(points),
-        overdraft: p.overdraft.clone(),
-    }
-}
-
-fn plan_row_dto(p: &PlanRow) -> PlanRowDto {
-    PlanRowDto {
+fn plan_row_dto(p: &PlanRow) -> AppResult<PlanRowDto> {
+    Ok(PlanRowDto {
         id: p.id,
-        plan: plan_dto(p),
+        plan: p.dto()?,
         organizations: p.organizations,
-    }
+    })
 }
 
-fn codes(json_text: &str) -> Vec<String> {
-    serde_json::from_str(json_text).unwrap_or_default()
+/// The organisation's allotment under its plan row, line by line.
+fn allotment(o: &OrgRow, p: Option<&PlanRow>) -> AppResult<Option<AllotmentDto>> {
+    let plan = p.map(PlanRow::plan).transpose()?;
+    Ok(books::allotment(o, plan.as_ref())?.map(|a| AllotmentDto::from(&a)))
 }
 
-/// The domain's allotment for this organisation's plan, seats and options.
-pub(crate) fn allotment(o: &OrgRow, p: Option<&PlanRow>) -> Option<AllotmentDto> {
-    let plan: Plan = parse_plan(plan_dto(p?)).ok()?;
-    let sub = Subscription {
-        seats: u32::try_from(o.seats).unwrap_or(0),
-        option_codes: codes(&o.option_codes),
-    };
-    plan::allotment(&plan, &sub)
-        .ok()
-        .map(|a| AllotmentDto::from(&a))
-}
-
-fn org_dto(o: &OrgRow, p: Option<&PlanRow>) -> OrganizationDto {
-    OrganizationDto {
+fn org_dto(o: &OrgRow, p: Option<&PlanRow>) -> AppResult<OrganizationDto> {
+    Ok(OrganizationDto {
         id: o.id,
         name: o.name.clone(),
-        plan: p.map(plan_row_dto),
-        seats: u32::try_from(o.seats).unwrap_or(0),
-        option_codes: codes(&o.option_codes),
-        threshold: points(o.threshold),
-        alert_recipients: serde_json::from_str(&o.alert_recipients).unwrap_or_default(),
+        plan: p.map(plan_row_dto).transpose()?,
+        seats: u32::try_from(o.seats).map_err(|e| AppError::Internal(e.to_string()))?,
+        option_codes: o.option_codes()?,
+        threshold: WirePoints(stored_points(o.threshold)?),
+        alert_recipients: serde_json::from_str(&o.alert_recipients)
+            .map_err(|e| AppError::Internal(format!("organisation {}: {e}", o.id)))?,
         locale: o.locale.clone(),
         active: o.active == 1,
-        balance: points(o.balance),
-        allotment: allotment(o, p),
-    }
+        balance: WirePoints(stored_points(o.balance)?),
+        allotment: allotment(o, p)?,
+    })
 }
 
 async fn load(db: &Db, provider: i64, id: i64) -> AppResult<(OrgRow, Option<PlanRow>)> {
@@ -100,22 +75,22 @@ pub async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
         .iter()
         .map(|o| {
             let plan = o.plan_id.and_then(|id| plans.iter().find(|p| p.id == id));
-            OrganizationSummaryDto {
+            Ok(OrganizationSummaryDto {
                 id: o.id,
                 name: o.name.clone(),
                 plan: plan.map(|p| OrgRefDto {
                     id: p.id,
                     name: p.name.clone(),
                 }),
-                seats: u32::try_from(o.seats).unwrap_or(0),
-                balance: points(o.balance),
-                threshold: points(o.threshold),
-                allotment: allotment(o, plan).map_or(WirePoints::ZERO, |a| a.total),
+                seats: o.subscription()?.seats,
+                balance: WirePoints(stored_points(o.balance)?),
+                threshold: WirePoints(stored_points(o.threshold)?),
+                allotment: allotment(o, plan)?.map_or(WirePoints::ZERO, |a| a.total),
                 active: o.active == 1,
                 people: o.people,
-            }
+            })
         })
-        .collect();
+        .collect::<AppResult<_>>()?;
     json(&OrganizationListDto { items })
 }
 
@@ -125,12 +100,18 @@ pub async fn get(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     who.may(Action::ViewBalance, Some(id))?;
     let db = Db::new(call.env)?;
     let (org, plan) = load(&db, who.provider(), id).await?;
-    json(&org_dto(&org, plan.as_ref()))
+    json(&org_dto(&org, plan.as_ref())?)
 }
 
 /// Option codes must be the plan's own.
 fn check_codes(plan: &PlanRow, chosen: &[String]) -> Vec<FieldError> {
-    let known: Vec<String> = plan_dto(plan).options.into_iter().map(|o| o.code).collect();
+    let known: Vec<String> = plan
+        .dto()
+        .map(|d| d.options)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|o| o.code)
+        .collect();
     chosen
         .iter()
         .enumerate()
@@ -188,7 +169,7 @@ pub async fn create(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
         .organization_by_name(who.provider(), name)
         .await?
         .ok_or_else(|| AppError::Internal("the new organisation is missing".into()))?;
-    let mut resp = json(&org_dto(&org, Some(&plan)))?.with_status(201);
+    let mut resp = json(&org_dto(&org, Some(&plan))?)?.with_status(201);
     resp.headers_mut()
         .set("location", &format!("/api/v1/organizations/{}", org.id))?;
     Ok(resp)
@@ -266,7 +247,7 @@ pub async fn update(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     };
     let now = call.now.unix();
     let before =
-        serde_json::to_string(&org_dto(&before_org, before_plan.as_ref())).unwrap_or_default();
+        serde_json::to_string(&org_dto(&before_org, before_plan.as_ref())?).unwrap_or_default();
     let after = serde_json::to_string(&req).unwrap_or_default();
     let mut statements = vec![
         db.update_organization(who.provider(), id, &columns, now)?,
@@ -285,7 +266,7 @@ pub async fn update(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     let result = db.batch(statements).await;
     unless_taken(result, "name")?;
     let (org, plan) = load(&db, who.provider(), id).await?;
-    json(&org_dto(&org, plan.as_ref()))
+    json(&org_dto(&org, plan.as_ref())?)
 }
 
 /// `listPlans`.
@@ -297,7 +278,7 @@ pub async fn list_plans(call: &Call<'_>, who: &Session) -> AppResult<Response> {
         .await?
         .iter()
         .map(plan_row_dto)
-        .collect();
+        .collect::<AppResult<_>>()?;
     json(&PlanListDto { items })
 }
 
@@ -346,7 +327,7 @@ pub async fn create_plan(call: &mut Call<'_>, who: &Session) -> AppResult<Respon
         .plan_by_name(who.provider(), &plan.name)
         .await?
         .ok_or_else(|| AppError::Internal("the new plan is missing".into()))?;
-    Ok(json(&plan_row_dto(&row))?.with_status(201))
+    Ok(json(&plan_row_dto(&row)?)?.with_status(201))
 }
 
 /// `updatePlan`: the whole plan is replaced.
@@ -363,7 +344,7 @@ pub async fn update_plan(call: &mut Call<'_>, who: &Session) -> AppResult<Respon
         .await?
         .ok_or(AppError::NotFound)?;
     let now = call.now.unix();
-    let before_json = serde_json::to_string(&plan_dto(&before)).unwrap_or_default();
+    let before_json = serde_json::to_string(&before.dto()?).unwrap_or_default();
     let after = serde_json::to_string(&canonical).unwrap_or_default();
     let result = db
         .batch(vec![
@@ -387,5 +368,5 @@ pub async fn update_plan(call: &mut Call<'_>, who: &Session) -> AppResult<Respon
         .plan(who.provider(), id)
         .await?
         .ok_or(AppError::NotFound)?;
-    json(&plan_row_dto(&row))
+    json(&plan_row_dto(&row)?)
 }

@@ -1,9 +1,9 @@
 use pointdesk_api::{Check, Health};
 use worker::{Date, Env, Response};
 
-use super::json;
 use crate::db::Db;
 use crate::error::AppResult;
+use crate::http::json;
 
 /// `GET /api/v1/health`: the version and whether D1 and KV answer.
 pub async fn get(env: &Env) -> AppResult<Response> {

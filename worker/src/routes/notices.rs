@@ -8,7 +8,7 @@ use worker::Response;
 
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
-use crate::routes::{json, read_json, Call, Session};
+use crate::http::{json, read_json, Call, Session};
 
 const PAGE: i64 = 30;
 

@@ -9,10 +9,11 @@ use pointdesk_domain::account::LinkLife;
 use pointdesk_domain::policy::{Action, Role};
 use worker::Response;
 
-use super::{json, read_json, unless_taken, Call, Session};
 use crate::auth::Token;
+use crate::db::unless_taken;
 use crate::db::{Db, Mail, NewPerson, PersonRow};
 use crate::error::{AppError, AppResult};
+use crate::http::{json, read_json, Call, Session};
 use crate::mail;
 
 fn user_dto(p: &PersonRow) -> UserDto {
@@ -117,11 +118,7 @@ pub async fn invite(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
         .or_else(|| org_row.as_ref().map(|o| o.locale.clone()))
         .unwrap_or_else(|| who.user.locale.clone());
     let token = Token::new()?;
-    let link = format!(
-        "{}/accept-invitation#token={}",
-        mail::origin(call),
-        token.secret
-    );
+    let link = format!("{}/accept-invitation#token={}", call.origin(), token.secret);
     let org_name = org_row.as_ref().map_or("Pointdesk", |o| o.name.as_str());
     let letter = mail::invitation(
         &locale,

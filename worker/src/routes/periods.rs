@@ -3,13 +3,13 @@
 //! rollover rule — in order, each exactly once, however late or often the job runs (the domain's
 //! `catch_up`, one decision per batch, keyed `grant:{org}:{period}` / `expiry:{org}:{period}`).
 
-use pointdesk_domain::plan::{Overdraft, Rollover};
 use pointdesk_domain::time::Timestamp;
 use worker::Env;
 
+use crate::books::{allotment_of, plan_of, record};
+use crate::db::decide_and_write;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
-use crate::routes::ledger::{allotment_of, record};
 use crate::zone;
 
 /// At most this many decisions per organisation and run (three years of missed periods); the
@@ -57,36 +57,29 @@ async fn one(
 ) -> AppResult<usize> {
     let current = zone::period_at(time_zone, now);
     let mut written = 0;
-    let mut races = 0;
     while written < MAX_STEPS {
-        let row = db
-            .organization(provider, org)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let plan_row = match row.plan_id {
-            Some(p) => db.plan(provider, p).await?,
-            None => None,
-        };
-        let Some(plan) = plan_row.as_ref().and_then(|p| {
-            pointdesk_api::organizations::parse_plan(crate::routes::clients::plan_dto(p)).ok()
-        }) else {
-            return Ok(written);
-        };
-        let allotment = allotment_of(&row, plan_row.as_ref());
-        let rollover: Rollover = plan.rollover;
-        let overdraft: Overdraft = plan.overdraft;
-        let books = db.account(org, overdraft, current, &[]).await?;
-        let decisions = books.account.catch_up(current, rollover, allotment)?;
-        let Some(first) = decisions.first() else {
-            return Ok(written);
-        };
-        let statements = record(db, &books, first, now, origin)?;
-        match db.batch(statements).await {
-            Ok(_) => written += 1,
-            // A ticket's decision moved the account meanwhile: decide again from a fresh load.
-            Err(e) if crate::routes::tickets::lost(&e).is_some() && races < 12 => races += 1,
-            Err(e) => return Err(e),
+        let wrote = decide_and_write(&format!("organisation {org}'s periods"), async |_| {
+            let row = db
+                .organization(provider, org)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let Some(plan) = plan_of(db, provider, &row).await? else {
+                return Ok(false);
+            };
+            let allotment = allotment_of(&row, Some(&plan))?;
+            let books = db.account(org, plan.overdraft, current, &[]).await?;
+            let decisions = books.account.catch_up(current, plan.rollover, allotment)?;
+            let Some(first) = decisions.first() else {
+                return Ok(false);
+            };
+            db.batch(record(db, &books, first, now, origin)?).await?;
+            Ok(true)
+        })
+        .await?;
+        if !wrote {
+            break;
         }
+        written += 1;
     }
     Ok(written)
 }

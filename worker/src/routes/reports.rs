@@ -12,8 +12,8 @@ use worker::Response;
 
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
-use crate::routes::ledger::{csv_response, csv_row, iso, wp};
-use crate::routes::{json, Call, Session};
+use crate::http::{csv_response, csv_row, iso, wire_points};
+use crate::http::{json, Call, Session};
 use crate::zone;
 
 fn query(call: &Call<'_>, key: &str) -> AppResult<Option<String>> {
@@ -107,7 +107,7 @@ pub async fn consumption(call: &Call<'_>, who: &Session) -> AppResult<Response> 
             org_id: r.org_id,
             organization: r.organization,
             month: r.month,
-            charged: wp(r.charged),
+            charged: wire_points(r.charged),
             billable_minutes: r.billable,
             non_billable_minutes: r.non_billable,
         })
@@ -164,7 +164,7 @@ pub async fn revenue(call: &Call<'_>, who: &Session) -> AppResult<Response> {
             month: r.month,
             currency: r.currency,
             purchases: r.purchases,
-            points: wp(r.points),
+            points: wire_points(r.points),
             amount_minor: r.amount_minor,
         })
         .collect();
@@ -235,9 +235,9 @@ pub async fn balances(call: &Call<'_>, who: &Session) -> AppResult<Response> {
             BalanceRowDto {
                 org_id: r.org_id,
                 organization: r.organization,
-                balance: wp(r.balance),
-                available: wp(available),
-                threshold: wp(r.threshold),
+                balance: wire_points(r.balance),
+                available: wire_points(available),
+                threshold: wire_points(r.threshold),
                 state: state.to_owned(),
             }
         })
@@ -284,7 +284,7 @@ pub async fn disputes(call: &Call<'_>, who: &Session) -> AppResult<Response> {
             ticket_id: r.ticket_id,
             ticket_number: r.ticket_number,
             organization: r.organization,
-            points: wp(r.points),
+            points: wire_points(r.points),
             state: r.state,
             opened_at: r.opened_at,
             decided_at: r.decided_at,

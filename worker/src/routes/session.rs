@@ -9,10 +9,10 @@ use pointdesk_domain::account::{Email, LinkLife, SessionLife, Throttle};
 use pointdesk_domain::time::Timestamp;
 use worker::Response;
 
-use super::{json, read_json, Call, Session};
 use crate::auth::{self, Token};
 use crate::db::{Audit, Db, Mail, UserRow};
 use crate::error::{AppError, AppResult};
+use crate::http::{json, read_json, Call, Session};
 use crate::mail;
 
 pub fn me_dto(u: &UserRow) -> MeDto {
@@ -210,11 +210,7 @@ pub async fn request_reset(call: &mut Call<'_>) -> AppResult<Response> {
             .is_some_and(|at| now - at < 60);
         if !recent {
             let token = Token::new()?;
-            let link = format!(
-                "{}/reset-password#token={}",
-                mail::origin(call),
-                token.secret
-            );
+            let link = format!("{}/reset-password#token={}", call.origin(), token.secret);
             let letter = mail::reset(&user.locale, &user.name, &link);
             db.batch(vec![
                 db.insert_email_token(

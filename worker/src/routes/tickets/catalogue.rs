@@ -8,10 +8,10 @@ use pointdesk_domain::policy::Action;
 use serde_json::json;
 use worker::Response;
 
-use super::*;
+use crate::db::unless_taken;
 use crate::db::{CatalogueColumns, CatalogueRow, Db};
 use crate::error::{AppError, AppResult};
-use crate::routes::{json, read_json, unless_taken, Call, Session};
+use crate::http::{json, read_json, wire_points, Call, Session};
 
 // ---- the catalogue --------------------------------------------------------------------------
 
@@ -21,7 +21,7 @@ pub(super) fn catalogue_dto(c: &CatalogueRow) -> CatalogueItemDto {
         name: c.name.clone(),
         description: c.description.clone(),
         kind: c.kind.clone(),
-        estimate: c.estimate.map(wp),
+        estimate: c.estimate.map(wire_points),
         active: c.active == 1,
     }
 }

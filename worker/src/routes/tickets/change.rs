@@ -3,23 +3,23 @@
 
 use pointdesk_api::ledger::ChargeExplanationDto;
 use pointdesk_api::tickets::{self as wire};
-use pointdesk_domain::incident::{Dispute, Incident};
+use pointdesk_domain::incident::Dispute;
 use pointdesk_domain::ledger::{Account, Decision, EntryKind, Trace};
-use pointdesk_domain::plan::Plan;
+use pointdesk_domain::plan::{Overdraft, Plan};
 use pointdesk_domain::policy::Action;
-use pointdesk_domain::service_request::{QuoteStatus, ServiceRequest};
+use pointdesk_domain::service_request::QuoteStatus;
 use pointdesk_domain::ticket::Flow;
 use pointdesk_domain::time::{Period, Timestamp};
 use pointdesk_domain::DomainError;
 use worker::{D1PreparedStatement, Response};
 
-use super::idem::{Begun, Idem};
-use super::*;
-use crate::db::{Db, Event, IdTable, TicketMail, TicketState};
+use super::load::{answer, load, references, Loaded};
+use crate::books::{plan_of, record};
+use crate::db::{decide_and_write, Books, Db, Event, IdTable, TicketMail, TicketState};
 use crate::error::{AppError, AppResult};
-use crate::routes::{read_json, Call, Session};
-
-// ---- changing tickets ----------------------------------------------------------------------
+use crate::http::{respond, Call, Session};
+use crate::idempotency::{Begun, Idem};
+use crate::mail::TicketNotice;
 
 /// What the domain decided about one ticket.
 pub(super) struct Change {
@@ -29,7 +29,7 @@ pub(super) struct Change {
     /// The account it was decided on and the ledger decision.
     pub(super) ledger: Option<(Account, Decision)>,
     pub(super) events: Vec<(String, bool, serde_json::Value)>,
-    pub(super) mails: Vec<Notice>,
+    pub(super) mails: Vec<TicketNotice>,
     /// Statements of their own (comments, followers).
     pub(super) extra: Vec<D1PreparedStatement>,
     /// Keep the version as it is (a comment or a follower changes no decision).
@@ -53,22 +53,10 @@ impl Change {
         self.events.push((kind.to_owned(), false, detail));
         self
     }
-    pub(super) fn mail(mut self, n: Notice) -> Change {
+    pub(super) fn mail(mut self, n: TicketNotice) -> Change {
         self.mails.push(n);
         self
     }
-}
-
-/// Mail a change sends.
-#[derive(Clone, Copy)]
-pub(super) enum Notice {
-    /// A quote waits for the client admin.
-    QuoteAwaiting,
-    /// A followed ticket changed (`what` in both languages).
-    Changed(&'static str, &'static str),
-    /// A client-caused incident was charged.
-    Charged,
-    DisputeDecided,
 }
 
 /// What a decision needs besides the ticket.
@@ -87,7 +75,7 @@ pub(super) struct Ctx {
     pub(super) plan: Option<Plan>,
     pub(super) account: Option<Account>,
     /// The alarm and threshold stored with the account.
-    pub(super) books: Option<crate::db::Books>,
+    pub(super) books: Option<Books>,
     pub(super) traces: Vec<Trace>,
     pub(super) next_id: i64,
 }
@@ -104,26 +92,6 @@ impl Ctx {
             .ok_or(AppError::Domain(DomainError::Invalid(
                 "the organisation has no plan",
             )))
-    }
-}
-
-/// Did the batch fail because another request changed the same state first (so a fresh
-/// decision may differ), or because the idempotency key was claimed meanwhile?
-pub(crate) enum Lost {
-    Race,
-    KeyTaken,
-}
-
-pub(crate) fn lost(e: &AppError) -> Option<Lost> {
-    let AppError::Internal(m) = e else {
-        return None;
-    };
-    if m.contains("idempotent_requests") {
-        Some(Lost::KeyTaken)
-    } else if m.contains("stale ") || m.contains("UNIQUE constraint failed") {
-        Some(Lost::Race)
-    } else {
-        None
     }
 }
 
@@ -218,83 +186,30 @@ pub(super) fn flow_statements(
     Ok(out)
 }
 
-pub(super) fn notice_mail<'a>(
-    n: Notice,
-    l: &Loaded,
-    who: &Session,
-    link: &'a str,
-    texts: &'a mut Vec<String>,
-) -> (&'static str, bool) {
-    let no = l.row.number;
-    let title = &l.row.title;
-    let (kind, admins, ru_s, en_s, ru_b, en_b) = match n {
-        Notice::QuoteAwaiting => (
-            "quote_awaiting",
-            true,
-            format!("Pointdesk: смета по заявке #{no} ждёт решения"),
-            format!("Pointdesk: a quote for #{no} awaits your approval"),
-            format!("По заявке #{no} «{title}» готова смета. Одобрите или отклоните её:"),
-            format!("Request #{no} \"{title}\" has a quote. Approve or decline it:"),
-        ),
-        Notice::Changed(ru, en) => (
-            "ticket_changed",
-            false,
-            format!("Pointdesk: #{no} — {ru}"),
-            format!("Pointdesk: #{no} — {en}"),
-            format!("Заявка #{no} «{title}»: {ru} ({}).", who.user.name),
-            format!("Ticket #{no} \"{title}\": {en} ({}).", who.user.name),
-        ),
-        Notice::Charged => (
-            "charge_made",
-            true,
-            format!("Pointdesk: списание по инциденту #{no}"),
-            format!("Pointdesk: incident #{no} was charged"),
-            format!("Инцидент #{no} «{title}» вызван действиями на вашей стороне; время работы списано с баланса. Подробности и оспаривание:"),
-            format!("Incident #{no} \"{title}\" was client caused; its logged time was charged. Details and disputes:"),
-        ),
-        Notice::DisputeDecided => (
-            "dispute_decided",
-            true,
-            format!("Pointdesk: решение по спору #{no}"),
-            format!("Pointdesk: your dispute of #{no} was decided"),
-            format!("По спору о списании за #{no} «{title}» принято решение:"),
-            format!("The dispute of the charge for #{no} \"{title}\" was decided:"),
-        ),
-    };
-    texts.extend([
-        ru_s,
-        en_s,
-        format!("{ru_b}\n\n{link}"),
-        format!("{en_b}\n\n{link}"),
-    ]);
-    (kind, admins)
-}
-
 /// The outbox rows of one notice about `l`: one per follower (and client admin, when the notice
 /// is theirs), in each one's language; never to the person who acted.
 pub(super) fn mail(
     db: &Db,
-    n: Notice,
+    n: TicketNotice,
     l: &Loaded,
     who: &Session,
     link: &str,
     points: Option<pointdesk_domain::points::Points>,
     at: i64,
 ) -> AppResult<Vec<D1PreparedStatement>> {
-    let mut texts = Vec::new();
-    let (kind, admins) = notice_mail(n, l, who, link, &mut texts);
+    let words = crate::mail::ticket_notice(n, l.row.number, &l.row.title, &who.user.name, link);
     let m = TicketMail {
         provider_id: who.provider(),
         ticket_id: l.row.id,
         except: who.user.id,
-        client_admins: admins,
-        kind,
-        subject: (&texts[0], &texts[1]),
-        body: (&texts[2], &texts[3]),
+        client_admins: n.to_client_admins(),
+        kind: words.kind,
+        subject: (&words.ru.subject, &words.en.subject),
+        body: (&words.ru.body, &words.en.body),
         link,
     };
     let (what_ru, what_en) = match n {
-        Notice::Changed(ru, en) => (Some(ru), Some(en)),
+        TicketNotice::Changed(ru, en) => (Some(ru), Some(en)),
         _ => (None, None),
     };
     let data = serde_json::json!({
@@ -335,170 +250,146 @@ where
     let (zone, window) = db.provider_terms(who.provider()).await?;
     let now = call.now;
     let offset = crate::zone::offset_minutes(&zone, now).unwrap_or(0);
-    let origin = crate::mail::origin(call);
-    let link = format!("{}/tickets/{id}", crate::mail::origin(call));
-    for attempt in 0..ATTEMPTS {
+    let origin = call.origin();
+    let link = format!("{origin}/tickets/{id}");
+    let written = decide_and_write(&format!("ticket {id}"), async |attempt| {
         // Lost a race: a twin request with the same key may be the one that won.
         if attempt > 0 {
             if let Some(answer) = idem.replay(who, &db).await? {
-                return respond(answer);
+                return Ok(Some(answer));
             }
         }
         let l = load(&db, who, id, action).await?;
-        let mut ctx = Ctx {
-            now,
-            offset,
-            window,
-            plan: None,
-            account: None,
-            books: None,
-            traces: Vec::new(),
-            next_id: 0,
-        };
-        if needs.account {
-            let org = db
-                .organization(who.provider(), l.row.org_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let plan_row = match org.plan_id {
-                Some(p) => db.plan(who.provider(), p).await?,
-                None => None,
-            };
-            ctx.plan = plan_row.as_ref().and_then(|p| {
-                pointdesk_api::organizations::parse_plan(crate::routes::clients::plan_dto(p)).ok()
-            });
-            let overdraft = ctx
-                .plan
-                .as_ref()
-                .map_or(pointdesk_domain::plan::Overdraft::Never, |p| p.overdraft);
-            if needs.traces {
-                ctx.traces = db.charges(l.row.org_id, &references(&l)).await?;
-            }
-            let extra: Vec<i64> = ctx
-                .traces
-                .iter()
-                .flat_map(|t| t.moves.iter().map(|m| m.block.get()))
-                .collect();
-            let books = db
-                .account(
-                    l.row.org_id,
-                    overdraft,
-                    Period::containing(now, offset),
-                    &extra,
-                )
-                .await?;
-            ctx.account = Some(books.account.clone());
-            ctx.books = Some(books);
-        }
-        if needs.quote_id {
-            ctx.next_id = db.next_id(IdTable::Quotes).await?;
-        }
-        if needs.dispute_id {
-            ctx.next_id = db.next_id(IdTable::Disputes).await?;
-        }
+        let ctx = context(&db, who, &l, needs, (now, offset, window)).await?;
         let c = decide(&l, &ctx)?;
-        let at = now.unix();
-        let mut statements = flow_statements(&db, &l, &c, Some(who.user.id), at)?;
-        if let Some((account, decision)) = &c.ledger {
-            let books = crate::db::Books {
-                account: account.clone(),
-                ..ctx
-                    .books
-                    .clone()
-                    .ok_or_else(|| AppError::Internal("the account was not loaded".into()))?
-            };
-            statements.extend(crate::routes::ledger::record(
-                &db, &books, decision, now, &origin,
-            )?);
-            for e in &decision.entries {
-                statements.push(db.event(
-                    &Event {
-                        ticket_id: l.row.id,
-                        actor_id: e.actor.map(|u| u.get()),
-                        kind: "ledger",
-                        internal: false,
-                        detail: "{}".into(),
-                        entry_key: Some(e.key.as_str()),
-                    },
-                    at,
-                )?);
-            }
+        let mut statements = statements(&db, who, &l, c, &ctx, (&origin, &link))?;
+        statements.extend(idem.claim(who, &db, now.unix())?);
+        db.batch(statements).await?;
+        Ok(None)
+    })
+    .await?;
+    match written {
+        Some(answer) => respond(answer),
+        None => {
+            let answer = answer(&db, who, id, status).await?;
+            idem.finish(who, &db, answer).await
         }
-        for (kind, internal, detail) in &c.events {
+    }
+}
+
+/// What a decision about `l` is made with: the instant, the provider's zone offset and
+/// dispute window, and what `needs` asks for (plan, account, traces, a new id).
+async fn context(
+    db: &Db,
+    who: &Session,
+    l: &Loaded,
+    needs: Needs,
+    (now, offset, window): (Timestamp, i32, u32),
+) -> AppResult<Ctx> {
+    let mut ctx = Ctx {
+        now,
+        offset,
+        window,
+        plan: None,
+        account: None,
+        books: None,
+        traces: Vec::new(),
+        next_id: 0,
+    };
+    if needs.account {
+        let org = db
+            .organization(who.provider(), l.row.org_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        ctx.plan = plan_of(db, who.provider(), &org).await?;
+        let overdraft = ctx.plan.as_ref().map_or(Overdraft::Never, |p| p.overdraft);
+        if needs.traces {
+            ctx.traces = db.charges(l.row.org_id, &references(l)).await?;
+        }
+        let extra: Vec<i64> = ctx
+            .traces
+            .iter()
+            .flat_map(|t| t.moves.iter().map(|m| m.block.get()))
+            .collect();
+        let books = db
+            .account(
+                l.row.org_id,
+                overdraft,
+                Period::containing(now, offset),
+                &extra,
+            )
+            .await?;
+        ctx.account = Some(books.account.clone());
+        ctx.books = Some(books);
+    }
+    if needs.quote_id {
+        ctx.next_id = db.next_id(IdTable::Quotes).await?;
+    }
+    if needs.dispute_id {
+        ctx.next_id = db.next_id(IdTable::Disputes).await?;
+    }
+    Ok(ctx)
+}
+
+/// Everything change `c` writes: the ticket's own rows, the ledger decision with its notices,
+/// the timeline, and the mail (`origin` and the ticket's `link`).
+fn statements(
+    db: &Db,
+    who: &Session,
+    l: &Loaded,
+    c: Change,
+    ctx: &Ctx,
+    (origin, link): (&str, &str),
+) -> AppResult<Vec<D1PreparedStatement>> {
+    let now = ctx.now;
+    let at = now.unix();
+    let mut statements = flow_statements(db, l, &c, Some(who.user.id), at)?;
+    if let Some((account, decision)) = &c.ledger {
+        let books = Books {
+            account: account.clone(),
+            ..ctx
+                .books
+                .clone()
+                .ok_or_else(|| AppError::Internal("the account was not loaded".into()))?
+        };
+        statements.extend(record(db, &books, decision, now, origin)?);
+        for e in &decision.entries {
             statements.push(db.event(
                 &Event {
                     ticket_id: l.row.id,
-                    actor_id: Some(who.user.id),
-                    kind,
-                    internal: *internal,
-                    detail: detail.to_string(),
-                    entry_key: None,
+                    actor_id: e.actor.map(|u| u.get()),
+                    kind: "ledger",
+                    internal: false,
+                    detail: "{}".into(),
+                    entry_key: Some(e.key.as_str()),
                 },
                 at,
             )?);
         }
-        // The points a notice is about: what this change charged or refunded.
-        let moved = c.ledger.as_ref().and_then(|(_, d)| {
-            d.entries
-                .iter()
-                .find(|e| matches!(e.kind, EntryKind::Charge | EntryKind::Refund))
-                .map(|e| e.amount.max(e.amount.neg()))
-        });
-        for n in &c.mails {
-            statements.extend(mail(&db, *n, &l, who, &link, moved, at)?);
-        }
-        statements.extend(c.extra);
-        statements.extend(idem.claim(who, &db, at)?);
-        match db.batch(statements).await {
-            Ok(_) => {
-                let answer = answer(&db, who, id, status).await?;
-                return idem.finish(who, &db, answer).await;
-            }
-            Err(e) => match lost(&e) {
-                Some(Lost::KeyTaken) => {
-                    if let Some(answer) = idem.replay(who, &db).await? {
-                        return respond(answer);
-                    }
-                }
-                Some(Lost::Race) => {}
-                None => return Err(e),
+    }
+    for (kind, internal, detail) in &c.events {
+        statements.push(db.event(
+            &Event {
+                ticket_id: l.row.id,
+                actor_id: Some(who.user.id),
+                kind,
+                internal: *internal,
+                detail: detail.to_string(),
+                entry_key: None,
             },
-        }
+            at,
+        )?);
     }
-    Err(AppError::Internal(format!(
-        "ticket {id}: still contended after {ATTEMPTS} attempts"
-    )))
-}
-
-pub(crate) async fn body_of<T: serde::de::DeserializeOwned>(
-    call: &mut Call<'_>,
-) -> AppResult<(T, Vec<u8>)> {
-    let value: serde_json::Value = read_json(&mut call.req).await?;
-    let bytes = serde_json::to_vec(&value).map_err(|e| AppError::Internal(e.to_string()))?;
-    let parsed = crate::routes::parse_json(&bytes)?;
-    Ok((parsed, bytes))
-}
-
-pub(super) fn incident(l: &Loaded) -> AppResult<&Incident> {
-    match &l.flow {
-        Flow::Incident(i) => Ok(i),
-        Flow::Request(_) => Err(DomainError::IllegalTransition {
-            entity: "service request",
-            action: "do this to",
-            state: "not an incident",
-        }
-        .into()),
+    // The points a notice is about: what this change charged or refunded.
+    let moved = c.ledger.as_ref().and_then(|(_, d)| {
+        d.entries
+            .iter()
+            .find(|e| matches!(e.kind, EntryKind::Charge | EntryKind::Refund))
+            .map(|e| e.amount.max(e.amount.neg()))
+    });
+    for n in &c.mails {
+        statements.extend(mail(db, *n, l, who, link, moved, at)?);
     }
-}
-
-pub(super) fn request(l: &Loaded) -> AppResult<&ServiceRequest> {
-    match &l.flow {
-        Flow::Request(r) => Ok(r),
-        Flow::Incident(_) => Err(DomainError::IllegalTransition {
-            entity: "incident",
-            action: "do this to",
-            state: "not a service request",
-        }
-        .into()),
-    }
+    statements.extend(c.extra);
+    Ok(statements)
 }

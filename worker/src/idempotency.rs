@@ -1,35 +1,28 @@
-//! `Idempotency-Key`: a repeated money-moving request gets the first answer.
+//! `Idempotency-Key`: a repeated money-moving request gets the first answer. The key is claimed
+//! in the batch of the effect (so two twins cannot both act) and its answer stored after it.
 
 use pointdesk_api::problem::FieldError;
 use pointdesk_domain::DomainError;
 use sha2::{Digest, Sha256};
 use worker::{D1PreparedStatement, Response};
 
-use super::*;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
-use crate::routes::{Call, Session};
-
-// ---- idempotency -------------------------------------------------------------------------------
+use crate::http::{respond, Call, Session};
 
 /// A money-moving request's `Idempotency-Key`, if it came with one.
-pub(crate) struct Idem {
-    pub(crate) key: Option<String>,
-    pub(crate) fingerprint: String,
+pub struct Idem {
+    pub key: Option<String>,
+    pub fingerprint: String,
 }
 
-pub(crate) enum Begun {
+pub enum Begun {
     Fresh(Idem),
     Replay((u16, String)),
 }
 
 impl Idem {
-    pub(crate) async fn begin(
-        call: &Call<'_>,
-        who: &Session,
-        db: &Db,
-        body: &[u8],
-    ) -> AppResult<Begun> {
+    pub async fn begin(call: &Call<'_>, who: &Session, db: &Db, body: &[u8]) -> AppResult<Begun> {
         let key = call.req.headers().get("idempotency-key")?;
         let mut hash = Sha256::new();
         hash.update(call.req.method().as_ref().as_bytes());
@@ -62,7 +55,7 @@ impl Idem {
 
     /// The first answer for this key, waiting a little while the first request is still being
     /// answered; a different request under the same key is a 422.
-    pub(crate) async fn replay(&self, who: &Session, db: &Db) -> AppResult<Option<(u16, String)>> {
+    pub async fn replay(&self, who: &Session, db: &Db) -> AppResult<Option<(u16, String)>> {
         let Some(key) = &self.key else {
             return Ok(None);
         };
@@ -83,7 +76,7 @@ impl Idem {
         )))
     }
 
-    pub(crate) fn claim(
+    pub fn claim(
         &self,
         who: &Session,
         db: &Db,
@@ -95,7 +88,7 @@ impl Idem {
             .transpose()
     }
 
-    pub(crate) async fn finish(
+    pub async fn finish(
         &self,
         who: &Session,
         db: &Db,

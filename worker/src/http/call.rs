@@ -1,0 +1,41 @@
+//! One request on its way through a handler.
+
+use pointdesk_api::routes::Params;
+use pointdesk_domain::time::Timestamp;
+use worker::{Env, Request};
+
+use crate::error::{AppError, AppResult};
+
+/// The request, the environment, the path's parameters and the instant it is answered at.
+pub struct Call<'a> {
+    pub req: Request,
+    pub env: &'a Env,
+    pub params: Params,
+    pub now: Timestamp,
+}
+
+impl Call<'_> {
+    /// The `{id}` path parameter (the router matched it; it must be a positive integer).
+    pub fn id(&self) -> AppResult<i64> {
+        self.params
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .filter(|v| *v > 0)
+            .ok_or(AppError::NotFound)
+    }
+
+    /// Where links in mail point: the `PUBLIC_ORIGIN` variable when set (production), else the
+    /// origin this request came to (local development).
+    pub fn origin(&self) -> String {
+        if let Ok(v) = self.env.var("PUBLIC_ORIGIN") {
+            let v = v.to_string();
+            if !v.is_empty() {
+                return v.trim_end_matches('/').to_owned();
+            }
+        }
+        self.req
+            .url()
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_default()
+    }
+}

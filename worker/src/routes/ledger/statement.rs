@@ -1,0 +1,132 @@
+//! The monthly statement: one period of the provider's calendar, opening to closing.
+
+use pointdesk_api::accounts::OrgRefDto;
+use pointdesk_api::ledger::*;
+use pointdesk_api::problem::FieldError;
+use pointdesk_api::WirePoints;
+use pointdesk_domain::points::Points;
+use pointdesk_domain::policy::Action;
+use pointdesk_domain::time::{Date, Period};
+use worker::Response;
+
+use super::entries::last_day;
+use crate::db::{Db, EntryRow, LedgerFilter};
+use crate::error::{AppError, AppResult};
+use crate::http::{json, wire_points, Call, Session};
+use crate::zone;
+
+/// `getStatement`: one period of the provider's calendar.
+pub async fn statement(call: &Call<'_>, who: &Session) -> AppResult<Response> {
+    let id = call.id()?;
+    who.may(Action::ViewLedger, Some(id))?;
+    let period = call
+        .params
+        .get("period")
+        .and_then(|p| Period::parse(p).ok())
+        .ok_or_else(|| AppError::Fields(vec![FieldError::new("period", "malformed")]))?;
+    let db = Db::new(call.env)?;
+    let org = db
+        .organization(who.provider(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let zone = who.user.time_zone.clone();
+    let start = zone::period_start(&zone, period).unix();
+    let end = zone::period_start(&zone, period.next()).unix();
+    let opening = db.balance_before(id, start).await?;
+    let f = LedgerFilter {
+        between: Some((start, end)),
+        ..LedgerFilter::default()
+    };
+    let mut rows = Vec::new();
+    let mut before = i64::MAX / 2;
+    loop {
+        let page = db
+            .ledger_page(who.provider(), id, &f, before, 2000, false)
+            .await?;
+        let n = page.len();
+        if let Some(last) = page.last() {
+            before = last.id;
+        }
+        rows.extend(page);
+        if n < 2000 {
+            break;
+        }
+    }
+    rows.reverse();
+    let mut s = StatementDto {
+        organization: OrgRefDto {
+            id: org.id,
+            name: org.name.clone(),
+        },
+        period: period.to_string(),
+        first_day: Date {
+            year: period.year(),
+            month: period.month(),
+            day: 1,
+        }
+        .to_string(),
+        last_day: last_day(period).to_string(),
+        time_zone: zone,
+        opening: wire_points(opening),
+        grants: wire_points(0),
+        purchases: Vec::new(),
+        charges: Vec::new(),
+        adjustments: Vec::new(),
+        expiry: wire_points(0),
+        closing: wire_points(rows.last().map_or(opening, |e| e.balance_after)),
+        entries: u32::try_from(rows.len()).unwrap_or(u32::MAX),
+    };
+    let mut grants = 0;
+    let mut expiry = 0;
+    for e in rows {
+        let line = |e: &EntryRow| StatementLineDto {
+            at: e.at,
+            amount: wire_points(e.amount),
+            reason: e.reason.clone(),
+            reference: e.reference.clone(),
+        };
+        match e.kind.as_str() {
+            "grant" => grants += e.amount,
+            "expiry" => expiry += e.amount,
+            // A refunded payment shows beside the purchase it takes back.
+            "purchase" | "purchase_refund" => s.purchases.push(line(&e)),
+            "adjustment" => s.adjustments.push(line(&e)),
+            "charge" | "refund" => {
+                let key = e
+                    .ticket_id
+                    .map_or_else(|| e.reference.clone(), |t| format!("ticket:{t}"));
+                let pos = s.charges.iter().position(|c| c.reference == key);
+                let c = match pos {
+                    Some(i) => &mut s.charges[i],
+                    None => {
+                        s.charges.push(StatementChargeDto {
+                            ticket: match (e.ticket_id, e.ticket_number) {
+                                (Some(id), Some(number)) => Some(TicketRefDto {
+                                    id,
+                                    number,
+                                    title: e.ticket_title.clone().unwrap_or_default(),
+                                }),
+                                _ => None,
+                            },
+                            reference: key,
+                            charged: wire_points(0),
+                            refunded: wire_points(0),
+                        });
+                        s.charges.last_mut().expect("just pushed")
+                    }
+                };
+                let amount = Points::from_hundredths(e.amount).unwrap_or(Points::ZERO);
+                if e.kind == "charge" {
+                    c.charged = WirePoints(c.charged.0.checked_add(amount).unwrap_or(c.charged.0));
+                } else {
+                    c.refunded =
+                        WirePoints(c.refunded.0.checked_add(amount).unwrap_or(c.refunded.0));
+                }
+            }
+            _ => {}
+        }
+    }
+    s.grants = wire_points(grants);
+    s.expiry = wire_points(expiry);
+    json(&s)
+}

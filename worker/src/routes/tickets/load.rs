@@ -1,0 +1,357 @@
+//! A ticket as stored and as the domain sees it (`Loaded`), and as the wire shows it.
+
+use pointdesk_api::accounts::OrgRefDto;
+use pointdesk_api::ledger::ChargeExplanationDto;
+use pointdesk_api::tickets::{
+    self as wire, DisputeDto, IncidentChargeDto, PersonRefDto, QuoteDto, TicketDto,
+    TicketSummaryDto, WorkLineDto,
+};
+use pointdesk_api::WirePoints;
+use pointdesk_domain::charging::{ChargeRule, TimeCharge};
+use pointdesk_domain::ids::{DisputeId, QuoteId, TicketId, UserId};
+use pointdesk_domain::incident::{Cause, Dispute, Incident, IncidentCharge, IncidentStatus};
+use pointdesk_domain::policy::Action;
+use pointdesk_domain::service_request::{Catalogue, Quote, RequestStatus, ServiceRequest};
+use pointdesk_domain::ticket::Flow;
+use pointdesk_domain::time::Timestamp;
+use pointdesk_domain::worklog::WorkEntry;
+use pointdesk_domain::DomainError;
+
+use super::catalogue::catalogue_dto;
+use crate::db::{stored_points, CatalogueRow, Db, DisputeRow, QuoteRow, TicketRow, WorkRow};
+use crate::error::{AppError, AppResult};
+use crate::http::{wire_points, Session};
+
+pub(super) fn person(id: i64, name: &str) -> PersonRefDto {
+    PersonRefDto {
+        id,
+        name: name.to_owned(),
+    }
+}
+
+/// A person a row may name (an assignee, a decider, an actor).
+pub(super) fn person_opt(id: Option<i64>, name: Option<&str>) -> Option<PersonRefDto> {
+    id.zip(name).map(|(id, name)| person(id, name))
+}
+
+/// A ticket as stored, with its domain flow.
+pub(super) struct Loaded {
+    pub(super) row: TicketRow,
+    pub(super) work: Vec<WorkRow>,
+    pub(super) quotes: Vec<QuoteRow>,
+    pub(super) dispute: Option<DisputeRow>,
+    pub(super) flow: Flow,
+    /// What only the screen needs (absent for the scheduled job).
+    pub(super) view: Option<Shown>,
+}
+
+/// A ticket's figures and catalogue item, read in the same round trip as the ticket.
+pub(super) struct Shown {
+    catalogue: Option<CatalogueRow>,
+    dispute_window_days: i64,
+    net: i64,
+    held: i64,
+    following: bool,
+}
+
+pub(super) fn corrupt(what: &str) -> AppError {
+    AppError::Internal(format!("stored ticket is inconsistent: {what}"))
+}
+
+pub(super) fn work_entry(w: &WorkRow) -> AppResult<WorkEntry> {
+    Ok(WorkEntry {
+        engineer: UserId::new(w.engineer_id),
+        minutes: u32::try_from(w.minutes).map_err(|_| corrupt("minutes"))?,
+        note: w.note.clone(),
+        on: wire::parse_date(&w.on_day).ok_or_else(|| corrupt("work day"))?,
+    })
+}
+
+pub(super) fn time_charge(detail: &str) -> AppResult<TimeCharge> {
+    let d: ChargeExplanationDto =
+        serde_json::from_str(detail).map_err(|_| corrupt("charge detail"))?;
+    Ok(TimeCharge {
+        logged_minutes: d.logged_minutes,
+        billed_minutes: d.billed_minutes,
+        increment_minutes: d.increment_minutes,
+        points: d.points.0,
+        rule: match d.rule.as_str() {
+            "exact" => ChargeRule::Exact,
+            "minimum" => ChargeRule::Minimum,
+            _ => ChargeRule::RoundedUp,
+        },
+    })
+}
+
+pub(super) fn flow_of(
+    row: &TicketRow,
+    work: &[WorkRow],
+    quotes: &[QuoteRow],
+    dispute: Option<&DisputeRow>,
+) -> AppResult<Flow> {
+    let id = TicketId::new(row.id);
+    let work = work.iter().map(work_entry).collect::<AppResult<Vec<_>>>()?;
+    match row.kind.as_str() {
+        "incident" => {
+            let status =
+                IncidentStatus::parse(&row.status).ok_or_else(|| corrupt("incident status"))?;
+            let charge = match (row.charge_points, row.charge_at, &row.charge_detail) {
+                (Some(p), Some(at), Some(detail)) => Some(IncidentCharge {
+                    points: stored_points(p)?,
+                    at: Timestamp::from_unix(at),
+                    time: time_charge(detail)?,
+                    lines: usize::try_from(row.charge_lines.unwrap_or(0)).unwrap_or(0),
+                }),
+                _ => None,
+            };
+            let dispute = dispute.map(|d| {
+                let id = DisputeId::new(d.id);
+                let decided = d.decision_reason.clone().unwrap_or_default();
+                match d.state.as_str() {
+                    "upheld" => Dispute::Upheld {
+                        id,
+                        reason: decided,
+                    },
+                    "rejected" => Dispute::Rejected {
+                        id,
+                        reason: decided,
+                    },
+                    _ => Dispute::Open {
+                        id,
+                        opened_at: Timestamp::from_unix(d.opened_at),
+                        reason: d.reason.clone(),
+                    },
+                }
+            });
+            Ok(Flow::Incident(Incident {
+                id,
+                status,
+                work,
+                cause: match row.cause.as_deref() {
+                    Some("standard") => Some(Cause::Standard),
+                    Some("client_caused") => Some(Cause::ClientCaused),
+                    _ => None,
+                },
+                charge,
+                dispute,
+            }))
+        }
+        _ => {
+            let status =
+                RequestStatus::parse(&row.status).ok_or_else(|| corrupt("request status"))?;
+            let quotes = quotes
+                .iter()
+                .map(|q| {
+                    Ok(Quote {
+                        id: QuoteId::new(q.id),
+                        points: stored_points(q.points)?,
+                        scope: q.scope.clone(),
+                        expires_at: Timestamp::from_unix(q.expires_at),
+                        status: wire::parse_quote_status(&q.status)
+                            .ok_or_else(|| corrupt("quote status"))?,
+                    })
+                })
+                .collect::<AppResult<Vec<_>>>()?;
+            Ok(Flow::Request(ServiceRequest {
+                id,
+                catalogue: if row.catalogue_kind.as_deref() == Some("standard") {
+                    Catalogue::Standard
+                } else {
+                    Catalogue::Quoted
+                },
+                status,
+                quotes,
+                work,
+            }))
+        }
+    }
+}
+
+/// Loads a ticket of the caller's provider and asks the policy about `action` on it (another
+/// tenant's ticket is a 404, like a missing one).
+/// Loads a ticket of the caller's provider (one round trip) and asks the policy about `action` on
+/// it (another tenant's ticket is a 404, like a missing one).
+pub(super) async fn load(db: &Db, who: &Session, id: i64, action: Action) -> AppResult<Loaded> {
+    let v = db
+        .ticket_view(who.provider(), id, who.user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    who.may(action, Some(v.row.org_id))?;
+    let flow = flow_of(&v.row, &v.work, &v.quotes, v.dispute.as_ref())?;
+    Ok(Loaded {
+        row: v.row,
+        work: v.work,
+        quotes: v.quotes,
+        dispute: v.dispute,
+        flow,
+        view: Some(Shown {
+            catalogue: v.catalogue,
+            dispute_window_days: v.dispute_window_days,
+            net: v.net,
+            held: v.held,
+            following: v.following,
+        }),
+    })
+}
+
+/// A ticket found by the scheduled job, without what only the screen needs.
+pub(super) async fn load_row(db: &Db, row: TicketRow) -> AppResult<Loaded> {
+    let work = db.work(row.id).await?;
+    let quotes = db.quotes(row.id).await?;
+    let dispute = db.dispute(row.id).await?;
+    let flow = flow_of(&row, &work, &quotes, dispute.as_ref())?;
+    Ok(Loaded {
+        row,
+        work,
+        quotes,
+        dispute,
+        flow,
+        view: None,
+    })
+}
+
+pub(super) fn summary(r: &TicketRow) -> TicketSummaryDto {
+    TicketSummaryDto {
+        id: r.id,
+        number: r.number,
+        organization: OrgRefDto {
+            id: r.org_id,
+            name: r.org_name.clone(),
+        },
+        kind: r.kind.clone(),
+        title: r.title.clone(),
+        priority: r.priority.clone(),
+        status: r.status.clone(),
+        requester: person(r.requester_id, &r.requester_name),
+        assignee: person_opt(r.assignee_id, r.assignee_name.as_deref()),
+        awaiting_client: r.awaiting_client == 1,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+    }
+}
+
+pub(super) fn references(l: &Loaded) -> Vec<String> {
+    let mut refs = vec![format!("ticket:{}", l.row.id)];
+    refs.extend(l.quotes.iter().map(|q| format!("quote:{}", q.id)));
+    refs.extend(l.dispute.iter().map(|d| format!("dispute:{}", d.id)));
+    refs
+}
+
+pub(super) fn ticket_dto(l: &Loaded) -> AppResult<TicketDto> {
+    let shown = l
+        .view
+        .as_ref()
+        .ok_or_else(|| AppError::Internal("a ticket answered without its figures".into()))?;
+    let window = shown.dispute_window_days;
+    let catalogue = shown.catalogue.clone();
+    let (cost, held) = (shown.net, shown.held);
+    let logged: i64 = l.work.iter().map(|w| w.minutes).sum();
+    let charge = match (&l.flow, l.row.charge_detail.as_deref()) {
+        (Flow::Incident(i), Some(detail)) => i.charge.as_ref().map(|c| IncidentChargeDto {
+            points: WirePoints(c.points),
+            at: c.at.unix(),
+            lines: u32::try_from(c.lines).unwrap_or(0),
+            explanation: serde_json::from_str(detail)
+                .unwrap_or_else(|_| ChargeExplanationDto::from(&c.time)),
+            dispute_until: c.at.unix() + window * 86_400,
+        }),
+        _ => None,
+    };
+    let s = summary(&l.row);
+    Ok(TicketDto {
+        id: s.id,
+        number: s.number,
+        organization: s.organization,
+        kind: s.kind,
+        title: s.title,
+        priority: s.priority,
+        status: s.status,
+        requester: s.requester,
+        assignee: s.assignee,
+        awaiting_client: s.awaiting_client,
+        created_at: s.created_at,
+        updated_at: s.updated_at,
+        description: l.row.description.clone(),
+        catalogue: catalogue.as_ref().map(catalogue_dto),
+        cause: l.row.cause.clone(),
+        cause_note: l.row.cause_note.clone(),
+        charge,
+        dispute: l.dispute.as_ref().map(|d| DisputeDto {
+            id: d.id,
+            state: d.state.clone(),
+            reason: d.reason.clone(),
+            opened_by: person(d.opened_by, &d.opened_by_name),
+            opened_at: d.opened_at,
+            decision_reason: d.decision_reason.clone(),
+            decided_at: d.decided_at,
+        }),
+        quotes: l
+            .quotes
+            .iter()
+            .map(|q| QuoteDto {
+                id: q.id,
+                points: wire_points(q.points),
+                scope: q.scope.clone(),
+                expires_at: q.expires_at,
+                status: q.status.clone(),
+                created_by: person(q.created_by, &q.created_by_name),
+                created_at: q.created_at,
+                decided_by: person_opt(q.decided_by, q.decided_by_name.as_deref()),
+                decided_at: q.decided_at,
+            })
+            .collect(),
+        work: l
+            .work
+            .iter()
+            .map(|w| WorkLineDto {
+                id: w.id,
+                engineer: person(w.engineer_id, &w.engineer_name),
+                minutes: u32::try_from(w.minutes).unwrap_or(0),
+                note: w.note.clone(),
+                on: w.on_day.clone(),
+            })
+            .collect(),
+        logged_minutes: u32::try_from(logged).unwrap_or(u32::MAX),
+        cost: wire_points(-cost),
+        held: wire_points(held),
+        following: shown.following,
+    })
+}
+
+pub(super) async fn answer(
+    db: &Db,
+    who: &Session,
+    id: i64,
+    status: u16,
+) -> AppResult<(u16, String)> {
+    let l = load(db, who, id, Action::ViewTickets).await?;
+    let dto = ticket_dto(&l)?;
+    Ok((
+        status,
+        serde_json::to_string(&dto).map_err(|e| AppError::Internal(e.to_string()))?,
+    ))
+}
+
+pub(super) fn incident(l: &Loaded) -> AppResult<&Incident> {
+    match &l.flow {
+        Flow::Incident(i) => Ok(i),
+        Flow::Request(_) => Err(DomainError::IllegalTransition {
+            entity: "service request",
+            action: "do this to",
+            state: "not an incident",
+        }
+        .into()),
+    }
+}
+
+pub(super) fn request(l: &Loaded) -> AppResult<&ServiceRequest> {
+    match &l.flow {
+        Flow::Request(r) => Ok(r),
+        Flow::Incident(_) => Err(DomainError::IllegalTransition {
+            entity: "incident",
+            action: "do this to",
+            state: "not a service request",
+        }
+        .into()),
+    }
+}

@@ -1,0 +1,260 @@
+//! Opening tickets and the everyday work on them: comments, followers, logged time, assignment
+//! and status.
+
+use pointdesk_api::accounts::Fields;
+use pointdesk_api::problem::FieldError;
+use pointdesk_api::tickets::*;
+use pointdesk_domain::ids::UserId;
+use pointdesk_domain::policy::Action;
+use pointdesk_domain::ticket::Flow;
+use pointdesk_domain::time::Timestamp;
+use pointdesk_domain::worklog::WorkEntry;
+use serde_json::json;
+use worker::Response;
+
+use super::change::{change, mail, Change, Needs};
+use super::load::{answer, load};
+use crate::db::{decide_and_write, Db, Event, NewTicketRow};
+use crate::error::{AppError, AppResult};
+use crate::http::{body_of, read_json, respond, Call, Session};
+use crate::mail::TicketNotice;
+
+/// `createTicket`.
+pub async fn create(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
+    let req: CreateTicketRequest = read_json(&mut call.req).await?;
+    let t = NewTicket::try_from(req)?;
+    let org = match (who.actor.role.is_client(), who.org(), t.org_id) {
+        (true, Some(own), None) => own,
+        (true, Some(own), Some(asked)) if asked == own => own,
+        (true, _, Some(_)) => return Err(AppError::NotFound),
+        (false, _, Some(org)) => org,
+        _ => {
+            return Err(AppError::Fields(vec![FieldError::new(
+                "org_id", "required",
+            )]))
+        }
+    };
+    who.may(Action::OpenTicket, Some(org))?;
+    let db = Db::new(call.env)?;
+    if db.organization(who.provider(), org).await?.is_none() {
+        return Err(AppError::Fields(vec![FieldError::new("org_id", "unknown")]));
+    }
+    let catalogue = match t.catalogue_id {
+        Some(c) => match db.catalogue_item(who.provider(), c).await? {
+            Some(item) if item.active == 1 => Some(item),
+            _ => {
+                return Err(AppError::Fields(vec![FieldError::new(
+                    "catalogue_id",
+                    "unknown",
+                )]))
+            }
+        },
+        None => None,
+    };
+    let now = call.now.unix();
+    let id = decide_and_write("numbering a ticket", async |_| {
+        let (id, number) = db.next_ticket(who.provider()).await?;
+        let statements = vec![
+            db.insert_ticket(
+                &NewTicketRow {
+                    id,
+                    provider_id: who.provider(),
+                    org_id: org,
+                    number,
+                    kind: t.kind.as_str(),
+                    catalogue: catalogue.as_ref().map(|c| (c.id, c.kind.as_str())),
+                    title: &t.title,
+                    description: &t.description,
+                    priority: t.priority.as_str(),
+                    requester_id: who.user.id,
+                    status: "new",
+                },
+                now,
+            )?,
+            db.follow(id, who.user.id)?,
+            db.event(
+                &Event {
+                    ticket_id: id,
+                    actor_id: Some(who.user.id),
+                    kind: "opened",
+                    internal: false,
+                    detail: json!({ "status": "new" }).to_string(),
+                    entry_key: None,
+                },
+                now,
+            )?,
+        ];
+        db.batch(statements).await?;
+        Ok(id)
+    })
+    .await?;
+    respond(answer(&db, who, id, 201).await?)
+}
+
+/// `addComment`.
+pub async fn comment(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
+    let id = call.id()?;
+    let req: CommentRequest = read_json(&mut call.req).await?;
+    let mut f = Fields::default();
+    let body = f.take(
+        "body",
+        pointdesk_domain::ticket::text(&req.body, 1, pointdesk_domain::ticket::COMMENT_MAX, true),
+    );
+    let body = f.finish(|| body)?;
+    let db = Db::new(call.env)?;
+    let l = load(&db, who, id, Action::Comment).await?;
+    if req.internal {
+        who.may(Action::CommentInternal, Some(l.row.org_id))?;
+    }
+    let now = call.now.unix();
+    let mut statements = vec![
+        db.touch_ticket(id, now)?,
+        db.insert_comment(id, who.user.id, &body, req.internal, now)?,
+        db.comment_event(id, who.user.id, req.internal, now)?,
+    ];
+    if !req.internal {
+        let link = format!("{}/tickets/{id}", call.origin());
+        statements.extend(mail(
+            &db,
+            TicketNotice::Changed("новый комментарий", "a new comment"),
+            &l,
+            who,
+            &link,
+            None,
+            now,
+        )?);
+    }
+    db.batch(statements).await?;
+    respond(answer(&db, who, id, 201).await?)
+}
+
+/// `followTicket` / `unfollowTicket`.
+pub async fn follow(call: &Call<'_>, who: &Session, on: bool) -> AppResult<Response> {
+    let id = call.id()?;
+    let db = Db::new(call.env)?;
+    load(&db, who, id, Action::ViewTickets).await?;
+    db.batch(vec![if on {
+        db.follow(id, who.user.id)?
+    } else {
+        db.unfollow(id, who.user.id)?
+    }])
+    .await?;
+    respond(answer(&db, who, id, 200).await?)
+}
+
+/// `logWork`.
+pub async fn log_work(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
+    let id = call.id()?;
+    let (req, body): (WorkRequest, _) = body_of(call).await?;
+    let w = NewWork::try_from(req)?;
+    let engineer = UserId::new(who.user.id);
+    change(
+        call,
+        who,
+        id,
+        Action::LogWork,
+        Needs::default(),
+        &body,
+        201,
+        |l, ctx| {
+            let today = ctx.now.date(ctx.offset);
+            let on = w.on.unwrap_or(today);
+            let opened = Timestamp::from_unix(l.row.created_at).date(ctx.offset);
+            pointdesk_domain::worklog::check_day(on, opened, today)?;
+            let entry = WorkEntry {
+                engineer,
+                minutes: w.minutes,
+                note: w.note.clone(),
+                on,
+            };
+            let flow = match &l.flow {
+                Flow::Incident(i) => Flow::Incident(i.log_work(entry.clone())?),
+                Flow::Request(r) => Flow::Request(r.log_work(entry.clone())?),
+            };
+            Ok(Change::of(l, flow).event(
+                "work",
+                json!({ "minutes": entry.minutes, "text": entry.note }),
+            ))
+        },
+    )
+    .await
+}
+
+/// `assignTicket`: engineers take tickets or hand them to another engineer or a manager.
+pub async fn assign(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
+    let id = call.id()?;
+    let (req, body): (AssignRequest, _) = body_of(call).await?;
+    let db = Db::new(call.env)?;
+    let assignee = match req.assignee_id {
+        Some(a) => {
+            if !db.is_staff(who.provider(), a).await? {
+                return Err(AppError::Fields(vec![FieldError::new(
+                    "assignee_id",
+                    "unknown",
+                )]));
+            }
+            let p = db
+                .person(who.provider(), a)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            Some((a, p.name))
+        }
+        None => None,
+    };
+    change(
+        call,
+        who,
+        id,
+        Action::WorkQueue,
+        Needs::default(),
+        &body,
+        200,
+        |l, _| {
+            let mut c = Change::of(l, l.flow.clone());
+            c.assignee = assignee.as_ref().map(|a| a.0);
+            if let Some((a, _)) = &assignee {
+                c.extra.push(db.follow(id, *a)?);
+            }
+            Ok(c.event(
+                "assigned",
+                match &assignee {
+                    Some((a, name)) => json!({ "person_id": a, "person_name": name }),
+                    None => json!({}),
+                },
+            ))
+        },
+    )
+    .await
+}
+
+/// `changeTicketStatus`.
+pub async fn change_status(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
+    let id = call.id()?;
+    let (req, body): (StatusRequest, _) = body_of(call).await?;
+    let me = who.user.id;
+    change(
+        call,
+        who,
+        id,
+        Action::Resolve,
+        Needs::default(),
+        &body,
+        200,
+        |l, _| {
+            let flow = l.flow.change_status(&req.status)?;
+            let mut c = Change::of(l, flow);
+            // Whoever starts an unassigned ticket takes it.
+            if req.status == "in_progress" && c.assignee.is_none() {
+                c.assignee = Some(me);
+            }
+            let (ru, en) = match req.status.as_str() {
+                "resolved" => ("решена", "resolved"),
+                "closed" => ("закрыта", "closed"),
+                _ => ("в работе", "in progress"),
+            };
+            Ok(c.event("status", json!({ "status": req.status }))
+                .mail(TicketNotice::Changed(ru, en)))
+        },
+    )
+    .await
+}
