@@ -24,6 +24,9 @@ pub enum AppError {
     Fields(Vec<FieldError>),
     /// No valid session (none, expired, ended, tampered).
     Unauthenticated,
+    /// A session taken on trust ended or changed before this request's first read; the router
+    /// answers the request again after reading the session first (never shown: a 401 if it were).
+    SessionChanged,
     /// Signed in, but the policy says no (within the person's own tenant).
     Forbidden,
     /// A state-changing request that does not prove it comes from the app's origin.
@@ -49,6 +52,9 @@ pub enum AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// A problem's stable type, status, title and detail.
+type Parts = (&'static str, u16, &'static str, Option<String>);
 
 /// A batch the schema refused because of what another request wrote first: the state moved
 /// (a version trigger), the request's idempotency key was claimed by its twin, or a business
@@ -93,7 +99,7 @@ impl From<worker::Error> for AppError {
 impl AppError {
     /// The stable `type`, the status and the human title and detail.
     pub fn problem(&self) -> Problem {
-        let (kind, status, title, detail): (&str, u16, &str, Option<String>) = match self {
+        let (kind, status, title, detail): Parts = match self {
             AppError::NotFound => (
                 "not-found",
                 404,
@@ -130,130 +136,10 @@ impl AppError {
                 "Some fields need attention",
                 Some("See `errors`: each names a field and why it was refused.".into()),
             ),
-            AppError::Unauthenticated => (
-                "unauthenticated",
-                401,
-                "Sign in first",
-                Some("There is no valid session: sign in again.".into()),
-            ),
-            AppError::Forbidden => (
-                "forbidden",
-                403,
-                "Not allowed",
-                Some("Your role may not do this.".into()),
-            ),
-            AppError::CrossSite => (
-                "cross-site",
-                403,
-                "Cross-site request refused",
-                Some("Changes must come from Pointdesk's own pages.".into()),
-            ),
-            AppError::InvalidCredentials => (
-                "invalid-credentials",
-                401,
-                "Wrong email or password",
-                Some("The email or the password is wrong.".into()),
-            ),
-            AppError::OrganizationInactive => (
-                "organization-inactive",
-                403,
-                "Your organisation's access is paused",
-                Some(
-                    "Your provider has deactivated your organisation in Pointdesk: ask them to \
-                     restore it."
-                        .into(),
-                ),
-            ),
-            AppError::TooManyAttempts { retry_after } => (
-                "too-many-attempts",
-                429,
-                "Too many attempts",
-                Some(format!(
-                    "Too many failed sign-ins: try again in {retry_after} s."
-                )),
-            ),
-            AppError::LinkInvalid => (
-                "link-invalid",
-                410,
-                "This link no longer works",
-                Some(
-                    "The link was already used, has expired or is unknown: ask for a new one."
-                        .into(),
-                ),
-            ),
-            AppError::Domain(e) => {
-                let (kind, status, title) = match e {
-                    DomainError::Amount => ("amount-out-of-range", 422, "Amount out of range"),
-                    DomainError::Invalid(_) => ("invalid", 422, "Invalid request"),
-                    DomainError::InsufficientPoints { .. } => {
-                        ("insufficient-points", 409, "Not enough points")
-                    }
-                    DomainError::IllegalTransition { .. } => {
-                        ("illegal-transition", 409, "Not possible in this state")
-                    }
-                    DomainError::Field { .. } => ("invalid", 422, "Invalid request"),
-                    DomainError::NotFound(_) => ("not-found", 404, "Not found"),
-                    DomainError::DisputeWindowClosed { .. } => {
-                        ("dispute-window-closed", 409, "Dispute window closed")
-                    }
-                    DomainError::QuoteExpired => ("quote-expired", 409, "Quote expired"),
-                    // Only after the bounded load → decide → write retries all met a newer state.
-                    DomainError::Stale { .. } => (
-                        "concurrent-change",
-                        409,
-                        "Changed by someone else meanwhile",
-                    ),
-                    DomainError::IdempotencyConflict { .. } => (
-                        "idempotency-key-reused",
-                        422,
-                        "Idempotency key used for a different request",
-                    ),
-                };
-                (kind, status, title, Some(e.to_string()))
-            }
-            AppError::Payment(e) => {
-                use crate::pay::PayError;
-                match e {
-                    PayError::Unverified(why) => (
-                        "unverified-notification",
-                        400,
-                        "Notification not verified",
-                        Some(format!("This notification could not be verified: {why}.")),
-                    ),
-                    PayError::Gateway(_) => (
-                        "payment-gateway",
-                        502,
-                        "The payment provider did not answer as expected",
-                        Some("Nothing was charged. Try again in a few minutes.".into()),
-                    ),
-                    PayError::UnknownGateway(name) => (
-                        "unknown-gateway",
-                        404,
-                        "No such payment gateway here",
-                        Some(format!(
-                            "This deployment does not take payments through “{name}”."
-                        )),
-                    ),
-                    PayError::NotYet(why) => (
-                        "payment-pending",
-                        409,
-                        "The payment is not final yet",
-                        Some(format!("{why}: deliver this notification again later.")),
-                    ),
-                    PayError::NotConfigured(_) => (
-                        "payment-not-configured",
-                        503,
-                        "Payments are not set up",
-                        Some("This payment method is not set up yet: tell your provider.".into()),
-                    ),
-                }
-            }
-            AppError::Internal(_) | AppError::Conflict(_) => (
-                "internal",
-                500,
-                "Internal error",
-                Some("Something failed on our side; nothing was changed. Try again.".into()),
-            ),
+            AppError::Domain(e) => domain_problem(e),
+            AppError::Payment(e) => payment_problem(e),
+            AppError::Internal(_) | AppError::Conflict(_) => internal(),
+            access => access_problem(access),
         };
         let mut problem = Problem::new(kind, title, status, detail);
         match self {
@@ -290,7 +176,9 @@ impl AppError {
             AppError::TooManyAttempts { retry_after } => {
                 headers.set("retry-after", &retry_after.to_string())?;
             }
-            AppError::Unauthenticated => headers.set("www-authenticate", "Cookie")?,
+            AppError::Unauthenticated | AppError::SessionChanged => {
+                headers.set("www-authenticate", "Cookie")?
+            }
             _ => {}
         }
         let body =
@@ -298,6 +186,139 @@ impl AppError {
         Ok(Response::ok(body)?
             .with_status(problem.status)
             .with_headers(headers))
+    }
+}
+
+/// The answer to a request whose caller may not go on: not signed in, not allowed, refused.
+fn access_problem(e: &AppError) -> Parts {
+    match e {
+        AppError::Unauthenticated | AppError::SessionChanged => (
+            "unauthenticated",
+            401,
+            "Sign in first",
+            Some("There is no valid session: sign in again.".into()),
+        ),
+        AppError::Forbidden => (
+            "forbidden",
+            403,
+            "Not allowed",
+            Some("Your role may not do this.".into()),
+        ),
+        AppError::CrossSite => (
+            "cross-site",
+            403,
+            "Cross-site request refused",
+            Some("Changes must come from Pointdesk's own pages.".into()),
+        ),
+        AppError::InvalidCredentials => (
+            "invalid-credentials",
+            401,
+            "Wrong email or password",
+            Some("The email or the password is wrong.".into()),
+        ),
+        AppError::OrganizationInactive => (
+            "organization-inactive",
+            403,
+            "Your organisation's access is paused",
+            Some(
+                "Your provider has deactivated your organisation in Pointdesk: ask them to \
+                 restore it."
+                    .into(),
+            ),
+        ),
+        AppError::TooManyAttempts { retry_after } => (
+            "too-many-attempts",
+            429,
+            "Too many attempts",
+            Some(format!(
+                "Too many failed sign-ins: try again in {retry_after} s."
+            )),
+        ),
+        AppError::LinkInvalid => (
+            "link-invalid",
+            410,
+            "This link no longer works",
+            Some("The link was already used, has expired or is unknown: ask for a new one.".into()),
+        ),
+        _ => internal(),
+    }
+}
+
+fn internal() -> Parts {
+    (
+        "internal",
+        500,
+        "Internal error",
+        Some("Something failed on our side; nothing was changed. Try again.".into()),
+    )
+}
+
+/// A domain refusal's type, status, title and detail.
+fn domain_problem(e: &DomainError) -> Parts {
+    let (kind, status, title) = match e {
+        DomainError::Amount => ("amount-out-of-range", 422, "Amount out of range"),
+        DomainError::Invalid(_) => ("invalid", 422, "Invalid request"),
+        DomainError::InsufficientPoints { .. } => ("insufficient-points", 409, "Not enough points"),
+        DomainError::IllegalTransition { .. } => {
+            ("illegal-transition", 409, "Not possible in this state")
+        }
+        DomainError::Field { .. } => ("invalid", 422, "Invalid request"),
+        DomainError::NotFound(_) => ("not-found", 404, "Not found"),
+        DomainError::DisputeWindowClosed { .. } => {
+            ("dispute-window-closed", 409, "Dispute window closed")
+        }
+        DomainError::QuoteExpired => ("quote-expired", 409, "Quote expired"),
+        // Only after the bounded load → decide → write retries all met a newer state.
+        DomainError::Stale { .. } => (
+            "concurrent-change",
+            409,
+            "Changed by someone else meanwhile",
+        ),
+        DomainError::IdempotencyConflict { .. } => (
+            "idempotency-key-reused",
+            422,
+            "Idempotency key used for a different request",
+        ),
+    };
+    (kind, status, title, Some(e.to_string()))
+}
+
+/// A payment failure's type, status, title and detail.
+fn payment_problem(e: &crate::pay::PayError) -> Parts {
+    use crate::pay::PayError;
+    match e {
+        PayError::Unverified(why) => (
+            "unverified-notification",
+            400,
+            "Notification not verified",
+            Some(format!("This notification could not be verified: {why}.")),
+        ),
+        PayError::Gateway(_) => (
+            "payment-gateway",
+            502,
+            "The payment provider did not answer as expected",
+            Some("Nothing was charged. Try again in a few minutes.".into()),
+        ),
+        PayError::UnknownGateway(name) => (
+            "unknown-gateway",
+            404,
+            "No such payment gateway here",
+            Some(format!(
+                "This deployment does not take payments through “{name}”."
+            )),
+        ),
+        PayError::NotYet(why) => (
+            "payment-pending",
+            409,
+            "The payment is not final yet",
+            Some(format!("{why}: deliver this notification again later.")),
+        ),
+        PayError::NotConfigured(_) => (
+            "payment-not-configured",
+            503,
+            "Payments are not set up",
+            Some("This payment method is not set up yet: tell your provider.".into()),
+        ),
     }
 }
 

@@ -8,7 +8,7 @@ use super::{int, text, Db};
 use crate::error::AppResult;
 
 /// A person as the session and the policy need them.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct UserRow {
     pub id: i64,
     pub provider_id: i64,
@@ -27,7 +27,7 @@ fn utc() -> String {
     "UTC".to_owned()
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct SessionRow {
     #[serde(flatten)]
     pub user: UserRow,
@@ -82,12 +82,18 @@ const USER_COLUMNS: &str = "u.id, u.provider_id, u.org_id, o.name AS org_name, u
 impl Db {
     /// The live session with this token hash and its (active) person, if any.
     pub async fn session(&self, token_hash: &str) -> AppResult<Option<SessionRow>> {
+        Ok(self.session_statement(token_hash)?.first(None).await?)
+    }
+
+    /// The live session of a token: its person (active, in an active organisation), with the
+    /// provider's zone.
+    pub(super) fn session_statement(&self, token_hash: &str) -> AppResult<D1PreparedStatement> {
         let sql = format!(
             "SELECT {USER_COLUMNS}, s.created_at, s.last_seen_at FROM sessions s \
              JOIN users u ON u.id = s.user_id LEFT JOIN organisations o ON o.id = u.org_id \
              WHERE s.token_hash = ?1 AND u.active = 1 AND (u.org_id IS NULL OR o.active = 1)"
         );
-        self.first(sql, &[text(token_hash)]).await
+        self.statement(sql, &[text(token_hash)])
     }
 
     pub async fn touch_session(&self, token_hash: &str, now: i64) -> AppResult<()> {

@@ -98,6 +98,89 @@ fn corrupt(what: &str) -> AppError {
     AppError::Internal(format!("stored ledger state is inconsistent: {what}"))
 }
 
+/// What `Db::account` read besides the organisation's row.
+struct StoredAccount {
+    blocks: Vec<BlockRow>,
+    reservations: Vec<ReservationRow>,
+    owed: Vec<OwedRow>,
+    refunds_owed: Vec<RefundOwedRow>,
+}
+
+/// The domain's account from its stored rows; a row that does not read is a corrupt one.
+fn assemble(
+    org: i64,
+    overdraft: Overdraft,
+    now_period: Period,
+    row: AccountRow,
+    stored: StoredAccount,
+) -> AppResult<Books> {
+    let mut account = Account::new(
+        OrgId::new(org),
+        overdraft,
+        match &row.open_period {
+            Some(p) => period(p)?,
+            None => now_period,
+        },
+    );
+    account.version = u64::try_from(row.version).map_err(|_| corrupt("version"))?;
+    account.granted = row
+        .granted
+        .split(',')
+        .filter(|p| !p.is_empty())
+        .map(period)
+        .collect::<AppResult<_>>()?;
+    account.debt = stored_points(row.debt)?;
+    account.next_block = BlockId::new(row.next_block);
+    for b in stored.blocks {
+        let source = BlockSource::parse(&b.source).ok_or_else(|| corrupt("block source"))?;
+        let id = BlockId::new(b.block_no);
+        account.blocks.insert(
+            id,
+            Block {
+                id,
+                source,
+                amount: stored_points(b.amount)?,
+                remaining: stored_points(b.remaining)?,
+                reserved: stored_points(b.reserved)?,
+                expires: b.expires.as_deref().map(period).transpose()?,
+                expired: b.expired == 1,
+            },
+        );
+    }
+    for r in stored.reservations {
+        let quote = QuoteId::new(r.quote_id);
+        let hold = account.holds.entry(quote).or_insert(Hold {
+            quote,
+            points: stored_points(r.hold_points)?,
+            reserved: Vec::new(),
+        });
+        if let (Some(block), Some(points)) = (r.block_no, r.points) {
+            hold.reserved.push(Move {
+                block: BlockId::new(block),
+                points: stored_points(points)?,
+            });
+        }
+    }
+    for o in stored.owed {
+        account
+            .outstanding
+            .insert(TicketId::new(o.ticket_id), stored_points(o.points)?);
+    }
+    for o in stored.refunds_owed {
+        account
+            .refunds_owed
+            .insert(PaymentId::new(o.purchase_id), stored_points(o.points)?);
+    }
+    Ok(Books {
+        account,
+        alarm: LowBalanceAlarm {
+            low_armed: row.low_armed == 1,
+            zero_armed: row.zero_armed == 1,
+        },
+        threshold: stored_points(row.threshold)?,
+    })
+}
+
 impl Db {
     /// The account as decisions need it: every live block plus the blocks in `extra` (those a
     /// trace passed to the decision names), every hold and outstanding charge; with the
@@ -109,108 +192,54 @@ impl Db {
         now_period: Period,
         extra: &[i64],
     ) -> AppResult<Books> {
-        let row: AccountRow = self
-            .first(
-                "SELECT low_armed, zero_armed, threshold, version, open_period, granted, debt, \
-                 next_block FROM organisations WHERE id = ?1",
-                &[int(org)],
-            )
-            .await?
-            .ok_or(AppError::NotFound)?;
         let extra_json = serde_json::to_string(extra).unwrap_or_else(|_| "[]".into());
-        let blocks: Vec<BlockRow> = self
-            .all(
-                "SELECT block_no, source, amount, remaining, reserved, expires, expired \
-                 FROM credit_blocks WHERE org_id = ?1 AND (remaining > 0 \
-                 OR block_no IN (SELECT value FROM json_each(?2)))",
-                &[int(org), text(&extra_json)],
-            )
+        // One round trip: a batch is one transaction, so every part is of the same version.
+        let results = self
+            .reads(vec![
+                self.statement(
+                    "SELECT low_armed, zero_armed, threshold, version, open_period, granted, \
+                     debt, next_block FROM organisations WHERE id = ?1",
+                    &[int(org)],
+                )?,
+                self.statement(
+                    "SELECT block_no, source, amount, remaining, reserved, expires, expired \
+                     FROM credit_blocks WHERE org_id = ?1 AND (remaining > 0 \
+                     OR block_no IN (SELECT value FROM json_each(?2)))",
+                    &[int(org), text(&extra_json)],
+                )?,
+                self.statement(
+                    "SELECT h.quote_id, h.points AS hold_points, r.block_no, r.points \
+                     FROM holds h LEFT JOIN hold_reservations r ON r.quote_id = h.quote_id \
+                     WHERE h.org_id = ?1 ORDER BY h.quote_id, r.block_no",
+                    &[int(org)],
+                )?,
+                self.statement(
+                    "SELECT ticket_id, points FROM outstanding_charges WHERE org_id = ?1",
+                    &[int(org)],
+                )?,
+                self.statement(
+                    "SELECT purchase_id, points FROM outstanding_refunds WHERE org_id = ?1",
+                    &[int(org)],
+                )?,
+            ])
             .await?;
-        let reservations: Vec<ReservationRow> = self
-            .all(
-                "SELECT h.quote_id, h.points AS hold_points, r.block_no, r.points \
-                 FROM holds h LEFT JOIN hold_reservations r ON r.quote_id = h.quote_id \
-                 WHERE h.org_id = ?1 ORDER BY h.quote_id, r.block_no",
-                &[int(org)],
-            )
-            .await?;
-        let owed: Vec<OwedRow> = self
-            .all(
-                "SELECT ticket_id, points FROM outstanding_charges WHERE org_id = ?1",
-                &[int(org)],
-            )
-            .await?;
-        let refunds_owed: Vec<RefundOwedRow> = self
-            .all(
-                "SELECT purchase_id, points FROM outstanding_refunds WHERE org_id = ?1",
-                &[int(org)],
-            )
-            .await?;
-        let mut account = Account::new(
-            OrgId::new(org),
-            overdraft,
-            match &row.open_period {
-                Some(p) => period(p)?,
-                None => now_period,
-            },
-        );
-        account.version = u64::try_from(row.version).map_err(|_| corrupt("version"))?;
-        account.granted = row
-            .granted
-            .split(',')
-            .filter(|p| !p.is_empty())
-            .map(period)
-            .collect::<AppResult<_>>()?;
-        account.debt = stored_points(row.debt)?;
-        account.next_block = BlockId::new(row.next_block);
-        for b in blocks {
-            let source = BlockSource::parse(&b.source).ok_or_else(|| corrupt("block source"))?;
-            let id = BlockId::new(b.block_no);
-            account.blocks.insert(
-                id,
-                Block {
-                    id,
-                    source,
-                    amount: stored_points(b.amount)?,
-                    remaining: stored_points(b.remaining)?,
-                    reserved: stored_points(b.reserved)?,
-                    expires: b.expires.as_deref().map(period).transpose()?,
-                    expired: b.expired == 1,
-                },
-            );
-        }
-        for r in reservations {
-            let quote = QuoteId::new(r.quote_id);
-            let hold = account.holds.entry(quote).or_insert(Hold {
-                quote,
-                points: stored_points(r.hold_points)?,
-                reserved: Vec::new(),
-            });
-            if let (Some(block), Some(points)) = (r.block_no, r.points) {
-                hold.reserved.push(Move {
-                    block: BlockId::new(block),
-                    points: stored_points(points)?,
-                });
-            }
-        }
-        for o in owed {
-            account
-                .outstanding
-                .insert(TicketId::new(o.ticket_id), stored_points(o.points)?);
-        }
-        for o in refunds_owed {
-            account
-                .refunds_owed
-                .insert(PaymentId::new(o.purchase_id), stored_points(o.points)?);
-        }
-        Ok(Books {
-            account,
-            alarm: LowBalanceAlarm {
-                low_armed: row.low_armed == 1,
-                zero_armed: row.zero_armed == 1,
-            },
-            threshold: stored_points(row.threshold)?,
-        })
+        let [row, blocks, reservations, owed, refunds_owed] = &results[..] else {
+            return Err(AppError::Internal(
+                "the account batch answered oddly".into(),
+            ));
+        };
+        let row: AccountRow = row
+            .results()?
+            .into_iter()
+            .next()
+            .ok_or(AppError::NotFound)?;
+        let stored = StoredAccount {
+            blocks: blocks.results()?,
+            reservations: reservations.results()?,
+            owed: owed.results()?,
+            refunds_owed: refunds_owed.results()?,
+        };
+        assemble(org, overdraft, now_period, row, stored)
     }
 
     /// The charge entries of these references (`ticket:3`, `quote:7`) with their block moves: what
@@ -309,6 +338,20 @@ impl Db {
                 ],
             )?);
         }
+        self.entry_statements(org, d, at, &mut out)?;
+        self.owed_statements(org, d, &mut out)?;
+        self.hold_statements(org, d, at, &mut out)?;
+        Ok(out)
+    }
+
+    /// The decision's entries, each with its block moves.
+    fn entry_statements(
+        &self,
+        org: i64,
+        d: &Decision,
+        at: i64,
+        out: &mut Vec<D1PreparedStatement>,
+    ) -> AppResult<()> {
         for e in &d.entries {
             out.push(self.statement(
                 "INSERT INTO ledger_entries (org_id, kind, amount, reason, reference, actor_id, \
@@ -341,6 +384,16 @@ impl Db {
                 )?);
             }
         }
+        Ok(())
+    }
+
+    /// What is owed afterwards: outstanding charges and refunds owed (none is deleted).
+    fn owed_statements(
+        &self,
+        org: i64,
+        d: &Decision,
+        out: &mut Vec<D1PreparedStatement>,
+    ) -> AppResult<()> {
         for (ticket, owed) in &d.changes.outstanding {
             out.push(if owed.is_positive() {
                 self.statement(
@@ -370,6 +423,17 @@ impl Db {
                 )?
             });
         }
+        Ok(())
+    }
+
+    /// Holds released and placed, with their reservations.
+    fn hold_statements(
+        &self,
+        org: i64,
+        d: &Decision,
+        at: i64,
+        out: &mut Vec<D1PreparedStatement>,
+    ) -> AppResult<()> {
         for q in &d.changes.holds_released {
             out.push(self.statement(
                 "DELETE FROM hold_reservations WHERE quote_id = ?1",
@@ -403,6 +467,6 @@ impl Db {
                 )?);
             }
         }
-        Ok(out)
+        Ok(())
     }
 }

@@ -3,23 +3,30 @@
 
 mod accounts;
 mod books;
+mod catalogue;
 mod clients;
 mod idempotency;
 mod ledger;
+mod notices;
 mod payments;
+mod reports;
+mod ticket_writes;
 mod tickets;
 
 pub use accounts::{Audit, Mail, SessionRow, UserRow};
-pub use books::{EntryRow, LedgerFilter, OrgNotice};
+pub use books::{EntryRow, LedgerFilter};
+pub use catalogue::{CatalogueColumns, CatalogueRow};
 pub use clients::{NewPerson, OrgColumns, OrgRow, PersonRow, PlanColumns, PlanRow};
 pub use ledger::Books;
+pub use notices::OrgNotice;
 pub use payments::{NewPaymentEvent, NewPurchase, PackColumns, PackRow, PurchaseRow};
-pub use tickets::{
-    CatalogueColumns, CatalogueRow, DisputeRow, Event, IdTable, NewTicketRow, QuoteRow,
-    TicketFilter, TicketMail, TicketRow, TicketState, TimelineRow, WorkRow,
-};
+pub use ticket_writes::{Event, NewTicketRow, TicketMail, TicketState};
+pub use tickets::{DisputeRow, IdTable, QuoteRow, TicketFilter, TicketRow, TimelineRow, WorkRow};
 
 use pointdesk_domain::points::Points;
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, Env};
@@ -28,6 +35,44 @@ use crate::error::{AppError, AppResult, Conflict};
 
 pub struct Db {
     d1: D1Database,
+    /// A session to confirm in the same round trip as the first read (see [`SessionCheck`]).
+    check: Option<Rc<SessionCheck>>,
+}
+
+/// A session taken on trust from an earlier request, confirmed by the request's first read:
+/// the session's row is read in the same batch (one transaction, so one state) as the data, and
+/// the request is answered only if the row is still what was trusted. An authenticated read is
+/// thus one round trip to D1; a session that ended or changed meanwhile is found out by the very
+/// read that would have used it.
+pub struct SessionCheck {
+    token_hash: String,
+    trusted: SessionRow,
+    /// What D1 said, once asked: `Some(row)` when the session still exists.
+    seen: RefCell<Option<Option<SessionRow>>>,
+}
+
+impl SessionCheck {
+    pub fn new(token_hash: String, trusted: SessionRow) -> SessionCheck {
+        SessionCheck {
+            token_hash,
+            trusted,
+            seen: RefCell::new(None),
+        }
+    }
+
+    pub fn token_hash(&self) -> &str {
+        &self.token_hash
+    }
+
+    /// Whether D1 was asked yet, and if so, the session's row as it is now.
+    pub fn seen(&self) -> Option<Option<SessionRow>> {
+        self.seen.borrow().clone()
+    }
+
+    /// Is what D1 said the session that was trusted (same person, role, organisation, zone)?
+    pub fn confirmed(&self) -> bool {
+        matches!(&*self.seen.borrow(), Some(Some(row)) if row.user == self.trusted.user)
+    }
 }
 
 /// An integer argument. Every integer the schema stores is within ±2^53, so the f64 a JS
@@ -46,6 +91,11 @@ pub fn stored_points(hundredths: i64) -> AppResult<Points> {
 /// A stored value that does not read as what it must be: a 500 naming the row, in the log.
 pub(crate) fn corrupt(row: &str, why: &dyn std::fmt::Display) -> AppError {
     AppError::Internal(format!("{row} does not read: {why}"))
+}
+
+/// A nullable integer argument.
+pub(crate) fn opt(v: Option<i64>) -> JsValue {
+    v.map_or(JsValue::NULL, int)
 }
 
 pub(crate) fn text(v: &str) -> JsValue {
@@ -106,7 +156,50 @@ struct One {
 
 impl Db {
     pub fn new(env: &Env) -> AppResult<Db> {
-        Ok(Db { d1: env.d1("DB")? })
+        Ok(Db {
+            d1: env.d1("DB")?,
+            check: None,
+        })
+    }
+
+    /// A handle whose first read also confirms `check` (when it is still unconfirmed).
+    pub fn checking(env: &Env, check: Option<Rc<SessionCheck>>) -> AppResult<Db> {
+        Ok(Db {
+            d1: env.d1("DB")?,
+            check,
+        })
+    }
+
+    /// Confirms the pending session check now, with a read of its own (a request that read
+    /// nothing else); nothing when there is none or it was asked already.
+    pub async fn confirm(&self) -> AppResult<()> {
+        self.run(Vec::new()).await.map(|_| ())
+    }
+
+    /// Runs read statements as one batch, led by the pending session check, if any; a session
+    /// that is no longer the trusted one fails the read with [`AppError::SessionChanged`].
+    async fn run(&self, statements: Vec<D1PreparedStatement>) -> AppResult<Vec<worker::D1Result>> {
+        let pending = self.check.as_ref().filter(|c| c.seen.borrow().is_none());
+        let Some(check) = pending else {
+            if statements.is_empty() {
+                return Ok(Vec::new());
+            }
+            return Ok(self.d1.batch(statements).await?);
+        };
+        let mut all = vec![self.session_statement(&check.token_hash)?];
+        all.extend(statements);
+        let mut results = self.d1.batch(all).await?;
+        let row = results
+            .remove(0)
+            .results::<SessionRow>()?
+            .into_iter()
+            .next();
+        *check.seen.borrow_mut() = Some(row);
+        if check.confirmed() {
+            Ok(results)
+        } else {
+            Err(AppError::SessionChanged)
+        }
     }
 
     /// One statement with its arguments, for a batch.
@@ -124,6 +217,9 @@ impl Db {
         sql: impl Into<String>,
         args: &[JsValue],
     ) -> AppResult<Option<T>> {
+        if self.check.is_some() {
+            return Ok(self.all(sql, args).await?.into_iter().next());
+        }
         Ok(self.statement(sql, args)?.first(None).await?)
     }
 
@@ -133,6 +229,13 @@ impl Db {
         sql: impl Into<String>,
         args: &[JsValue],
     ) -> AppResult<Vec<T>> {
+        if self.check.is_some() {
+            let results = self.run(vec![self.statement(sql, args)?]).await?;
+            return match results.first() {
+                Some(r) => Ok(r.results()?),
+                None => Ok(Vec::new()),
+            };
+        }
         Ok(self.statement(sql, args)?.all().await?.results()?)
     }
 
@@ -141,12 +244,14 @@ impl Db {
         &self,
         statements: Vec<D1PreparedStatement>,
     ) -> AppResult<Vec<worker::D1Result>> {
-        Ok(self.d1.batch(statements).await?)
+        self.run(statements).await
     }
 
     /// Runs statements as one transaction; returns how many rows each changed. A batch the
     /// schema's own guards refused is a typed [`Conflict`].
     pub async fn batch(&self, statements: Vec<D1PreparedStatement>) -> AppResult<Vec<usize>> {
+        // Nothing is written for a session that is not confirmed.
+        self.confirm().await?;
         let results = self.d1.batch(statements).await.map_err(refused)?;
         results
             .iter()

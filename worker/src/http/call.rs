@@ -1,9 +1,12 @@
 //! One request on its way through a handler.
 
+use std::rc::Rc;
+
 use pointdesk_api::routes::Params;
 use pointdesk_domain::time::Timestamp;
 use worker::{Env, Request};
 
+use crate::db::{Db, SessionCheck};
 use crate::error::{AppError, AppResult};
 
 /// The request, the environment, the path's parameters and the instant it is answered at.
@@ -12,9 +15,16 @@ pub struct Call<'a> {
     pub env: &'a Env,
     pub params: Params,
     pub now: Timestamp,
+    /// The session taken on trust that this request's first read confirms, if any.
+    pub check: Option<Rc<SessionCheck>>,
 }
 
 impl Call<'_> {
+    /// The database, as this request reads it (confirming its session on the way).
+    pub fn db(&self) -> AppResult<Db> {
+        Db::checking(self.env, self.check.clone())
+    }
+
     /// The `{id}` path parameter (the router matched it; it must be a positive integer).
     pub fn id(&self) -> AppResult<i64> {
         self.params

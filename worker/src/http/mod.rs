@@ -10,4 +10,4 @@ mod session;
 pub use body::{body_of, read_json, MAX_BODY_BYTES};
 pub use call::Call;
 pub use reply::{csv_response, csv_row, iso, json, openapi, respond, wire_points};
-pub use session::{authenticate, Session};
+pub use session::{authenticate, confirmed, trusted, Session};

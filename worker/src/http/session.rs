@@ -5,9 +5,13 @@ use pointdesk_domain::account::SessionLife;
 use pointdesk_domain::policy::{self, Action, Actor, Denied, Role, Scope};
 use pointdesk_domain::time::Timestamp;
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use super::call::Call;
 use crate::auth;
-use crate::db::{Db, SessionRow, UserRow};
+use crate::db::{Db, SessionCheck, SessionRow, UserRow};
 use crate::error::{AppError, AppResult};
 
 /// Who is calling, from a live session.
@@ -72,36 +76,112 @@ impl Session {
     }
 }
 
-/// The live session of this request, or 401. Touches the session at most once a minute.
-pub async fn authenticate(call: &Call<'_>) -> AppResult<Session> {
+thread_local! {
+    /// Sessions this isolate read lately, by token hash: a hint for a later read of the same
+    /// person, never an answer on its own (see [`SessionCheck`]).
+    static TRUSTED: RefCell<HashMap<String, SessionRow>> = RefCell::new(HashMap::new());
+}
+
+/// How many sessions an isolate keeps as hints (all are forgotten when there would be more).
+const TRUSTED_MAX: usize = 1024;
+
+fn remember(token_hash: &str, row: &SessionRow) {
+    TRUSTED.with(|t| {
+        let mut t = t.borrow_mut();
+        if t.len() >= TRUSTED_MAX {
+            t.clear();
+        }
+        t.insert(token_hash.to_owned(), row.clone());
+    });
+}
+
+fn forget(token_hash: &str) {
+    TRUSTED.with(|t| t.borrow_mut().remove(token_hash));
+}
+
+/// The SHA-256 of the request's session token, or 401 when there is no well-formed one.
+fn token_hash_of(call: &Call<'_>) -> AppResult<String> {
     let cookie = call.req.headers().get("cookie")?;
     let secret = auth::session_cookie(cookie.as_deref()).ok_or(AppError::Unauthenticated)?;
     if secret.len() != 32 || !secret.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(AppError::Unauthenticated);
     }
-    let token_hash = auth::token_hash(secret);
+    Ok(auth::token_hash(secret))
+}
+
+/// The live session of this request, or 401, read before anything else. Touches the session at
+/// most once a minute.
+pub async fn authenticate(call: &Call<'_>) -> AppResult<Session> {
+    let token_hash = token_hash_of(call)?;
     let db = Db::new(call.env)?;
-    let row: SessionRow = db
-        .session(&token_hash)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    let Some(row) = db.session(&token_hash).await? else {
+        forget(&token_hash);
+        return Err(AppError::Unauthenticated);
+    };
     let (created, seen) = (
         Timestamp::from_unix(row.created_at),
         Timestamp::from_unix(row.last_seen_at),
     );
     if !SessionLife::is_live(created, seen, call.now) {
+        forget(&token_hash);
         db.batch(vec![db.delete_session(&token_hash)?]).await?;
         return Err(AppError::Unauthenticated);
     }
     if SessionLife::needs_touch(seen, call.now) {
         db.touch_session(&token_hash, call.now.unix()).await?;
     }
+    remember(&token_hash, &row);
     let actor = actor_of(&row.user)?;
     Ok(Session {
         token_hash,
         user: row.user,
         actor,
     })
+}
+
+/// The session this isolate last read for the request's token, taken on trust until the
+/// request's first read confirms it ([`confirmed`]); `None` when there is none to trust.
+pub fn trusted(call: &Call<'_>) -> AppResult<Option<(Session, Rc<SessionCheck>)>> {
+    let Ok(token_hash) = token_hash_of(call) else {
+        return Ok(None);
+    };
+    let Some(row) = TRUSTED.with(|t| t.borrow().get(&token_hash).cloned()) else {
+        return Ok(None);
+    };
+    let session = Session {
+        token_hash: token_hash.clone(),
+        actor: actor_of(&row.user)?,
+        user: row.user.clone(),
+    };
+    Ok(Some((session, Rc::new(SessionCheck::new(token_hash, row)))))
+}
+
+/// After a request was answered on trust: is its session still the trusted one, and live? A
+/// request that read nothing confirms it now with a read of its own; a live one is touched when
+/// due. `false`: answer the request again the strict way ([`authenticate`]).
+pub async fn confirmed(call: &Call<'_>, check: &Rc<SessionCheck>) -> AppResult<bool> {
+    let db = Db::checking(call.env, Some(check.clone()))?;
+    match db.confirm().await {
+        Ok(()) | Err(AppError::SessionChanged) => {}
+        Err(e) => return Err(e),
+    }
+    let (Some(Some(row)), true) = (check.seen(), check.confirmed()) else {
+        forget(check.token_hash());
+        return Ok(false);
+    };
+    let (created, seen) = (
+        Timestamp::from_unix(row.created_at),
+        Timestamp::from_unix(row.last_seen_at),
+    );
+    if !SessionLife::is_live(created, seen, call.now) {
+        return Ok(false);
+    }
+    if SessionLife::needs_touch(seen, call.now) {
+        db.touch_session(check.token_hash(), call.now.unix())
+            .await?;
+    }
+    remember(check.token_hash(), &row);
+    Ok(true)
 }
 
 fn actor_of(user: &UserRow) -> AppResult<Actor> {

@@ -67,7 +67,7 @@ async fn load(db: &Db, provider: i64, id: i64) -> AppResult<(OrgRow, Option<Plan
 /// `listOrganizations`.
 pub async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     who.may_provider_wide(Action::ViewTickets)?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let plans = db.plans(who.provider()).await?;
     let items = db
         .organizations(who.provider())
@@ -98,7 +98,7 @@ pub async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
 pub async fn get(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     let id = call.id()?;
     who.may(Action::ViewBalance, Some(id))?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let (org, plan) = load(&db, who.provider(), id).await?;
     json(&org_dto(&org, plan.as_ref())?)
 }
@@ -130,7 +130,7 @@ pub async fn create(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
         req.threshold,
         req.locale.as_deref(),
     )?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let plan = db
         .plan(who.provider(), req.plan_id)
         .await?
@@ -186,7 +186,7 @@ pub async fn update(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
         Action::ManageThreshold
     };
     // Load first: the organisation's own tenant decides, and a missing one is 404 for all.
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let (before_org, before_plan) = load(&db, who.provider(), id).await?;
     who.may(action, Some(before_org.id))?;
     let change = check_organization(
@@ -272,7 +272,7 @@ pub async fn update(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
 /// `listPlans`.
 pub async fn list_plans(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     who.may_provider_wide(Action::ViewTickets)?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let items = db
         .plans(who.provider())
         .await?
@@ -303,7 +303,7 @@ pub async fn create_plan(call: &mut Call<'_>, who: &Session) -> AppResult<Respon
     let plan = parse_plan(dto.clone())?;
     let canonical = PlanDto::from(&plan);
     let options = serde_json::to_string(&canonical.options).unwrap_or_else(|_| "[]".into());
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let now = call.now.unix();
     let after = serde_json::to_string(&canonical).unwrap_or_default();
     let result = db
@@ -338,7 +338,7 @@ pub async fn update_plan(call: &mut Call<'_>, who: &Session) -> AppResult<Respon
     let plan = parse_plan(dto)?;
     let canonical = PlanDto::from(&plan);
     let options = serde_json::to_string(&canonical.options).unwrap_or_else(|_| "[]".into());
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let before = db
         .plan(who.provider(), id)
         .await?

@@ -6,7 +6,6 @@ use pointdesk_api::notifications::{
 use pointdesk_api::problem::FieldError;
 use worker::Response;
 
-use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::http::{json, read_json, Call, Session};
 
@@ -36,7 +35,7 @@ pub async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
                 })?;
         }
     }
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let (unread, rows, muted) = db.notices(who.user.id, before, PAGE + 1).await?;
     let more = rows.len() > usize::try_from(PAGE).unwrap_or(0);
     let ru = who.user.locale == "ru";
@@ -84,7 +83,7 @@ pub async fn mark_read(call: &mut Call<'_>, who: &Session) -> AppResult<Response
             limit: Some(500),
         }]));
     }
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let unread = db
         .mark_read(who.user.id, &req.ids, req.all, call.now.unix())
         .await?;
@@ -95,7 +94,7 @@ pub async fn mark_read(call: &mut Call<'_>, who: &Session) -> AppResult<Response
 
 /// `getNotificationPreferences`.
 pub async fn prefs(call: &Call<'_>, who: &Session) -> AppResult<Response> {
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let muted: Vec<String> =
         serde_json::from_str(&db.email_muted(who.user.id).await?).unwrap_or_default();
     json(&NotificationPrefsDto { email_muted: muted })
@@ -116,7 +115,7 @@ pub async fn set_prefs(call: &mut Call<'_>, who: &Session) -> AppResult<Response
     }
     req.email_muted.sort();
     req.email_muted.dedup();
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let stored =
         serde_json::to_string(&req.email_muted).map_err(|e| AppError::Internal(e.to_string()))?;
     db.set_email_muted(who.user.id, &stored).await?;

@@ -35,7 +35,7 @@ fn user_dto(p: &PersonRow) -> UserDto {
 /// `listUsers`: a manager sees everyone of the provider (or one organisation with
 /// `?organization_id=`), a client admin their own organisation.
 pub async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let org = if who.actor.role.is_client() {
         let own = who.org();
         who.may(Action::ManageOrgUsers, own)?;
@@ -61,50 +61,8 @@ pub async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
 pub async fn invite(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     let req: InviteUserRequest = read_json(&mut call.req).await?;
     let invite = Invite::try_from(req)?;
-    let db = Db::new(call.env)?;
-    // Where the person goes, and whether the inviter may put them there.
-    let org = if who.actor.role.is_client() {
-        who.may(Action::ManageOrgUsers, who.org())?;
-        if !invite.role.is_client() {
-            return Err(AppError::Fields(vec![FieldError::new(
-                "role",
-                "not_allowed",
-            )]));
-        }
-        if invite.organization_id.is_some_and(|o| Some(o) != who.org()) {
-            return Err(AppError::Fields(vec![FieldError::new(
-                "organization_id",
-                "not_allowed",
-            )]));
-        }
-        who.org()
-    } else {
-        who.may_provider_wide(Action::ManageClients)?;
-        match (invite.role.is_client(), invite.organization_id) {
-            (true, Some(id)) => {
-                if db.organization(who.provider(), id).await?.is_none() {
-                    return Err(AppError::Fields(vec![FieldError::new(
-                        "organization_id",
-                        "unknown",
-                    )]));
-                }
-                Some(id)
-            }
-            (true, None) => {
-                return Err(AppError::Fields(vec![FieldError::new(
-                    "organization_id",
-                    "required",
-                )]))
-            }
-            (false, Some(_)) => {
-                return Err(AppError::Fields(vec![FieldError::new(
-                    "organization_id",
-                    "not_allowed",
-                )]))
-            }
-            (false, None) => None,
-        }
-    };
+    let db = call.db()?;
+    let org = destination(&db, who, &invite).await?;
     if db.person_by_email(invite.email.as_str()).await?.is_some() {
         return Err(AppError::Fields(vec![FieldError::new("email", "taken")]));
     }
@@ -182,10 +140,56 @@ pub async fn invite(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     Ok(json(&user_dto(&person))?.with_status(201))
 }
 
+/// The organisation an invited person joins (`None`: staff), if the inviter may put them there.
+async fn destination(db: &Db, who: &Session, invite: &Invite) -> AppResult<Option<i64>> {
+    Ok(if who.actor.role.is_client() {
+        who.may(Action::ManageOrgUsers, who.org())?;
+        if !invite.role.is_client() {
+            return Err(AppError::Fields(vec![FieldError::new(
+                "role",
+                "not_allowed",
+            )]));
+        }
+        if invite.organization_id.is_some_and(|o| Some(o) != who.org()) {
+            return Err(AppError::Fields(vec![FieldError::new(
+                "organization_id",
+                "not_allowed",
+            )]));
+        }
+        who.org()
+    } else {
+        who.may_provider_wide(Action::ManageClients)?;
+        match (invite.role.is_client(), invite.organization_id) {
+            (true, Some(id)) => {
+                if db.organization(who.provider(), id).await?.is_none() {
+                    return Err(AppError::Fields(vec![FieldError::new(
+                        "organization_id",
+                        "unknown",
+                    )]));
+                }
+                Some(id)
+            }
+            (true, None) => {
+                return Err(AppError::Fields(vec![FieldError::new(
+                    "organization_id",
+                    "required",
+                )]))
+            }
+            (false, Some(_)) => {
+                return Err(AppError::Fields(vec![FieldError::new(
+                    "organization_id",
+                    "not_allowed",
+                )]))
+            }
+            (false, None) => None,
+        }
+    })
+}
+
 /// `deactivateUser`: the person can no longer sign in and every session of theirs ends now.
 pub async fn deactivate(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     let id = call.id()?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let person = db
         .person(who.provider(), id)
         .await?
@@ -224,7 +228,7 @@ pub async fn deactivate(call: &Call<'_>, who: &Session) -> AppResult<Response> {
 /// `listOutbox`: the newest 100 mails.
 pub async fn outbox(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     who.may_provider_wide(Action::ManageClients)?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let items = db
         .outbox(who.provider(), 100)
         .await?
@@ -248,7 +252,7 @@ pub async fn outbox(call: &Call<'_>, who: &Session) -> AppResult<Response> {
 /// `listAuditLog`: the newest 200 entries.
 pub async fn audit_log(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     who.may_provider_wide(Action::ViewAudit)?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let items = db
         .audit_log(who.provider(), 200)
         .await?

@@ -10,7 +10,6 @@ use pointdesk_domain::policy::Action;
 use pointdesk_domain::time::Period;
 use worker::Response;
 
-use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::http::{csv_response, csv_row, iso, wire_points};
 use crate::http::{json, Call, Session};
@@ -92,7 +91,7 @@ pub async fn consumption(call: &Call<'_>, who: &Session) -> AppResult<Response> 
         between,
         offset,
     } = months(call, who)?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let rows = db
         .consumption(
             who.provider(),
@@ -155,7 +154,7 @@ pub async fn revenue(call: &Call<'_>, who: &Session) -> AppResult<Response> {
         between,
         offset,
     } = months(call, who)?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let rows: Vec<RevenueRowDto> = db
         .revenue(who.provider(), between, offset)
         .await?
@@ -216,7 +215,7 @@ fn hours(minutes: i64) -> String {
 pub async fn balances(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     who.may_provider_wide(Action::ViewReports)?;
     let csv = wants_csv(call)?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let rows: Vec<BalanceRowDto> = db
         .balance_report(who.provider())
         .await?
@@ -275,7 +274,7 @@ pub async fn balances(call: &Call<'_>, who: &Session) -> AppResult<Response> {
 pub async fn disputes(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     who.may_provider_wide(Action::ViewReports)?;
     let csv = wants_csv(call)?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let rows: Vec<DisputeRowDto> = db
         .dispute_report(who.provider())
         .await?

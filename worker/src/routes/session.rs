@@ -51,7 +51,7 @@ fn client_address(call: &Call<'_>) -> String {
 pub async fn sign_in(call: &mut Call<'_>) -> AppResult<Response> {
     let req: SignInRequest = read_json(&mut call.req).await?;
     let input = SignIn::try_from(req)?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let now = call.now.unix();
     let address = client_address(call);
     let pair_key = format!("pair:{}|{address}", input.email.as_str());
@@ -118,7 +118,7 @@ pub async fn sign_in(call: &mut Call<'_>) -> AppResult<Response> {
 
 /// `signOut`: the session ends now; the cookie is cleared.
 pub async fn sign_out(call: &Call<'_>, who: &Session) -> AppResult<Response> {
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     db.batch(vec![db.delete_session(&who.token_hash)?]).await?;
     with_cookie(
         Response::empty()?.with_status(204),
@@ -135,7 +135,7 @@ pub fn me(who: &Session) -> AppResult<Response> {
 pub async fn update_me(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     let req: UpdateMeRequest = read_json(&mut call.req).await?;
     let change = UpdateMe::try_from(req)?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     db.batch(vec![db.update_me(
         who.user.id,
         change.name.as_ref().map(|n| n.as_str()),
@@ -158,7 +158,7 @@ pub async fn update_me(call: &mut Call<'_>, who: &Session) -> AppResult<Response
 pub async fn change_password(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     let req: ChangePasswordRequest = read_json(&mut call.req).await?;
     let change = ChangePassword::try_from(req)?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let creds = db
         .credentials_by_id(who.user.id)
         .await?
@@ -200,7 +200,7 @@ pub async fn change_password(call: &mut Call<'_>, who: &Session) -> AppResult<Re
 pub async fn request_reset(call: &mut Call<'_>) -> AppResult<Response> {
     let req: PasswordResetRequest = read_json(&mut call.req).await?;
     let email = Email::try_from(req)?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let now = call.now.unix();
     if let Some(found) = db.credentials(email.as_str()).await? {
         let user = found.user;
@@ -265,7 +265,7 @@ async fn claim_link(
 pub async fn reset_password(call: &mut Call<'_>) -> AppResult<Response> {
     let req: ResetPasswordRequest = read_json(&mut call.req).await?;
     let input = TokenAndPassword::try_from(req)?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let now = call.now.unix();
     let phc = auth::hash_password(input.password.as_str())?;
     let claim = claim_link(&db, &input.token, "reset", now, |claim| {
@@ -292,7 +292,7 @@ pub async fn reset_password(call: &mut Call<'_>) -> AppResult<Response> {
 pub async fn accept_invitation(call: &mut Call<'_>) -> AppResult<Response> {
     let req: AcceptInvitationRequest = read_json(&mut call.req).await?;
     let input = TokenAndPassword::try_from(req)?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let now = call.now.unix();
     let phc = auth::hash_password(input.password.as_str())?;
     let session = Token::new()?;

@@ -7,7 +7,7 @@ use worker::Response;
 
 use super::entries::entry_dto;
 use crate::books::{overdraft_of, record};
-use crate::db::{decide_and_write, Db, OrgNotice};
+use crate::db::{decide_and_write, OrgNotice};
 use crate::error::{AppError, AppResult};
 use crate::http::{body_of, respond, Call, Session};
 use crate::idempotency::{Begun, Idem};
@@ -17,7 +17,7 @@ use crate::zone;
 /// client in the ledger and their notification centre.
 pub async fn adjust(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     let id = call.id()?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     // Another provider's organisation is unknown to everyone (404), before any role is judged.
     let org = db
         .organization(who.provider(), id)

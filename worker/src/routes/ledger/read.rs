@@ -14,7 +14,7 @@ use worker::Response;
 
 use super::entries::{entry_dto, last_day};
 use crate::books::allotment_of;
-use crate::db::{stored_points, Db, LedgerFilter, PlanRow};
+use crate::db::{stored_points, LedgerFilter, PlanRow};
 use crate::error::{AppError, AppResult};
 use crate::http::{csv_response, csv_row, iso, json, wire_points, Call, Session};
 use crate::zone;
@@ -24,7 +24,7 @@ use crate::zone;
 pub async fn balance(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     let id = call.id()?;
     who.may(Action::ViewBalance, Some(id))?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let zone = &who.user.time_zone;
     let now = call.now;
     let offset = zone::offset_minutes(zone, now).unwrap_or(0);
@@ -156,7 +156,7 @@ pub async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     let id = call.id()?;
     who.may(Action::ViewLedger, Some(id))?;
     let (f, before, limit) = filters(call, who)?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     // Another tenant's organisation has no entries: prove it exists for this caller first.
     let rows = db
         .ledger_page(who.provider(), id, &f, before, limit + 1, true)
@@ -180,7 +180,7 @@ pub async fn export(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     let id = call.id()?;
     who.may(Action::ViewLedger, Some(id))?;
     let (f, mut before, _) = filters(call, who)?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let org = db
         .organization(who.provider(), id)
         .await?
@@ -237,7 +237,7 @@ pub async fn export(call: &Call<'_>, who: &Session) -> AppResult<Response> {
 pub async fn history(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     let id = call.id()?;
     who.may(Action::ViewBalance, Some(id))?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let today = call.now.unix().div_euclid(SECONDS_PER_DAY);
     let from = today - 365;
     // A client person's own organisation is proven by `may`; staff may read any of their

@@ -4,13 +4,12 @@ use pointdesk_api::accounts::OrgRefDto;
 use pointdesk_api::ledger::*;
 use pointdesk_api::problem::FieldError;
 use pointdesk_api::WirePoints;
-use pointdesk_domain::points::Points;
 use pointdesk_domain::policy::Action;
 use pointdesk_domain::time::{Date, Period};
 use worker::Response;
 
 use super::entries::last_day;
-use crate::db::{Db, EntryRow, LedgerFilter};
+use crate::db::{stored_points, Db, EntryRow, LedgerFilter};
 use crate::error::{AppError, AppResult};
 use crate::http::{json, wire_points, Call, Session};
 use crate::zone;
@@ -24,7 +23,7 @@ pub async fn statement(call: &Call<'_>, who: &Session) -> AppResult<Response> {
         .get("period")
         .and_then(|p| Period::parse(p).ok())
         .ok_or_else(|| AppError::Fields(vec![FieldError::new("period", "malformed")]))?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let org = db
         .organization(who.provider(), id)
         .await?
@@ -33,26 +32,7 @@ pub async fn statement(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     let start = zone::period_start(&zone, period).unix();
     let end = zone::period_start(&zone, period.next()).unix();
     let opening = db.balance_before(id, start).await?;
-    let f = LedgerFilter {
-        between: Some((start, end)),
-        ..LedgerFilter::default()
-    };
-    let mut rows = Vec::new();
-    let mut before = i64::MAX / 2;
-    loop {
-        let page = db
-            .ledger_page(who.provider(), id, &f, before, 2000, false)
-            .await?;
-        let n = page.len();
-        if let Some(last) = page.last() {
-            before = last.id;
-        }
-        rows.extend(page);
-        if n < 2000 {
-            break;
-        }
-    }
-    rows.reverse();
+    let rows = period_entries(&db, who.provider(), id, (start, end)).await?;
     let mut s = StatementDto {
         organization: OrgRefDto {
             id: org.id,
@@ -76,6 +56,45 @@ pub async fn statement(call: &Call<'_>, who: &Session) -> AppResult<Response> {
         closing: wire_points(rows.last().map_or(opening, |e| e.balance_after)),
         entries: u32::try_from(rows.len()).unwrap_or(u32::MAX),
     };
+    let (grants, expiry) = add_lines(&mut s, rows)?;
+    s.grants = wire_points(grants);
+    s.expiry = wire_points(expiry);
+    json(&s)
+}
+
+/// Every entry of the organisation between two instants, oldest first.
+async fn period_entries(
+    db: &Db,
+    provider: i64,
+    org: i64,
+    (start, end): (i64, i64),
+) -> AppResult<Vec<EntryRow>> {
+    let f = LedgerFilter {
+        between: Some((start, end)),
+        ..LedgerFilter::default()
+    };
+    let mut rows = Vec::new();
+    let mut before = i64::MAX / 2;
+    loop {
+        let page = db
+            .ledger_page(provider, org, &f, before, 2000, false)
+            .await?;
+        let n = page.len();
+        if let Some(last) = page.last() {
+            before = last.id;
+        }
+        rows.extend(page);
+        if n < 2000 {
+            break;
+        }
+    }
+    rows.reverse();
+    Ok(rows)
+}
+
+/// Puts each entry on its line of the statement: purchases, adjustments, and charges and
+/// refunds per ticket; returns the sums of grants and of expiry.
+fn add_lines(s: &mut StatementDto, rows: Vec<EntryRow>) -> AppResult<(i64, i64)> {
     let mut grants = 0;
     let mut expiry = 0;
     for e in rows {
@@ -115,7 +134,7 @@ pub async fn statement(call: &Call<'_>, who: &Session) -> AppResult<Response> {
                         s.charges.last_mut().expect("just pushed")
                     }
                 };
-                let amount = Points::from_hundredths(e.amount).unwrap_or(Points::ZERO);
+                let amount = stored_points(e.amount)?;
                 if e.kind == "charge" {
                     c.charged = WirePoints(c.charged.0.checked_add(amount).unwrap_or(c.charged.0));
                 } else {
@@ -126,7 +145,5 @@ pub async fn statement(call: &Call<'_>, who: &Session) -> AppResult<Response> {
             _ => {}
         }
     }
-    s.grants = wire_points(grants);
-    s.expiry = wire_points(expiry);
-    json(&s)
+    Ok((grants, expiry))
 }

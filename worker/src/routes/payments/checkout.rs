@@ -61,7 +61,7 @@ pub async fn list_purchases(call: &Call<'_>, who: &Session) -> AppResult<Respons
         Some(o) => who.may(Action::ViewLedger, Some(o))?,
         None => who.may_provider_wide(Action::ViewLedger)?,
     }
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let rows = db.purchases(who.provider(), org, 100).await?;
     json(&PurchaseListDto {
         purchases: rows.into_iter().map(purchase_dto).collect(),
@@ -70,7 +70,7 @@ pub async fn list_purchases(call: &Call<'_>, who: &Session) -> AppResult<Respons
 
 /// `getPurchase`: the receipt, and the state the return page waits on.
 pub async fn get_purchase(call: &Call<'_>, who: &Session) -> AppResult<Response> {
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let p = db
         .purchase(who.provider(), call.id()?)
         .await?
@@ -85,7 +85,7 @@ pub async fn checkout(call: &mut Call<'_>, who: &Session) -> AppResult<Response>
     who.may(Action::BuyPoints, who.org())?;
     let org = who.org().ok_or(AppError::Forbidden)?;
     let (req, body): (CheckoutRequest, Vec<u8>) = body_of(call).await?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let idem = match Idem::begin(call, who, &db, &body).await? {
         Begun::Replay(answer) => return respond(answer),
         Begun::Fresh(idem) => idem,
@@ -148,27 +148,7 @@ pub async fn checkout(call: &mut Call<'_>, who: &Session) -> AppResult<Response>
     };
     let made = match gateway.checkout(&Fetcher, &order).await {
         Ok(made) => made,
-        Err(e) => {
-            let why = match &e {
-                PayError::Gateway(m)
-                | PayError::NotConfigured(m)
-                | PayError::Unverified(m)
-                | PayError::UnknownGateway(m)
-                | PayError::NotYet(m) => m,
-            };
-            db.batch(vec![db.settle_unpaid(purchase, "failed", why, now)?])
-                .await?;
-            let err = AppError::from(e);
-            let problem = err.problem();
-            let answer = (
-                problem.status,
-                serde_json::to_string(&problem).unwrap_or_default(),
-            );
-            if let Some(key) = &idem.key {
-                db.answer_key(who.user.id, key, answer.0, &answer.1).await?;
-            }
-            return Err(err);
-        }
+        Err(e) => return Err(refused(&db, who, &idem, purchase, e, now).await?),
     };
     let mut statements = vec![db.set_payment(purchase, &made.payment_id, &made.redirect_url)?];
     if gateway.name() == "sandbox" {
@@ -203,4 +183,35 @@ fn pack_json_row(p: &PackRow) -> String {
         "currency": p.currency,
     })
     .to_string()
+}
+
+/// A checkout the gateway refused: the purchase is marked failed, and the problem is the answer
+/// kept for the request's idempotency key (so a retry gets it too).
+async fn refused(
+    db: &Db,
+    who: &Session,
+    idem: &Idem,
+    purchase: i64,
+    e: PayError,
+    now: i64,
+) -> AppResult<AppError> {
+    let why = match &e {
+        PayError::Gateway(m)
+        | PayError::NotConfigured(m)
+        | PayError::Unverified(m)
+        | PayError::UnknownGateway(m)
+        | PayError::NotYet(m) => m,
+    };
+    db.batch(vec![db.settle_unpaid(purchase, "failed", why, now)?])
+        .await?;
+    let err = AppError::from(e);
+    let problem = err.problem();
+    let answer = (
+        problem.status,
+        serde_json::to_string(&problem).unwrap_or_default(),
+    );
+    if let Some(key) = &idem.key {
+        db.answer_key(who.user.id, key, answer.0, &answer.1).await?;
+    }
+    Ok(err)
 }

@@ -8,7 +8,7 @@ use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::http::{json, Call, MAX_BODY_BYTES};
 use crate::pay::fetch::Fetcher;
-use crate::pay::{Inbound, Outcome, PayError};
+use crate::pay::{Event, Gateway, Inbound, Outcome, PayError};
 
 fn receipt(outcome: &str) -> AppResult<Response> {
     json(&NotificationReceiptDto {
@@ -27,32 +27,9 @@ pub async fn notification(call: &mut Call<'_>) -> AppResult<Response> {
         PayError::NotConfigured(_) => PayError::UnknownGateway(name.clone()),
         e => e,
     })?;
-    let body = call.req.bytes().await?;
-    if body.len() > MAX_BODY_BYTES {
-        return Err(AppError::PayloadTooLarge {
-            limit: MAX_BODY_BYTES,
-        });
-    }
-    let headers: Vec<(String, String)> = call
-        .req
-        .headers()
-        .entries()
-        .map(|(k, v)| (k.to_ascii_lowercase(), v))
-        .collect();
-    let ip = call.req.headers().get("cf-connecting-ip")?;
     let now = call.now;
-    let event = gateway
-        .authenticate(
-            &Fetcher,
-            &Inbound {
-                headers: &headers,
-                body: &body,
-                ip: ip.as_deref(),
-                now: now.unix(),
-            },
-        )
-        .await?;
-    let db = Db::new(call.env)?;
+    let event = verified(call, &gateway).await?;
+    let db = call.db()?;
     if db.payment_event_seen(&name, &event.id).await? {
         return receipt("duplicate");
     }
@@ -141,4 +118,34 @@ async fn once(
         Err(AppError::Conflict(_)) => receipt("duplicate"),
         Err(e) => Err(e),
     }
+}
+
+/// The notification's event, as its gateway vouches for it (signature, source, or a fetch of
+/// the payment from the gateway itself).
+async fn verified(call: &mut Call<'_>, gateway: &Gateway) -> AppResult<Event> {
+    let body = call.req.bytes().await?;
+    if body.len() > MAX_BODY_BYTES {
+        return Err(AppError::PayloadTooLarge {
+            limit: MAX_BODY_BYTES,
+        });
+    }
+    let headers: Vec<(String, String)> = call
+        .req
+        .headers()
+        .entries()
+        .map(|(k, v)| (k.to_ascii_lowercase(), v))
+        .collect();
+    let ip = call.req.headers().get("cf-connecting-ip")?;
+    gateway
+        .authenticate(
+            &Fetcher,
+            &Inbound {
+                headers: &headers,
+                body: &body,
+                ip: ip.as_deref(),
+                now: call.now.unix(),
+            },
+        )
+        .await
+        .map_err(AppError::from)
 }

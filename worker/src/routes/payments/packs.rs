@@ -4,7 +4,7 @@ use pointdesk_api::payments::*;
 use pointdesk_domain::policy::Action;
 use worker::Response;
 
-use crate::db::{Db, PackColumns, PackRow};
+use crate::db::{PackColumns, PackRow};
 use crate::error::{AppError, AppResult};
 use crate::http::{json, read_json, wire_points, Call, Session};
 
@@ -47,7 +47,7 @@ pub async fn list_packs(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     } else {
         who.may(Action::ViewBalance, who.org())?;
     }
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let packs = db.packs(who.provider(), !staff).await?;
     json(&PointPackListDto {
         packs: packs.iter().map(pack_dto).collect(),
@@ -59,7 +59,7 @@ pub async fn create_pack(call: &mut Call<'_>, who: &Session) -> AppResult<Respon
     who.may_provider_wide(Action::ManagePlans)?;
     let req: PointPackRequest = read_json(&mut call.req).await?;
     let pack = PointPack::try_from(req)?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let now = call.now.unix();
     let after = pack_json(&pack);
     let id = db
@@ -87,7 +87,7 @@ pub async fn update_pack(call: &mut Call<'_>, who: &Session) -> AppResult<Respon
     let id = call.id()?;
     let req: PointPackRequest = read_json(&mut call.req).await?;
     let pack = PointPack::try_from(req)?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let before = db
         .pack(who.provider(), id)
         .await?
@@ -116,7 +116,7 @@ pub async fn update_pack(call: &mut Call<'_>, who: &Session) -> AppResult<Respon
 /// `getPaymentSettings`.
 pub async fn settings(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     who.may_provider_wide(Action::ManagePlans)?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     json(&PaymentSettingsDto {
         vat_code: db.vat_code(who.provider()).await?,
     })
@@ -127,7 +127,7 @@ pub async fn set_settings(call: &mut Call<'_>, who: &Session) -> AppResult<Respo
     who.may_provider_wide(Action::ManagePlans)?;
     let req: PaymentSettingsDto = read_json(&mut call.req).await?;
     let next = req.checked()?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let before = db.vat_code(who.provider()).await?;
     let now = call.now.unix();
     let (b, a) = (

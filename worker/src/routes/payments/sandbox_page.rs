@@ -2,7 +2,6 @@
 
 use worker::{Headers, Method as HttpMethod, Request, RequestInit, Response};
 
-use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::http::Call;
 use crate::pay::sandbox::{self, Choice, SandboxPayment};
@@ -39,7 +38,7 @@ fn sandbox_id(call: &Call<'_>) -> AppResult<String> {
 pub async fn sandbox_page(call: &Call<'_>) -> AppResult<Response> {
     config(call.env)?.named("sandbox")?;
     let id = sandbox_id(call)?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let p = db.sandbox_payment(&id).await?.ok_or(AppError::NotFound)?;
     let amount = format!(
         "{}.{:02} {}",
@@ -113,7 +112,7 @@ pub async fn sandbox_decide(call: &mut Call<'_>) -> AppResult<Response> {
                 "malformed",
             )])
         })?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let p = db.sandbox_payment(&id).await?.ok_or(AppError::NotFound)?;
     let now = call.now.unix();
     if p.status == "pending" {
@@ -172,6 +171,7 @@ async fn deliver(call: &Call<'_>, body: &str, signature: &str) {
             env: call.env,
             params,
             now: call.now,
+            check: None,
         };
         Ok(match super::notifications::notification(&mut inner).await {
             Ok(resp) => resp.status_code(),

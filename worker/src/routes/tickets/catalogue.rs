@@ -9,7 +9,7 @@ use serde_json::json;
 use worker::Response;
 
 use crate::db::unless_taken;
-use crate::db::{CatalogueColumns, CatalogueRow, Db};
+use crate::db::{CatalogueColumns, CatalogueRow};
 use crate::error::{AppError, AppResult};
 use crate::http::{json, read_json, wire_points, Call, Session};
 
@@ -29,7 +29,7 @@ pub(super) fn catalogue_dto(c: &CatalogueRow) -> CatalogueItemDto {
 /// `listCatalogue`: client people see the active items, staff all of them.
 pub async fn list_catalogue(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     who.may(Action::OpenTicket, who.org())?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let items = db
         .catalogue(who.provider(), who.actor.role.is_client())
         .await?
@@ -65,7 +65,7 @@ pub async fn create_catalogue_item(call: &mut Call<'_>, who: &Session) -> AppRes
     who.may_provider_wide(Action::ManagePlans)?;
     let req: CatalogueItemRequest = read_json(&mut call.req).await?;
     let item = CatalogueItem::try_from(req)?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let now = call.now.unix();
     let after = catalogue_json(&item);
     unless_taken(
@@ -95,7 +95,7 @@ pub async fn update_catalogue_item(call: &mut Call<'_>, who: &Session) -> AppRes
     let id = call.id()?;
     let req: CatalogueItemRequest = read_json(&mut call.req).await?;
     let item = CatalogueItem::try_from(req)?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let before = db
         .catalogue_item(who.provider(), id)
         .await?

@@ -242,7 +242,7 @@ pub(super) async fn change<F>(
 where
     F: Fn(&Loaded, &Ctx) -> AppResult<Change>,
 {
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let idem = match Idem::begin(call, who, &db, body).await? {
         Begun::Replay(answer) => return respond(answer),
         Begun::Fresh(idem) => idem,

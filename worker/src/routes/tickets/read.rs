@@ -8,13 +8,13 @@ use pointdesk_domain::ticket::Kind;
 use worker::Response;
 
 use super::load::{answer, load, person, person_opt, summary};
-use crate::db::{Db, TicketFilter, TimelineRow};
+use crate::db::{TicketFilter, TimelineRow};
 use crate::error::AppResult;
 use crate::http::{json, respond, wire_points, Call, Session};
 
 /// `getTicket`.
 pub async fn get(call: &Call<'_>, who: &Session) -> AppResult<Response> {
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     respond(answer(&db, who, call.id()?, 200).await?)
 }
 
@@ -65,7 +65,7 @@ pub async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
         }
         _ => who.may_provider_wide(Action::ViewTickets)?,
     }
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let items = db
         .tickets(who.provider(), &filter)
         .await?
@@ -77,7 +77,7 @@ pub async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
 
 /// `getTicketTimeline`: internal events only for those who may see internal comments.
 pub async fn timeline(call: &Call<'_>, who: &Session) -> AppResult<Response> {
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let l = load(&db, who, call.id()?, Action::ViewTickets).await?;
     let internal = who
         .may(Action::ViewInternalComments, Some(l.row.org_id))

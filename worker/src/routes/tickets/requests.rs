@@ -43,7 +43,7 @@ pub async fn create_quote(call: &mut Call<'_>, who: &Session) -> AppResult<Respo
 /// The quote's ticket, for the quote operations (another tenant's quote is a 404).
 async fn quote_ticket(call: &Call<'_>, who: &Session) -> AppResult<(i64, i64)> {
     let quote = call.id()?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let ticket = db
         .quote_ticket(who.provider(), quote)
         .await?

@@ -14,7 +14,7 @@ use worker::Response;
 
 use super::change::{change, mail, Change, Needs};
 use super::load::{answer, load};
-use crate::db::{decide_and_write, Db, Event, NewTicketRow};
+use crate::db::{decide_and_write, Event, NewTicketRow};
 use crate::error::{AppError, AppResult};
 use crate::http::{body_of, read_json, respond, Call, Session};
 use crate::mail::TicketNotice;
@@ -35,7 +35,7 @@ pub async fn create(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
         }
     };
     who.may(Action::OpenTicket, Some(org))?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     if db.organization(who.provider(), org).await?.is_none() {
         return Err(AppError::Fields(vec![FieldError::new("org_id", "unknown")]));
     }
@@ -101,7 +101,7 @@ pub async fn comment(call: &mut Call<'_>, who: &Session) -> AppResult<Response> 
         pointdesk_domain::ticket::text(&req.body, 1, pointdesk_domain::ticket::COMMENT_MAX, true),
     );
     let body = f.finish(|| body)?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let l = load(&db, who, id, Action::Comment).await?;
     if req.internal {
         who.may(Action::CommentInternal, Some(l.row.org_id))?;
@@ -131,7 +131,7 @@ pub async fn comment(call: &mut Call<'_>, who: &Session) -> AppResult<Response> 
 /// `followTicket` / `unfollowTicket`.
 pub async fn follow(call: &Call<'_>, who: &Session, on: bool) -> AppResult<Response> {
     let id = call.id()?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     load(&db, who, id, Action::ViewTickets).await?;
     db.batch(vec![if on {
         db.follow(id, who.user.id)?
@@ -184,7 +184,7 @@ pub async fn log_work(call: &mut Call<'_>, who: &Session) -> AppResult<Response>
 pub async fn assign(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     let id = call.id()?;
     let (req, body): (AssignRequest, _) = body_of(call).await?;
-    let db = Db::new(call.env)?;
+    let db = call.db()?;
     let assignee = match req.assignee_id {
         Some(a) => {
             if !db.is_staff(who.provider(), a).await? {

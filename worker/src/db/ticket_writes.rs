@@ -1,0 +1,342 @@
+//! What a ticket change writes: statements the caller puts into one batch, led by
+//! [`Db::step_ticket`], which steps the ticket's version from the one the change was decided on
+//! (a trigger aborts the batch otherwise).
+
+use wasm_bindgen::JsValue;
+use worker::D1PreparedStatement;
+
+use super::{int, opt, text, Db};
+use crate::error::AppResult;
+
+/// The columns of a ticket that a change may set, besides its version.
+pub struct TicketState<'a> {
+    pub status: &'a str,
+    pub assignee_id: Option<i64>,
+    pub cause: Option<&'a str>,
+    pub cause_note: &'a str,
+    pub charge: Option<(i64, i64, i64, &'a str)>,
+}
+
+/// A new ticket.
+pub struct NewTicketRow<'a> {
+    pub id: i64,
+    pub provider_id: i64,
+    pub org_id: i64,
+    pub number: i64,
+    pub kind: &'a str,
+    pub catalogue: Option<(i64, &'a str)>,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub priority: &'a str,
+    pub requester_id: i64,
+    pub status: &'a str,
+}
+
+/// A timeline row.
+pub struct Event<'a> {
+    pub ticket_id: i64,
+    pub actor_id: Option<i64>,
+    pub kind: &'a str,
+    pub internal: bool,
+    pub detail: String,
+    /// The ledger entry it shows, by idempotency key.
+    pub entry_key: Option<&'a str>,
+}
+
+/// A letter to the people a ticket concerns, in each one's language.
+pub struct TicketMail<'a> {
+    pub provider_id: i64,
+    pub ticket_id: i64,
+    /// Not to this person (the one who acted).
+    pub except: i64,
+    /// Also to the organisation's client admins.
+    pub client_admins: bool,
+    pub kind: &'a str,
+    pub subject: (&'a str, &'a str),
+    pub body: (&'a str, &'a str),
+    pub link: &'a str,
+}
+
+impl Db {
+    pub fn insert_ticket(&self, t: &NewTicketRow<'_>, now: i64) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "INSERT INTO tickets (id, provider_id, org_id, number, kind, catalogue_id, \
+             catalogue_kind, title, description, priority, requester_id, status, created_at, \
+             updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+            &[
+                int(t.id),
+                int(t.provider_id),
+                int(t.org_id),
+                int(t.number),
+                text(t.kind),
+                opt(t.catalogue.map(|c| c.0)),
+                t.catalogue.map_or(JsValue::NULL, |c| text(c.1)),
+                text(t.title),
+                text(t.description),
+                text(t.priority),
+                int(t.requester_id),
+                text(t.status),
+                int(now),
+            ],
+        )
+    }
+
+    /// Steps the ticket's version from `decided_on` and writes its new state.
+    pub fn step_ticket(
+        &self,
+        id: i64,
+        decided_on: i64,
+        s: &TicketState<'_>,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        let (points, at, lines, detail) = match s.charge {
+            Some((p, a, l, d)) => (int(p), int(a), int(l), text(d)),
+            None => (JsValue::NULL, JsValue::NULL, JsValue::NULL, JsValue::NULL),
+        };
+        self.statement(
+            "UPDATE tickets SET version = ?2, status = ?3, assignee_id = ?4, cause = ?5, \
+             cause_note = ?6, charge_points = ?7, charge_at = ?8, charge_lines = ?9, \
+             charge_detail = ?10, updated_at = ?11 WHERE id = ?1",
+            &[
+                int(id),
+                int(decided_on + 1),
+                text(s.status),
+                opt(s.assignee_id),
+                s.cause.map_or(JsValue::NULL, text),
+                text(s.cause_note),
+                points,
+                at,
+                lines,
+                detail,
+                int(now),
+            ],
+        )
+    }
+
+    /// Marks the ticket as changed (a comment) without deciding anything about it.
+    pub fn touch_ticket(&self, id: i64, now: i64) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "UPDATE tickets SET updated_at = ?2 WHERE id = ?1",
+            &[int(id), int(now)],
+        )
+    }
+
+    pub fn insert_comment(
+        &self,
+        ticket: i64,
+        author: i64,
+        body: &str,
+        internal: bool,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "INSERT INTO comments (ticket_id, author_id, body, internal, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            &[int(ticket), int(author), text(body), int(i64::from(internal)), int(now)],
+        )
+    }
+
+    /// The timeline row of the comment just inserted in this batch.
+    pub fn comment_event(
+        &self,
+        ticket: i64,
+        author: i64,
+        internal: bool,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "INSERT INTO timeline (ticket_id, at, actor_id, kind, internal, comment_id) VALUES \
+             (?1, ?2, ?3, 'comment', ?4, (SELECT MAX(id) FROM comments WHERE ticket_id = ?1))",
+            &[int(ticket), int(now), int(author), int(i64::from(internal))],
+        )
+    }
+
+    pub fn insert_work(
+        &self,
+        ticket: i64,
+        engineer: i64,
+        minutes: u32,
+        note: &str,
+        on_day: &str,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "INSERT INTO work_entries (ticket_id, engineer_id, minutes, note, on_day, at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            &[
+                int(ticket),
+                int(engineer),
+                int(i64::from(minutes)),
+                text(note),
+                text(on_day),
+                int(now),
+            ],
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn insert_quote(
+        &self,
+        id: i64,
+        ticket: i64,
+        org: i64,
+        points: i64,
+        scope: &str,
+        expires_at: i64,
+        by: i64,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "INSERT INTO quotes (id, ticket_id, org_id, points, scope, expires_at, status, \
+             created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'awaiting_approval', ?7, ?8)",
+            &[
+                int(id),
+                int(ticket),
+                int(org),
+                int(points),
+                text(scope),
+                int(expires_at),
+                int(by),
+                int(now),
+            ],
+        )
+    }
+
+    /// A quote moves from `from` to `to` (by `by`, when a person decided).
+    pub fn set_quote_status(
+        &self,
+        id: i64,
+        from: &str,
+        to: &str,
+        by: Option<i64>,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "UPDATE quotes SET status = ?3, decided_by = COALESCE(?4, decided_by), \
+             decided_at = CASE WHEN ?4 IS NULL THEN decided_at ELSE ?5 END \
+             WHERE id = ?1 AND status = ?2",
+            &[int(id), text(from), text(to), opt(by), int(now)],
+        )
+    }
+
+    pub fn insert_dispute(
+        &self,
+        id: i64,
+        ticket: i64,
+        org: i64,
+        by: i64,
+        reason: &str,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "INSERT INTO disputes (id, ticket_id, org_id, opened_by, reason, opened_at, state) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open')",
+            &[
+                int(id),
+                int(ticket),
+                int(org),
+                int(by),
+                text(reason),
+                int(now),
+            ],
+        )
+    }
+
+    pub fn decide_dispute(
+        &self,
+        id: i64,
+        state: &str,
+        by: i64,
+        reason: &str,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "UPDATE disputes SET state = ?2, decided_by = ?3, decision_reason = ?4, decided_at = ?5 \
+             WHERE id = ?1 AND state = 'open'",
+            &[int(id), text(state), int(by), text(reason), int(now)],
+        )
+    }
+
+    pub fn follow(&self, ticket: i64, user: i64) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "INSERT OR IGNORE INTO ticket_followers (ticket_id, user_id) VALUES (?1, ?2)",
+            &[int(ticket), int(user)],
+        )
+    }
+
+    pub fn unfollow(&self, ticket: i64, user: i64) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "DELETE FROM ticket_followers WHERE ticket_id = ?1 AND user_id = ?2",
+            &[int(ticket), int(user)],
+        )
+    }
+
+    pub fn event(&self, e: &Event<'_>, now: i64) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "INSERT INTO timeline (ticket_id, at, actor_id, kind, internal, entry_key, detail) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            &[
+                int(e.ticket_id),
+                int(now),
+                opt(e.actor_id),
+                text(e.kind),
+                int(i64::from(e.internal)),
+                e.entry_key.map_or(JsValue::NULL, text),
+                text(&e.detail),
+            ],
+        )
+    }
+
+    /// One letter per follower (and client admin, when asked), in each one's language.
+    pub fn ticket_mail(&self, m: &TicketMail<'_>, now: i64) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "INSERT INTO outbox (provider_id, to_email, locale, kind, subject, body, link, created_at) \
+             SELECT ?1, u.email, u.locale, ?4, \
+               CASE u.locale WHEN 'ru' THEN ?5 ELSE ?6 END, \
+               CASE u.locale WHEN 'ru' THEN ?7 ELSE ?8 END, ?9, ?10 \
+             FROM users u WHERE u.provider_id = ?1 AND u.active = 1 AND u.id <> ?3 AND ( \
+               u.id IN (SELECT user_id FROM ticket_followers WHERE ticket_id = ?2) \
+               OR (?11 = 1 AND u.role = 'client_admin' \
+                   AND u.org_id = (SELECT org_id FROM tickets WHERE id = ?2))) \
+             AND NOT EXISTS (SELECT 1 FROM json_each(u.email_muted) WHERE value = ?4)",
+            &[
+                int(m.provider_id),
+                int(m.ticket_id),
+                int(m.except),
+                text(m.kind),
+                text(m.subject.0),
+                text(m.subject.1),
+                text(m.body.0),
+                text(m.body.1),
+                text(m.link),
+                int(now),
+                int(i64::from(m.client_admins)),
+            ],
+        )
+    }
+
+    /// The notification-centre rows of a ticket notice: the same people as its mail.
+    pub fn ticket_notification(
+        &self,
+        m: &TicketMail<'_>,
+        data: &str,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "INSERT INTO notifications (user_id, kind, org_id, ticket_id, data, created_at) \
+             SELECT u.id, ?4, (SELECT org_id FROM tickets WHERE id = ?2), ?2, ?5, ?6 \
+             FROM users u WHERE u.provider_id = ?1 AND u.active = 1 AND u.id <> ?3 AND ( \
+               u.id IN (SELECT user_id FROM ticket_followers WHERE ticket_id = ?2) \
+               OR (?7 = 1 AND u.role = 'client_admin' \
+                   AND u.org_id = (SELECT org_id FROM tickets WHERE id = ?2)))",
+            &[
+                int(m.provider_id),
+                int(m.ticket_id),
+                int(m.except),
+                text(m.kind),
+                text(data),
+                int(now),
+                int(i64::from(m.client_admins)),
+            ],
+        )
+    }
+}
