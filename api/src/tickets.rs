@@ -367,24 +367,7 @@ pub struct NewWork {
 
 /// `YYYY-MM-DD`.
 pub fn parse_date(s: &str) -> Option<Date> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let y: i32 = s[0..4].parse().ok()?;
-    let m: u8 = s[5..7].parse().ok()?;
-    let d: u8 = s[8..10].parse().ok()?;
-    let date = Date::from_days(
-        Date {
-            year: y,
-            month: m,
-            day: 1,
-        }
-        .to_days()
-            + i64::from(d)
-            - 1,
-    );
-    (date.year == y && date.month == m && date.day == d && (1..=12).contains(&m)).then_some(date)
+    Date::parse(s)
 }
 
 impl TryFrom<WorkRequest> for NewWork {

@@ -42,44 +42,21 @@ mod tests {
     fn pts(s: &str) -> Points {
         s.parse().unwrap()
     }
-    const TODAY: Date = Date {
-        year: 2026,
-        month: 11,
-        day: 27,
+    const TODAY: Date = match Date::ymd(2026, 11, 27) {
+        Some(d) => d,
+        None => panic!("a real date"),
     };
 
     #[test]
     fn table() {
         let cases = [
-            (
-                "28",
-                "28",
-                28,
-                RunOut::On(Date {
-                    year: 2026,
-                    month: 12,
-                    day: 25,
-                }),
-            ), // 1 pt/day, 28 days
-            (
-                "10",
-                "28",
-                28,
-                RunOut::On(Date {
-                    year: 2026,
-                    month: 12,
-                    day: 7,
-                }),
-            ), // 10 days
+            ("28", "28", 28, RunOut::On(Date::ymd(2026, 12, 25).unwrap())), // 1 pt/day, 28 days
+            ("10", "28", 28, RunOut::On(Date::ymd(2026, 12, 7).unwrap())),  // 10 days
             (
                 "10.5",
                 "28",
                 28,
-                RunOut::On(Date {
-                    year: 2026,
-                    month: 12,
-                    day: 8,
-                }),
+                RunOut::On(Date::ymd(2026, 12, 8).unwrap()),
             ), // rounds up
             ("10", "0", 28, RunOut::Never),
             ("10", "-2", 28, RunOut::Never),

@@ -331,11 +331,7 @@ mod tests {
             engineer: UserId::new(9),
             minutes,
             note: "checked the printer queue".into(),
-            on: Date {
-                year: 2026,
-                month: 11,
-                day: 27,
-            },
+            on: Date::ymd(2026, 11, 27).unwrap(),
         }
     }
 

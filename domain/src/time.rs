@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use chrono::{Datelike, Days, Months, NaiveDate};
+
 pub const SECONDS_PER_DAY: i64 = 86_400;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -26,50 +28,99 @@ impl Timestamp {
         let local = self.0 + i64::from(offset_minutes) * 60;
         Date::from_days(local.div_euclid(SECONDS_PER_DAY))
     }
+    /// The instant of a local civil time (`date` at `seconds` past its midnight) in a zone
+    /// `offset_minutes` east of UTC.
+    pub fn at_local(date: Date, seconds: i64, offset_minutes: i32) -> Timestamp {
+        Timestamp(date.to_days() * SECONDS_PER_DAY + seconds - i64::from(offset_minutes) * 60)
+    }
 }
 
-/// A civil date (proleptic Gregorian).
+/// A civil date (proleptic Gregorian), from `chrono`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date {
-    pub year: i32,
-    pub month: u8,
-    pub day: u8,
-}
+pub struct Date(NaiveDate);
+
+/// 1970-01-01, where day numbers start.
+const EPOCH: NaiveDate = match NaiveDate::from_ymd_opt(1970, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
 
 impl Date {
-    /// Days since 1970-01-01 to a civil date (H. Hinnant's `civil_from_days`).
-    pub fn from_days(days: i64) -> Date {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-        Date { year, month, day }
+    /// The date, if it exists (`2026-02-30` does not).
+    pub const fn ymd(year: i32, month: u32, day: u32) -> Option<Date> {
+        match NaiveDate::from_ymd_opt(year, month, day) {
+            Some(d) => Some(Date(d)),
+            None => None,
+        }
     }
 
-    /// The inverse of [`Date::from_days`].
+    pub fn year(self) -> i32 {
+        self.0.year()
+    }
+    pub fn month(self) -> u32 {
+        self.0.month()
+    }
+    pub fn day(self) -> u32 {
+        self.0.day()
+    }
+
+    /// The date `days` after 1970-01-01 (clamped to the calendar `chrono` knows).
+    pub fn from_days(days: i64) -> Date {
+        let d = if days >= 0 {
+            u64::try_from(days)
+                .ok()
+                .and_then(|n| EPOCH.checked_add_days(Days::new(n)))
+        } else {
+            EPOCH.checked_sub_days(Days::new(days.unsigned_abs()))
+        };
+        Date(d.unwrap_or(if days >= 0 {
+            NaiveDate::MAX
+        } else {
+            NaiveDate::MIN
+        }))
+    }
+
+    /// Days since 1970-01-01.
     pub fn to_days(self) -> i64 {
-        let y = i64::from(self.year) - i64::from(self.month <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y.rem_euclid(400);
-        let m = i64::from(self.month);
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
+        (self.0 - EPOCH).num_days()
     }
 
     pub fn plus_days(self, days: i64) -> Date {
         Date::from_days(self.to_days() + days)
     }
+
+    /// Exactly `YYYY-MM-DD`, a date that exists.
+    pub fn parse(s: &str) -> Option<Date> {
+        let b = s.as_bytes();
+        let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !digits(0..4) || !digits(5..7) {
+            return None;
+        }
+        if !digits(8..10) {
+            return None;
+        }
+        Date::ymd(
+            s[0..4].parse().ok()?,
+            s[5..7].parse().ok()?,
+            s[8..10].parse().ok()?,
+        )
+    }
+
+    /// The instant at `offset_minutes` this date's midnight is.
+    pub fn midnight(self, offset_minutes: i32) -> Timestamp {
+        Timestamp::at_local(self, 0, offset_minutes)
+    }
 }
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            self.year(),
+            self.month(),
+            self.day()
+        )
     }
 }
 
@@ -95,9 +146,29 @@ impl Period {
     pub fn containing(at: Timestamp, offset_minutes: i32) -> Period {
         let d = at.date(offset_minutes);
         Period {
-            year: d.year,
-            month: d.month,
+            year: d.year(),
+            month: u8::try_from(d.month()).unwrap_or(1),
         }
+    }
+    /// The period's first day.
+    pub fn first_day(self) -> Date {
+        Date::ymd(self.year, u32::from(self.month), 1).unwrap_or(Date(EPOCH))
+    }
+    /// The period's last day.
+    pub fn last_day(self) -> Date {
+        self.next().first_day().plus_days(-1)
+    }
+    fn shift(self, forward: bool) -> Period {
+        let first = self.first_day().0;
+        let moved = if forward {
+            first.checked_add_months(Months::new(1))
+        } else {
+            first.checked_sub_months(Months::new(1))
+        };
+        moved.map_or(self, |d| Period {
+            year: d.year(),
+            month: u8::try_from(d.month()).unwrap_or(1),
+        })
     }
     pub const fn year(self) -> i32 {
         self.year
@@ -106,30 +177,10 @@ impl Period {
         self.month
     }
     pub fn next(self) -> Period {
-        if self.month == 12 {
-            Period {
-                year: self.year + 1,
-                month: 1,
-            }
-        } else {
-            Period {
-                year: self.year,
-                month: self.month + 1,
-            }
-        }
+        self.shift(true)
     }
     pub fn previous(self) -> Period {
-        if self.month == 1 {
-            Period {
-                year: self.year - 1,
-                month: 12,
-            }
-        } else {
-            Period {
-                year: self.year,
-                month: self.month - 1,
-            }
-        }
+        self.shift(false)
     }
     /// Exactly `YYYY-MM`: four digits, a hyphen, two digits. No signs, no spaces.
     pub fn parse(s: &str) -> Result<Period, PeriodError> {
@@ -164,13 +215,7 @@ mod tests {
         );
         assert_eq!(Date::from_days(-1).to_string(), "1969-12-31");
         assert_eq!(
-            Date {
-                year: 2024,
-                month: 2,
-                day: 29
-            }
-            .plus_days(1)
-            .to_string(),
+            Date::ymd(2024, 2, 29).unwrap().plus_days(1).to_string(),
             "2024-03-01"
         );
     }
@@ -182,6 +227,21 @@ mod tests {
         assert_eq!(Period::containing(at, 0).to_string(), "2026-11");
         assert_eq!(Period::containing(at, 180).to_string(), "2026-12");
         let p = Period::parse("2026-12").unwrap();
+        assert_eq!(p.last_day().to_string(), "2026-12-31");
+        assert_eq!(
+            Period::parse("2028-02").unwrap().last_day().to_string(),
+            "2028-02-29"
+        );
+        for (good, bad) in [("2026-11-30", "2026-11-31"), ("2024-02-29", "2025-02-29")] {
+            assert_eq!(
+                Date::parse(good).map(|d| d.to_string()).as_deref(),
+                Some(good)
+            );
+            assert_eq!(Date::parse(bad), None);
+        }
+        for bad in ["2026-1-01", "2026-01-1", "+026-01-01", "2026-01-0x", ""] {
+            assert_eq!(Date::parse(bad), None, "{bad}");
+        }
         assert_eq!(p.next().to_string(), "2027-01");
         assert_eq!(p.previous().to_string(), "2026-11");
         for bad in [

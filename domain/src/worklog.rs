@@ -75,11 +75,7 @@ mod tests {
             engineer: UserId::new(1),
             minutes,
             note: "  replaced the toner ".into(),
-            on: Date {
-                year: 2026,
-                month: 11,
-                day: 27,
-            },
+            on: Date::ymd(2026, 11, 27).unwrap(),
         }
     }
 

@@ -448,3 +448,31 @@ fn every_answer_carries_the_security_headers() {
         index.body
     );
 }
+
+/// A read after the first is answered on the session the worker read before, confirmed by the
+/// read's own batch: whatever changed the session in between is seen by that very read.
+#[test]
+fn a_read_on_a_trusted_session_sees_every_change_to_it() {
+    let org = people(210, "trusted");
+    let email = "manager@trusted.e2e";
+    let mut c = Caller::sign_in(email, FIXTURE_PASSWORD);
+    let balance = format!("/api/v1/organizations/{org}/balance");
+    for _ in 0..3 {
+        assert_eq!(c.get("/api/v1/audit-log").status, 200);
+        assert_eq!(c.get(&balance).status, 200);
+    }
+    // A new role counts at once: an engineer may not read the audit log.
+    d1(&format!(
+        "UPDATE users SET role = 'engineer' WHERE email = '{email}'"
+    ))
+    .expect("role");
+    c.get("/api/v1/audit-log")
+        .problem(403, "/problems/forbidden");
+    assert_eq!(c.get(&balance).status, 200);
+    // A session that ended is refused by the read itself, whatever it reads.
+    d1("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE email = 'manager@trusted.e2e')")
+        .expect("ended");
+    c.get(&balance).problem(401, "/problems/unauthenticated");
+    c.get("/api/v1/tickets?queue=open")
+        .problem(401, "/problems/unauthenticated");
+}

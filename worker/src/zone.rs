@@ -2,7 +2,7 @@
 //! offsets, and no zone database ships in the wasm.
 
 use js_sys::{Array, Object, Reflect};
-use pointdesk_domain::time::{Date, Period, Timestamp, SECONDS_PER_DAY};
+use pointdesk_domain::time::{Date, Period, Timestamp};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Minutes east of UTC in `zone` at `at` (daylight saving included); `None` for a zone the
@@ -49,14 +49,14 @@ pub fn offset_minutes(zone: &str, at: Timestamp) -> Option<i32> {
         fields[slot] = value.parse().ok()?;
     }
     let [year, month, day, hour, minute, second] = fields;
-    let local_day = Date {
-        year: i32::try_from(year).ok()?,
-        month: u8::try_from(month).ok()?,
-        day: u8::try_from(day).ok()?,
-    }
-    .to_days();
-    let local = local_day * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second;
-    i32::try_from((local - at.unix()).div_euclid(60)).ok()
+    let date = Date::ymd(
+        i32::try_from(year).ok()?,
+        u32::try_from(month).ok()?,
+        u32::try_from(day).ok()?,
+    )?;
+    // The local wall clock read as if it were UTC, less the instant: the offset.
+    let local = Timestamp::at_local(date, hour * 3600 + minute * 60 + second, 0);
+    i32::try_from((local.unix() - at.unix()).div_euclid(60)).ok()
 }
 
 /// The period `at` falls in, in `zone` (UTC for an unknown zone).
@@ -67,13 +67,7 @@ pub fn period_at(zone: &str, at: Timestamp) -> Period {
 /// The first instant of `p` in `zone`: the local midnight of its first day. The offset is taken
 /// at that midnight (found by asking twice: a zone's offset a day before may differ).
 pub fn period_start(zone: &str, p: Period) -> Timestamp {
-    let midnight = Date {
-        year: p.year(),
-        month: p.month(),
-        day: 1,
-    }
-    .to_days()
-        * SECONDS_PER_DAY;
+    let midnight = p.first_day().midnight(0).unix();
     let guess = offset_minutes(zone, Timestamp::from_unix(midnight)).unwrap_or(0);
     let first = midnight - i64::from(guess) * 60;
     let offset = offset_minutes(zone, Timestamp::from_unix(first)).unwrap_or(guess);

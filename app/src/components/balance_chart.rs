@@ -78,7 +78,7 @@ pub fn balance_chart(history: BalanceHistoryDto) -> AnyView {
     let mut day = history.from;
     let mut n = 0;
     while day <= history.to {
-        if pointdesk_domain::time::Date::from_days(day).day == 1 {
+        if pointdesk_domain::time::Date::from_days(day).day() == 1 {
             if n % 2 == 0 {
                 let lx = x(day);
                 labels.push(view! {

@@ -1,20 +1,9 @@
 //! Shapes the ledger's screens share: an entry on the wire and a period's last day.
 
 use pointdesk_api::ledger::*;
-use pointdesk_domain::time::{Date, Period};
 
 use crate::db::EntryRow;
 use crate::http::wire_points;
-
-pub(super) fn last_day(p: Period) -> Date {
-    let next = p.next();
-    Date {
-        year: next.year(),
-        month: next.month(),
-        day: 1,
-    }
-    .plus_days(-1)
-}
 
 pub(super) fn entry_dto(e: EntryRow) -> LedgerEntryDto {
     let moves: Vec<(i64, i64, String)> = e

@@ -12,7 +12,7 @@ use pointdesk_domain::policy::Action;
 use pointdesk_domain::time::{Period, SECONDS_PER_DAY};
 use worker::Response;
 
-use super::entries::{entry_dto, last_day};
+use super::entries::entry_dto;
 use crate::books::allotment_of;
 use crate::db::{stored_points, LedgerFilter, PlanRow};
 use crate::error::{AppError, AppResult};
@@ -85,7 +85,7 @@ pub async fn balance(call: &Call<'_>, who: &Session) -> AppResult<Response> {
                 Some(ExpiringDto {
                     points: wire_points(e.free),
                     period: e.expires.clone(),
-                    last_day: last_day(p).to_string(),
+                    last_day: p.last_day().to_string(),
                 })
             })
             .collect(),

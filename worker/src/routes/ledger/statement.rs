@@ -5,10 +5,9 @@ use pointdesk_api::ledger::*;
 use pointdesk_api::problem::FieldError;
 use pointdesk_api::WirePoints;
 use pointdesk_domain::policy::Action;
-use pointdesk_domain::time::{Date, Period};
+use pointdesk_domain::time::Period;
 use worker::Response;
 
-use super::entries::last_day;
 use crate::db::{stored_points, Db, EntryRow, LedgerFilter};
 use crate::error::{AppError, AppResult};
 use crate::http::{json, wire_points, Call, Session};
@@ -39,13 +38,8 @@ pub async fn statement(call: &Call<'_>, who: &Session) -> AppResult<Response> {
             name: org.name.clone(),
         },
         period: period.to_string(),
-        first_day: Date {
-            year: period.year(),
-            month: period.month(),
-            day: 1,
-        }
-        .to_string(),
-        last_day: last_day(period).to_string(),
+        first_day: period.first_day().to_string(),
+        last_day: period.last_day().to_string(),
         time_zone: zone,
         opening: wire_points(opening),
         grants: wire_points(0),
