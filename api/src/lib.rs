@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod health;
 pub mod ledger;
+pub mod messages;
 pub mod notifications;
 #[cfg(feature = "openapi")]
 pub mod openapi;

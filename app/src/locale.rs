@@ -1,31 +1,12 @@
-//! The languages the app speaks.
+//! The languages the app speaks: the product's own (`pointdesk_api::messages::Lang`), named in
+//! their own words for the switch.
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Locale {
-    En,
-    Ru,
-}
+pub use pointdesk_api::messages::Lang as Locale;
 
-impl Locale {
-    pub const ALL: [Locale; 2] = [Locale::En, Locale::Ru];
-
-    pub const fn tag(self) -> &'static str {
-        match self {
-            Locale::En => "en",
-            Locale::Ru => "ru",
-        }
-    }
-
-    /// The language's own name, shown in the switch.
-    pub const fn native_name(self) -> &'static str {
-        match self {
-            Locale::En => "English",
-            Locale::Ru => "Русский",
-        }
-    }
-
-    pub fn from_tag(tag: &str) -> Option<Locale> {
-        let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
-        Locale::ALL.into_iter().find(|l| l.tag() == primary)
+/// The language's own name, shown in the switch.
+pub const fn native_name(l: Locale) -> &'static str {
+    match l {
+        Locale::En => "English",
+        Locale::Ru => "Русский",
     }
 }

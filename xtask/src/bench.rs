@@ -1,4 +1,4 @@
-//! `cargo xtask bench`: what ships (sizes raw, gzip and brotli, against the app's 250 KB brotli
+//! `cargo xtask bench`: what ships (sizes raw, gzip and brotli, against the app's 300 KB brotli
 //! budget) and how fast the API answers, as a ratio against a no-op route of the same worker
 //! measured in the same run; and what a sign-in costs (Argon2id inside workerd). Load is
 //! bounded and goes to 127.0.0.1 only.
@@ -55,7 +55,7 @@ pub fn run() -> Result {
         "{:<48} {:>10} {:>10} {:>10}",
         "app total (wasm + js + css)", app.0, app.1, app.2
     );
-    let budget = 250 * 1024;
+    let budget = 300 * 1024;
     println!(
         "app budget: {:.1} KB brotli of {} KB ({:.0} %): {}",
         app.2 as f64 / 1024.0,

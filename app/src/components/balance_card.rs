@@ -17,7 +17,7 @@ pub fn balance_card(org: i64) -> impl IntoView {
         let p = |x| points(l, x);
         let low = b.available.0 < b.threshold.0;
         let mut rows = vec![
-            ("balance", text(l, Msg::Balance2), p(b.balance)),
+            ("balance", text(l, Msg::BalanceColumn), p(b.balance)),
             ("held", text(l, Msg::HeldBy), p(b.held)),
             (
                 "period-allotment",

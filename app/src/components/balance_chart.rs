@@ -107,7 +107,7 @@ pub fn balance_chart(history: BalanceHistoryDto) -> AnyView {
         points(l, to_w),
         t(Msg::Grants),
         t(Msg::Purchases),
-        t(Msg::KCharge)
+        t(Msg::EntryCharge)
     );
     view! {
         <figure class="chart card" data-testid="balance-chart">

@@ -20,7 +20,7 @@ pub fn LanguageSwitch() -> impl IntoView {
                             aria-pressed=move || (i18n.locale.get() == locale).to_string()
                             on:click=move |_| i18n.set(locale)
                         >
-                            {locale.native_name()}
+                            {crate::locale::native_name(locale)}
                         </button>
                     }
                 })

@@ -73,7 +73,7 @@ pub fn QuotePanel(
                 view! {
                     <dl class="kv">
                         <div class="kv__row"><dt>{i18n.tr(Msg::QuoteTitle)}</dt><dd data-testid="quote-points">{i18n.pts(q.points)}</dd></div>
-                        <div class="kv__row"><dt>{i18n.tr(Msg::Balance2)}</dt><dd data-testid="balance">{i18n.pts(b.balance)}</dd></div>
+                        <div class="kv__row"><dt>{i18n.tr(Msg::BalanceColumn)}</dt><dd data-testid="balance">{i18n.pts(b.balance)}</dd></div>
                         <div class="kv__row"><dt>{i18n.tr(Msg::Held)}</dt><dd>{i18n.pts(b.held)}</dd></div>
                         <div class="kv__row kv__row--total"><dt>{i18n.tr(Msg::Available)}</dt><dd data-testid="available">{i18n.pts(b.available)}</dd></div>
                     </dl>

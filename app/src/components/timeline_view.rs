@@ -12,19 +12,19 @@ pub fn TimelineView(items: Vec<TimelineEventDto>) -> impl IntoView {
         <ol class="timeline" data-testid="timeline">
             {items.into_iter().map(|e| {
                 let label = match e.kind.as_str() {
-                    "opened" => Msg::EvOpened,
-                    "status" => Msg::EvStatus,
-                    "assigned" => Msg::EvAssigned,
-                    "comment" => Msg::EvComment,
-                    "work" => Msg::EvWork,
-                    "quote" => Msg::EvQuote,
-                    "quote_approved" => Msg::EvQuoteApproved,
-                    "quote_declined" => Msg::EvQuoteDeclined,
-                    "quote_expired" => Msg::EvQuoteExpired,
-                    "cause" => Msg::EvCause,
-                    "dispute_opened" => Msg::EvDisputeOpened,
-                    "dispute_decided" => Msg::EvDisputeDecided,
-                    _ => Msg::EvLedger,
+                    "opened" => Msg::EventOpened,
+                    "status" => Msg::EventStatus,
+                    "assigned" => Msg::EventAssigned,
+                    "comment" => Msg::EventComment,
+                    "work" => Msg::EventWork,
+                    "quote" => Msg::EventQuote,
+                    "quote_approved" => Msg::EventQuoteApproved,
+                    "quote_declined" => Msg::EventQuoteDeclined,
+                    "quote_expired" => Msg::EventQuoteExpired,
+                    "cause" => Msg::EventCause,
+                    "dispute_opened" => Msg::EventDisputeOpened,
+                    "dispute_decided" => Msg::EventDisputeDecided,
+                    _ => Msg::EventLedger,
                 };
                 let status = e.status.clone();
                 let entry = e.entry.clone();
@@ -55,9 +55,9 @@ pub fn TimelineView(items: Vec<TimelineEventDto>) -> impl IntoView {
                                     {i18n.tr(match en.kind.as_str() {
                                         "charge" => Msg::Charged,
                                         "refund" => Msg::Refunded,
-                                        _ => Msg::EvLedger,
+                                        _ => Msg::EventLedger,
                                     })}" "{i18n.pts(amount)}
-                                    " → "{i18n.tr(Msg::Balance2)}" "{i18n.pts(after)}
+                                    " → "{i18n.tr(Msg::BalanceColumn)}" "{i18n.pts(after)}
                                 </span>
                             }
                         })}

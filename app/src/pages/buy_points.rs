@@ -95,9 +95,9 @@ pub fn buy_points(org: i64) -> impl IntoView {
 /// A purchase's status as the client reads it.
 pub fn status_msg(status: &str) -> Msg {
     match status {
-        "succeeded" => Msg::PsSucceeded,
-        "failed" => Msg::PsFailed,
-        "canceled" => Msg::PsCanceled,
-        _ => Msg::PsPending,
+        "succeeded" => Msg::PurchaseSucceeded,
+        "failed" => Msg::PurchaseFailed,
+        "canceled" => Msg::PurchaseCanceled,
+        _ => Msg::PurchasePending,
     }
 }

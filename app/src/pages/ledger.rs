@@ -33,14 +33,14 @@ pub fn Ledger(org: i64, base: String) -> impl IntoView {
         format!("{:04}-{:02}", d.get_full_year(), d.get_month() + 1)
     };
     let kinds = [
-        ("grant", Msg::KGrant),
-        ("purchase", Msg::KPurchase),
-        ("charge", Msg::KCharge),
-        ("refund", Msg::KRefund),
-        ("adjustment", Msg::KAdjustment),
-        ("expiry", Msg::KExpiry),
-        ("repayment", Msg::KRepayment),
-        ("purchase_refund", Msg::KPurchaseRefund),
+        ("grant", Msg::EntryGrant),
+        ("purchase", Msg::EntryPurchase),
+        ("charge", Msg::EntryCharge),
+        ("refund", Msg::EntryRefund),
+        ("adjustment", Msg::EntryAdjustment),
+        ("expiry", Msg::EntryExpiry),
+        ("repayment", Msg::EntryRepayment),
+        ("purchase_refund", Msg::EntryPurchaseRefund),
     ];
     view! {
         <h1 data-testid="page-title">{i18n.tr(Msg::NavLedger)}</h1>
@@ -110,14 +110,14 @@ fn page(org: i64, query: String, before: Option<i64>) -> AnyView {
 
 pub fn kind_msg(kind: &str) -> Msg {
     match kind {
-        "grant" => Msg::KGrant,
-        "purchase" => Msg::KPurchase,
-        "charge" => Msg::KCharge,
-        "refund" => Msg::KRefund,
-        "adjustment" => Msg::KAdjustment,
-        "expiry" => Msg::KExpiry,
-        "purchase_refund" => Msg::KPurchaseRefund,
-        _ => Msg::KRepayment,
+        "grant" => Msg::EntryGrant,
+        "purchase" => Msg::EntryPurchase,
+        "charge" => Msg::EntryCharge,
+        "refund" => Msg::EntryRefund,
+        "adjustment" => Msg::EntryAdjustment,
+        "expiry" => Msg::EntryExpiry,
+        "purchase_refund" => Msg::EntryPurchaseRefund,
+        _ => Msg::EntryRepayment,
     }
 }
 
@@ -133,11 +133,11 @@ fn entry(i18n: I18n, e: LedgerEntryDto) -> impl IntoView {
         .map(|m| {
             let (kind, rest) = m.source.split_once(':').unwrap_or((&m.source, ""));
             let what = match kind {
-                "grant" => Msg::KGrant,
-                "rollover" => Msg::BRollover,
-                "purchase" => Msg::KPurchase,
-                "adjustment" => Msg::KAdjustment,
-                _ => Msg::KRefund,
+                "grant" => Msg::EntryGrant,
+                "rollover" => Msg::CarriedOver,
+                "purchase" => Msg::EntryPurchase,
+                "adjustment" => Msg::EntryAdjustment,
+                _ => Msg::EntryRefund,
             };
             let period = if rest.contains('-') { rest } else { "" };
             format!(

@@ -51,17 +51,17 @@ pub fn Notifications() -> impl IntoView {
 
 pub fn kind_msg(kind: &str) -> Msg {
     match kind {
-        "low_balance" => Msg::NLowBalance,
-        "balance_exhausted" => Msg::NExhausted,
-        "charge_made" => Msg::NCharge,
-        "quote_awaiting" => Msg::NQuote,
-        "dispute_decided" => Msg::NDispute,
-        "grant_arrived" => Msg::NGrant,
-        "adjustment_made" => Msg::NAdjustment,
-        "topup_credited" => Msg::NTopUp,
-        "refunded" => Msg::NRefund,
-        "purchase_refunded" => Msg::NPurchaseRefunded,
-        _ => Msg::NTicket,
+        "low_balance" => Msg::NoticeLowBalance,
+        "balance_exhausted" => Msg::NoticeExhausted,
+        "charge_made" => Msg::NoticeCharge,
+        "quote_awaiting" => Msg::NoticeQuote,
+        "dispute_decided" => Msg::NoticeDispute,
+        "grant_arrived" => Msg::NoticeGrant,
+        "adjustment_made" => Msg::NoticeAdjustment,
+        "topup_credited" => Msg::NoticeTopUp,
+        "refunded" => Msg::NoticeRefund,
+        "purchase_refunded" => Msg::NoticePurchaseRefunded,
+        _ => Msg::NoticeTicketChanged,
     }
 }
 

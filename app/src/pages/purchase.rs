@@ -39,7 +39,7 @@ pub fn purchase(id: i64) -> impl IntoView {
                 (Msg::Pack, p.pack_name.clone()),
                 (Msg::Points, points(loc, p.points)),
                 (Msg::Price, format::money(loc, p.amount_minor, &p.currency)),
-                (Msg::EvStatus, text(loc, status_msg(&p.status)).to_owned()),
+                (Msg::EventStatus, text(loc, status_msg(&p.status)).to_owned()),
                 (Msg::Buyer, format!("{} · {}", p.buyer, p.organization.name)),
                 (Msg::DateLabel, when(p.created_at)),
                 (Msg::PaymentRef, format!("{} {}", p.gateway, p.payment_id.clone().unwrap_or_default())),

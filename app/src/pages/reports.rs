@@ -52,7 +52,7 @@ fn heading(l: Locale, key: &str) -> String {
         "charged_points" => Charged,
         "billable_hours" => Billable,
         "non_billable_hours" => NonBillable,
-        "balance" => Balance2,
+        "balance" => BalanceColumn,
         "available" => Available,
         "threshold" => Threshold,
         "ticket" => TicketNumber,

@@ -27,7 +27,7 @@ pub fn Statement(org: i64, period: String) -> impl IntoView {
             summary.push(vec![
                 format!(
                     "{} · {}",
-                    text(l, Msg::KPurchase),
+                    text(l, Msg::EntryPurchase),
                     format::date_time(l, p.at as f64 * 1000.0)
                 ),
                 pts(p.amount),
@@ -35,7 +35,7 @@ pub fn Statement(org: i64, period: String) -> impl IntoView {
         }
         for a in &s.adjustments {
             summary.push(vec![
-                format!("{}: {}", text(l, Msg::KAdjustment), a.reason),
+                format!("{}: {}", text(l, Msg::EntryAdjustment), a.reason),
                 pts(a.amount),
             ]);
         }
