@@ -5,12 +5,14 @@ mod components;
 mod format;
 mod i18n;
 mod locale;
-mod nav;
 mod pages;
 mod session;
 mod writes;
 
 use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::use_params_map;
+use leptos_router::path;
 
 use components::layout::Layout;
 use pages::{
@@ -27,83 +29,80 @@ use pages::{ledger::Ledger, notifications::Notifications, reports::Reports, stat
 fn App() -> impl IntoView {
     i18n::provide_i18n();
     session::provide_auth();
-    nav::provide_nav();
     view! {
-        <Layout>
-            <Screen />
-        </Layout>
+        <Router>
+            <Layout>
+                <Screens />
+            </Layout>
+        </Router>
     }
 }
 
-/// The screen for the current path (see `nav`); a path parameter becomes the screen's prop.
+/// The screen for the current path. Screens decide what to offer by role: none is drawn before
+/// `getMe` has answered, so a deep link never renders a signed-in person's screen as if they
+/// were anonymous.
 #[component]
-fn Screen() -> impl IntoView {
-    let nav = nav::use_nav();
+fn Screens() -> impl IntoView {
     let auth = session::use_auth();
-    move || {
-        // Screens decide what to offer by role: none is drawn before `getMe` has answered, so a
-        // deep link never renders a signed-in person's screen as if they were anonymous.
-        if !auth.checked.get() {
-            return ().into_any();
-        }
-        let path = nav.path.get();
-        let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
-        let id = |raw: &str| raw.parse::<i64>().ok().filter(|id| *id > 0);
-        let own_org = || auth.me.get().and_then(|m| m.organization).map(|o| o.id);
-        match parts.as_slice() {
-            [] => view! { <Home /> }.into_any(),
-            ["status"] => view! { <Status /> }.into_any(),
-            ["sign-in"] => view! { <SignIn /> }.into_any(),
-            ["forgot-password"] => view! { <ForgotPassword /> }.into_any(),
-            ["reset-password"] => view! { <ResetPassword /> }.into_any(),
-            ["accept-invitation"] => view! { <AcceptInvitation /> }.into_any(),
-            ["profile"] => view! { <Profile /> }.into_any(),
-            ["clients"] => view! { <Clients /> }.into_any(),
-            ["clients", raw] if id(raw).is_some() => {
-                let id = id(raw).unwrap_or_default();
-                view! { <ClientDetail id=id /> }.into_any()
-            }
-            ["plans"] => view! { <Plans /> }.into_any(),
-            ["people"] => view! { <People /> }.into_any(),
-            ["outbox"] => view! { <Outbox /> }.into_any(),
-            ["audit-log"] => view! { <AuditLog /> }.into_any(),
-            ["settings"] => view! { <OrgSettings /> }.into_any(),
-            ["tickets"] => view! { <Tickets /> }.into_any(),
-            ["tickets", "new"] => view! { <NewTicket /> }.into_any(),
-            ["tickets", raw] if id(raw).is_some() => {
-                let id = id(raw).unwrap_or_default();
-                view! { <Ticket id=id /> }.into_any()
-            }
-            ["catalogue"] => view! { <Catalogue /> }.into_any(),
-            ["notifications"] => view! { <Notifications /> }.into_any(),
-            ["reports"] => view! { <Reports /> }.into_any(),
-            ["packs"] => packs().into_any(),
-            ["buy-points"] => match own_org() {
-                Some(org) => buy_points(org).into_any(),
-                None => view! { <NotFound /> }.into_any(),
-            },
-            ["purchases", raw] if id(raw).is_some() => {
-                let id = id(raw).unwrap_or_default();
-                purchase(id).into_any()
-            }
-            ["ledger"] => match own_org() {
-                Some(org) => view! { <Ledger org=org base="/ledger".to_owned() /> }.into_any(),
-                None => view! { <NotFound /> }.into_any(),
-            },
-            ["ledger", "statements", period] => match own_org() {
-                Some(org) => view! { <Statement org=org period=period.to_string() /> }.into_any(),
-                None => view! { <NotFound /> }.into_any(),
-            },
-            ["clients", raw, "ledger"] if id(raw).is_some() => {
-                let id = id(raw).unwrap_or_default();
-                view! { <Ledger org=id base=format!("/clients/{id}") /> }.into_any()
-            }
-            ["clients", raw, "statements", period] if id(raw).is_some() => {
-                let id = id(raw).unwrap_or_default();
-                view! { <Statement org=id period=period.to_string() /> }.into_any()
-            }
-            _ => view! { <NotFound /> }.into_any(),
-        }
+    let own_org = move || auth.me.get().and_then(|m| m.organization).map(|o| o.id);
+    view! {
+        <Show when=move || auth.checked.get()>
+            <Routes fallback=|| view! { <NotFound /> }>
+                <Route path=path!("/") view=Home />
+                <Route path=path!("/status") view=Status />
+                <Route path=path!("/sign-in") view=SignIn />
+                <Route path=path!("/forgot-password") view=ForgotPassword />
+                <Route path=path!("/reset-password") view=ResetPassword />
+                <Route path=path!("/accept-invitation") view=AcceptInvitation />
+                <Route path=path!("/profile") view=Profile />
+                <Route path=path!("/clients") view=Clients />
+                <Route path=path!("/clients/:id") view=|| with_id(|id| view! { <ClientDetail id=id /> }) />
+                <Route path=path!("/clients/:id/ledger")
+                    view=|| with_id(|id| view! { <Ledger org=id base=format!("/clients/{id}") /> }) />
+                <Route path=path!("/clients/:id/statements/:period")
+                    view=|| with_id(|id| view! { <Statement org=id period=param("period") /> }) />
+                <Route path=path!("/plans") view=Plans />
+                <Route path=path!("/people") view=People />
+                <Route path=path!("/outbox") view=Outbox />
+                <Route path=path!("/audit-log") view=AuditLog />
+                <Route path=path!("/settings") view=OrgSettings />
+                <Route path=path!("/tickets") view=Tickets />
+                <Route path=path!("/tickets/new") view=NewTicket />
+                <Route path=path!("/tickets/:id") view=|| with_id(|id| view! { <Ticket id=id /> }) />
+                <Route path=path!("/catalogue") view=Catalogue />
+                <Route path=path!("/notifications") view=Notifications />
+                <Route path=path!("/reports") view=Reports />
+                <Route path=path!("/packs") view=packs />
+                <Route path=path!("/buy-points") view=move || match own_org() {
+                    Some(org) => buy_points(org).into_any(),
+                    None => view! { <NotFound /> }.into_any(),
+                } />
+                <Route path=path!("/purchases/:id") view=|| with_id(purchase) />
+                <Route path=path!("/ledger") view=move || match own_org() {
+                    Some(org) => view! { <Ledger org=org base="/ledger".to_owned() /> }.into_any(),
+                    None => view! { <NotFound /> }.into_any(),
+                } />
+                <Route path=path!("/ledger/statements/:period") view=move || match own_org() {
+                    Some(org) => view! { <Statement org=org period=param("period") /> }.into_any(),
+                    None => view! { <NotFound /> }.into_any(),
+                } />
+            </Routes>
+        </Show>
+    }
+}
+
+/// A path parameter of the matched route (empty when absent).
+fn param(name: &str) -> String {
+    use_params_map().with_untracked(|p| p.get(name).unwrap_or_default())
+}
+
+/// The screen for the route's `:id`, a positive integer, drawn again when the id changes (from
+/// `/tickets/1` to `/tickets/2` the route stays); any other `:id` is not found.
+fn with_id<V: IntoView + 'static>(screen: fn(i64) -> V) -> impl IntoView {
+    let params = use_params_map();
+    move || match params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())) {
+        Some(id) if id > 0 => screen(id).into_any(),
+        _ => view! { <NotFound /> }.into_any(),
     }
 }
 

@@ -1,9 +1,10 @@
 use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
 use crate::components::language_switch::LanguageSwitch;
 use crate::components::notice_bell::notice_bell;
 use crate::i18n::{use_i18n, Msg};
-use crate::nav::use_nav;
 use crate::session::use_auth;
 
 /// The frame of every screen: header with brand, navigation (a toggled drawer on a phone) and
@@ -17,9 +18,9 @@ pub fn Layout(children: Children) -> impl IntoView {
         0,
     )));
     // Any navigation closes the phone menu.
-    let nav = use_nav();
+    let location = use_location();
     Effect::new(move |_| {
-        nav.path.track();
+        location.pathname.track();
         menu_open.set(false);
     });
 
@@ -57,13 +58,13 @@ pub fn Layout(children: Children) -> impl IntoView {
                         }
                     }
                 >
-                    <a href="/" aria-current=move || nav.is_current("/").then_some("page")>{i18n.tr(Msg::NavHome)}</a>
+                    <A href="/" exact=true>{i18n.tr(Msg::NavHome)}</A>
                     {move || role_links(auth.role().as_deref()).into_iter().map(|(href, msg)| view! {
-                        <a href=href aria-current=move || nav.is_current(href).then_some("page")>{move || i18n.t(msg)}</a>
+                        <A href=href>{move || i18n.t(msg)}</A>
                     }).collect_view()}
                     // Signed in, the navigation is the person's work; the status moves to the footer.
                     {move || auth.me.get().is_none().then(|| view! {
-                        <a href="/status" aria-current=move || nav.is_current("/status").then_some("page")>{i18n.tr(Msg::NavStatus)}</a>
+                        <A href="/status">{i18n.tr(Msg::NavStatus)}</A>
                     })}
                     {move || match auth.me.get() {
                         Some(me) => view! {

@@ -1,9 +1,9 @@
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 
 use crate::client;
 use crate::components::remote::Remote;
 use crate::i18n::{use_i18n, Msg};
-use crate::nav::use_nav;
 use crate::session::use_auth;
 
 /// Bumped when notices were read, so the bell asks again.
@@ -15,10 +15,10 @@ pub struct NoticesRead(pub RwSignal<u32>);
 pub fn notice_bell() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
-    let nav = use_nav();
+    let location = use_location();
     let read = use_context::<NoticesRead>().map_or_else(|| RwSignal::new(0), |r| r.0);
     let list = Remote::maybe(move || {
-        nav.path.track();
+        location.pathname.track();
         read.track();
         auth.me.get().map(|_| client::notifications())
     });

@@ -15,7 +15,7 @@ use crate::writes::{busy, error_of, on_success, use_write};
 pub fn AcceptInvitation() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
-    let nav = crate::nav::use_nav();
+    let navigate = leptos_router::hooks::use_navigate();
     let token = token_from_fragment();
     let name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -24,7 +24,7 @@ pub fn AcceptInvitation() -> impl IntoView {
     on_success(action, move |t| {
         if let Ok(me) = client::parse_text::<pointdesk_api::accounts::MeDto>(t) {
             auth.signed_in(me);
-            nav.go("/");
+            navigate("/", Default::default());
         }
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {

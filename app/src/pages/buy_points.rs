@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 use pointdesk_api::payments::{CheckoutDto, CheckoutRequest, PointPackListDto, PurchaseListDto};
 
 use crate::client;
@@ -17,13 +18,10 @@ pub const BACK_KEY: &str = "pointdesk.back";
 pub fn buy_points(org: i64) -> impl IntoView {
     let i18n = use_i18n();
     // A return path from the quote screen survives the trip through the gateway.
-    if let (Ok(search), Ok(Some(store))) =
-        (window().location().search(), window().session_storage())
-    {
-        if let Some(back) = search.strip_prefix("?back=") {
-            if back.starts_with("/tickets/") {
-                let _ = store.set_item(BACK_KEY, back);
-            }
+    let back = use_query_map().with_untracked(|q| q.get("back"));
+    if let (Some(back), Ok(Some(store))) = (back, window().session_storage()) {
+        if back.starts_with("/tickets/") {
+            let _ = store.set_item(BACK_KEY, &back);
         }
     }
     let packs = Remote::new(client::point_packs);

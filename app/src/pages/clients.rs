@@ -75,7 +75,7 @@ fn ClientTable(items: Vec<OrganizationSummaryDto>) -> impl IntoView {
 #[component]
 fn NewClient(on_created: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
     let i18n = use_i18n();
-    let nav = crate::nav::use_nav();
+    let navigate = leptos_router::hooks::use_navigate();
     let plans = Remote::new(client::plans);
     let name = RwSignal::new(String::new());
     let seats = RwSignal::new("1".to_owned());
@@ -85,7 +85,7 @@ fn NewClient(on_created: impl Fn() + Clone + Send + Sync + 'static) -> impl Into
     on_success(create, move |t| {
         if let Ok(org) = client::parse_text::<pointdesk_api::organizations::OrganizationDto>(t) {
             on_created();
-            nav.go(&format!("/clients/{}", org.id));
+            navigate(&format!("/clients/{}", org.id), Default::default());
         }
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {

@@ -24,12 +24,12 @@ pub fn NewTicket() -> impl IntoView {
     let org = RwSignal::new(None::<i64>);
     let catalogue = Remote::new(client::catalogue);
     let orgs = Remote::maybe(move || staff.then(client::organizations));
-    let nav = crate::nav::use_nav();
+    let navigate = leptos_router::hooks::use_navigate();
     let create = use_write();
     let error = error_of(create);
     on_success(create, move |text| {
         if let Ok(t) = client::parse_text::<pointdesk_api::tickets::TicketDto>(text) {
-            nav.go(&format!("/tickets/{}", t.id));
+            navigate(&format!("/tickets/{}", t.id), Default::default());
         }
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {

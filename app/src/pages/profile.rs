@@ -25,7 +25,7 @@ pub fn Profile() -> impl IntoView {
 fn ProfileForms() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
-    let nav = crate::nav::use_nav();
+    let navigate = leptos_router::hooks::use_navigate();
     let me = auth.me.get_untracked();
     let name = RwSignal::new(me.as_ref().map(|m| m.name.clone()).unwrap_or_default());
 
@@ -62,7 +62,7 @@ fn ProfileForms() -> impl IntoView {
     Effect::new(move |_| {
         if sign_out.value().get().is_some() {
             auth.signed_out();
-            nav.go("/sign-in");
+            navigate("/sign-in", Default::default());
         }
     });
 

@@ -13,7 +13,7 @@ use crate::writes::{busy, error_of, on_success, use_write};
 pub fn SignIn() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
-    let nav = crate::nav::use_nav();
+    let navigate = leptos_router::hooks::use_navigate();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let action = use_write();
@@ -21,7 +21,7 @@ pub fn SignIn() -> impl IntoView {
     on_success(action, move |t| {
         if let Ok(me) = client::parse_text::<pointdesk_api::accounts::MeDto>(t) {
             auth.signed_in(me);
-            nav.go("/");
+            navigate("/", Default::default());
         }
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {

@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
 
 use crate::client;
 use crate::components::remote::{remote, Remote};
@@ -29,12 +31,31 @@ pub fn Tickets() -> impl IntoView {
             ("", Msg::QueueAll),
         ]
     };
-    let queue = RwSignal::new("open");
-    let search = RwSignal::new(String::new());
+    // The queue and the search live in the address (`/tickets?queue=mine&q=printer`), so a
+    // link, a reload and the back button keep them.
+    let query = use_query_map();
+    let queue = Memo::new(move |_| query.with(|q| q.get("queue").unwrap_or_else(|| "open".into())));
+    let search = Memo::new(move |_| query.with(|q| q.get("q").unwrap_or_default()));
+    let navigate = use_navigate();
+    let show = Callback::new(move |(queue, search): (String, String)| {
+        let to = format!(
+            "/tickets?queue={}&q={}",
+            js_sys::encode_uri_component(&queue),
+            js_sys::encode_uri_component(&search)
+        );
+        navigate(
+            &to,
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..NavigateOptions::default()
+            },
+        );
+    });
     let list = Remote::new(move || {
         client::tickets(&format!(
             "queue={}&q={}",
-            queue.get(),
+            js_sys::encode_uri_component(&queue.get()),
             js_sys::encode_uri_component(&search.get())
         ))
     });
@@ -50,7 +71,7 @@ pub fn Tickets() -> impl IntoView {
                     let code = *code;
                     view! {
                         <button type="button" class="tab" aria-pressed=move || (queue.get() == code).to_string()
-                            data-queue=code on:click=move |_| queue.set(code)>
+                            data-queue=code on:click=move |_| show.run((code.to_owned(), search.get_untracked()))>
                             {i18n.tr(*label)}
                         </button>
                     }
@@ -59,7 +80,8 @@ pub fn Tickets() -> impl IntoView {
         </div>
         <input class="field__input search" type="search" data-testid="search"
             aria-label=i18n.tr(Msg::Search) placeholder=i18n.tr(Msg::Search)
-            on:change=move |ev| search.set(event_target_value(&ev)) />
+            prop:value=move || search.get()
+            on:change=move |ev| show.run((queue.get_untracked(), event_target_value(&ev))) />
         {remote(list, move |l| {
             if l.items.is_empty() {
                 view! { <p class="muted" data-testid="no-tickets">{i18n.tr(Msg::NoTickets)}</p> }.into_any()
