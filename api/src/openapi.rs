@@ -9,7 +9,7 @@ use utoipa::openapi::schema::Schema;
 use utoipa::openapi::RefOr;
 
 use crate::routes::{Access, OPERATIONS};
-use crate::schema::schema_of;
+use crate::schema::{schema_of, SchemaRef};
 
 /// The session cookie's name, shared with the worker.
 pub const SESSION_COOKIE: &str = crate::SESSION_COOKIE;
@@ -47,33 +47,7 @@ pub fn document() -> Value {
         operation.insert("operationId".into(), json!(op.id));
         operation.insert("summary".into(), json!(op.summary));
         operation.insert("tags".into(), json!([op.tag]));
-        let mut params: Vec<Value> = op
-            .path
-            .split('/')
-            .filter_map(|p| p.strip_prefix('{').and_then(|p| p.strip_suffix('}')))
-            .map(|name| {
-                let schema = if name == "period" {
-                    json!({ "type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$" })
-                } else if name == "gateway" {
-                    json!({ "type": "string", "enum": crate::payments::GATEWAYS })
-                } else if name == "payment" {
-                    json!({ "type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$" })
-                } else {
-                    json!({ "type": "integer", "format": "int64", "minimum": 1 })
-                };
-                json!({ "name": name, "in": "path", "required": true, "schema": schema })
-            })
-            .collect();
-        params.extend(crate::routes::query_params(op.id).iter().map(query_param));
-        if crate::routes::MONEY_MOVING.contains(&op.id) {
-            params.push(json!({
-                "name": "Idempotency-Key",
-                "in": "header",
-                "required": false,
-                "description": "Makes a retry safe: the same key with the same request returns the first answer and changes nothing; with another request it is a 422 (`/problems/idempotency-key-reused`).",
-                "schema": { "type": "string", "minLength": 1, "maxLength": 255 }
-            }));
-        }
+        let params = parameters(op);
         if !params.is_empty() {
             operation.insert("parameters".into(), Value::Array(params));
         }
@@ -109,30 +83,7 @@ pub fn document() -> Value {
                 }),
             );
         }
-        let success = match &schemas.response {
-            Some(resp) => {
-                add(&resp.all);
-                let media = if op.id == "getOpenApi" {
-                    json!({ "application/json": { "schema": { "type": "object" } } })
-                } else {
-                    json!({ "application/json": { "schema": reference(&resp.name) } })
-                };
-                json!({ "description": op.summary, "content": media })
-            }
-            None if op.id == "getOpenApi" => json!({
-                "description": op.summary,
-                "content": { "application/json": { "schema": { "type": "object" } } }
-            }),
-            None if op.id == "showSandboxCheckout" => json!({
-                "description": op.summary,
-                "content": { "text/html": { "schema": { "type": "string" } } }
-            }),
-            None if op.id == "exportLedgerCsv" => json!({
-                "description": op.summary,
-                "content": { "text/csv": { "schema": { "type": "string" } } }
-            }),
-            None => json!({ "description": op.summary }),
-        };
+        let success = success(op, schemas.response.as_ref(), &mut add);
         operation.insert(
             "responses".into(),
             json!({
@@ -187,6 +138,71 @@ pub fn document() -> Value {
     })
 }
 
+/// An operation's parameters: its path's, its query's and, when it moves money, the
+/// `Idempotency-Key` header.
+fn parameters(op: &crate::routes::Operation) -> Vec<Value> {
+    let mut params: Vec<Value> = op
+        .path
+        .split('/')
+        .filter_map(|p| p.strip_prefix('{').and_then(|p| p.strip_suffix('}')))
+        .map(|name| {
+            let schema = if name == "period" {
+                json!({ "type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$" })
+            } else if name == "gateway" {
+                json!({ "type": "string", "enum": crate::payments::GATEWAYS })
+            } else if name == "payment" {
+                json!({ "type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$" })
+            } else {
+                json!({ "type": "integer", "format": "int64", "minimum": 1 })
+            };
+            json!({ "name": name, "in": "path", "required": true, "schema": schema })
+        })
+        .collect();
+    params.extend(crate::routes::query_params(op.id).iter().map(query_param));
+    if crate::routes::MONEY_MOVING.contains(&op.id) {
+        params.push(json!({
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": false,
+            "description": "Makes a retry safe: the same key with the same request returns the first answer and changes nothing; with another request it is a 422 (`/problems/idempotency-key-reused`).",
+            "schema": { "type": "string", "minLength": 1, "maxLength": 255 }
+        }));
+    }
+    params
+}
+
+/// The success answer's description and content; the schemas it names go to `add`.
+fn success(
+    op: &crate::routes::Operation,
+    response: Option<&SchemaRef>,
+    add: &mut impl FnMut(&[(String, RefOr<Schema>)]),
+) -> Value {
+    match response {
+        Some(resp) => {
+            add(&resp.all);
+            let media = if op.id == "getOpenApi" {
+                json!({ "application/json": { "schema": { "type": "object" } } })
+            } else {
+                json!({ "application/json": { "schema": reference(&resp.name) } })
+            };
+            json!({ "description": op.summary, "content": media })
+        }
+        None if op.id == "getOpenApi" => json!({
+            "description": op.summary,
+            "content": { "application/json": { "schema": { "type": "object" } } }
+        }),
+        None if op.id == "showSandboxCheckout" => json!({
+            "description": op.summary,
+            "content": { "text/html": { "schema": { "type": "string" } } }
+        }),
+        None if op.id == "exportLedgerCsv" => json!({
+            "description": op.summary,
+            "content": { "text/csv": { "schema": { "type": "string" } } }
+        }),
+        None => json!({ "description": op.summary }),
+    }
+}
+
 /// A query parameter as the document states it.
 fn query_param(p: &crate::routes::QueryParam) -> Value {
     use crate::routes::QueryValue;
@@ -211,132 +227,54 @@ fn query_param(p: &crate::routes::QueryParam) -> Value {
     })
 }
 
+/// Where an enum-like property's words come from.
+enum Words {
+    Fixed(&'static [&'static str]),
+    /// The domain's currencies.
+    Currencies,
+    /// The domain's ticket priorities.
+    Priorities,
+}
+
+impl Words {
+    fn list(&self) -> Vec<&'static str> {
+        use pointdesk_domain::money::Currency;
+        use pointdesk_domain::ticket::Priority;
+        match self {
+            Words::Fixed(words) => words.to_vec(),
+            Words::Currencies => Currency::ALL.iter().map(|c| c.code()).collect(),
+            Words::Priorities => Priority::ALL.iter().map(|p| p.as_str()).collect(),
+        }
+    }
+}
+
 /// The words enum-like string properties take, per schema: the wire types carry them as
 /// `String`, the document says which.
-fn enum_words() -> Vec<(&'static [&'static str], &'static str, Vec<&'static str>)> {
-    use pointdesk_domain::money::Currency;
-    use pointdesk_domain::ticket::Priority;
-    let owned = |words: &[&'static str]| words.to_vec();
-    let currencies: Vec<&'static str> = Currency::ALL.iter().map(|c| c.code()).collect();
-    let priorities: Vec<&'static str> = Priority::ALL.iter().map(|p| p.as_str()).collect();
-    vec![
-        (
-            &[
-                "CreateOrganizationRequest",
-                "InviteUserRequest",
-                "MailDto",
-                "MeDto",
-                "OrganizationDto",
-                "UpdateMeRequest",
-                "UpdateOrganizationRequest",
-                "UserDto",
-            ],
-            "locale",
-            owned(&["en", "ru"]),
-        ),
-        (
-            &["InviteUserRequest", "MeDto", "UserDto"],
-            "role",
-            owned(&["client_user", "client_admin", "engineer", "manager"]),
-        ),
-        (
-            &["CatalogueItemDto", "CatalogueItemRequest"],
-            "kind",
-            owned(&["standard", "quoted"]),
-        ),
-        (
-            &["CauseRequest", "TicketDto"],
-            "cause",
-            owned(&["standard", "client_caused"]),
-        ),
-        (
-            &["ChargeExplanationDto"],
-            "rule",
-            owned(&["exact", "rounded_up", "minimum"]),
-        ),
-        (
-            &["CreateTicketRequest", "TicketDto", "TicketSummaryDto"],
-            "kind",
-            owned(&["incident", "service_request"]),
-        ),
-        (
-            &["CreateTicketRequest", "TicketDto", "TicketSummaryDto"],
-            "priority",
-            priorities,
-        ),
-        (
-            &["DisputeDto", "DisputeRowDto"],
-            "state",
-            owned(&["open", "upheld", "rejected"]),
-        ),
-        (
-            &["LedgerEntryDto"],
-            "kind",
-            owned(crate::routes::ENTRY_KINDS),
-        ),
-        (
-            &["NotificationReceiptDto"],
-            "outcome",
-            owned(&[
-                "credited",
-                "failed",
-                "canceled",
-                "ignored",
-                "duplicate",
-                "refunded",
-            ]),
-        ),
-        (
-            &["PlanDto"],
-            "overdraft",
-            owned(&["never", "incidents_only", "always"]),
-        ),
-        (&["PlanDto"], "rollover", owned(&["none", "capped", "full"])),
-        (
-            &[
-                "PointPackDto",
-                "PointPackRequest",
-                "PurchaseDto",
-                "RevenueRowDto",
-            ],
-            "currency",
-            currencies,
-        ),
-        (
-            &["PurchaseDto"],
-            "gateway",
-            owned(&crate::payments::GATEWAYS),
-        ),
-        (
-            &["PurchaseDto"],
-            "status",
-            owned(&["pending", "succeeded", "failed", "canceled"]),
-        ),
-        (
-            &["QuoteDto"],
-            "status",
-            owned(&[
-                "awaiting_approval",
-                "approved",
-                "declined",
-                "expired",
-                "superseded",
-                "charged",
-                "released",
-            ]),
-        ),
-        (
-            &["StatusRequest", "TicketDto", "TicketSummaryDto"],
-            "status",
-            owned(crate::routes::TICKET_STATUSES),
-        ),
-    ]
-}
+#[rustfmt::skip]
+const ENUM_WORDS: &[(&[&str], &str, Words)] = &[
+    (&["CreateOrganizationRequest", "InviteUserRequest", "MailDto", "MeDto", "OrganizationDto", "UpdateMeRequest", "UpdateOrganizationRequest", "UserDto"], "locale", Words::Fixed(&["en", "ru"])),
+    (&["InviteUserRequest", "MeDto", "UserDto"], "role", Words::Fixed(&["client_user", "client_admin", "engineer", "manager"])),
+    (&["CatalogueItemDto", "CatalogueItemRequest"], "kind", Words::Fixed(&["standard", "quoted"])),
+    (&["CauseRequest", "TicketDto"], "cause", Words::Fixed(&["standard", "client_caused"])),
+    (&["ChargeExplanationDto"], "rule", Words::Fixed(&["exact", "rounded_up", "minimum"])),
+    (&["CreateTicketRequest", "TicketDto", "TicketSummaryDto"], "kind", Words::Fixed(&["incident", "service_request"])),
+    (&["CreateTicketRequest", "TicketDto", "TicketSummaryDto"], "priority", Words::Priorities),
+    (&["DisputeDto", "DisputeRowDto"], "state", Words::Fixed(&["open", "upheld", "rejected"])),
+    (&["LedgerEntryDto"], "kind", Words::Fixed(crate::routes::ENTRY_KINDS)),
+    (&["NotificationReceiptDto"], "outcome", Words::Fixed(&["credited", "failed", "canceled", "ignored", "duplicate", "refunded"])),
+    (&["PlanDto"], "overdraft", Words::Fixed(&["never", "incidents_only", "always"])),
+    (&["PlanDto"], "rollover", Words::Fixed(&["none", "capped", "full"])),
+    (&["PointPackDto", "PointPackRequest", "PurchaseDto", "RevenueRowDto"], "currency", Words::Currencies),
+    (&["PurchaseDto"], "gateway", Words::Fixed(&crate::payments::GATEWAYS)),
+    (&["PurchaseDto"], "status", Words::Fixed(&["pending", "succeeded", "failed", "canceled"])),
+    (&["QuoteDto"], "status", Words::Fixed(&["awaiting_approval", "approved", "declined", "expired", "superseded", "charged", "released"])),
+    (&["StatusRequest", "TicketDto", "TicketSummaryDto"], "status", Words::Fixed(crate::routes::TICKET_STATUSES)),
+];
 
 /// Adds `enum` to the enum-like string properties (and `null` where the property may be null).
 fn declare_enums(components: &mut Map<String, Value>) {
-    for (schemas, property, words) in enum_words() {
-        for name in schemas {
+    for (schemas, property, words) in ENUM_WORDS {
+        for name in schemas.iter() {
             let Some(prop) = components
                 .get_mut(*name)
                 .and_then(|s| s.get_mut("properties"))
@@ -346,7 +284,7 @@ fn declare_enums(components: &mut Map<String, Value>) {
                 panic!("{name}.{property} is not in the document");
             };
             let nullable = prop.get("type").and_then(Value::as_array).is_some();
-            let mut values: Vec<Value> = words.iter().map(|w| json!(w)).collect();
+            let mut values: Vec<Value> = words.list().iter().map(|w| json!(w)).collect();
             if nullable {
                 values.push(Value::Null);
             }

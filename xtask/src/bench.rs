@@ -21,53 +21,7 @@ pub fn run() -> Result {
     build::app(Profile::Release)?;
     build::worker()?;
 
-    println!("\n== sizes (release)");
-    println!(
-        "{:<48} {:>10} {:>10} {:>10}",
-        "file", "raw B", "gzip B", "brotli B"
-    );
-    let dist = root().join("app/dist");
-    let mut files: Vec<_> = std::fs::read_dir(&dist)
-        .map_err(|e| e.to_string())?
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    files.sort();
-    let mut app = (0, 0, 0);
-    for ext in ["wasm", "js", "css"] {
-        for f in files
-            .iter()
-            .filter(|f| f.extension().is_some_and(|e| e == ext))
-        {
-            let (raw, gz, br) = size_line(
-                &format!(
-                    "app/{}",
-                    f.file_name()
-                        .map(|n| n.to_string_lossy())
-                        .unwrap_or_default()
-                ),
-                f,
-            )?;
-            app = (app.0 + raw, app.1 + gz, app.2 + br);
-        }
-    }
-    println!(
-        "{:<48} {:>10} {:>10} {:>10}",
-        "app total (wasm + js + css)", app.0, app.1, app.2
-    );
-    let budget = 300 * 1024;
-    println!(
-        "app budget: {:.1} KB brotli of {} KB ({:.0} %): {}",
-        app.2 as f64 / 1024.0,
-        budget / 1024,
-        app.2 as f64 * 100.0 / budget as f64,
-        if app.2 <= budget { "within" } else { "OVER" }
-    );
-    size_line(
-        "worker/index_bg.wasm",
-        &root().join("worker/build/index_bg.wasm"),
-    )?;
-    size_line("worker/index.js", &root().join("worker/build/index.js"))?;
+    sizes()?;
 
     let scratch = server::Scratch::new("pointdesk-bench");
     let state = scratch.0.clone();
@@ -158,6 +112,58 @@ pub fn run() -> Result {
         percentile(&s, 50),
         percentile(&s, 90)
     );
+    Ok(())
+}
+
+/// What ships: each file of the app raw, gzip and brotli against the budget, and the worker.
+fn sizes() -> Result {
+    println!("\n== sizes (release)");
+    println!(
+        "{:<48} {:>10} {:>10} {:>10}",
+        "file", "raw B", "gzip B", "brotli B"
+    );
+    let dist = root().join("app/dist");
+    let mut files: Vec<_> = std::fs::read_dir(&dist)
+        .map_err(|e| e.to_string())?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    let mut app = (0, 0, 0);
+    for ext in ["wasm", "js", "css"] {
+        for f in files
+            .iter()
+            .filter(|f| f.extension().is_some_and(|e| e == ext))
+        {
+            let (raw, gz, br) = size_line(
+                &format!(
+                    "app/{}",
+                    f.file_name()
+                        .map(|n| n.to_string_lossy())
+                        .unwrap_or_default()
+                ),
+                f,
+            )?;
+            app = (app.0 + raw, app.1 + gz, app.2 + br);
+        }
+    }
+    println!(
+        "{:<48} {:>10} {:>10} {:>10}",
+        "app total (wasm + js + css)", app.0, app.1, app.2
+    );
+    let budget = 300 * 1024;
+    println!(
+        "app budget: {:.1} KB brotli of {} KB ({:.0} %): {}",
+        app.2 as f64 / 1024.0,
+        budget / 1024,
+        app.2 as f64 * 100.0 / budget as f64,
+        if app.2 <= budget { "within" } else { "OVER" }
+    );
+    size_line(
+        "worker/index_bg.wasm",
+        &root().join("worker/build/index_bg.wasm"),
+    )?;
+    size_line("worker/index.js", &root().join("worker/build/index.js"))?;
     Ok(())
 }
 

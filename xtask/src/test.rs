@@ -83,58 +83,7 @@ pub fn run(args: &[String]) -> Result {
     } else if !built {
         eprintln!("xtask: end-to-end tests not run: an earlier step failed");
     } else {
-        let scratch = server::Scratch::new("pointdesk-test");
-        let state = scratch.0.clone();
-        let started = server::prepare_database(&state, false)
-            .and_then(|()| crate::util::free_port())
-            .and_then(|port| server::start(port, &state, true));
-        match started {
-            Err(e) => {
-                server::print_log_tail(&state);
-                step(&mut steps, "start server", &mut || Err(e.clone()))
-            }
-            Ok(srv) => {
-                eprintln!(
-                    "xtask: isolated server at {} (state {})",
-                    srv.url,
-                    state.display()
-                );
-                step(&mut steps, "api e2e", &mut || {
-                    // The schema tests call wrangler: give them the same offline environment.
-                    sh(offline_env(&mut cargo())
-                        .args(["test", "-p", "pointdesk-e2e", "--no-fail-fast"])
-                        .env("POINTDESK_URL", &srv.url)
-                        .env("POINTDESK_STATE", &state)
-                        .env("POINTDESK_WRANGLER", crate::util::node_bin("wrangler")))
-                });
-                step(&mut steps, "books after api", &mut || {
-                    crate::check_ledger::check(&state)
-                });
-                step(&mut steps, "browser e2e", &mut || {
-                    sh(offline_env(&mut Command::new("node"))
-                        .args([
-                            "--test",
-                            "--test-concurrency=1",
-                            // A glob: Node 22 (wrangler's) runs no directory given as is.
-                            "tests/browser/*.test.mjs",
-                        ])
-                        .env("POINTDESK_URL", &srv.url)
-                        .env("POINTDESK_STATE", &state)
-                        .env("POINTDESK_WRANGLER", crate::util::node_bin("wrangler"))
-                        .current_dir(root()))
-                });
-                step(&mut steps, "books after all", &mut || {
-                    crate::check_ledger::check(&state)
-                });
-                if steps.iter().any(|s| s.result.is_err()) {
-                    server::print_log_tail(&state);
-                }
-                drop(srv);
-            }
-        }
-        drop(scratch);
-        // Last: it runs `cargo xtask dev`, whose trunk writes a dev build into app/dist.
-        step(&mut steps, "stop on signal", &mut crate::stop_test::check);
+        end_to_end(&mut steps);
     }
 
     eprintln!("\n==> summary");
@@ -154,6 +103,68 @@ pub fn run(args: &[String]) -> Result {
     } else {
         Err(format!("{failed} step(s) failed"))
     }
+}
+
+/// Against one isolated server: the API suite, the books check, the browser suite, the books
+/// again; then that `cargo xtask dev` stops on a signal.
+fn end_to_end(steps: &mut Vec<Step>) {
+    let cargo = || {
+        let mut c = Command::new("cargo");
+        c.current_dir(root());
+        c
+    };
+    let scratch = server::Scratch::new("pointdesk-test");
+    let state = scratch.0.clone();
+    let started = server::prepare_database(&state, false)
+        .and_then(|()| crate::util::free_port())
+        .and_then(|port| server::start(port, &state, true));
+    match started {
+        Err(e) => {
+            server::print_log_tail(&state);
+            step(steps, "start server", &mut || Err(e.clone()))
+        }
+        Ok(srv) => {
+            eprintln!(
+                "xtask: isolated server at {} (state {})",
+                srv.url,
+                state.display()
+            );
+            step(steps, "api e2e", &mut || {
+                // The schema tests call wrangler: give them the same offline environment.
+                sh(offline_env(&mut cargo())
+                    .args(["test", "-p", "pointdesk-e2e", "--no-fail-fast"])
+                    .env("POINTDESK_URL", &srv.url)
+                    .env("POINTDESK_STATE", &state)
+                    .env("POINTDESK_WRANGLER", crate::util::node_bin("wrangler")))
+            });
+            step(steps, "books after api", &mut || {
+                crate::check_ledger::check(&state)
+            });
+            step(steps, "browser e2e", &mut || {
+                sh(offline_env(&mut Command::new("node"))
+                    .args([
+                        "--test",
+                        "--test-concurrency=1",
+                        // A glob: Node 22 (wrangler's) runs no directory given as is.
+                        "tests/browser/*.test.mjs",
+                    ])
+                    .env("POINTDESK_URL", &srv.url)
+                    .env("POINTDESK_STATE", &state)
+                    .env("POINTDESK_WRANGLER", crate::util::node_bin("wrangler"))
+                    .current_dir(root()))
+            });
+            step(steps, "books after all", &mut || {
+                crate::check_ledger::check(&state)
+            });
+            if steps.iter().any(|s| s.result.is_err()) {
+                server::print_log_tail(&state);
+            }
+            drop(srv);
+        }
+    }
+    drop(scratch);
+    // Last: it runs `cargo xtask dev`, whose trunk writes a dev build into app/dist.
+    step(steps, "stop on signal", &mut crate::stop_test::check);
 }
 
 fn step(steps: &mut Vec<Step>, name: &'static str, f: &mut dyn FnMut() -> Result) {
