@@ -51,37 +51,8 @@ pub fn document() -> Value {
         if !params.is_empty() {
             operation.insert("parameters".into(), Value::Array(params));
         }
-        if let Some(req) = &schemas.request {
-            add(&req.all);
-            operation.insert(
-                "requestBody".into(),
-                json!({
-                    "required": true,
-                    "content": { "application/json": { "schema": reference(&req.name) } }
-                }),
-            );
-        }
-        if op.id == "decideSandboxPayment" {
-            operation.insert(
-                "requestBody".into(),
-                json!({
-                    "required": true,
-                    "content": { "application/x-www-form-urlencoded": { "schema": {
-                        "type": "object",
-                        "required": ["action"],
-                        "properties": { "action": { "type": "string", "enum": ["pay", "decline", "cancel"] } }
-                    } } }
-                }),
-            );
-        } else if op.id == "receivePaymentNotification" {
-            operation.insert(
-                "requestBody".into(),
-                json!({
-                    "required": true,
-                    "description": "The gateway's own notification body, read as raw bytes (the signature covers them exactly)",
-                    "content": { "application/json": { "schema": { "type": "object" } } }
-                }),
-            );
+        if let Some(body) = request_body(op, schemas.request.as_ref(), &mut add) {
+            operation.insert("requestBody".into(), body);
         }
         let success = success(op, schemas.response.as_ref(), &mut add);
         operation.insert(
@@ -169,6 +140,37 @@ fn parameters(op: &crate::routes::Operation) -> Vec<Value> {
         }));
     }
     params
+}
+
+/// The request body an operation takes, if any; the schemas it names go to `add`.
+fn request_body(
+    op: &crate::routes::Operation,
+    request: Option<&SchemaRef>,
+    add: &mut impl FnMut(&[(String, RefOr<Schema>)]),
+) -> Option<Value> {
+    if op.id == "decideSandboxPayment" {
+        return Some(json!({
+            "required": true,
+            "content": { "application/x-www-form-urlencoded": { "schema": {
+                "type": "object",
+                "required": ["action"],
+                "properties": { "action": { "type": "string", "enum": ["pay", "decline", "cancel"] } }
+            } } }
+        }));
+    }
+    if op.id == "receivePaymentNotification" {
+        return Some(json!({
+            "required": true,
+            "description": "The gateway's own notification body, read as raw bytes (the signature covers them exactly)",
+            "content": { "application/json": { "schema": { "type": "object" } } }
+        }));
+    }
+    let req = request?;
+    add(&req.all);
+    Some(json!({
+        "required": true,
+        "content": { "application/json": { "schema": reference(&req.name) } }
+    }))
 }
 
 /// The success answer's description and content; the schemas it names go to `add`.

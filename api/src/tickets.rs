@@ -334,6 +334,35 @@ pub struct TicketDto {
     /// Points an approved quote of this ticket holds now.
     pub held: WirePoints,
     pub following: bool,
+    /// The operations the caller may call on this ticket now (`operationId`s), from the policy
+    /// and the ticket's flow: the app draws its buttons from these.
+    pub actions: Vec<String>,
+    /// The caller's next steps, in the order a screen offers them (`take`, `start`, `resolve`,
+    /// `reopen`, `close`, `log_work`, `quote`, `approve`, `decline`, `complete`, `cancel`,
+    /// `set_cause`, `dispute`, `decide`); each is one of `actions`.
+    pub steps: Vec<String>,
+    /// Nothing more will happen: closed, completed, declined or cancelled.
+    pub done: bool,
+    /// Logged time has gone beyond the approved quote (1 point = 60 minutes).
+    pub quote_exceeded: bool,
+}
+
+/// The operation a next step is.
+pub fn step_operation(step: pointdesk_domain::steps::Step) -> &'static str {
+    use pointdesk_domain::steps::Step;
+    match step {
+        Step::Take => "assignTicket",
+        Step::Start | Step::Resolve | Step::Reopen | Step::Close => "changeTicketStatus",
+        Step::LogWork => "logWork",
+        Step::Quote => "createQuote",
+        Step::ApproveQuote => "approveQuote",
+        Step::DeclineQuote => "declineQuote",
+        Step::Complete => "completeRequest",
+        Step::Cancel => "cancelRequest",
+        Step::SetCause => "setIncidentCause",
+        Step::Dispute => "disputeCharge",
+        Step::DecideDispute => "decideDispute",
+    }
 }
 
 /// A comment, public or internal (internal ones are refused to client roles).

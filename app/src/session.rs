@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pointdesk_api::accounts::MeDto;
+use pointdesk_domain::policy::Role;
 
 use crate::client;
 use crate::i18n::{use_i18n, I18n, Locale};
@@ -34,8 +35,17 @@ impl Auth {
         self.me.with(|m| m.as_ref().map(|m| m.id))
     }
 
-    pub fn role(self) -> Option<String> {
-        self.me.with(|m| m.as_ref().map(|m| m.role.clone()))
+    /// The signed-in person's role (`None` signed out).
+    pub fn role(self) -> Option<Role> {
+        self.me.with(|m| {
+            m.as_ref()
+                .and_then(|m| pointdesk_api::accounts::parse_role(&m.role).ok())
+        })
+    }
+
+    /// Provider staff (an engineer or a manager)?
+    pub fn is_staff(self) -> bool {
+        self.role().is_some_and(|r| !r.is_client())
     }
 }
 

@@ -73,22 +73,7 @@ pub fn balance_chart(history: BalanceHistoryDto) -> AnyView {
             );
         }
     }
-    // A label at the start of every other month.
-    let mut labels = Vec::new();
-    let mut day = history.from;
-    let mut n = 0;
-    while day <= history.to {
-        if pointdesk_domain::time::Date::from_days(day).day() == 1 {
-            if n % 2 == 0 {
-                let lx = x(day);
-                labels.push(view! {
-                    <text class="chart__label" x=lx y=H - 4>{format::day(l, day, "short")}</text>
-                });
-            }
-            n += 1;
-        }
-        day += 1;
-    }
+    let labels = month_labels(&history, l, x);
     let zero = y(0);
     let (hi_w, lo_w) = (
         WirePoints::from_hundredths(hi),
@@ -124,4 +109,31 @@ pub fn balance_chart(history: BalanceHistoryDto) -> AnyView {
         </figure>
     }
     .into_any()
+}
+
+/// A label at the start of every other month of the history.
+fn month_labels(
+    history: &BalanceHistoryDto,
+    l: crate::i18n::Locale,
+    x: impl Fn(i64) -> i64,
+) -> Vec<AnyView> {
+    let mut labels = Vec::new();
+    let mut day = history.from;
+    let mut n = 0;
+    while day <= history.to {
+        if pointdesk_domain::time::Date::from_days(day).day() == 1 {
+            if n % 2 == 0 {
+                let lx = x(day);
+                labels.push(
+                    view! {
+                        <text class="chart__label" x=lx y=H - 4>{format::day(l, day, "short")}</text>
+                    }
+                    .into_any(),
+                );
+            }
+            n += 1;
+        }
+        day += 1;
+    }
+    labels
 }

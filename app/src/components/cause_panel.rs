@@ -1,7 +1,8 @@
 use leptos::prelude::*;
-use pointdesk_api::tickets::{CauseRequest, DisputeDecisionRequest, DisputeRequest, TicketDto};
+use pointdesk_api::tickets::{DisputeDecisionRequest, DisputeRequest, TicketDto};
 
 use crate::client::TicketChange;
+use crate::components::cause_form::CauseForm;
 use crate::components::error_box::ErrorBox;
 use crate::components::text_field::TextField;
 use crate::components::ticket_change::use_change;
@@ -10,6 +11,7 @@ use crate::i18n::{self, use_i18n, Msg};
 /// An incident's cause and charge: the engineer sets the cause once after resolving, with an
 /// explanation the client reads; a client-caused charge shows how logged time became points;
 /// the client admin may dispute it within the window and a manager decides, with a reason.
+/// Which of these this person may do now is the server's word (`TicketDto::actions`).
 #[component]
 pub fn CausePanel(
     ticket: TicketDto,
@@ -21,26 +23,9 @@ pub fn CausePanel(
     let i18n = use_i18n();
     let id = ticket.id;
     let (act, error) = use_change(id, done);
-    let cause = RwSignal::new("standard");
-    let explanation = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
-    let resolved = matches!(ticket.status.as_str(), "resolved" | "closed");
-    let set_cause = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        act.dispatch(TicketChange::Cause(CauseRequest {
-            cause: cause.get_untracked().to_owned(),
-            explanation: explanation.get_untracked(),
-        }));
-    };
-    let now = js_sys::Date::now() / 1000.0;
     let charge = ticket.charge.clone();
     let dispute = ticket.dispute.clone();
-    #[allow(clippy::cast_precision_loss)]
-    let can_dispute = may_dispute
-        && dispute.is_none()
-        && charge
-            .as_ref()
-            .is_some_and(|c| (c.dispute_until as f64) > now);
     let open_dispute = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         act.dispatch(TicketChange::Dispute(DisputeRequest {
@@ -52,14 +37,6 @@ pub fn CausePanel(
             upheld,
             reason: reason.get_untracked(),
         }));
-    };
-    let choice = move |code: &'static str, label: Msg| {
-        view! {
-            <label class="choice">
-                <input type="radio" name="cause" value=code prop:checked=move || cause.get() == code on:change=move |_| cause.set(code) />
-                {i18n.tr(label)}
-            </label>
-        }
     };
     let cause_text = ticket.cause.clone().map(|c| {
         if c == "client_caused" {
@@ -96,23 +73,14 @@ pub fn CausePanel(
                     </div>
                 }
             })}
-            {(may_classify && resolved && ticket.cause.is_none()).then(|| view! {
-                <form class="stack" on:submit=set_cause novalidate=true data-testid="cause-form">
-                    <fieldset class="choices">
-                        {choice("standard", Msg::CauseStandard)}
-                        {choice("client_caused", Msg::CauseClient)}
-                    </fieldset>
-                    <TextField label=Msg::Explanation name="explanation" value=explanation error=error />
-                    <button class="button" type="submit" disabled=act.busy()>{i18n.tr(Msg::Save)}</button>
-                </form>
-            })}
-            {can_dispute.then(|| view! {
+            {may_classify.then(|| view! { <CauseForm act=act error=error /> })}
+            {may_dispute.then(|| view! {
                 <form class="stack" on:submit=open_dispute novalidate=true data-testid="dispute-form">
                     <TextField label=Msg::Reason name="reason" value=reason error=error />
                     <button class="button button--secondary" type="submit" disabled=act.busy()>{i18n.tr(Msg::DisputeTitle)}</button>
                 </form>
             })}
-            {(may_decide && dispute.as_ref().is_some_and(|d| d.state == "open")).then(|| view! {
+            {may_decide.then(|| view! {
                 <div class="stack" data-testid="decide-form">
                     <TextField label=Msg::Reason name="reason" value=reason error=error />
                     <div class="actions">

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
+use pointdesk_domain::policy::Role;
 
 use crate::components::language_switch::LanguageSwitch;
 use crate::components::notice_bell::notice_bell;
@@ -59,7 +60,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     }
                 >
                     <A href="/" exact=true>{i18n.tr(Msg::NavHome)}</A>
-                    {move || role_links(auth.role().as_deref()).into_iter().map(|(href, msg)| view! {
+                    {move || role_links(auth.role()).into_iter().map(|(href, msg)| view! {
                         <A href=href>{move || i18n.t(msg)}</A>
                     }).collect_view()}
                     // Signed in, the navigation is the person's work; the status moves to the footer.
@@ -91,9 +92,9 @@ pub fn Layout(children: Children) -> impl IntoView {
 }
 
 /// What each role's navigation offers, in order.
-pub fn role_links(role: Option<&str>) -> Vec<(&'static str, Msg)> {
+pub fn role_links(role: Option<Role>) -> Vec<(&'static str, Msg)> {
     match role {
-        Some("manager") => vec![
+        Some(Role::Manager) => vec![
             ("/tickets", Msg::NavTickets),
             ("/clients", Msg::NavClients),
             ("/catalogue", Msg::NavCatalogue),
@@ -103,15 +104,15 @@ pub fn role_links(role: Option<&str>) -> Vec<(&'static str, Msg)> {
             ("/outbox", Msg::NavOutbox),
             ("/audit-log", Msg::NavAudit),
         ],
-        Some("engineer") => vec![("/tickets", Msg::NavTickets), ("/clients", Msg::NavClients)],
-        Some("client_admin") => vec![
+        Some(Role::Engineer) => vec![("/tickets", Msg::NavTickets), ("/clients", Msg::NavClients)],
+        Some(Role::ClientAdmin) => vec![
             ("/tickets", Msg::NavTickets),
             ("/ledger", Msg::NavLedger),
             ("/buy-points", Msg::TopUp),
             ("/people", Msg::NavPeople),
             ("/settings", Msg::NavSettings),
         ],
-        Some(_) => vec![("/tickets", Msg::NavTickets)],
+        Some(Role::ClientUser) => vec![("/tickets", Msg::NavTickets)],
         None => vec![],
     }
 }

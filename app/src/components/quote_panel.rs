@@ -1,10 +1,9 @@
 use leptos::prelude::*;
-use pointdesk_api::tickets::{OrgBalanceDto, QuoteRequest, TicketDto};
-use pointdesk_api::WirePoints;
+use pointdesk_api::tickets::{OrgBalanceDto, TicketDto};
 
-use crate::client::{ApiError, TicketChange};
+use crate::client::TicketChange;
 use crate::components::error_box::ErrorBox;
-use crate::components::text_field::TextField;
+use crate::components::quote_form::QuoteForm;
 use crate::components::ticket_change::use_change;
 use crate::i18n::{use_i18n, Msg};
 
@@ -23,49 +22,10 @@ pub fn QuotePanel(
     let i18n = use_i18n();
     let id = ticket.id;
     let (act, error) = use_change(id, done);
-    let open = ticket
-        .quotes
-        .iter()
-        .find(|q| q.status == "awaiting_approval")
-        .cloned();
-    let finished = matches!(
-        ticket.status.as_str(),
-        "completed" | "declined" | "cancelled"
-    );
-    let quoted = ticket
-        .catalogue
-        .as_ref()
-        .is_some_and(|c| c.kind == "quoted");
-    let beyond = ticket.logged_minutes > 0
-        && ticket
-            .quotes
-            .iter()
-            .find(|q| q.status == "approved")
-            .is_some_and(|q| i64::from(ticket.logged_minutes) * 100 > q.points.0.hundredths() * 60);
-    let points = RwSignal::new(
-        ticket
-            .catalogue
-            .as_ref()
-            .and_then(|c| c.estimate)
-            .map(|p| p.to_string())
-            .unwrap_or_default(),
-    );
-    let scope = RwSignal::new(String::new());
-    let days = RwSignal::new("14".to_owned());
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let Ok(p) = points.get_untracked().trim().replace(',', ".").parse() else {
-            act.value()
-                .set(Some(Err(ApiError::field("points", "malformed"))));
-            return;
-        };
-        act.dispatch(TicketChange::Quote(QuoteRequest {
-            points: WirePoints(p),
-            scope: scope.get_untracked(),
-            valid_days: days.get_untracked().trim().parse().unwrap_or(0),
-        }));
-    };
-    let decision = open.clone().filter(|_| may_approve).map(|q| {
+    // The quote to decide on is the newest: a revision supersedes the one before.
+    let open = ticket.quotes.last().cloned().filter(|_| may_approve);
+    let beyond = ticket.quote_exceeded;
+    let decision = open.map(|q| {
         let qid = q.id;
         let figures = move || {
             balance.get().map(|b| {
@@ -115,14 +75,7 @@ pub fn QuotePanel(
             </ul>
             {beyond.then(|| view! { <p class="notice" data-testid="beyond-quote">{i18n.tr(Msg::BeyondQuote)}</p> })}
             {decision}
-            {(may_quote && quoted && !finished).then(|| view! {
-                <form class="stack" on:submit=submit novalidate=true data-testid="quote-form">
-                    <TextField label=Msg::Points name="points" value=points error=error />
-                    <TextField label=Msg::Scope name="scope" value=scope error=error />
-                    <TextField label=Msg::ValidDays name="valid_days" value=days error=error kind="number" />
-                    <button class="button" type="submit" disabled=act.busy()>{i18n.tr(Msg::SendQuote)}</button>
-                </form>
-            })}
+            {may_quote.then(|| view! { <QuoteForm ticket=ticket.clone() act=act error=error /> })}
             <ErrorBox error=error />
         </section>
     }

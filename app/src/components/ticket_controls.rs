@@ -1,56 +1,21 @@
 use leptos::prelude::*;
 use pointdesk_api::tickets::{AssignRequest, StatusRequest, TicketDto};
+use pointdesk_domain::steps::Step;
 
 use crate::client::TicketChange;
 use crate::components::error_box::ErrorBox;
 use crate::components::ticket_change::use_change;
 use crate::i18n::{use_i18n, Msg};
 
-/// An engineer's next steps, as large buttons: take the ticket, start, resolve, reopen or
-/// close an incident; start, complete or cancel a request.
+/// The ticket's own next steps among the server's (`TicketDto::steps`): take it, start,
+/// resolve, reopen, close; complete or cancel a request. Large buttons, in the server's order.
 #[component]
 pub fn TicketControls(ticket: TicketDto, me: i64, done: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
-    let id = ticket.id;
-    let (act, error) = use_change(id, done);
-    let status = ticket.status.as_str();
-    let incident = ticket.kind == "incident";
-    let standard = ticket
-        .catalogue
-        .as_ref()
-        .is_some_and(|c| c.kind == "standard");
-    let mine = ticket.assignee.as_ref().is_some_and(|a| a.id == me);
-    let to = |s: &str| {
-        TicketChange::Status(StatusRequest {
-            status: s.to_owned(),
-        })
-    };
-    let mut steps: Vec<(Msg, TicketChange, &'static str)> = Vec::new();
-    if !mine && !matches!(status, "closed" | "completed" | "declined" | "cancelled") {
-        steps.push((
-            Msg::Take,
-            TicketChange::Assign(AssignRequest {
-                assignee_id: Some(me),
-            }),
-            "take",
-        ));
-    }
-    match (incident, status) {
-        (true, "new") => steps.push((Msg::Start, to("in_progress"), "start")),
-        (true, "in_progress") => steps.push((Msg::Resolve, to("resolved"), "resolve")),
-        (true, "resolved") => {
-            if ticket.cause.is_none() {
-                steps.push((Msg::Reopen, to("in_progress"), "reopen"));
-            }
-            steps.push((Msg::CloseTicket, to("closed"), "close"));
-        }
-        (false, "new") if standard => steps.push((Msg::Start, to("in_progress"), "start")),
-        (false, "in_progress") => steps.push((Msg::Complete, TicketChange::Complete, "complete")),
-        _ => {}
-    }
-    if !incident && !matches!(status, "completed" | "declined" | "cancelled") {
-        steps.push((Msg::CancelRequest, TicketChange::Cancel, "cancel"));
-    }
+    let (act, error) = use_change(ticket.id, done);
+    let steps: Vec<(Msg, TicketChange, &'static str)> = controls(&ticket)
+        .filter_map(|step| Some((label(step)?, change(step, me)?, step.as_str())))
+        .collect();
     view! {
         <div class="actions" data-testid="ticket-controls">
             {steps.into_iter().map(|(label, change, code)| {
@@ -66,4 +31,44 @@ pub fn TicketControls(ticket: TicketDto, me: i64, done: Callback<()>) -> impl In
         </div>
         <ErrorBox error=error />
     }
+}
+
+/// Does the ticket offer this person any of the bar's steps?
+pub fn has_controls(ticket: &TicketDto) -> bool {
+    controls(ticket).next().is_some()
+}
+
+/// The server's steps that are buttons of this bar.
+fn controls(ticket: &TicketDto) -> impl Iterator<Item = Step> + '_ {
+    ticket
+        .steps
+        .iter()
+        .filter_map(|s| Step::parse(s))
+        .filter(|s| label(*s).is_some())
+}
+
+fn label(step: Step) -> Option<Msg> {
+    Some(match step {
+        Step::Take => Msg::Take,
+        Step::Start => Msg::Start,
+        Step::Resolve => Msg::Resolve,
+        Step::Reopen => Msg::Reopen,
+        Step::Close => Msg::CloseTicket,
+        Step::Complete => Msg::Complete,
+        Step::Cancel => Msg::CancelRequest,
+        _ => return None,
+    })
+}
+
+fn change(step: Step, me: i64) -> Option<TicketChange> {
+    Some(match step {
+        Step::Take => TicketChange::Assign(AssignRequest {
+            assignee_id: Some(me),
+        }),
+        Step::Complete => TicketChange::Complete,
+        Step::Cancel => TicketChange::Cancel,
+        other => TicketChange::Status(StatusRequest {
+            status: other.status()?.to_owned(),
+        }),
+    })
 }

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use pointdesk_api::tickets::TicketSummaryDto;
+use pointdesk_domain::ticket::Kind;
 
 use crate::i18n::{use_i18n, Msg};
 
@@ -12,7 +13,7 @@ pub fn TicketRow(ticket: TicketSummaryDto, show_org: bool) -> impl IntoView {
     let status = t.status.clone();
     let priority = t.priority.clone();
     let urgent = matches!(priority.as_str(), "urgent" | "high");
-    let kind = if t.kind == "incident" {
+    let kind = if Kind::parse(&t.kind) == Ok(Kind::Incident) {
         Msg::Incident
     } else {
         Msg::ServiceRequest

@@ -57,16 +57,7 @@ pub fn Catalogue() -> impl IntoView {
         }));
     };
     let toggle = move |c: CatalogueItemDto| {
-        save.dispatch(client::update_catalogue_item(
-            c.id,
-            &CatalogueItemRequest {
-                name: c.name,
-                description: c.description,
-                kind: c.kind,
-                estimate: c.estimate,
-                active: !c.active,
-            },
-        ));
+        save.dispatch(offered(c));
     };
     view! {
         <p class="eyebrow">{i18n.tr(Msg::NavCatalogue)}</p>
@@ -112,4 +103,18 @@ pub fn Catalogue() -> impl IntoView {
             </form>
         </div>
     }
+}
+
+/// The item offered again, or no longer offered.
+fn offered(c: CatalogueItemDto) -> client::Write {
+    client::update_catalogue_item(
+        c.id,
+        &CatalogueItemRequest {
+            name: c.name,
+            description: c.description,
+            kind: c.kind,
+            estimate: c.estimate,
+            active: !c.active,
+        },
+    )
 }

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use pointdesk_api::organizations::{OrganizationDto, UpdateOrganizationRequest};
 use pointdesk_api::WirePoints;
+use pointdesk_domain::policy::Role;
 
 use crate::client;
 use crate::components::adjust_form::adjust_form;
@@ -31,7 +32,7 @@ fn ClientView(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
-    let manager = auth.role().as_deref() == Some("manager");
+    let manager = auth.role() == Some(Role::Manager);
     let plan_name = org
         .plan
         .as_ref()

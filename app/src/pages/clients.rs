@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use pointdesk_api::organizations::{CreateOrganizationRequest, OrganizationSummaryDto};
+use pointdesk_domain::policy::Role;
 
 use crate::client;
 use crate::components::error_box::ErrorBox;
@@ -17,7 +18,7 @@ pub fn Clients() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
     let list = Remote::new(client::organizations);
-    let manager = move || auth.role().as_deref() == Some("manager");
+    let manager = move || auth.role() == Some(Role::Manager);
     move || {
         if auth.me.get().is_none() {
             return if auth.checked.get() {

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use pointdesk_domain::policy::Role;
 
 use crate::components::balance_card::balance_card;
 use crate::components::charge_calculator::ChargeCalculator;
@@ -42,23 +43,20 @@ fn Welcome() -> impl IntoView {
 }
 
 #[component]
-fn RoleHome(role: String) -> impl IntoView {
+fn RoleHome(role: Role) -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
-    let intro = match role.as_str() {
-        "manager" => Msg::HomeManager,
-        "engineer" => Msg::HomeEngineer,
-        "client_admin" => Msg::HomeClientAdmin,
-        _ => Msg::HomeClientUser,
+    let intro = match role {
+        Role::Manager => Msg::HomeManager,
+        Role::Engineer => Msg::HomeEngineer,
+        Role::ClientAdmin => Msg::HomeClientAdmin,
+        Role::ClientUser => Msg::HomeClientUser,
     };
     let name = move || auth.me.get().map(|m| m.name).unwrap_or_default();
     let org = move || auth.me.get().and_then(|m| m.organization).map(|o| o.name);
-    let role_name = {
-        let role = role.clone();
-        move || i18n::role_name(i18n.locale.get(), &role)
-    };
+    let role_name = move || i18n::role_name(i18n.locale.get(), role.as_str());
     view! {
-        <section data-testid=format!("home-{role}")>
+        <section data-testid=format!("home-{}", role.as_str())>
             <p class="eyebrow">
                 <span data-testid="home-role">{role_name}</span>
                 {move || org().map(|o| view! { " · " <span data-testid="home-org">{o}</span> })}
@@ -67,7 +65,7 @@ fn RoleHome(role: String) -> impl IntoView {
             <p class="lead">{move || i18n.t(intro)}</p>
             {move || auth.me.get().and_then(|m| m.organization).map(|o| balance_card(o.id))}
             <nav class="shortcuts" aria-label=i18n.tr(Msg::Menu)>
-                {role_links(Some(role.as_str())).into_iter().map(|(href, msg)| view! {
+                {role_links(Some(role)).into_iter().map(|(href, msg)| view! {
                     <a href=href class="shortcut" data-testid=format!("shortcut-{}", href.trim_start_matches('/'))>
                         {move || i18n.t(msg)}
                     </a>

@@ -15,7 +15,7 @@ use crate::writes::{busy, error_of, on_success, use_write};
 pub fn NewTicket() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
-    let staff = matches!(auth.role().as_deref(), Some("engineer" | "manager"));
+    let staff = auth.is_staff();
     let kind = RwSignal::new("incident");
     let title = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use pointdesk_api::organizations::{InviteUserRequest, UserDto};
+use pointdesk_domain::policy::Role;
 
 use crate::client;
 use crate::components::error_box::ErrorBox;
@@ -73,11 +74,19 @@ fn PeopleList(
 fn Invite(on_invited: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
-    let manager = auth.role().as_deref() == Some("manager");
+    let manager = auth.role() == Some(Role::Manager);
     let orgs = Remote::maybe(move || manager.then(client::organizations));
     let email = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
-    let role = RwSignal::new(if manager { "engineer" } else { "client_user" }.to_owned());
+    let role = RwSignal::new(
+        if manager {
+            Role::Engineer
+        } else {
+            Role::ClientUser
+        }
+        .as_str()
+        .to_owned(),
+    );
     let org = RwSignal::new(None::<i64>);
     let invite = use_write();
     let error = error_of(invite);
@@ -87,14 +96,22 @@ fn Invite(on_invited: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoVie
         on_invited();
     });
     let roles: Vec<&'static str> = if manager {
-        vec!["engineer", "manager", "client_admin", "client_user"]
+        vec![
+            Role::Engineer,
+            Role::Manager,
+            Role::ClientAdmin,
+            Role::ClientUser,
+        ]
     } else {
-        vec!["client_user", "client_admin"]
-    };
+        vec![Role::ClientUser, Role::ClientAdmin]
+    }
+    .into_iter()
+    .map(Role::as_str)
+    .collect();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let r = role.get_untracked();
-        let client_role = r.starts_with("client");
+        let client_role = pointdesk_api::accounts::parse_role(&r).is_ok_and(Role::is_client);
         invite.dispatch(client::invite_user(&InviteUserRequest {
             email: email.get_untracked(),
             name: name.get_untracked(),
@@ -107,7 +124,9 @@ fn Invite(on_invited: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoVie
             locale: None,
         }));
     };
-    let needs_org = move || manager && role.get().starts_with("client");
+    let needs_org = move || {
+        manager && pointdesk_api::accounts::parse_role(&role.get()).is_ok_and(Role::is_client)
+    };
     view! {
         <section class="card">
             <h2 class="card__title">{i18n.tr(Msg::InviteTitle)}</h2>

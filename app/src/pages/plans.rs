@@ -6,6 +6,7 @@ use pointdesk_api::WirePoints;
 use crate::client::{self, ApiError};
 use crate::components::error_box::ErrorBox;
 use crate::components::remote::{remote, Remote};
+use crate::components::select_field::SelectField;
 use crate::components::text_field::TextField;
 use crate::i18n::{use_i18n, Msg};
 use crate::writes::{busy, error_of, on_success, use_write};
@@ -150,22 +151,6 @@ fn PlanForm(
             }
         });
     };
-    let select = move |label: Msg,
-                       field: &'static str,
-                       value: RwSignal<String>,
-                       choices: [(&'static str, Msg); 3]| {
-        view! {
-            <div class="field">
-                <label class="field__label" for=format!("field-{field}")>{i18n.tr(label)}</label>
-                <select id=format!("field-{field}") class="field__input" data-testid=format!("input-{field}")
-                    on:change=move |ev| value.set(event_target_value(&ev))>
-                    {choices.into_iter().map(|(v, m)| view! {
-                        <option value=v selected=move || value.get() == v>{i18n.tr(m)}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-        }
-    };
     view! {
         <section class="card">
             <h2 class="card__title">{i18n.tr(if id.is_some() { Msg::EditPlan } else { Msg::NewPlan })}</h2>
@@ -175,15 +160,15 @@ fn PlanForm(
                 <TextField label=Msg::PerSeatPoints name="per_seat" value=per_seat error=error />
                 <TextField label=Msg::CalcIncrement name="increment_minutes" value=increment error=error kind="number" />
                 <TextField label=Msg::CalcMinimum name="minimum_charge" value=minimum error=error />
-                {select(Msg::RolloverRule, "rollover", rollover, [
+                <SelectField label=Msg::RolloverRule field="rollover" value=rollover choices=vec![
                     ("none", Msg::RolloverNone), ("capped", Msg::RolloverCapped), ("full", Msg::RolloverFull),
-                ])}
+                ] />
                 <Show when=move || rollover.get() == "capped">
                     <TextField label=Msg::RolloverCap name="rollover_cap" value=cap error=error />
                 </Show>
-                {select(Msg::OverdraftRule, "overdraft", overdraft, [
+                <SelectField label=Msg::OverdraftRule field="overdraft" value=overdraft choices=vec![
                     ("never", Msg::OverdraftNever), ("incidents_only", Msg::OverdraftIncidents), ("always", Msg::OverdraftAlways),
-                ])}
+                ] />
                 <ErrorBox error=error />
                 <button class="button" type="submit" data-testid="plan-submit" disabled=busy(save)>
                     {i18n.tr(if id.is_some() { Msg::Save } else { Msg::Create })}

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use pointdesk_api::tickets::TicketDto;
+use pointdesk_domain::ticket::Kind;
 
 use crate::client::{self, TicketChange};
 use crate::components::balance_card::balance_card;
@@ -8,7 +9,7 @@ use crate::components::comment_box::CommentBox;
 use crate::components::quote_panel::QuotePanel;
 use crate::components::remote::{remote, Remote};
 use crate::components::ticket_change::use_change;
-use crate::components::ticket_controls::TicketControls;
+use crate::components::ticket_controls::{has_controls, TicketControls};
 use crate::components::timeline_view::TimelineView;
 use crate::components::work_logger::WorkLogger;
 use crate::i18n::{use_i18n, Msg};
@@ -34,13 +35,18 @@ pub fn Ticket(id: i64) -> impl IntoView {
 fn TicketView(ticket: TicketDto, version: RwSignal<u32>, done: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
-    let role = auth.role().unwrap_or_default();
     let me = auth.user_id().unwrap_or(0);
-    let staff = matches!(role.as_str(), "engineer" | "manager");
-    let admin = role == "client_admin";
+    // Engineers see the client's figures and may comment internally.
+    let staff = auth.is_staff();
+    // What this person may do now, as the server says.
+    let may = {
+        let actions = ticket.actions.clone();
+        move |op: &str| actions.iter().any(|a| a == op)
+    };
+    let controls = has_controls(&ticket);
     let id = ticket.id;
     let org = ticket.organization.id;
-    let request = ticket.kind == "service_request";
+    let request = Kind::parse(&ticket.kind) == Ok(Kind::ServiceRequest);
     let timeline = Remote::new(move || {
         version.track();
         client::timeline(id)
@@ -55,11 +61,7 @@ fn TicketView(ticket: TicketDto, version: RwSignal<u32>, done: Callback<()>) -> 
     let status = t.status.clone();
     let priority = t.priority.clone();
     let (cost, held, logged) = (t.cost, t.held, t.logged_minutes);
-    let open = !matches!(
-        status.as_str(),
-        "closed" | "completed" | "declined" | "cancelled"
-    );
-    let may_log = staff && open && !(t.kind == "incident" && t.cause.is_some());
+    let may_log = may("logWork");
     view! {
         <p class="eyebrow">"#"{t.number}" · "{t.organization.name.clone()}" · "
             {i18n.tr(if request { Msg::ServiceRequest } else { Msg::Incident })}</p>
@@ -74,7 +76,7 @@ fn TicketView(ticket: TicketDto, version: RwSignal<u32>, done: Callback<()>) -> 
             <span class="badge badge--status" data-testid="status" data-status=status.clone()>{i18n.status(status.clone())}</span>
             <span class="badge">{i18n.priority(priority.clone())}</span>
         </p>
-        {staff.then(|| view! { <TicketControls ticket=t.clone() me=me done=done /> })}
+        {controls.then(|| view! { <TicketControls ticket=t.clone() me=me done=done /> })}
         <div class="grid">
             <section class="card">
                 <dl class="kv">
@@ -93,10 +95,10 @@ fn TicketView(ticket: TicketDto, version: RwSignal<u32>, done: Callback<()>) -> 
             {may_log.then(|| view! { <WorkLogger id=id done=done /> })}
             {request.then(|| {
                 let b = Signal::derive(move || balance.ok());
-                view! { <QuotePanel ticket=t.clone() balance=b may_quote=staff may_approve=admin done=done /> }
+                view! { <QuotePanel ticket=t.clone() balance=b may_quote=may("createQuote") may_approve=may("approveQuote") done=done /> }
             })}
             {(!request).then(|| view! {
-                <CausePanel ticket=t.clone() may_classify=staff may_dispute=admin may_decide=role == "manager" done=done />
+                <CausePanel ticket=t.clone() may_classify=may("setIncidentCause") may_dispute=may("disputeCharge") may_decide=may("decideDispute") done=done />
             })}
             // Engineers see the client's figures before they quote or set a cause.
             {staff.then(|| balance_card(t.organization.id))}

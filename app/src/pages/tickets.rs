@@ -14,7 +14,7 @@ use crate::session::use_auth;
 pub fn Tickets() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
-    let staff = matches!(auth.role().as_deref(), Some("engineer" | "manager"));
+    let staff = auth.is_staff();
     let queues: &[(&str, Msg)] = if staff {
         &[
             ("open", Msg::QueueOpen),

@@ -271,7 +271,7 @@ where
     match written {
         Some(answer) => respond(answer),
         None => {
-            let answer = answer(&db, who, id, status).await?;
+            let answer = answer(&db, who, id, status, now).await?;
             idem.finish(who, &db, answer).await
         }
     }

@@ -3,7 +3,7 @@
 use pointdesk_api::accounts::OrgRefDto;
 use pointdesk_api::ledger::ChargeExplanationDto;
 use pointdesk_api::tickets::{
-    self as wire, DisputeDto, IncidentChargeDto, PersonRefDto, QuoteDto, TicketDto,
+    self as wire, step_operation, DisputeDto, IncidentChargeDto, PersonRefDto, QuoteDto, TicketDto,
     TicketSummaryDto, WorkLineDto,
 };
 use pointdesk_api::WirePoints;
@@ -12,6 +12,7 @@ use pointdesk_domain::ids::{DisputeId, QuoteId, TicketId, UserId};
 use pointdesk_domain::incident::{Cause, Dispute, Incident, IncidentCharge, IncidentStatus};
 use pointdesk_domain::policy::Action;
 use pointdesk_domain::service_request::{Catalogue, Quote, RequestStatus, ServiceRequest};
+use pointdesk_domain::steps::Viewer;
 use pointdesk_domain::ticket::Flow;
 use pointdesk_domain::time::Timestamp;
 use pointdesk_domain::worklog::WorkEntry;
@@ -237,7 +238,7 @@ pub(super) fn references(l: &Loaded) -> Vec<String> {
     refs
 }
 
-pub(super) fn ticket_dto(l: &Loaded) -> AppResult<TicketDto> {
+pub(super) fn ticket_dto(l: &Loaded, who: &Session, now: Timestamp) -> AppResult<TicketDto> {
     let shown = l
         .view
         .as_ref()
@@ -315,7 +316,12 @@ pub(super) fn ticket_dto(l: &Loaded) -> AppResult<TicketDto> {
         cost: wire_points(-cost),
         held: wire_points(held),
         following: shown.following,
+        actions: Vec::new(),
+        steps: Vec::new(),
+        done: l.flow.is_final(),
+        quote_exceeded: l.flow.quote_exceeded(),
     })
+    .map(|dto| with_steps(dto, l, who, now, window))
 }
 
 pub(super) async fn answer(
@@ -323,9 +329,10 @@ pub(super) async fn answer(
     who: &Session,
     id: i64,
     status: u16,
+    now: Timestamp,
 ) -> AppResult<(u16, String)> {
     let l = load(db, who, id, Action::ViewTickets).await?;
-    let dto = ticket_dto(&l)?;
+    let dto = ticket_dto(&l, who, now)?;
     Ok((
         status,
         serde_json::to_string(&dto).map_err(|e| AppError::Internal(e.to_string()))?,
@@ -354,4 +361,34 @@ pub(super) fn request(l: &Loaded) -> AppResult<&ServiceRequest> {
         }
         .into()),
     }
+}
+
+/// The ticket's next steps for `who`, from the policy and the flow.
+fn with_steps(
+    mut dto: TicketDto,
+    l: &Loaded,
+    who: &Session,
+    now: Timestamp,
+    window: i64,
+) -> TicketDto {
+    let org = l.row.org_id;
+    let may = |a: Action| who.may(a, Some(org)).is_ok();
+    let steps = l.flow.steps(&Viewer {
+        may: &may,
+        role: who.actor.role,
+        is_assignee: l.row.assignee_id == Some(who.user.id),
+        now,
+        dispute_window_days: u32::try_from(window).unwrap_or(0),
+    });
+    dto.steps = steps.iter().map(|s| s.as_str().to_owned()).collect();
+    for s in steps {
+        let op = step_operation(s).to_owned();
+        if !dto.actions.contains(&op) {
+            dto.actions.push(op);
+        }
+    }
+    if may(Action::Comment) {
+        dto.actions.push("addComment".to_owned());
+    }
+    dto
 }

@@ -15,7 +15,7 @@ use crate::http::{json, respond, wire_points, Call, Session};
 /// `getTicket`.
 pub async fn get(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     let db = call.db()?;
-    respond(answer(&db, who, call.id()?, 200).await?)
+    respond(answer(&db, who, call.id()?, 200, call.now).await?)
 }
 
 /// `listTickets`.

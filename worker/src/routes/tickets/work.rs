@@ -88,7 +88,7 @@ pub async fn create(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
         Ok(id)
     })
     .await?;
-    respond(answer(&db, who, id, 201).await?)
+    respond(answer(&db, who, id, 201, call.now).await?)
 }
 
 /// `addComment`.
@@ -125,7 +125,7 @@ pub async fn comment(call: &mut Call<'_>, who: &Session) -> AppResult<Response> 
         )?);
     }
     db.batch(statements).await?;
-    respond(answer(&db, who, id, 201).await?)
+    respond(answer(&db, who, id, 201, call.now).await?)
 }
 
 /// `followTicket` / `unfollowTicket`.
@@ -139,7 +139,7 @@ pub async fn follow(call: &Call<'_>, who: &Session, on: bool) -> AppResult<Respo
         db.unfollow(id, who.user.id)?
     }])
     .await?;
-    respond(answer(&db, who, id, 200).await?)
+    respond(answer(&db, who, id, 200, call.now).await?)
 }
 
 /// `logWork`.
