@@ -665,3 +665,81 @@ fn races_are_settled_by_d1() {
     );
     a.problem(422, "/problems/idempotency-key-reused");
 }
+
+/// The server says what each person may do next, and every step it offers is one that works.
+#[test]
+fn every_ticket_says_what_its_reader_may_do_next() {
+    let tag = "steps";
+    desk(1801, tag, 1000);
+    let (mut eng, mut admin, mut user) =
+        (sign("engineer", tag), sign("admin", tag), sign("user", tag));
+    let t = ok(
+        post(
+            &mut user,
+            "/api/v1/tickets",
+            json!({"kind": "incident", "title": "Mail is down"}),
+        ),
+        201,
+    );
+    let id = t["id"].as_i64().expect("an id");
+    let next = |c: &mut Caller| {
+        let t = ok(c.get(&format!("/api/v1/tickets/{id}")), 200);
+        let words = |k: &str| -> Vec<String> {
+            t[k].as_array()
+                .expect(k)
+                .iter()
+                .map(|v| v.as_str().unwrap_or_default().to_owned())
+                .collect()
+        };
+        (words("steps"), words("actions"), t["done"].as_bool())
+    };
+    let (steps, actions, done) = next(&mut eng);
+    assert_eq!(steps, ["take", "start", "log_work"]);
+    assert_eq!(
+        actions,
+        [
+            "assignTicket",
+            "changeTicketStatus",
+            "logWork",
+            "addComment"
+        ]
+    );
+    assert_eq!(done, Some(false));
+    // A client may only comment on an incident.
+    assert_eq!(next(&mut user).1, ["addComment"]);
+    assert_eq!(next(&mut admin).0, Vec::<String>::new());
+
+    // Each offered step works, and the next ones follow the flow.
+    ok(
+        put(
+            &mut eng,
+            &format!("/api/v1/tickets/{id}/status"),
+            json!({"status": "in_progress"}),
+        ),
+        200,
+    );
+    // Starting it made it the engineer's own: no "take" any more.
+    assert_eq!(next(&mut eng).0, ["resolve", "log_work"]);
+    ok(
+        put(
+            &mut eng,
+            &format!("/api/v1/tickets/{id}/status"),
+            json!({"status": "resolved"}),
+        ),
+        200,
+    );
+    assert_eq!(
+        next(&mut eng).0,
+        ["reopen", "close", "log_work", "set_cause"]
+    );
+    ok(
+        put(
+            &mut eng,
+            &format!("/api/v1/tickets/{id}/status"),
+            json!({"status": "closed"}),
+        ),
+        200,
+    );
+    let (steps, _, done) = next(&mut eng);
+    assert_eq!((steps, done), (vec!["set_cause".to_owned()], Some(true)));
+}
