@@ -10,6 +10,7 @@ mod ledger;
 mod notices;
 mod payments;
 mod reports;
+mod ticket_flow;
 mod ticket_writes;
 mod tickets;
 
@@ -20,6 +21,7 @@ pub use clients::{NewPerson, OrgColumns, OrgRow, PersonRow, PlanColumns, PlanRow
 pub use ledger::Books;
 pub use notices::OrgNotice;
 pub use payments::{NewPaymentEvent, NewPurchase, PackColumns, PackRow, PurchaseRow};
+pub use ticket_flow::flow_of;
 pub use ticket_writes::{Event, NewTicketRow, TicketMail, TicketState};
 pub use tickets::{DisputeRow, IdTable, QuoteRow, TicketFilter, TicketRow, TimelineRow, WorkRow};
 

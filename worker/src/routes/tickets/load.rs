@@ -3,23 +3,20 @@
 use pointdesk_api::accounts::OrgRefDto;
 use pointdesk_api::ledger::ChargeExplanationDto;
 use pointdesk_api::tickets::{
-    self as wire, step_operation, DisputeDto, IncidentChargeDto, PersonRefDto, QuoteDto, TicketDto,
+    step_operation, DisputeDto, IncidentChargeDto, PersonRefDto, QuoteDto, TicketDto,
     TicketSummaryDto, WorkLineDto,
 };
 use pointdesk_api::WirePoints;
-use pointdesk_domain::charging::{ChargeRule, TimeCharge};
-use pointdesk_domain::ids::{DisputeId, QuoteId, TicketId, UserId};
-use pointdesk_domain::incident::{Cause, Dispute, Incident, IncidentCharge, IncidentStatus};
+use pointdesk_domain::incident::Incident;
 use pointdesk_domain::policy::Action;
-use pointdesk_domain::service_request::{Catalogue, Quote, RequestStatus, ServiceRequest};
+use pointdesk_domain::service_request::ServiceRequest;
 use pointdesk_domain::steps::Viewer;
 use pointdesk_domain::ticket::Flow;
 use pointdesk_domain::time::Timestamp;
-use pointdesk_domain::worklog::WorkEntry;
 use pointdesk_domain::DomainError;
 
 use super::catalogue::catalogue_dto;
-use crate::db::{stored_points, CatalogueRow, Db, DisputeRow, QuoteRow, TicketRow, WorkRow};
+use crate::db::{CatalogueRow, Db, DisputeRow, QuoteRow, TicketRow, WorkRow};
 use crate::error::{AppError, AppResult};
 use crate::http::{wire_points, Session};
 
@@ -55,119 +52,6 @@ pub(super) struct Shown {
     following: bool,
 }
 
-pub(super) fn corrupt(what: &str) -> AppError {
-    AppError::Internal(format!("stored ticket is inconsistent: {what}"))
-}
-
-pub(super) fn work_entry(w: &WorkRow) -> AppResult<WorkEntry> {
-    Ok(WorkEntry {
-        engineer: UserId::new(w.engineer_id),
-        minutes: u32::try_from(w.minutes).map_err(|_| corrupt("minutes"))?,
-        note: w.note.clone(),
-        on: wire::parse_date(&w.on_day).ok_or_else(|| corrupt("work day"))?,
-    })
-}
-
-pub(super) fn time_charge(detail: &str) -> AppResult<TimeCharge> {
-    let d: ChargeExplanationDto =
-        serde_json::from_str(detail).map_err(|_| corrupt("charge detail"))?;
-    Ok(TimeCharge {
-        logged_minutes: d.logged_minutes,
-        billed_minutes: d.billed_minutes,
-        increment_minutes: d.increment_minutes,
-        points: d.points.0,
-        rule: match d.rule.as_str() {
-            "exact" => ChargeRule::Exact,
-            "minimum" => ChargeRule::Minimum,
-            _ => ChargeRule::RoundedUp,
-        },
-    })
-}
-
-pub(super) fn flow_of(
-    row: &TicketRow,
-    work: &[WorkRow],
-    quotes: &[QuoteRow],
-    dispute: Option<&DisputeRow>,
-) -> AppResult<Flow> {
-    let id = TicketId::new(row.id);
-    let work = work.iter().map(work_entry).collect::<AppResult<Vec<_>>>()?;
-    match row.kind.as_str() {
-        "incident" => {
-            let status =
-                IncidentStatus::parse(&row.status).ok_or_else(|| corrupt("incident status"))?;
-            let charge = match (row.charge_points, row.charge_at, &row.charge_detail) {
-                (Some(p), Some(at), Some(detail)) => Some(IncidentCharge {
-                    points: stored_points(p)?,
-                    at: Timestamp::from_unix(at),
-                    time: time_charge(detail)?,
-                    lines: usize::try_from(row.charge_lines.unwrap_or(0)).unwrap_or(0),
-                }),
-                _ => None,
-            };
-            let dispute = dispute.map(|d| {
-                let id = DisputeId::new(d.id);
-                let decided = d.decision_reason.clone().unwrap_or_default();
-                match d.state.as_str() {
-                    "upheld" => Dispute::Upheld {
-                        id,
-                        reason: decided,
-                    },
-                    "rejected" => Dispute::Rejected {
-                        id,
-                        reason: decided,
-                    },
-                    _ => Dispute::Open {
-                        id,
-                        opened_at: Timestamp::from_unix(d.opened_at),
-                        reason: d.reason.clone(),
-                    },
-                }
-            });
-            Ok(Flow::Incident(Incident {
-                id,
-                status,
-                work,
-                cause: match row.cause.as_deref() {
-                    Some("standard") => Some(Cause::Standard),
-                    Some("client_caused") => Some(Cause::ClientCaused),
-                    _ => None,
-                },
-                charge,
-                dispute,
-            }))
-        }
-        _ => {
-            let status =
-                RequestStatus::parse(&row.status).ok_or_else(|| corrupt("request status"))?;
-            let quotes = quotes
-                .iter()
-                .map(|q| {
-                    Ok(Quote {
-                        id: QuoteId::new(q.id),
-                        points: stored_points(q.points)?,
-                        scope: q.scope.clone(),
-                        expires_at: Timestamp::from_unix(q.expires_at),
-                        status: wire::parse_quote_status(&q.status)
-                            .ok_or_else(|| corrupt("quote status"))?,
-                    })
-                })
-                .collect::<AppResult<Vec<_>>>()?;
-            Ok(Flow::Request(ServiceRequest {
-                id,
-                catalogue: if row.catalogue_kind.as_deref() == Some("standard") {
-                    Catalogue::Standard
-                } else {
-                    Catalogue::Quoted
-                },
-                status,
-                quotes,
-                work,
-            }))
-        }
-    }
-}
-
 /// Loads a ticket of the caller's provider and asks the policy about `action` on it (another
 /// tenant's ticket is a 404, like a missing one).
 /// Loads a ticket of the caller's provider (one round trip) and asks the policy about `action` on
@@ -178,7 +62,7 @@ pub(super) async fn load(db: &Db, who: &Session, id: i64, action: Action) -> App
         .await?
         .ok_or(AppError::NotFound)?;
     who.may(action, Some(v.row.org_id))?;
-    let flow = flow_of(&v.row, &v.work, &v.quotes, v.dispute.as_ref())?;
+    let flow = crate::db::flow_of(&v.row, &v.work, &v.quotes, v.dispute.as_ref())?;
     Ok(Loaded {
         row: v.row,
         work: v.work,
@@ -200,7 +84,7 @@ pub(super) async fn load_row(db: &Db, row: TicketRow) -> AppResult<Loaded> {
     let work = db.work(row.id).await?;
     let quotes = db.quotes(row.id).await?;
     let dispute = db.dispute(row.id).await?;
-    let flow = flow_of(&row, &work, &quotes, dispute.as_ref())?;
+    let flow = crate::db::flow_of(&row, &work, &quotes, dispute.as_ref())?;
     Ok(Loaded {
         row,
         work,
