@@ -10,7 +10,7 @@ mod tickets;
 
 pub use accounts::{invitation, reset};
 pub use books::{adjustment, org_notice};
-pub use tickets::{ticket_notice, TicketNotice};
+pub use tickets::{ticket_notice, TicketNotice, WhatChanged};
 
 use crate::db::Db;
 use crate::error::AppResult;

@@ -20,6 +20,7 @@ use crate::error::{AppError, AppResult};
 use crate::http::{respond, Call, Session};
 use crate::idempotency::{Begun, Idem};
 use crate::mail::TicketNotice;
+use pointdesk_api::messages::Lang;
 
 /// What the domain decided about one ticket.
 pub(super) struct Change {
@@ -209,7 +210,7 @@ pub(super) fn mail(
         link,
     };
     let (what_ru, what_en) = match n {
-        TicketNotice::Changed(ru, en) => (Some(ru), Some(en)),
+        TicketNotice::Changed(what) => (Some(what.text(Lang::Ru)), Some(what.text(Lang::En))),
         _ => (None, None),
     };
     let data = serde_json::json!({

@@ -12,7 +12,7 @@ use super::change::{change, Change, Needs};
 use super::load::incident;
 use crate::error::AppResult;
 use crate::http::{body_of, Call, Session};
-use crate::mail::TicketNotice;
+use crate::mail::{TicketNotice, WhatChanged};
 
 /// `setIncidentCause`.
 pub async fn set_cause(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
@@ -47,10 +47,7 @@ pub async fn set_cause(call: &mut Call<'_>, who: &Session) -> AppResult<Response
             Ok(if charged {
                 c.mail(TicketNotice::Charged)
             } else {
-                c.mail(TicketNotice::Changed(
-                    "причина — штатная, без списания",
-                    "cause: standard, nothing charged",
-                ))
+                c.mail(TicketNotice::Changed(WhatChanged::CauseStandard))
             })
         },
     )
@@ -79,10 +76,7 @@ pub async fn dispute(call: &mut Call<'_>, who: &Session) -> AppResult<Response> 
             let next = i.open_dispute(DisputeId::new(ctx.next_id), &reason, ctx.now, ctx.window)?;
             Ok(Change::of(l, Flow::Incident(next))
                 .event("dispute_opened", json!({ "text": reason }))
-                .mail(TicketNotice::Changed(
-                    "списание оспорено",
-                    "the charge was disputed",
-                )))
+                .mail(TicketNotice::Changed(WhatChanged::Disputed)))
         },
     )
     .await

@@ -15,7 +15,7 @@ use super::load::{load_row, request, Loaded};
 use crate::db::{Db, Event};
 use crate::error::{AppError, AppResult};
 use crate::http::{body_of, Call, Session};
-use crate::mail::TicketNotice;
+use crate::mail::{TicketNotice, WhatChanged};
 
 /// `createQuote`.
 pub async fn create_quote(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
@@ -96,10 +96,7 @@ pub async fn approve_quote(call: &mut Call<'_>, who: &Session) -> AppResult<Resp
                 "quote_approved",
                 json!({ "quote_id": quote, "points": points }),
             )
-            .mail(TicketNotice::Changed(
-                "смета одобрена",
-                "the quote was approved",
-            )))
+            .mail(TicketNotice::Changed(WhatChanged::QuoteApproved)))
         },
     )
     .await
@@ -124,10 +121,7 @@ pub async fn decline_quote(call: &mut Call<'_>, who: &Session) -> AppResult<Resp
             let next = r.decline(QuoteId::new(quote))?;
             Ok(Change::of(l, Flow::Request(next))
                 .event("quote_declined", json!({ "quote_id": quote }))
-                .mail(TicketNotice::Changed(
-                    "смета отклонена",
-                    "the quote was declined",
-                )))
+                .mail(TicketNotice::Changed(WhatChanged::QuoteDeclined)))
         },
     )
     .await
@@ -148,7 +142,7 @@ pub async fn complete(call: &mut Call<'_>, who: &Session) -> AppResult<Response>
         let mut c = Change::of(l, Flow::Request(next));
         c.ledger = decision.map(|d| (account.clone(), d));
         Ok(c.event("status", json!({ "status": "completed" }))
-            .mail(TicketNotice::Changed("выполнена", "completed")))
+            .mail(TicketNotice::Changed(WhatChanged::Completed)))
     })
     .await
 }
@@ -172,7 +166,7 @@ pub async fn cancel(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
         let mut c = Change::of(l, Flow::Request(next));
         c.ledger = decision.map(|d| (account.clone(), d));
         Ok(c.event("status", json!({ "status": "cancelled" }))
-            .mail(TicketNotice::Changed("отменена", "cancelled")))
+            .mail(TicketNotice::Changed(WhatChanged::Cancelled)))
     })
     .await
 }

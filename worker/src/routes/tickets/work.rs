@@ -17,7 +17,7 @@ use super::load::{answer, load};
 use crate::db::{decide_and_write, Event, NewTicketRow};
 use crate::error::{AppError, AppResult};
 use crate::http::{body_of, read_json, respond, Call, Session};
-use crate::mail::TicketNotice;
+use crate::mail::{TicketNotice, WhatChanged};
 
 /// `createTicket`.
 pub async fn create(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
@@ -116,7 +116,7 @@ pub async fn comment(call: &mut Call<'_>, who: &Session) -> AppResult<Response> 
         let link = format!("{}/tickets/{id}", call.origin());
         statements.extend(mail(
             &db,
-            TicketNotice::Changed("новый комментарий", "a new comment"),
+            TicketNotice::Changed(WhatChanged::NewComment),
             &l,
             who,
             &link,
@@ -247,13 +247,13 @@ pub async fn change_status(call: &mut Call<'_>, who: &Session) -> AppResult<Resp
             if req.status == "in_progress" && c.assignee.is_none() {
                 c.assignee = Some(me);
             }
-            let (ru, en) = match req.status.as_str() {
-                "resolved" => ("решена", "resolved"),
-                "closed" => ("закрыта", "closed"),
-                _ => ("в работе", "in progress"),
+            let what = match req.status.as_str() {
+                "resolved" => WhatChanged::Resolved,
+                "closed" => WhatChanged::Closed,
+                _ => WhatChanged::InProgress,
             };
             Ok(c.event("status", json!({ "status": req.status }))
-                .mail(TicketNotice::Changed(ru, en)))
+                .mail(TicketNotice::Changed(what)))
         },
     )
     .await
