@@ -10,7 +10,7 @@ mod session;
 mod writes;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::hooks::use_params_map;
 use leptos_router::path;
 
@@ -47,7 +47,7 @@ fn Screens() -> impl IntoView {
     let own_org = move || auth.me.get().and_then(|m| m.organization).map(|o| o.id);
     view! {
         <Show when=move || auth.checked.get()>
-            <Routes fallback=|| view! { <NotFound /> }>
+            <FlatRoutes fallback=|| view! { <NotFound /> }>
                 <Route path=path!("/") view=Home />
                 <Route path=path!("/status") view=Status />
                 <Route path=path!("/sign-in") view=SignIn />
@@ -86,7 +86,7 @@ fn Screens() -> impl IntoView {
                     Some(org) => view! { <Statement org=org period=param("period") /> }.into_any(),
                     None => view! { <NotFound /> }.into_any(),
                 } />
-            </Routes>
+            </FlatRoutes>
         </Show>
     }
 }
