@@ -5,7 +5,7 @@ use serde::Deserialize;
 use wasm_bindgen::JsValue;
 
 use super::{int, opt, text, CatalogueRow, Db};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 
 const TICKET_COLUMNS: &str = "t.id, t.org_id, o.name AS org_name, t.number, t.kind, \
      t.catalogue_id, t.catalogue_kind, t.title, t.description, t.priority, t.requester_id, \
@@ -380,12 +380,16 @@ impl Db {
                 &[int(provider)],
             )
             .await?;
-        Ok(p.map_or(("UTC".to_owned(), 14), |p| {
-            (
+        match p {
+            Some(p) => Ok((
                 p.time_zone,
-                u32::try_from(p.dispute_window_days).unwrap_or(14),
-            )
-        }))
+                u32::try_from(p.dispute_window_days)
+                    .map_err(|e| super::corrupt(&format!("provider {provider}"), &e))?,
+            )),
+            None => Err(AppError::Internal(format!(
+                "provider {provider} is missing"
+            ))),
+        }
     }
 }
 

@@ -42,9 +42,10 @@ pub async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     let mut items: Vec<NotificationDto> = rows
         .into_iter()
         .map(|r| {
-            let data: serde_json::Value = serde_json::from_str(&r.data).unwrap_or_default();
+            let data: serde_json::Value = serde_json::from_str(&r.data)
+                .map_err(|e| AppError::Internal(format!("notification {}: {e}", r.id)))?;
             let s = |k: &str| data.get(k).and_then(|v| v.as_str()).map(str::to_owned);
-            NotificationDto {
+            Ok(NotificationDto {
                 id: r.id,
                 kind: r.kind,
                 at: r.created_at,
@@ -56,9 +57,9 @@ pub async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
                 title: s("title").or_else(|| s("reason")),
                 what: if ru { s("what_ru") } else { s("what_en") },
                 organization: r.organization,
-            }
+            })
         })
-        .collect();
+        .collect::<AppResult<_>>()?;
     items.truncate(usize::try_from(PAGE).unwrap_or(0));
     let next = if more {
         items.last().map(|n| n.id)
@@ -69,7 +70,7 @@ pub async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
         unread: count(unread),
         items,
         next,
-        email_muted: serde_json::from_str(&muted).unwrap_or_default(),
+        email_muted: muted_kinds(who, &muted)?,
     })
 }
 
@@ -95,8 +96,7 @@ pub async fn mark_read(call: &mut Call<'_>, who: &Session) -> AppResult<Response
 /// `getNotificationPreferences`.
 pub async fn prefs(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     let db = call.db()?;
-    let muted: Vec<String> =
-        serde_json::from_str(&db.email_muted(who.user.id).await?).unwrap_or_default();
+    let muted = muted_kinds(who, &db.email_muted(who.user.id).await?)?;
     json(&NotificationPrefsDto { email_muted: muted })
 }
 
@@ -133,4 +133,10 @@ mod tests {
         );
         assert!(super::figure(&data, "threshold").is_none());
     }
+}
+
+/// The kinds of notice a person muted by mail, as stored (a JSON list).
+fn muted_kinds(who: &Session, stored: &str) -> AppResult<Vec<String>> {
+    serde_json::from_str(stored)
+        .map_err(|e| AppError::Internal(format!("user {}'s muted kinds: {e}", who.user.id)))
 }

@@ -104,6 +104,6 @@ pub async fn adjust(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
         .await?
         .ok_or_else(|| AppError::Internal("the adjustment entry is missing".into()))?;
     let body =
-        serde_json::to_string(&entry_dto(entry)).map_err(|e| AppError::Internal(e.to_string()))?;
+        serde_json::to_string(&entry_dto(entry)?).map_err(|e| AppError::Internal(e.to_string()))?;
     idem.finish(who, &db, (201, body)).await
 }

@@ -1,17 +1,18 @@
-//! Shapes the ledger's screens share: an entry on the wire and a period's last day.
+//! An entry as the ledger's screens show it (a page, an adjustment's answer).
 
 use pointdesk_api::ledger::*;
 
 use crate::db::EntryRow;
+use crate::error::{AppError, AppResult};
 use crate::http::wire_points;
 
-pub(super) fn entry_dto(e: EntryRow) -> LedgerEntryDto {
-    let moves: Vec<(i64, i64, String)> = e
-        .moves
-        .as_deref()
-        .and_then(|m| serde_json::from_str(m).ok())
-        .unwrap_or_default();
-    LedgerEntryDto {
+pub(super) fn entry_dto(e: EntryRow) -> AppResult<LedgerEntryDto> {
+    let moves: Vec<(i64, i64, String)> = match e.moves.as_deref() {
+        Some(m) => serde_json::from_str(m)
+            .map_err(|err| AppError::Internal(format!("entry {}'s moves: {err}", e.id)))?,
+        None => Vec::new(),
+    };
+    Ok(LedgerEntryDto {
         id: e.id,
         kind: e.kind,
         amount: wire_points(e.amount),
@@ -36,5 +37,5 @@ pub(super) fn entry_dto(e: EntryRow) -> LedgerEntryDto {
                 points: wire_points(points),
             })
             .collect(),
-    }
+    })
 }

@@ -165,7 +165,8 @@ pub async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
         return Err(AppError::NotFound);
     }
     let more = rows.len() > usize::try_from(limit).unwrap_or(0);
-    let mut entries: Vec<LedgerEntryDto> = rows.into_iter().map(entry_dto).collect();
+    let mut entries: Vec<LedgerEntryDto> =
+        rows.into_iter().map(entry_dto).collect::<AppResult<_>>()?;
     entries.truncate(usize::try_from(limit).unwrap_or(0));
     let next = if more {
         entries.last().map(|e| e.id)
