@@ -1,13 +1,25 @@
 //! Named time zones resolved by the runtime's `Intl`: the domain receives instants and UTC
 //! offsets, and no zone database ships in the wasm.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use js_sys::{Array, Object, Reflect};
 use pointdesk_domain::time::{Date, Period, Timestamp};
 use wasm_bindgen::{JsCast, JsValue};
 
-/// Minutes east of UTC in `zone` at `at` (daylight saving included); `None` for a zone the
-/// runtime does not know.
-pub fn offset_minutes(zone: &str, at: Timestamp) -> Option<i32> {
+thread_local! {
+    /// One formatter per zone an isolate has met: making an `Intl.DateTimeFormat` costs far
+    /// more than using one.
+    static FORMATTERS: RefCell<HashMap<String, js_sys::Intl::DateTimeFormat>> =
+        RefCell::new(HashMap::new());
+}
+
+/// The formatter that spells an instant's wall clock in `zone`; `None` for an unknown zone.
+fn formatter(zone: &str) -> Option<js_sys::Intl::DateTimeFormat> {
+    if let Some(f) = FORMATTERS.with(|m| m.borrow().get(zone).cloned()) {
+        return Some(f);
+    }
     let options = Object::new();
     for (k, v) in [
         ("timeZone", zone),
@@ -30,6 +42,21 @@ pub fn offset_minutes(zone: &str, at: Timestamp) -> Option<i32> {
     let args = Array::of2(&"en-US".into(), &options);
     let format: js_sys::Intl::DateTimeFormat =
         Reflect::construct(&ctor, &args).ok()?.dyn_into().ok()?;
+    FORMATTERS.with(|m| {
+        let mut m = m.borrow_mut();
+        // Zones are the providers' own: a handful; a bound keeps a stray one from piling up.
+        if m.len() >= 64 {
+            m.clear();
+        }
+        m.insert(zone.to_owned(), format.clone());
+    });
+    Some(format)
+}
+
+/// Minutes east of UTC in `zone` at `at` (daylight saving included); `None` for a zone the
+/// runtime does not know.
+pub fn offset_minutes(zone: &str, at: Timestamp) -> Option<i32> {
+    let format = formatter(zone)?;
     #[allow(clippy::cast_precision_loss)]
     let date = js_sys::Date::new(&JsValue::from_f64(at.unix() as f64 * 1000.0)); // tidy: js-number
     let parts = format.format_to_parts(&date);
