@@ -122,6 +122,12 @@ pub async fn set_prefs(call: &mut Call<'_>, who: &Session) -> AppResult<Response
     json(&req)
 }
 
+/// The kinds of notice a person muted by mail, as stored (a JSON list).
+fn muted_kinds(who: &Session, stored: &str) -> AppResult<Vec<String>> {
+    serde_json::from_str(stored)
+        .map_err(|e| AppError::Internal(format!("user {}'s muted kinds: {e}", who.user.id)))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -133,10 +139,4 @@ mod tests {
         );
         assert!(super::figure(&data, "threshold").is_none());
     }
-}
-
-/// The kinds of notice a person muted by mail, as stored (a JSON list).
-fn muted_kinds(who: &Session, stored: &str) -> AppResult<Vec<String>> {
-    serde_json::from_str(stored)
-        .map_err(|e| AppError::Internal(format!("user {}'s muted kinds: {e}", who.user.id)))
 }
