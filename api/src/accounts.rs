@@ -115,7 +115,9 @@ pub struct MeDto {
     pub email: String,
     pub name: String,
     /// `client_user`, `client_admin`, `engineer` or `manager`.
-    pub role: String,
+    #[serde(with = "crate::wire_enums::role")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub role: pointdesk_domain::policy::Role,
     /// `en` or `ru`.
     pub locale: String,
     /// Client people's organisation; none for provider staff.

@@ -242,7 +242,9 @@ pub struct UserDto {
     pub id: i64,
     pub email: String,
     pub name: String,
-    pub role: String,
+    #[serde(with = "crate::wire_enums::role")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub role: pointdesk_domain::policy::Role,
     pub locale: String,
     pub active: bool,
     /// Invited and not yet accepted (no password yet).

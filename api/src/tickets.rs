@@ -201,10 +201,13 @@ pub struct TicketSummaryDto {
     pub number: i64,
     pub organization: OrgRefDto,
     /// `incident` or `service_request`.
-    pub kind: String,
+    #[serde(with = "crate::wire_enums::kind")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub kind: pointdesk_domain::ticket::Kind,
     pub title: String,
     pub priority: String,
-    pub status: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub status: crate::wire_enums::TicketStatus,
     pub requester: PersonRefDto,
     pub assignee: Option<PersonRefDto>,
     /// A quote waits for the client's decision.
@@ -309,10 +312,13 @@ pub struct TicketDto {
     pub id: i64,
     pub number: i64,
     pub organization: OrgRefDto,
-    pub kind: String,
+    #[serde(with = "crate::wire_enums::kind")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub kind: pointdesk_domain::ticket::Kind,
     pub title: String,
     pub priority: String,
-    pub status: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub status: crate::wire_enums::TicketStatus,
     pub requester: PersonRefDto,
     pub assignee: Option<PersonRefDto>,
     pub awaiting_client: bool,

@@ -37,10 +37,7 @@ impl Auth {
 
     /// The signed-in person's role (`None` signed out).
     pub fn role(self) -> Option<Role> {
-        self.me.with(|m| {
-            m.as_ref()
-                .and_then(|m| pointdesk_api::accounts::parse_role(&m.role).ok())
-        })
+        self.me.with(|m| m.as_ref().map(|m| m.role))
     }
 
     /// Provider staff (an engineer or a manager)?

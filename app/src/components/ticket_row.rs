@@ -10,10 +10,10 @@ pub fn TicketRow(ticket: TicketSummaryDto, show_org: bool) -> impl IntoView {
     let i18n = use_i18n();
     let href = format!("/tickets/{}", ticket.id);
     let t = ticket;
-    let status = t.status.clone();
+    let status = t.status;
     let priority = t.priority.clone();
     let urgent = matches!(priority.as_str(), "urgent" | "high");
-    let kind = if Kind::parse(&t.kind) == Ok(Kind::Incident) {
+    let kind = if t.kind == Kind::Incident {
         Msg::Incident
     } else {
         Msg::ServiceRequest
@@ -32,8 +32,8 @@ pub fn TicketRow(ticket: TicketSummaryDto, show_org: bool) -> impl IntoView {
             </a>
             <span class="badges">
                 <span class="badge" class:badge--alert=urgent>{i18n.priority(priority.clone())}</span>
-                <span class="badge badge--status" data-testid="ticket-status" data-status=status.clone()>
-                    {i18n.status(status.clone())}
+                <span class="badge badge--status" data-testid="ticket-status" data-status=status.as_str()>
+                    {i18n.status(status)}
                 </span>
             </span>
         </li>

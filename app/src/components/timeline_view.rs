@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use pointdesk_api::tickets::TimelineEventDto;
+use pointdesk_api::wire_enums::TicketStatus;
 
 use crate::i18n::{self, use_i18n, Msg};
 
@@ -40,7 +41,7 @@ pub fn TimelineView(items: Vec<TimelineEventDto>) -> impl IntoView {
                                 "standard" => i18n.t(Msg::CauseStandard).to_owned(),
                                 "upheld" => i18n.t(Msg::DisputeUpheld).to_owned(),
                                 "rejected" => i18n.t(Msg::DisputeRejected).to_owned(),
-                                other => i18n::status_name(i18n.locale.get(), other).to_owned(),
+                                other => TicketStatus::parse(other).map_or_else(|| other.to_owned(), |t| i18n::status_name(i18n.locale.get(), t).to_owned()),
                             }))}
                             {person.map(|p| format!(": {p}"))}
                             {move || minutes.map(|m| format!(" · {m} {}", i18n.t(Msg::Minutes)))}

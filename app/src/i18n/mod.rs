@@ -4,6 +4,7 @@
 //! dates and plural forms (`words.rs`) through the browser's `Intl`.
 
 use leptos::prelude::*;
+use pointdesk_api::wire_enums::TicketStatus;
 
 pub use crate::locale::Locale;
 pub use words::*;
@@ -92,8 +93,11 @@ impl I18n {
     }
 
     /// A ticket's status.
-    pub fn status(self, s: String) -> impl Fn() -> &'static str + Clone + Send + Sync + 'static {
-        move || status_name(self.locale.get(), &s)
+    pub fn status(
+        self,
+        s: TicketStatus,
+    ) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        move || status_name(self.locale.get(), s)
     }
 
     /// A ticket's priority.

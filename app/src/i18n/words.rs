@@ -1,6 +1,9 @@
 //! Words that depend on a number or a code: plural forms (through `Intl.PluralRules`),
 //! field errors, roles, statuses, priorities and a charge's explanation.
 
+use pointdesk_api::wire_enums::TicketStatus;
+use pointdesk_domain::policy::Role;
+
 use super::{text, Locale, Msg};
 
 /// Plural forms through `Intl.PluralRules`: `one`, `few`, `many`, `other` (Russian uses all
@@ -84,14 +87,14 @@ pub fn field_error(locale: Locale, field: &pointdesk_api::problem::FieldError) -
 }
 
 /// The role's name.
-pub fn role_name(locale: Locale, role: &str) -> &'static str {
+pub fn role_name(locale: Locale, role: Role) -> &'static str {
     text(
         locale,
         match role {
-            "manager" => Msg::RoleManager,
-            "engineer" => Msg::RoleEngineer,
-            "client_admin" => Msg::RoleClientAdmin,
-            _ => Msg::RoleClientUser,
+            Role::Manager => Msg::RoleManager,
+            Role::Engineer => Msg::RoleEngineer,
+            Role::ClientAdmin => Msg::RoleClientAdmin,
+            Role::ClientUser => Msg::RoleClientUser,
         },
     )
 }
@@ -136,19 +139,19 @@ pub fn points(locale: Locale, p: pointdesk_api::WirePoints) -> String {
 }
 
 /// A ticket's status.
-pub fn status_name(locale: Locale, status: &str) -> &'static str {
+pub fn status_name(locale: Locale, status: TicketStatus) -> &'static str {
     use Msg::*;
     text(
         locale,
         match status {
-            "new" => TicketNew,
-            "in_progress" => TicketInProgress,
-            "awaiting_approval" => TicketAwaitingApproval,
-            "resolved" => TicketResolved,
-            "closed" => TicketClosed,
-            "completed" => TicketCompleted,
-            "declined" => TicketDeclined,
-            _ => TicketCancelled,
+            TicketStatus::New => TicketNew,
+            TicketStatus::InProgress => TicketInProgress,
+            TicketStatus::AwaitingApproval => TicketAwaitingApproval,
+            TicketStatus::Resolved => TicketResolved,
+            TicketStatus::Closed => TicketClosed,
+            TicketStatus::Completed => TicketCompleted,
+            TicketStatus::Declined => TicketDeclined,
+            TicketStatus::Cancelled => TicketCancelled,
         },
     )
 }

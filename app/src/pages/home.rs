@@ -54,7 +54,7 @@ fn RoleHome(role: Role) -> impl IntoView {
     };
     let name = move || auth.me.get().map(|m| m.name).unwrap_or_default();
     let org = move || auth.me.get().and_then(|m| m.organization).map(|o| o.name);
-    let role_name = move || i18n::role_name(i18n.locale.get(), role.as_str());
+    let role_name = move || i18n::role_name(i18n.locale.get(), role);
     view! {
         <section data-testid=format!("home-{}", role.as_str())>
             <p class="eyebrow">

@@ -43,7 +43,7 @@ fn PeopleList(
         <ul class="rows" data-testid="people-list">
             {items.into_iter().map(|u| {
                 let id = u.id;
-                let role = u.role.clone();
+                let role = u.role;
                 let org = u.organization.map(|o| o.name);
                 let status = if !u.active { Some(Msg::Deactivated) } else if u.invited { Some(Msg::Invited) } else { None };
                 let can_deactivate = u.active && Some(id) != me;
@@ -52,7 +52,7 @@ fn PeopleList(
                         <div class="row__main">
                             <span class="row__title">{u.name.clone()}</span>
                             <span class="row__meta">
-                                {u.email.clone()} " · " {move || i18n::role_name(i18n.locale.get(), &role)}
+                                {u.email.clone()} " · " {move || i18n::role_name(i18n.locale.get(), role)}
                                 {org.map(|o| view! { " · " {o} })}
                                 {status.map(|s| view! { " · " <strong data-testid="person-status">{move || i18n.t(s)}</strong> })}
                             </span>
@@ -95,7 +95,7 @@ fn Invite(on_invited: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoVie
         name.set(String::new());
         on_invited();
     });
-    let roles: Vec<&'static str> = if manager {
+    let roles: Vec<Role> = if manager {
         vec![
             Role::Engineer,
             Role::Manager,
@@ -104,10 +104,7 @@ fn Invite(on_invited: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoVie
         ]
     } else {
         vec![Role::ClientUser, Role::ClientAdmin]
-    }
-    .into_iter()
-    .map(Role::as_str)
-    .collect();
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let r = role.get_untracked();
@@ -139,7 +136,7 @@ fn Invite(on_invited: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoVie
                     <select id="field-role" class="field__input" data-testid="input-role"
                         on:change=move |ev| role.set(event_target_value(&ev))>
                         {roles.into_iter().map(|r| view! {
-                            <option value=r selected=move || role.get() == r>{move || i18n::role_name(i18n.locale.get(), r)}</option>
+                            <option value=r.as_str() selected=move || role.get() == r.as_str()>{move || i18n::role_name(i18n.locale.get(), r)}</option>
                         }).collect_view()}
                     </select>
                 </div>

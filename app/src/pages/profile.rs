@@ -61,7 +61,7 @@ fn ProfileForms() -> impl IntoView {
     let role = move || {
         auth.me
             .get()
-            .map(|m| i18n::role_name(i18n.locale.get(), &m.role))
+            .map(|m| i18n::role_name(i18n.locale.get(), m.role))
             .unwrap_or_default()
     };
     let email = move || auth.me.get().map(|m| m.email).unwrap_or_default();

@@ -46,7 +46,7 @@ fn TicketView(ticket: TicketDto, version: RwSignal<u32>, done: Callback<()>) -> 
     let controls = has_controls(&ticket);
     let id = ticket.id;
     let org = ticket.organization.id;
-    let request = Kind::parse(&ticket.kind) == Ok(Kind::ServiceRequest);
+    let request = ticket.kind == Kind::ServiceRequest;
     let timeline = Remote::new(move || {
         version.track();
         client::timeline(id)
@@ -58,7 +58,7 @@ fn TicketView(ticket: TicketDto, version: RwSignal<u32>, done: Callback<()>) -> 
     let (follow, _) = use_change(id, done);
     let following = ticket.following;
     let t = ticket.clone();
-    let status = t.status.clone();
+    let status = t.status;
     let priority = t.priority.clone();
     let (cost, held, logged) = (t.cost, t.held, t.logged_minutes);
     let may_log = may("logWork");
@@ -73,7 +73,7 @@ fn TicketView(ticket: TicketDto, version: RwSignal<u32>, done: Callback<()>) -> 
             </button>
         </div>
         <p class="badges">
-            <span class="badge badge--status" data-testid="status" data-status=status.clone()>{i18n.status(status.clone())}</span>
+            <span class="badge badge--status" data-testid="status" data-status=status.as_str()>{i18n.status(status)}</span>
             <span class="badge">{i18n.priority(priority.clone())}</span>
         </p>
         {controls.then(|| view! { <TicketControls ticket=t.clone() me=me done=done /> })}

@@ -1,5 +1,6 @@
 //! People (list, invite, deactivate), the outbox and the audit log.
 
+use pointdesk_api::accounts::parse_role;
 use pointdesk_api::accounts::OrgRefDto;
 use pointdesk_api::organizations::{
     AuditEntryDto, AuditLogDto, Invite, InviteUserRequest, MailDto, OutboxDto, UserDto, UserListDto,
@@ -16,12 +17,13 @@ use crate::error::{AppError, AppResult};
 use crate::http::{json, read_json, Call, Session};
 use crate::mail;
 
-fn user_dto(p: &PersonRow) -> UserDto {
-    UserDto {
+fn user_dto(p: &PersonRow) -> AppResult<UserDto> {
+    Ok(UserDto {
         id: p.id,
         email: p.email.clone(),
         name: p.name.clone(),
-        role: p.role.clone(),
+        role: parse_role(&p.role)
+            .map_err(|_| AppError::Internal(format!("user {} has role {}", p.id, p.role)))?,
         locale: p.locale.clone(),
         active: p.active == 1,
         invited: p.invited == 1,
@@ -29,7 +31,7 @@ fn user_dto(p: &PersonRow) -> UserDto {
             id,
             name: p.org_name.clone().unwrap_or_default(),
         }),
-    }
+    })
 }
 
 /// `listUsers`: a manager sees everyone of the provider (or one organisation with
@@ -52,7 +54,7 @@ pub async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
         .await?
         .iter()
         .map(user_dto)
-        .collect();
+        .collect::<AppResult<_>>()?;
     json(&UserListDto { items })
 }
 
@@ -137,7 +139,7 @@ pub async fn invite(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
         .person_by_email(email)
         .await?
         .ok_or_else(|| AppError::Internal("the invited person is missing".into()))?;
-    Ok(json(&user_dto(&person))?.with_status(201))
+    Ok(json(&user_dto(&person)?)?.with_status(201))
 }
 
 /// The organisation an invited person joins (`None`: staff), if the inviter may put them there.
@@ -205,7 +207,7 @@ pub async fn deactivate(call: &Call<'_>, who: &Session) -> AppResult<Response> {
         return Err(AppError::Fields(vec![FieldError::new("id", "self")]));
     }
     let now = call.now.unix();
-    let before = serde_json::to_string(&user_dto(&person)).unwrap_or_default();
+    let before = serde_json::to_string(&user_dto(&person)?).unwrap_or_default();
     db.batch(vec![
         db.deactivate_person(who.provider(), id, now)?,
         db.delete_sessions_of(id)?,
@@ -222,7 +224,7 @@ pub async fn deactivate(call: &Call<'_>, who: &Session) -> AppResult<Response> {
         .person(who.provider(), id)
         .await?
         .ok_or(AppError::NotFound)?;
-    json(&user_dto(&person))
+    json(&user_dto(&person)?)
 }
 
 /// `listOutbox`: the newest 100 mails.

@@ -15,18 +15,19 @@ use crate::error::{AppError, AppResult};
 use crate::http::{json, read_json, Call, Session};
 use crate::mail;
 
-pub fn me_dto(u: &UserRow) -> MeDto {
-    MeDto {
+pub fn me_dto(u: &UserRow) -> AppResult<MeDto> {
+    Ok(MeDto {
         id: u.id,
         email: u.email.clone(),
         name: u.name.clone(),
-        role: u.role.clone(),
+        role: pointdesk_api::accounts::parse_role(&u.role)
+            .map_err(|_| AppError::Internal(format!("user {} has role {}", u.id, u.role)))?,
         locale: u.locale.clone(),
         organization: u.org_id.map(|id| OrgRefDto {
             id,
             name: u.org_name.clone().unwrap_or_default(),
         }),
-    }
+    })
 }
 
 fn with_cookie(mut resp: Response, cookie: &str) -> AppResult<Response> {
@@ -111,7 +112,7 @@ pub async fn sign_in(call: &mut Call<'_>) -> AppResult<Response> {
     }
     db.batch(batch).await?;
     with_cookie(
-        json(&me_dto(&user))?,
+        json(&me_dto(&user)?)?,
         &auth::set_session_cookie(&token.secret),
     )
 }
@@ -128,7 +129,7 @@ pub async fn sign_out(call: &Call<'_>, who: &Session) -> AppResult<Response> {
 
 /// `getMe`.
 pub fn me(who: &Session) -> AppResult<Response> {
-    json(&me_dto(&who.user))
+    json(&me_dto(&who.user)?)
 }
 
 /// `updateMe`: name and language.
@@ -150,7 +151,7 @@ pub async fn update_me(call: &mut Call<'_>, who: &Session) -> AppResult<Response
     if let Some(l) = change.locale {
         user.locale = l.code().to_owned();
     }
-    json(&me_dto(&user))
+    json(&me_dto(&user)?)
 }
 
 /// `changePassword`: needs the current password; every session of this person ends, and this
@@ -316,7 +317,7 @@ pub async fn accept_invitation(call: &mut Call<'_>) -> AppResult<Response> {
         return Err(AppError::OrganizationInactive);
     }
     with_cookie(
-        json(&me_dto(&user))?,
+        json(&me_dto(&user)?)?,
         &auth::set_session_cookie(&session.secret),
     )
 }

@@ -6,12 +6,13 @@ use pointdesk_api::tickets::{
     step_operation, DisputeDto, IncidentChargeDto, PersonRefDto, QuoteDto, TicketDto,
     TicketSummaryDto, WorkLineDto,
 };
+use pointdesk_api::wire_enums::TicketStatus;
 use pointdesk_api::WirePoints;
 use pointdesk_domain::incident::Incident;
 use pointdesk_domain::policy::Action;
 use pointdesk_domain::service_request::ServiceRequest;
 use pointdesk_domain::steps::Viewer;
-use pointdesk_domain::ticket::Flow;
+use pointdesk_domain::ticket::{Flow, Kind};
 use pointdesk_domain::time::Timestamp;
 use pointdesk_domain::DomainError;
 
@@ -95,24 +96,26 @@ pub(super) async fn load_row(db: &Db, row: TicketRow) -> AppResult<Loaded> {
     })
 }
 
-pub(super) fn summary(r: &TicketRow) -> TicketSummaryDto {
-    TicketSummaryDto {
+pub(super) fn summary(r: &TicketRow) -> AppResult<TicketSummaryDto> {
+    let corrupt =
+        |what: &str| AppError::Internal(format!("ticket {}: its {what} does not read", r.id));
+    Ok(TicketSummaryDto {
         id: r.id,
         number: r.number,
         organization: OrgRefDto {
             id: r.org_id,
             name: r.org_name.clone(),
         },
-        kind: r.kind.clone(),
+        kind: Kind::parse(&r.kind).map_err(|_| corrupt("kind"))?,
         title: r.title.clone(),
         priority: r.priority.clone(),
-        status: r.status.clone(),
+        status: TicketStatus::parse(&r.status).ok_or_else(|| corrupt("status"))?,
         requester: person(r.requester_id, &r.requester_name),
         assignee: person_opt(r.assignee_id, r.assignee_name.as_deref()),
         awaiting_client: r.awaiting_client == 1,
         created_at: r.created_at,
         updated_at: r.updated_at,
-    }
+    })
 }
 
 pub(super) fn references(l: &Loaded) -> Vec<String> {
@@ -142,7 +145,7 @@ pub(super) fn ticket_dto(l: &Loaded, who: &Session, now: Timestamp) -> AppResult
         }),
         _ => None,
     };
-    let s = summary(&l.row);
+    let s = summary(&l.row)?;
     Ok(TicketDto {
         id: s.id,
         number: s.number,

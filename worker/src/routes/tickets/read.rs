@@ -71,7 +71,7 @@ pub async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
         .await?
         .iter()
         .map(summary)
-        .collect();
+        .collect::<AppResult<_>>()?;
     json(&TicketListDto { items })
 }
 
