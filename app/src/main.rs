@@ -44,7 +44,6 @@ fn App() -> impl IntoView {
 #[component]
 fn Screens() -> impl IntoView {
     let auth = session::use_auth();
-    let own_org = move || auth.me.get().and_then(|m| m.organization).map(|o| o.id);
     view! {
         <Show when=move || auth.checked.get()>
             <FlatRoutes fallback=|| view! { <NotFound /> }>
@@ -73,21 +72,23 @@ fn Screens() -> impl IntoView {
                 <Route path=path!("/notifications") view=Notifications />
                 <Route path=path!("/reports") view=Reports />
                 <Route path=path!("/packs") view=packs />
-                <Route path=path!("/buy-points") view=move || match own_org() {
-                    Some(org) => buy_points(org).into_any(),
-                    None => view! { <NotFound /> }.into_any(),
-                } />
+                <Route path=path!("/buy-points") view=|| with_own_org(buy_points) />
                 <Route path=path!("/purchases/:id") view=|| with_id(purchase) />
-                <Route path=path!("/ledger") view=move || match own_org() {
-                    Some(org) => view! { <Ledger org=org base="/ledger".to_owned() /> }.into_any(),
-                    None => view! { <NotFound /> }.into_any(),
-                } />
-                <Route path=path!("/ledger/statements/:period") view=move || match own_org() {
-                    Some(org) => view! { <Statement org=org period=param("period") /> }.into_any(),
-                    None => view! { <NotFound /> }.into_any(),
-                } />
+                <Route path=path!("/ledger")
+                    view=|| with_own_org(|org| view! { <Ledger org=org base="/ledger".to_owned() /> }) />
+                <Route path=path!("/ledger/statements/:period")
+                    view=|| with_own_org(|org| view! { <Statement org=org period=param("period") /> }) />
             </FlatRoutes>
         </Show>
+    }
+}
+
+/// The screen for the signed-in client person's own organisation; not found for staff.
+fn with_own_org<V: IntoView + 'static>(screen: fn(i64) -> V) -> impl IntoView {
+    let auth = session::use_auth();
+    move || match auth.me.get().and_then(|m| m.organization).map(|o| o.id) {
+        Some(org) => screen(org).into_any(),
+        None => view! { <NotFound /> }.into_any(),
     }
 }
 
