@@ -17,7 +17,15 @@ pub mod role {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Role, D::Error> {
         let s = String::deserialize(d)?;
-        crate::accounts::parse_role(&s).map_err(|_| D::Error::custom(format!("no role `{s}`")))
+        [
+            Role::ClientUser,
+            Role::ClientAdmin,
+            Role::Engineer,
+            Role::Manager,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+        .ok_or_else(|| D::Error::custom(format!("no role `{s}`")))
     }
 }
 
