@@ -105,4 +105,26 @@ mod tests {
             crate::routes::TICKET_STATUSES.len()
         );
     }
+
+    #[test]
+    fn roles_and_kinds_travel_as_their_words() {
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        struct Both {
+            #[serde(with = "role")]
+            role: Role,
+            #[serde(with = "kind")]
+            kind: Kind,
+        }
+        let json = r#"{"role":"client_admin","kind":"service_request"}"#;
+        let both: Both = serde_json::from_str(json).expect("words");
+        assert_eq!(
+            both,
+            Both {
+                role: Role::ClientAdmin,
+                kind: Kind::ServiceRequest
+            }
+        );
+        assert_eq!(serde_json::to_string(&both).expect("json"), json);
+        assert!(serde_json::from_str::<Both>(r#"{"role":"admin","kind":"incident"}"#).is_err());
+    }
 }
