@@ -23,6 +23,10 @@ pub enum DomainError {
         field: &'static str,
         code: &'static str,
     },
+    /// The ticket may not change this way now, for a reason the client and engineer read:
+    /// `points_held`, `charged`, `disputed`, `classified`, `finished`, `work_logged`.
+    #[error("the ticket is locked: {0}")]
+    Locked(&'static str),
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("the dispute window closed on day {closed_on_day} after the charge")]

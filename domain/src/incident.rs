@@ -122,9 +122,10 @@ impl Incident {
         crate::worklog::total_minutes(&self.work)
     }
 
-    /// Work is logged until the cause is decided (after that the charge is fixed).
+    /// Work is logged until the incident closes or is found client caused (after that the
+    /// charge is fixed); a standard incident reopened by its client takes more work.
     pub fn log_work(&self, entry: WorkEntry) -> Result<Incident, DomainError> {
-        if self.status == IncidentStatus::Closed || self.cause.is_some() {
+        if self.status == IncidentStatus::Closed || self.cause == Some(Cause::ClientCaused) {
             return Err(self.illegal("log work on"));
         }
         let mut next = self.clone();
@@ -143,10 +144,11 @@ impl Incident {
         }
     }
 
-    /// The fix did not hold: back to work, as long as the cause is not decided yet.
+    /// The fix did not hold: back to work, unless it was found client caused (its charge is
+    /// fixed then; the client disputes it instead).
     pub fn reopen(&self) -> Result<Incident, DomainError> {
         match (self.status, self.cause) {
-            (IncidentStatus::Resolved, None) => Ok(Incident {
+            (IncidentStatus::Resolved, None | Some(Cause::Standard)) => Ok(Incident {
                 status: IncidentStatus::InProgress,
                 ..self.clone()
             }),

@@ -739,6 +739,69 @@ impl Account {
         self.finish(next, key, fingerprint, entries)
     }
 
+    /// The request is cancelled after work was done on it: `points` of the hold (the logged
+    /// time, at most the quote) become a charge, drawn from the reservations in draw order, and
+    /// the rest of the hold is released. All of it is the same as completing the quote.
+    pub fn charge_part_of_quote(
+        &self,
+        quote: QuoteId,
+        points: Points,
+        reason: String,
+        actor: Option<UserId>,
+    ) -> Result<Decision, DomainError> {
+        let hold = self.hold(quote)?;
+        if !points.is_positive() || points > hold.points {
+            return Err(DomainError::Invalid(
+                "a part of a quote is more than nothing and at most the quote",
+            ));
+        }
+        if points == hold.points {
+            return self.complete_quote(quote, reason, actor);
+        }
+        let key = IdempotencyKey::quote_charge(quote);
+        let fingerprint = format!("charge:quote:{quote}:part:{points}");
+        let mut next = self.clone();
+        next.holds.remove(&quote);
+        let mut left = points;
+        let mut moves = Vec::new();
+        let mut give_back = Vec::new();
+        for m in next.in_draw_order(hold.reserved.clone())? {
+            let take = m.points.min(left);
+            left = left.checked_sub(take)?;
+            if take.is_positive() {
+                let b = next.block_mut(m.block)?;
+                b.reserved = b.reserved.checked_sub(take)?;
+                b.remaining = b.remaining.checked_sub(take)?;
+                moves.push(Move {
+                    block: m.block,
+                    points: take.neg(),
+                });
+            }
+            let back = m.points.checked_sub(take)?;
+            if back.is_positive() {
+                give_back.push(Move {
+                    block: m.block,
+                    points: back,
+                });
+            }
+        }
+        next.unreserve(&give_back)?;
+        let (drawn, rest) = next.draw_or_owe(left, None)?;
+        moves.extend(drawn);
+        let mut entries = vec![next.entry(
+            key.clone(),
+            EntryKind::Charge,
+            points.neg(),
+            reason,
+            EntryRef::Quote(quote),
+            actor,
+            moves,
+            rest,
+        )?];
+        next.settle(&key, EntryRef::Quote(quote), &mut entries)?;
+        self.finish(next, key, fingerprint, entries)
+    }
+
     /// The request is cancelled: the hold is released, nothing is charged.
     pub fn release_quote(&self, quote: QuoteId) -> Result<Decision, DomainError> {
         let hold = self.hold(quote)?;

@@ -66,6 +66,12 @@ pub enum Action {
     DecideDispute,
     ViewReports,
     ViewAudit,
+    /// Say a resolved ticket is fixed, or that it is not (the requester or a client admin).
+    ConfirmResolution,
+    /// Record an approval a client admin gave by phone, mail or in person.
+    RecordApproval,
+    /// Read one's own plan in plain words.
+    ViewPlanTerms,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -90,7 +96,10 @@ pub fn authorize(actor: &Actor, action: Action, scope: Scope) -> Result<(), Deni
     }
     use Action::*;
     let allowed = match actor.role {
-        Role::ClientUser => matches!(action, ViewTickets | OpenTicket | Comment | ViewBalance),
+        Role::ClientUser => matches!(
+            action,
+            ViewTickets | OpenTicket | Comment | ViewBalance | ConfirmResolution | ViewPlanTerms
+        ),
         Role::ClientAdmin => matches!(
             action,
             ViewTickets
@@ -103,6 +112,8 @@ pub fn authorize(actor: &Actor, action: Action, scope: Scope) -> Result<(), Deni
                 | ManageOrgUsers
                 | ManageThreshold
                 | Dispute
+                | ConfirmResolution
+                | ViewPlanTerms
         ),
         // Engineers also open tickets on a client's behalf (a phone call, a walk-in).
         Role::Engineer => matches!(
@@ -120,8 +131,13 @@ pub fn authorize(actor: &Actor, action: Action, scope: Scope) -> Result<(), Deni
                 | Resolve
                 | Classify
         ),
-        // Approving a quote, buying points and disputing a charge are the client's own decisions.
-        Role::Manager => !matches!(action, ApproveQuote | BuyPoints | Dispute),
+        // Approving a quote, buying points, disputing a charge and confirming a fix are the
+        // client's own decisions (a manager records an approval given elsewhere instead); the
+        // plan in plain words is the client's view of it.
+        Role::Manager => !matches!(
+            action,
+            ApproveQuote | BuyPoints | Dispute | ConfirmResolution | ViewPlanTerms
+        ),
     };
     if allowed {
         Ok(())
@@ -190,6 +206,15 @@ mod tests {
             (Role::Manager, BuyPoints, false),
             (Role::Manager, Dispute, false),
             (Role::Manager, ManageOrgUsers, true),
+            (Role::ClientUser, ConfirmResolution, true),
+            (Role::ClientUser, ViewPlanTerms, true),
+            (Role::ClientAdmin, ConfirmResolution, true),
+            (Role::Engineer, ConfirmResolution, false),
+            (Role::Engineer, RecordApproval, false),
+            (Role::Engineer, ViewPlanTerms, false),
+            (Role::Manager, RecordApproval, true),
+            (Role::Manager, ConfirmResolution, false),
+            (Role::ClientAdmin, RecordApproval, false),
         ];
         for (role, action, allowed) in cases {
             let org = if role.is_client() { Some(ACME) } else { None };

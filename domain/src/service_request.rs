@@ -2,9 +2,11 @@
 //! and work starts only after the client approves. A revision replaces the open quote and needs
 //! approval again; completion charges the approved quote; cancellation releases its hold.
 
+use crate::charging::charge_for_minutes;
 use crate::error::DomainError;
 use crate::ids::{QuoteId, TicketId, UserId};
 use crate::ledger::{Account, Decision};
+use crate::plan::Plan;
 use crate::points::Points;
 use crate::time::Timestamp;
 use crate::worklog::{total_minutes, WorkEntry};
@@ -299,10 +301,14 @@ impl ServiceRequest {
         Ok((next, Some(decision)))
     }
 
-    /// The request is cancelled: any hold is released and nothing is charged.
+    /// The request is cancelled. Before any work was logged the hold is released and nothing
+    /// is charged; after, the logged time is charged under the plan's rounding, at most the
+    /// approved quote ("charged by the resources spent"), and the rest of the hold is released.
     pub fn cancel(
         &self,
         account: &Account,
+        plan: Option<&Plan>,
+        actor: Option<UserId>,
     ) -> Result<(ServiceRequest, Option<Decision>), DomainError> {
         if self.status.is_final() {
             return Err(self.illegal("cancel"));
@@ -315,9 +321,60 @@ impl ServiceRequest {
         let Some(approved) = self.approved_quote() else {
             return Ok((next, None));
         };
+        let spent = self.cancellation_charge(plan)?;
+        if let Some(spent) = spent.filter(|c| c.points.is_positive()) {
+            let reason = format!(
+                "Service request #{} cancelled: {} min logged, {} min billed (quote {})",
+                self.id, spent.logged_minutes, spent.billed_minutes, approved.points
+            );
+            let decision =
+                account.charge_part_of_quote(approved.id, spent.points, reason, actor)?;
+            next.set_quote(approved.id, QuoteStatus::Charged);
+            return Ok((next, Some(decision)));
+        }
         let decision = account.release_quote(approved.id)?;
         next.set_quote(approved.id, QuoteStatus::Released);
         Ok((next, Some(decision)))
+    }
+
+    /// What cancelling now would charge: the logged time under the plan's rounding, capped at
+    /// the approved quote. `None` when nothing is approved or nothing was logged.
+    pub fn cancellation_charge(
+        &self,
+        plan: Option<&Plan>,
+    ) -> Result<Option<CancellationCharge>, DomainError> {
+        let Some(approved) = self.approved_quote() else {
+            return Ok(None);
+        };
+        let logged = total_minutes(&self.work)?;
+        if logged == 0 {
+            return Ok(None);
+        }
+        let plan = plan.ok_or(DomainError::Invalid("the organisation has no plan"))?;
+        let time = charge_for_minutes(logged, plan)?;
+        Ok(Some(CancellationCharge {
+            logged_minutes: logged,
+            billed_minutes: time.billed_minutes,
+            points: time.points.min(approved.points),
+            capped: time.points > approved.points,
+        }))
+    }
+}
+
+/// The charge of a request cancelled after work was logged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CancellationCharge {
+    pub logged_minutes: u32,
+    pub billed_minutes: u32,
+    pub points: Points,
+    /// The logged time was worth more than the quote: the quote is charged.
+    pub capped: bool,
+}
+
+impl ServiceRequest {
+    /// Has work been logged on it (a client may then no longer cancel it)?
+    pub fn has_work(&self) -> bool {
+        !self.work.is_empty()
     }
 }
 
@@ -469,11 +526,11 @@ mod tests {
         );
         let (sr, hold) = sr.approve(QuoteId::new(1), l.account(), T).unwrap();
         l.commit(&hold, T).unwrap();
-        let (sr, release) = sr.cancel(l.account()).unwrap();
+        let (sr, release) = sr.cancel(l.account(), None, None).unwrap();
         l.commit(&release.unwrap(), T).unwrap();
         assert_eq!(sr.quotes[0].status, QuoteStatus::Released);
         assert_eq!(l.account().available().unwrap(), pts("10"));
-        assert!(sr.cancel(l.account()).is_err());
+        assert!(sr.cancel(l.account(), None, None).is_err());
     }
 
     #[test]
@@ -486,5 +543,39 @@ mod tests {
             sr.approve(QuoteId::new(1), l.account(), T),
             Err(DomainError::InsufficientPoints { .. })
         ));
+    }
+
+    #[test]
+    fn cancelling_after_work_charges_the_logged_time_at_most_the_quote() {
+        let plan = crate::plan::tests::plan(); // 15-minute increments
+        let w = |minutes| WorkEntry {
+            engineer: UserId::new(2),
+            minutes,
+            note: String::new(),
+            on: T.date(0),
+        };
+        let mut l = funded("10");
+        let sr = ServiceRequest::new(TicketId::new(1), Catalogue::Quoted)
+            .quote(QuoteId::new(1), pts("2"), "a", T, T.plus_days(7))
+            .unwrap();
+        let (sr, hold) = sr.approve(QuoteId::new(1), l.account(), T).unwrap();
+        l.commit(&hold, T).unwrap();
+        let worked = sr.log_work(w(50)).unwrap();
+        let c = worked.cancellation_charge(Some(&plan)).unwrap().unwrap();
+        assert_eq!(
+            (c.billed_minutes, c.points, c.capped),
+            (60, pts("1"), false)
+        );
+        let (done, d) = worked.cancel(l.account(), Some(&plan), None).unwrap();
+        l.commit(&d.unwrap(), T).unwrap();
+        assert_eq!(done.quotes[0].status, QuoteStatus::Charged);
+        assert_eq!(l.account().balance().unwrap(), pts("9"));
+        assert_eq!(l.account().held().unwrap(), Points::ZERO);
+        // Three hours of work on a two-point quote charge the quote.
+        let over = sr.log_work(w(180)).unwrap();
+        let c = over.cancellation_charge(Some(&plan)).unwrap().unwrap();
+        assert_eq!((c.points, c.capped), (pts("2"), true));
+        // No work: nothing to charge.
+        assert_eq!(sr.cancellation_charge(Some(&plan)), Ok(None));
     }
 }

@@ -28,6 +28,14 @@ pub enum Step {
     SetCause,
     Dispute,
     DecideDispute,
+    /// Make an incident a request or back, a standard request quoted or back.
+    Reclassify,
+    /// The client says the resolved ticket is fixed (`confirmResolution`) or not
+    /// (`reopenTicket`).
+    Confirm,
+    NotFixed,
+    /// A manager records an approval the client admin gave elsewhere.
+    RecordApproval,
 }
 
 /// Who looks at the ticket, and when.
@@ -37,6 +45,8 @@ pub struct Viewer<'a> {
     pub role: Role,
     /// Is the ticket assigned to this person?
     pub is_assignee: bool,
+    /// Did this person ask for it (the requester)?
+    pub is_requester: bool,
     pub now: Timestamp,
     /// The provider's dispute window.
     pub dispute_window_days: u32,
@@ -69,10 +79,18 @@ impl Flow {
         if may(Action::Resolve) {
             out.extend(self.status_steps());
         }
+        let own = viewer.is_requester || viewer.role == Role::ClientAdmin;
+        if may(Action::ConfirmResolution) && own && self.awaits_confirmation() {
+            out.push(Step::Confirm);
+            if matches!(self, Flow::Incident(i) if i.reopen().is_ok()) {
+                out.push(Step::NotFixed);
+            }
+        }
         match self {
             Flow::Incident(i) => {
                 let settled = i.cause.is_some();
-                if may(Action::LogWork) && !self.is_final() && !settled {
+                let charged = i.cause == Some(crate::incident::Cause::ClientCaused);
+                if may(Action::LogWork) && !self.is_final() && !charged {
                     out.push(Step::LogWork);
                 }
                 let resolved =
@@ -102,16 +120,25 @@ impl Flow {
                 if may(Action::ApproveQuote) && r.open_quote().is_some() {
                     out.extend([Step::ApproveQuote, Step::DeclineQuote]);
                 }
+                if may(Action::RecordApproval) && r.open_quote().is_some() {
+                    out.push(Step::RecordApproval);
+                }
                 if may(Action::Resolve) && r.status == RequestStatus::InProgress {
                     out.push(Step::Complete);
                 }
-                // Staff cancel a request; so may the client admin who no longer wants it.
+                // Staff cancel a request (charging the work done on it); so may the client admin
+                // who no longer wants it, before any work was logged.
                 let may_cancel = may(Action::Resolve)
-                    || (viewer.role == Role::ClientAdmin && may(Action::ApproveQuote));
+                    || (viewer.role == Role::ClientAdmin
+                        && may(Action::ApproveQuote)
+                        && !r.has_work());
                 if may_cancel && !self.is_final() {
                     out.push(Step::Cancel);
                 }
             }
+        }
+        if may(Action::Classify) && self.reclassify_lock().is_none() {
+            out.push(Step::Reclassify);
         }
         out
     }
@@ -149,7 +176,7 @@ impl Step {
         }
     }
 
-    pub const ALL: [Step; 14] = [
+    pub const ALL: [Step; 18] = [
         Step::Take,
         Step::Start,
         Step::Resolve,
@@ -164,6 +191,10 @@ impl Step {
         Step::SetCause,
         Step::Dispute,
         Step::DecideDispute,
+        Step::Reclassify,
+        Step::Confirm,
+        Step::NotFixed,
+        Step::RecordApproval,
     ];
 
     pub fn parse(s: &str) -> Option<Step> {
@@ -187,6 +218,10 @@ impl Step {
             Step::SetCause => "set_cause",
             Step::Dispute => "dispute",
             Step::DecideDispute => "decide",
+            Step::Reclassify => "reclassify",
+            Step::Confirm => "confirm",
+            Step::NotFixed => "not_fixed",
+            Step::RecordApproval => "record_approval",
         }
     }
 }
@@ -217,6 +252,7 @@ mod tests {
             may: &may,
             role,
             is_assignee,
+            is_requester: role == Role::ClientUser,
             now: T,
             dispute_window_days: 14,
         })
@@ -227,13 +263,14 @@ mod tests {
         let new = Flow::Incident(Incident::new(TicketId::new(1)));
         assert_eq!(
             as_role(Role::Engineer, &new, false),
-            vec![Step::Take, Step::Start, Step::LogWork]
+            vec![Step::Take, Step::Start, Step::LogWork, Step::Reclassify]
         );
         assert_eq!(
             as_role(Role::Engineer, &new, true),
-            vec![Step::Start, Step::LogWork]
+            vec![Step::Start, Step::LogWork, Step::Reclassify]
         );
         assert!(as_role(Role::ClientAdmin, &new, false).is_empty());
+        assert!(as_role(Role::ClientUser, &new, false).is_empty());
         let resolved = new
             .change_status("in_progress")
             .and_then(|f| f.change_status("resolved"))
@@ -241,6 +278,15 @@ mod tests {
         assert_eq!(
             as_role(Role::Engineer, &resolved, true),
             vec![Step::Reopen, Step::Close, Step::LogWork, Step::SetCause]
+        );
+        // The requester (here the client user) and the client admin confirm the fix or not.
+        assert_eq!(
+            as_role(Role::ClientUser, &resolved, false),
+            vec![Step::Confirm, Step::NotFixed]
+        );
+        assert_eq!(
+            as_role(Role::ClientAdmin, &resolved, false),
+            vec![Step::Confirm, Step::NotFixed]
         );
         let closed = resolved.change_status("closed").unwrap();
         assert!(closed.is_final());
@@ -255,14 +301,14 @@ mod tests {
         let r = Flow::Request(ServiceRequest::new(TicketId::new(2), Catalogue::Quoted));
         assert_eq!(
             as_role(Role::Manager, &r, true),
-            vec![Step::LogWork, Step::Quote, Step::Cancel]
+            vec![Step::LogWork, Step::Quote, Step::Cancel, Step::Reclassify]
         );
         assert_eq!(as_role(Role::ClientAdmin, &r, false), vec![Step::Cancel]);
         assert!(as_role(Role::ClientUser, &r, false).is_empty());
         let standard = Flow::Request(ServiceRequest::new(TicketId::new(3), Catalogue::Standard));
         assert_eq!(
             as_role(Role::Engineer, &standard, true),
-            vec![Step::Start, Step::LogWork, Step::Cancel]
+            vec![Step::Start, Step::LogWork, Step::Cancel, Step::Reclassify]
         );
         assert!(!standard.is_final() && !standard.quote_exceeded());
         for step in Step::ALL {

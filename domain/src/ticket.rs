@@ -6,7 +6,7 @@
 use crate::account::Reject;
 use crate::error::DomainError;
 use crate::incident::{Incident, IncidentStatus};
-use crate::service_request::{RequestStatus, ServiceRequest};
+use crate::service_request::{Catalogue, Quote, QuoteStatus, RequestStatus, ServiceRequest};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -160,6 +160,147 @@ impl Flow {
     }
 }
 
+/// What a ticket is: an incident, or a service request that is included (`standard`) or
+/// quoted first (`quoted`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
+    Incident,
+    Standard,
+    Quoted,
+}
+
+impl Class {
+    pub const ALL: [Class; 3] = [Class::Incident, Class::Standard, Class::Quoted];
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Class::Incident => "incident",
+            Class::Standard => "standard",
+            Class::Quoted => "quoted",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Class, Reject> {
+        Class::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or(if s.is_empty() {
+                Reject::Required
+            } else {
+                Reject::Malformed
+            })
+    }
+}
+
+impl Flow {
+    pub fn class(&self) -> Class {
+        match self {
+            Flow::Incident(_) => Class::Incident,
+            Flow::Request(r) => match r.catalogue {
+                Catalogue::Standard => Class::Standard,
+                Catalogue::Quoted => Class::Quoted,
+            },
+        }
+    }
+
+    /// Why the ticket cannot be reclassified now, if it cannot: points are held for it, were
+    /// charged for it or are disputed; its cause is decided; it is resolved or finished.
+    pub fn reclassify_lock(&self) -> Option<&'static str> {
+        match self {
+            Flow::Incident(i) if i.dispute.is_some() => Some("disputed"),
+            Flow::Incident(i) if i.charge.is_some() => Some("charged"),
+            Flow::Incident(i) if i.cause.is_some() => Some("classified"),
+            Flow::Incident(i) if i.status == IncidentStatus::New => None,
+            Flow::Incident(i) if i.status == IncidentStatus::InProgress => None,
+            Flow::Incident(_) => Some("finished"),
+            Flow::Request(r) if r.quotes.iter().any(|q| q.status == QuoteStatus::Charged) => {
+                Some("charged")
+            }
+            Flow::Request(r) if r.approved_quote().is_some() => Some("points_held"),
+            Flow::Request(r) if r.status.is_final() => Some("finished"),
+            Flow::Request(_) => None,
+        }
+    }
+
+    /// The ticket was opened as the wrong thing: it becomes `to`, keeping its logged work. A
+    /// quote awaiting approval is withdrawn; a ticket that becomes `quoted` waits for a quote,
+    /// one that becomes an incident or `standard` keeps going if work had started.
+    pub fn reclassify(&self, to: Class) -> Result<Flow, DomainError> {
+        if let Some(why) = self.reclassify_lock() {
+            return Err(DomainError::Locked(why));
+        }
+        if self.class() == to {
+            return Err(DomainError::Field {
+                field: "to",
+                code: "unchanged",
+            });
+        }
+        let (id, work, started) = match self {
+            Flow::Incident(i) => (i.id, i.work.clone(), i.status == IncidentStatus::InProgress),
+            Flow::Request(r) => (r.id, r.work.clone(), r.status == RequestStatus::InProgress),
+        };
+        let quotes = match self {
+            Flow::Request(r) => r
+                .quotes
+                .iter()
+                .map(|q| Quote {
+                    status: match q.status {
+                        QuoteStatus::AwaitingApproval => QuoteStatus::Superseded,
+                        other => other,
+                    },
+                    ..q.clone()
+                })
+                .collect(),
+            Flow::Incident(_) => Vec::new(),
+        };
+        Ok(match to {
+            Class::Incident => Flow::Incident(Incident {
+                status: if started {
+                    IncidentStatus::InProgress
+                } else {
+                    IncidentStatus::New
+                },
+                work,
+                ..Incident::new(id)
+            }),
+            Class::Standard | Class::Quoted => {
+                let catalogue = if to == Class::Quoted {
+                    Catalogue::Quoted
+                } else {
+                    Catalogue::Standard
+                };
+                Flow::Request(ServiceRequest {
+                    status: if started && to == Class::Standard {
+                        RequestStatus::InProgress
+                    } else {
+                        RequestStatus::New
+                    },
+                    quotes,
+                    work,
+                    ..ServiceRequest::new(id, catalogue)
+                })
+            }
+        })
+    }
+
+    /// The client confirms the fix: a resolved incident closes.
+    pub fn confirm(&self) -> Result<Flow, DomainError> {
+        match self {
+            Flow::Incident(i) if i.status == IncidentStatus::Resolved => {
+                Ok(Flow::Incident(i.close()?))
+            }
+            _ => Err(DomainError::IllegalTransition {
+                entity: "ticket",
+                action: "confirm the resolution of",
+                state: self.status(),
+            }),
+        }
+    }
+
+    /// Is the ticket resolved and waiting for its client to confirm the fix?
+    pub fn awaits_confirmation(&self) -> bool {
+        matches!(self, Flow::Incident(i) if i.status == IncidentStatus::Resolved)
+    }
+}
+
 /// Statuses a request may have, for filters.
 pub fn is_status(kind: Kind, s: &str) -> bool {
     match kind {
@@ -173,6 +314,7 @@ mod tests {
     use super::*;
     use crate::ids::TicketId;
     use crate::service_request::Catalogue;
+    use crate::worklog::WorkEntry;
 
     #[test]
     fn texts_are_trimmed_and_bounded() {
@@ -232,5 +374,75 @@ mod tests {
         assert!(quoted.change_status("completed").is_err());
         assert!(is_status(Kind::ServiceRequest, "awaiting_approval"));
         assert!(!is_status(Kind::Incident, "awaiting_approval"));
+    }
+
+    #[test]
+    fn reclassifying_keeps_the_work_and_refuses_once_points_moved() {
+        use crate::ids::{OrgId, QuoteId, UserId};
+        use crate::ledger::{Account, Ledger};
+        use crate::plan::Overdraft;
+        use crate::time::{Period, Timestamp};
+        let t = Timestamp::from_unix(1_795_737_600);
+        let work = WorkEntry {
+            engineer: UserId::new(2),
+            minutes: 20,
+            note: String::new(),
+            on: t.date(0),
+        };
+        let incident = Flow::Incident(Incident::new(TicketId::new(1)).start().unwrap())
+            .log_work_for_test(work);
+        // An incident that is really a request for something new: quoted, waiting for a quote.
+        let quoted = incident.reclassify(Class::Quoted).unwrap();
+        assert_eq!((quoted.class(), quoted.status()), (Class::Quoted, "new"));
+        assert!(matches!(&quoted, Flow::Request(r) if r.work.len() == 1));
+        // A standard request keeps going when work had started.
+        let standard = incident.reclassify(Class::Standard).unwrap();
+        assert_eq!(standard.status(), "in_progress");
+        assert_eq!(
+            incident.reclassify(Class::Incident),
+            Err(DomainError::Field {
+                field: "to",
+                code: "unchanged"
+            })
+        );
+        // An open quote is withdrawn; an approved one holds points and locks the class.
+        let Flow::Request(r) = quoted else {
+            unreachable!()
+        };
+        let asked = r
+            .quote(
+                QuoteId::new(1),
+                "2".parse().unwrap(),
+                "x",
+                t,
+                t.plus_days(7),
+            )
+            .unwrap();
+        let back = Flow::Request(asked.clone())
+            .reclassify(Class::Incident)
+            .unwrap();
+        assert_eq!(back.status(), "new");
+        let nov = Period::new(2026, 11).unwrap();
+        let mut l = Ledger::new(Account::new(OrgId::new(1), Overdraft::Always, nov));
+        l.commit(&l.account().grant(nov, "5".parse().unwrap()).unwrap(), t)
+            .unwrap();
+        let (approved, _) = asked.approve(QuoteId::new(1), l.account(), t).unwrap();
+        assert_eq!(
+            Flow::Request(approved).reclassify(Class::Incident),
+            Err(DomainError::Locked("points_held"))
+        );
+        let closed = Flow::Incident(Incident::new(TicketId::new(3)).resolve().unwrap());
+        assert_eq!(closed.reclassify_lock(), Some("finished"));
+        assert!(closed.awaits_confirmation());
+        assert_eq!(closed.confirm().unwrap().status(), "closed");
+    }
+
+    impl Flow {
+        fn log_work_for_test(&self, w: WorkEntry) -> Flow {
+            match self {
+                Flow::Incident(i) => Flow::Incident(i.log_work(w).unwrap()),
+                Flow::Request(r) => Flow::Request(r.log_work(w).unwrap()),
+            }
+        }
     }
 }

@@ -957,7 +957,7 @@ fn run(plan: Plan, cmds: Vec<Cmd>, stats: &mut Stats) -> Result<(), TestCaseErro
                 let Some(sr) = sys.requests.get(r).cloned() else {
                     continue;
                 };
-                if let Ok((next, d)) = sr.cancel(&acct) {
+                if let Ok((next, d)) = sr.cancel(&acct, None, None) {
                     if let Some(d) = d {
                         sys.commit(&d).unwrap();
                         stats.releases += 1;

@@ -150,6 +150,10 @@ impl AppError {
             AppError::TooManyAttempts { retry_after } => {
                 problem.retry_after = Some(*retry_after);
             }
+            // Why, as a stable code the app translates.
+            AppError::Domain(DomainError::Locked(why)) => {
+                problem.errors.push(FieldError::new("ticket", *why));
+            }
             _ => {}
         }
         problem
@@ -263,6 +267,11 @@ fn domain_problem(e: &DomainError) -> Parts {
             ("illegal-transition", 409, "Not possible in this state")
         }
         DomainError::Field { .. } => ("invalid", 422, "Invalid request"),
+        DomainError::Locked(_) => (
+            "ticket-locked",
+            409,
+            "The ticket cannot change this way now",
+        ),
         DomainError::NotFound(_) => ("not-found", 404, "Not found"),
         DomainError::DisputeWindowClosed { .. } => {
             ("dispute-window-closed", 409, "Dispute window closed")

@@ -809,3 +809,32 @@ fn reserved_points_of_a_refunded_purchase_stay_with_their_quote() {
         ("purchase:1".into(), "6.00".into(), "6.00".into(), false)
     );
 }
+
+#[test]
+fn cancelling_after_work_charges_part_of_the_hold_and_releases_the_rest() {
+    // 3 points of November's allotment and 2 bought points reserved for a 5-point quote.
+    let mut s = Seq::new(Overdraft::IncidentsOnly);
+    s.grant(nov(), "3").buy(1, "4").hold(1, "5");
+    assert_eq!(s.available(), "2.00");
+    // 1.25 points of work were done: they come from the allotment (it expires first).
+    s.ok(|a| a.charge_part_of_quote(QuoteId::new(1), pts("1.25"), "cancelled".into(), None));
+    assert_eq!((s.balance(), s.available()), ("5.75".into(), "5.75".into()));
+    assert_eq!(
+        s.blocks(),
+        vec![
+            ("grant:2026-11".into(), "1.75".into(), "0.00".into(), false),
+            ("purchase:1".into(), "4.00".into(), "0.00".into(), false),
+        ]
+    );
+    assert!(s.account().holds.is_empty());
+    // More than the quote, or nothing, is refused; the whole quote is a completion.
+    s.hold(2, "1");
+    for wrong in ["1.01", "0"] {
+        assert!(s
+            .account()
+            .charge_part_of_quote(QuoteId::new(2), pts(wrong), "x".into(), None)
+            .is_err());
+    }
+    s.ok(|a| a.charge_part_of_quote(QuoteId::new(2), pts("1"), "all".into(), None));
+    assert_eq!(s.balance(), "4.75");
+}
