@@ -271,6 +271,13 @@ const ENUM_WORDS: &[(&[&str], &str, Words)] = &[
     (&["PurchaseDto"], "status", Words::Fixed(&["pending", "succeeded", "failed", "canceled"])),
     (&["QuoteDto"], "status", Words::Fixed(&["awaiting_approval", "approved", "declined", "expired", "superseded", "charged", "released"])),
     (&["StatusRequest", "TicketDto", "TicketSummaryDto"], "status", Words::Fixed(crate::routes::TICKET_STATUSES)),
+    (&["ReclassifyRequest"], "to", Words::Fixed(&["incident", "standard", "quoted"])),
+    (&["TicketDto"], "class", Words::Fixed(&["incident", "standard", "quoted"])),
+    (&["RecordApprovalRequest", "RecordedApprovalDto"], "channel", Words::Fixed(crate::desk::APPROVAL_CHANNELS)),
+    (&["DecisionDto"], "kind", Words::Fixed(&["quote", "charge", "approval", "confirmation"])),
+    (&["PlanTermsDto"], "overdraft", Words::Fixed(&["never", "incidents_only", "always"])),
+    (&["PlanTermsDto"], "rollover", Words::Fixed(&["none", "capped", "full"])),
+    (&["QueueCountDto"], "queue", Words::Fixed(crate::routes::TICKET_QUEUES)),
 ];
 
 /// Adds `enum` to the enum-like string properties (and `null` where the property may be null).

@@ -136,6 +136,11 @@ pub struct OrganizationDto {
     pub threshold: WirePoints,
     /// People who receive low-balance alerts.
     pub alert_recipients: Vec<i64>,
+    /// The engineers on duty for this client: they hear of its new tickets (none chosen:
+    /// every engineer).
+    pub on_duty: Vec<i64>,
+    /// The client set their own low-balance threshold (otherwise a fifth of the allotment).
+    pub threshold_custom: bool,
     /// `en` or `ru`: the language of mail to the organisation as a whole.
     pub locale: String,
     pub active: bool,
@@ -178,6 +183,9 @@ pub struct UpdateOrganizationRequest {
     pub threshold: Option<WirePoints>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alert_recipients: Option<Vec<i64>>,
+    /// Managers: the engineers on duty for this client (empty: every engineer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_duty: Option<Vec<i64>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -193,6 +201,7 @@ impl UpdateOrganizationRequest {
             || self.option_codes.is_some()
             || self.locale.is_some()
             || self.active.is_some()
+            || self.on_duty.is_some()
     }
 }
 

@@ -9,6 +9,10 @@ use crate::accounts::{
     ResetPasswordRequest, SignInRequest, UpdateMeRequest,
 };
 #[cfg(feature = "openapi")]
+use crate::desk::{
+    DeskDto, DeskSettingsDto, PlanTermsDto, ReclassifyRequest, RecordApprovalRequest, ReopenRequest,
+};
+#[cfg(feature = "openapi")]
 use crate::health::Health;
 #[cfg(feature = "openapi")]
 use crate::ledger::{
@@ -257,7 +261,7 @@ operations! {
         body CatalogueItemRequest, 200 CatalogueItemDto;
     createTicket: Post "/tickets", SignedIn, "tickets", "Open an incident or a service request",
         body CreateTicketRequest, 201 TicketDto;
-    listTickets: Get "/tickets", SignedIn, "tickets", "Tickets you may see; `status`, `q` (title or number), `queue` (`unassigned`, `mine`, `awaiting_client`, `open`, `done`), `org`",
+    listTickets: Get "/tickets", SignedIn, "tickets", "Tickets you may see; `status`, `q` (title or number), `queue` (`unassigned`, `mine`, `awaiting_client`, `disputes`, `open`, `done`), `org`",
         200 TicketListDto;
     getTicket: Get "/tickets/{id}", SignedIn, "tickets", "One ticket: work, quotes, cause, charge, dispute and its cost so far",
         200 TicketDto;
@@ -291,6 +295,24 @@ operations! {
         200 TicketDto;
     cancelRequest: Post "/tickets/{id}/cancellation", SignedIn, "tickets", "Cancel a service request: any hold is released (Idempotency-Key)",
         200 TicketDto;
+    reclassifyTicket: Put "/tickets/{id}/class", SignedIn, "tickets", "Make an incident a service request or back, a standard request quoted or back, with a reason the client reads (engineers, managers); refused while points are held, charged or disputed",
+        body ReclassifyRequest, 200 TicketDto;
+    confirmResolution: Post "/tickets/{id}/confirmation", SignedIn, "tickets", "The requester or a client admin confirms a resolved incident is fixed: it closes",
+        200 TicketDto;
+    reopenTicket: Post "/tickets/{id}/reopening", SignedIn, "tickets", "The requester or a client admin says a resolved incident is not fixed, with what is still wrong: back to work",
+        body ReopenRequest, 200 TicketDto;
+    recordApproval: Post "/quotes/{id}/recorded-approval", SignedIn, "tickets", "A manager records an approval a client admin gave by phone, mail or in person: its points are held as by approveQuote (Idempotency-Key)",
+        body RecordApprovalRequest, 200 TicketDto;
+    disputeRecordedApproval: Post "/quotes/{id}/recorded-approval/dispute", SignedIn, "tickets", "The client admin in whose name an approval was recorded says they did not give it, within the dispute window: the managers hear of it",
+        body DisputeRequest, 200 TicketDto;
+    getDesk: Get "/desk", SignedIn, "tickets", "What waits for you: ticket counts per queue (staff), decisions waiting (client people)",
+        200 DeskDto;
+    getDeskSettings: Get "/desk-settings", SignedIn, "tickets", "The provider's desk settings: auto-close and dispute window (managers)",
+        200 DeskSettingsDto;
+    updateDeskSettings: Put "/desk-settings", SignedIn, "tickets", "Change the desk settings (managers)",
+        body DeskSettingsDto, 200 DeskSettingsDto;
+    getPlanTerms: Get "/plan-terms", SignedIn, "tickets", "Your organisation's plan in plain terms: allotment, rounding, rollover, overdraft, dispute window, what is included (client people)",
+        200 PlanTermsDto;
     getBalance: Get "/organizations/{id}/balance", SignedIn, "tickets", "An organisation's balance, holds and available points",
         200 OrgBalanceDto;
 
@@ -404,7 +426,14 @@ pub const TICKET_STATUSES: &[&str] = &[
     "cancelled",
 ];
 /// `listTickets`'s queues.
-pub const TICKET_QUEUES: &[&str] = &["unassigned", "mine", "awaiting_client", "open", "done"];
+pub const TICKET_QUEUES: &[&str] = &[
+    "unassigned",
+    "mine",
+    "awaiting_client",
+    "disputes",
+    "open",
+    "done",
+];
 /// Ledger entry kinds (`domain::ledger::EntryKind`).
 pub const ENTRY_KINDS: &[&str] = &[
     "grant",

@@ -146,6 +146,10 @@ pub struct CreateTicketRequest {
     /// Provider staff open a ticket on a client's behalf; client people open their own.
     #[serde(default)]
     pub org_id: Option<i64>,
+    /// Staff opening a ticket for a caller: the client person who called (they follow it and
+    /// get its mail). Client people are always their own requester.
+    #[serde(default)]
+    pub requester_id: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -156,6 +160,7 @@ pub struct NewTicket {
     pub priority: Priority,
     pub catalogue_id: Option<i64>,
     pub org_id: Option<i64>,
+    pub requester_id: Option<i64>,
 }
 
 impl TryFrom<CreateTicketRequest> for NewTicket {
@@ -187,6 +192,7 @@ impl TryFrom<CreateTicketRequest> for NewTicket {
                 priority: priority?,
                 catalogue_id: r.catalogue_id,
                 org_id: r.org_id,
+                requester_id: r.requester_id,
             })
         })
     }
@@ -345,12 +351,52 @@ pub struct TicketDto {
     pub actions: Vec<String>,
     /// The caller's next steps, in the order a screen offers them (`take`, `start`, `resolve`,
     /// `reopen`, `close`, `log_work`, `quote`, `approve`, `decline`, `complete`, `cancel`,
-    /// `set_cause`, `dispute`, `decide`); each is one of `actions`.
+    /// `set_cause`, `dispute`, `decide`, `reclassify`, `confirm`, `not_fixed`,
+    /// `record_approval`); each is one of `actions`.
     pub steps: Vec<String>,
     /// Nothing more will happen: closed, completed, declined or cancelled.
     pub done: bool,
     /// Logged time has gone beyond the approved quote (1 point = 60 minutes).
     pub quote_exceeded: bool,
+    /// `incident`, `standard` or `quoted`: what `reclassifyTicket` changes.
+    pub class: String,
+    /// Who opened it, when not the requester (staff opening it for a caller).
+    pub opened_by: Option<PersonRefDto>,
+    /// A resolved incident nobody confirms closes by itself then.
+    pub closes_at: Option<i64>,
+    /// An approval a manager recorded in a client admin's name.
+    pub recorded_approval: Option<RecordedApprovalDto>,
+    /// Staff only: what cancelling now would charge for the work logged.
+    pub cancellation: Option<CancellationChargeDto>,
+}
+
+/// An approval a manager recorded in a client admin's name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecordedApprovalDto {
+    pub quote_id: i64,
+    pub approver: PersonRefDto,
+    pub approved_at: i64,
+    pub channel: String,
+    pub note: String,
+    pub recorded_by: PersonRefDto,
+    pub recorded_at: i64,
+    /// The client admin may dispute it until then.
+    pub dispute_until: i64,
+    pub disputed_at: Option<i64>,
+    pub dispute_reason: Option<String>,
+}
+
+/// What cancelling a request now would charge: its logged time under the plan's rounding, at
+/// most the approved quote.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CancellationChargeDto {
+    pub points: WirePoints,
+    pub logged_minutes: u32,
+    pub billed_minutes: u32,
+    /// The logged time was worth more than the quote: the quote is charged.
+    pub capped: bool,
 }
 
 /// The operation a next step is.
@@ -368,6 +414,10 @@ pub fn step_operation(step: pointdesk_domain::steps::Step) -> &'static str {
         Step::SetCause => "setIncidentCause",
         Step::Dispute => "disputeCharge",
         Step::DecideDispute => "decideDispute",
+        Step::Reclassify => "reclassifyTicket",
+        Step::Confirm => "confirmResolution",
+        Step::NotFixed => "reopenTicket",
+        Step::RecordApproval => "recordApproval",
     }
 }
 
@@ -578,7 +628,10 @@ pub struct TimelineEntryDto {
 /// (minutes, text), `quote` (points, text, quote_id), `quote_approved` / `quote_declined` /
 /// `quote_expired` (quote_id, points), `cause` (status = the cause, text), `dispute_opened`
 /// (text), `dispute_decided` (status = upheld/rejected, text), `ledger` (entry: a hold placed
-/// or released shows as points without an entry).
+/// or released shows as points without an entry), `reclassified` (from, status = the new
+/// class, text = why), `confirmed`, `reopened` (text = what is still wrong), `auto_closed`,
+/// `approval_recorded` (person = the approver, status = channel, points, text = note),
+/// `approval_disputed` (text), `cancelled` (minutes logged, points charged).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEventDto {
@@ -601,6 +654,9 @@ pub struct TimelineEventDto {
     pub person: Option<PersonRefDto>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry: Option<TimelineEntryDto>,
+    /// What a `reclassified` ticket was before (`incident`, `standard`, `quoted`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

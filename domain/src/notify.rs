@@ -109,6 +109,32 @@ pub fn notices_for(decision: &Decision) -> Vec<Notice> {
         .collect()
 }
 
+/// Points about to expire are announced this many days before their period ends.
+pub const EXPIRY_NOTICE_DAYS: i64 = 7;
+
+/// The points that would expire if `period` ended now under `rollover` (what the period's end
+/// will take, less what rollover carries and what holds reserve): the figure of the "points
+/// expire soon" notice. Zero when nothing would.
+pub fn expiring_at_end(
+    account: &crate::ledger::Account,
+    period: crate::time::Period,
+    rollover: crate::plan::Rollover,
+) -> Points {
+    account
+        .expire(period, rollover)
+        .ok()
+        .and_then(|d| {
+            Points::sum(
+                d.entries
+                    .iter()
+                    .filter(|e| e.kind == EntryKind::Expiry)
+                    .map(|e| e.amount.neg()),
+            )
+            .ok()
+        })
+        .unwrap_or(Points::ZERO)
+}
+
 /// A quote now awaits the client's approval that did not before (a first quote or a revision).
 pub fn quote_notice(before: &ServiceRequest, after: &ServiceRequest) -> Option<Notice> {
     let new_open = after.open_quote().map(|q| q.id);
@@ -212,6 +238,36 @@ mod tests {
         assert_eq!(
             notices_for(&grant),
             vec![Notice::GrantArrived { points: pts("20") }]
+        );
+    }
+
+    #[test]
+    fn the_expiry_notice_counts_what_the_end_of_the_period_would_take() {
+        use crate::ids::{OrgId, PaymentId};
+        use crate::ledger::{Account, Ledger};
+        use crate::plan::{Overdraft, Rollover};
+        use crate::time::{Period, Timestamp};
+        let nov = Period::new(2026, 11).unwrap();
+        let t = Timestamp::from_unix(1_795_737_600);
+        let mut l = Ledger::new(Account::new(OrgId::new(1), Overdraft::IncidentsOnly, nov));
+        l.commit(&l.account().grant(nov, pts("20")).unwrap(), t)
+            .unwrap();
+        l.commit(
+            &l.account()
+                .purchase(PaymentId::new(1), pts("10"), "pack")
+                .unwrap(),
+            t,
+        )
+        .unwrap();
+        // Bought points never expire; 5 of the allotment roll over under a capped rule.
+        assert_eq!(expiring_at_end(l.account(), nov, Rollover::None), pts("20"));
+        assert_eq!(
+            expiring_at_end(l.account(), nov, Rollover::Capped(pts("5"))),
+            pts("15")
+        );
+        assert_eq!(
+            expiring_at_end(l.account(), nov, Rollover::Full),
+            Points::ZERO
         );
     }
 

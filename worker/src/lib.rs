@@ -64,6 +64,13 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         Ok(n) => format!("{n} quotes lapsed"),
         Err(e) => format!("quote expiry failed: {e:?}"),
     };
+    let desk = match routes::desk_jobs(&db, &env, at).await {
+        Ok(d) => format!(
+            "desk: {} closing soon, {} closed, {} expiry notices, {} failed",
+            d.warned, d.closed, d.announced, d.failures
+        ),
+        Err(e) => format!("desk jobs failed: {e:?}"),
+    };
     // Mail waits in the outbox until a sender is bound (production: Cloudflare Email Service).
     let mail = match mail::CloudflareEmail::from_env(&env) {
         Some(sender) => match mail::deliver(&db, &sender, now, 100).await {
@@ -73,7 +80,7 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         None => "no mail sender bound".to_owned(),
     };
     worker::console_log!(
-        "scheduled: cron {} at {} (D1 {d1}; {periods}; {payments}; {quotes}; {mail})",
+        "scheduled: cron {} at {} (D1 {d1}; {periods}; {payments}; {quotes}; {desk}; {mail})",
         event.cron(),
         event.schedule()
     );

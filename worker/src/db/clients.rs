@@ -35,11 +35,33 @@ pub struct OrgRow {
     pub seats: i64,
     pub option_codes: String,
     pub threshold: i64,
+    /// 1: the client set their own threshold; 0: a fifth of the allotment.
+    pub threshold_custom: i64,
     pub alert_recipients: String,
     pub locale: String,
     pub active: i64,
     pub balance: i64,
     pub people: i64,
+}
+
+impl OrgRow {
+    /// An organisation with nothing set: the shape a new one's allotment is computed from.
+    pub fn blank() -> OrgRow {
+        OrgRow {
+            id: 0,
+            name: String::new(),
+            plan_id: None,
+            seats: 0,
+            option_codes: "[]".into(),
+            threshold: 0,
+            threshold_custom: 0,
+            alert_recipients: "[]".into(),
+            locale: "ru".into(),
+            active: 1,
+            balance: 0,
+            people: 0,
+        }
+    }
 }
 
 impl PlanRow {
@@ -174,7 +196,10 @@ pub struct OrgColumns<'a> {
     pub plan_id: Option<i64>,
     pub seats: Option<i64>,
     pub option_codes: Option<&'a str>,
+    /// A threshold someone chose (it stays until they choose again).
     pub threshold: Option<i64>,
+    /// A fifth of the allotment: the threshold unless someone chose one.
+    pub default_threshold: Option<i64>,
     pub alert_recipients: Option<&'a str>,
     pub locale: Option<&'a str>,
     pub active: Option<bool>,
@@ -194,7 +219,7 @@ pub(super) const PLAN_COLUMNS: &str =
      (SELECT count(*) FROM organisations o WHERE o.plan_id = p.id) AS organizations";
 
 pub(super) const ORG_COLUMNS: &str =
-    "o.id, o.name, o.plan_id, o.seats, o.option_codes, o.threshold, \
+    "o.id, o.name, o.plan_id, o.seats, o.option_codes, o.threshold, o.threshold_custom, \
      o.alert_recipients, o.locale, o.active, o.balance, \
      (SELECT count(*) FROM users u WHERE u.org_id = o.id AND u.active = 1) AS people";
 
@@ -305,8 +330,9 @@ impl Db {
     ) -> AppResult<D1PreparedStatement> {
         self.statement(
             "INSERT INTO organisations (provider_id, name, plan_id, seats, option_codes, \
-                 threshold, locale, created_at, updated_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?6, 500), coalesce(?7, 'ru'), ?8, ?8)",
+                 threshold, threshold_custom, locale, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?6, ?9, 500), ?6 IS NOT NULL, \
+                 coalesce(?7, 'ru'), ?8, ?8)",
             &[
                 int(provider),
                 opt_text(o.name),
@@ -316,6 +342,7 @@ impl Db {
                 opt_int(o.threshold),
                 opt_text(o.locale),
                 int(now),
+                opt_int(o.default_threshold),
             ],
         )
     }
@@ -330,7 +357,10 @@ impl Db {
         self.statement(
             "UPDATE organisations SET name = coalesce(?3, name), \
                  plan_id = coalesce(?4, plan_id), seats = coalesce(?5, seats), \
-                 option_codes = coalesce(?6, option_codes), threshold = coalesce(?7, threshold), \
+                 option_codes = coalesce(?6, option_codes), \
+                 threshold = CASE WHEN ?7 IS NOT NULL THEN ?7 \
+                   WHEN threshold_custom = 0 THEN coalesce(?12, threshold) ELSE threshold END, \
+                 threshold_custom = CASE WHEN ?7 IS NOT NULL THEN 1 ELSE threshold_custom END, \
                  alert_recipients = coalesce(?8, alert_recipients), locale = coalesce(?9, locale), \
                  active = coalesce(?10, active), updated_at = ?11 \
                  WHERE provider_id = ?1 AND id = ?2",
@@ -346,6 +376,7 @@ impl Db {
                 opt_text(o.locale),
                 opt_int(o.active.map(i64::from)),
                 int(now),
+                opt_int(o.default_threshold),
             ],
         )
     }

@@ -5,6 +5,7 @@ mod accounts;
 mod books;
 mod catalogue;
 mod clients;
+mod desk;
 mod idempotency;
 mod ledger;
 mod notices;
@@ -15,15 +16,18 @@ mod ticket_writes;
 mod tickets;
 
 pub use accounts::{Audit, Mail, SessionRow, UserRow};
-pub use books::{EntryRow, LedgerFilter};
+pub use books::{EntryRow, LedgerFilter, PeriodOrg};
 pub use catalogue::{CatalogueColumns, CatalogueRow};
 pub use clients::{NewPerson, OrgColumns, OrgRow, PersonRow, PlanColumns, PlanRow};
 pub use ledger::Books;
-pub use notices::OrgNotice;
+pub use notices::{OrgNotice, PeopleNotice, Recipients};
 pub use payments::{NewPaymentEvent, NewPurchase, PackColumns, PackRow, PurchaseRow};
 pub use ticket_flow::flow_of;
 pub use ticket_writes::{Event, NewTicketRow, TicketMail, TicketState};
-pub use tickets::{DisputeRow, IdTable, QuoteRow, TicketFilter, TicketRow, TimelineRow, WorkRow};
+pub use tickets::{
+    DisputeRow, IdTable, QuoteRow, RecordedApprovalRow, TicketFilter, TicketRow, TimelineRow,
+    WorkRow,
+};
 
 use pointdesk_domain::points::Points;
 use std::cell::RefCell;

@@ -42,8 +42,105 @@ const RECIPIENTS_AND_MANAGERS: &str = "FROM users u JOIN organisations o ON o.id
      json_each(o.alert_recipients)) OR (json_array_length(o.alert_recipients) = 0 \
      AND u.role = 'client_admin'))) OR (u.provider_id = o.provider_id AND u.role = 'manager'))";
 
+/// Who a [`PeopleNotice`] goes to (active people of the provider only).
+#[derive(Clone, Copy)]
+pub enum Recipients {
+    /// The engineers on duty for this organisation (every engineer when none is chosen), and
+    /// its managers too when `managers` (an urgent ticket).
+    OnDuty { org: i64, managers: bool },
+    /// One person.
+    Person(i64),
+    /// The provider's managers.
+    Managers,
+}
+
+impl Recipients {
+    /// The condition on `u` (?8: the target id, ?9: the managers flag).
+    fn condition(self) -> (&'static str, i64, bool) {
+        match self {
+            Recipients::OnDuty { org, managers } => (
+                "(u.role = 'engineer' AND (u.id IN (SELECT user_id FROM org_duty WHERE org_id = ?8) \
+                 OR NOT EXISTS (SELECT 1 FROM org_duty d JOIN users e ON e.id = d.user_id \
+                 WHERE d.org_id = ?8 AND e.active = 1))) OR (?9 = 1 AND u.role = 'manager')",
+                org,
+                managers,
+            ),
+            Recipients::Person(id) => ("u.id = ?8", id, false),
+            Recipients::Managers => ("u.role = 'manager' AND ?8 = ?8", 0, false),
+        }
+    }
+}
+
+/// A notice to people chosen by their role or id rather than by following a ticket: a row in
+/// each one's notification centre and, unless they muted the kind, a mail in their language.
+pub struct PeopleNotice<'a> {
+    pub provider: i64,
+    pub to: Recipients,
+    /// Not to this person (the one who acted).
+    pub except: Option<i64>,
+    pub kind: &'a str,
+    pub org: Option<i64>,
+    pub ticket: Option<i64>,
+    pub data: &'a str,
+    pub subject: (&'a str, &'a str),
+    pub body: (&'a str, &'a str),
+    pub link: &'a str,
+}
+
 /// The ticket an entry's reference belongs to.
 impl Db {
+    /// The notification rows and mail of a [`PeopleNotice`].
+    pub fn people_notice(
+        &self,
+        n: &PeopleNotice<'_>,
+        at: i64,
+    ) -> AppResult<Vec<D1PreparedStatement>> {
+        let (condition, target, managers) = n.to.condition();
+        let people = format!(
+            "FROM users u WHERE u.provider_id = ?1 AND u.active = 1 AND u.id <> ?7 \
+             AND ({condition})"
+        );
+        let common = [
+            int(n.provider),
+            text(n.kind),
+            super::opt(n.org),
+            super::opt(n.ticket),
+            text(n.data),
+            int(at),
+            int(n.except.unwrap_or(-1)),
+            int(target),
+            int(i64::from(managers)),
+        ];
+        let mut mail = common.to_vec();
+        mail.extend([
+            text(n.subject.0),
+            text(n.subject.1),
+            text(n.body.0),
+            text(n.body.1),
+            text(n.link),
+        ]);
+        Ok(vec![
+            self.statement(
+                format!(
+                    "INSERT INTO notifications (user_id, kind, org_id, ticket_id, data, created_at) \
+                     SELECT u.id, ?2, ?3, ?4, ?5, ?6 {people} AND ?9 = ?9"
+                ),
+                &common,
+            )?,
+            self.statement(
+                format!(
+                    "INSERT INTO outbox (provider_id, to_email, locale, kind, subject, body, link, \
+                     created_at) SELECT u.provider_id, u.email, u.locale, ?2, \
+                     CASE u.locale WHEN 'ru' THEN ?10 ELSE ?11 END, \
+                     CASE u.locale WHEN 'ru' THEN ?12 ELSE ?13 END, ?14, ?6 {people} \
+                     AND ?3 IS ?3 AND ?4 IS ?4 AND ?5 = ?5 \
+                     AND NOT EXISTS (SELECT 1 FROM json_each(u.email_muted) WHERE value = ?2)"
+                ),
+                &mail,
+            )?,
+        ])
+    }
+
     // ---- notices ----------------------------------------------------------------------------
 
     /// Steps the low-balance alarm (in the decision's batch, after its version step).

@@ -29,6 +29,8 @@ pub struct NewTicketRow<'a> {
     pub description: &'a str,
     pub priority: &'a str,
     pub requester_id: i64,
+    /// Staff who opened it for the requester.
+    pub opened_by: Option<i64>,
     pub status: &'a str,
 }
 
@@ -62,7 +64,8 @@ impl Db {
         self.statement(
             "INSERT INTO tickets (id, provider_id, org_id, number, kind, catalogue_id, \
              catalogue_kind, title, description, priority, requester_id, status, created_at, \
-             updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+             updated_at, opened_by) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)",
             &[
                 int(t.id),
                 int(t.provider_id),
@@ -77,11 +80,13 @@ impl Db {
                 int(t.requester_id),
                 text(t.status),
                 int(now),
+                opt(t.opened_by),
             ],
         )
     }
 
-    /// Steps the ticket's version from `decided_on` and writes its new state.
+    /// Steps the ticket's version from `decided_on` and writes its new state. Moving into
+    /// `resolved` starts the auto-close clock; moving out of it stops the clock.
     pub fn step_ticket(
         &self,
         id: i64,
@@ -96,7 +101,11 @@ impl Db {
         self.statement(
             "UPDATE tickets SET version = ?2, status = ?3, assignee_id = ?4, cause = ?5, \
              cause_note = ?6, charge_points = ?7, charge_at = ?8, charge_lines = ?9, \
-             charge_detail = ?10, updated_at = ?11 WHERE id = ?1",
+             charge_detail = ?10, updated_at = ?11, \
+             resolved_at = CASE WHEN ?3 <> 'resolved' THEN NULL \
+               WHEN status = 'resolved' THEN resolved_at ELSE ?11 END, \
+             close_warned_at = CASE WHEN ?3 = 'resolved' AND status = 'resolved' \
+               THEN close_warned_at END WHERE id = ?1",
             &[
                 int(id),
                 int(decided_on + 1),
@@ -110,6 +119,86 @@ impl Db {
                 detail,
                 int(now),
             ],
+        )
+    }
+
+    /// What a reclassified ticket is now (after its version step: the status it keeps is one
+    /// both kinds have). A ticket that becomes an incident leaves its catalogue item.
+    pub fn reclassify_ticket(
+        &self,
+        id: i64,
+        kind: &str,
+        catalogue_kind: Option<&str>,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "UPDATE tickets SET kind = ?2, catalogue_kind = ?3, \
+             catalogue_id = CASE WHEN ?3 IS NULL THEN NULL ELSE catalogue_id END WHERE id = ?1",
+            &[
+                int(id),
+                text(kind),
+                catalogue_kind.map_or(JsValue::NULL, text),
+            ],
+        )
+    }
+
+    /// The "closes tomorrow" mail of a resolved incident went out (if it is still the same).
+    pub fn close_warned(&self, id: i64, version: i64, now: i64) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "UPDATE tickets SET close_warned_at = ?3 WHERE id = ?1 AND version = ?2 \
+             AND status = 'resolved'",
+            &[int(id), int(version), int(now)],
+        )
+    }
+
+    /// A quote awaiting approval is withdrawn (its ticket was reclassified as an incident).
+    pub fn withdraw_open_quotes(&self, ticket: i64) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "UPDATE quotes SET status = 'superseded' WHERE ticket_id = ?1 \
+             AND status = 'awaiting_approval'",
+            &[int(ticket)],
+        )
+    }
+
+    /// A manager records how a client admin approved a quote.
+    #[allow(clippy::too_many_arguments)]
+    pub fn record_approval(
+        &self,
+        quote: i64,
+        ticket: i64,
+        org: i64,
+        approval: &pointdesk_api::desk::NewRecordedApproval,
+        by: i64,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "INSERT INTO recorded_approvals (quote_id, ticket_id, org_id, approver_id, \
+             approved_at, channel, note, recorded_by, recorded_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            &[
+                int(quote),
+                int(ticket),
+                int(org),
+                int(approval.approver_id),
+                int(approval.approved_at),
+                text(approval.channel),
+                text(&approval.note),
+                int(by),
+                int(now),
+            ],
+        )
+    }
+
+    /// The client admin says they did not give the recorded approval (once).
+    pub fn dispute_recorded_approval(
+        &self,
+        quote: i64,
+        reason: &str,
+        now: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "UPDATE recorded_approvals SET disputed_at = ?3, dispute_reason = ?2 \
+             WHERE quote_id = ?1 AND disputed_at IS NULL",
+            &[int(quote), text(reason), int(now)],
         )
     }
 

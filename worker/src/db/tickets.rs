@@ -11,11 +11,12 @@ const TICKET_COLUMNS: &str = "t.id, t.org_id, o.name AS org_name, t.number, t.ki
      t.catalogue_id, t.catalogue_kind, t.title, t.description, t.priority, t.requester_id, \
      r.name AS requester_name, t.assignee_id, a.name AS assignee_name, t.status, t.cause, \
      t.cause_note, t.charge_points, t.charge_at, t.charge_lines, t.charge_detail, t.version, \
-     t.created_at, t.updated_at, \
+     t.created_at, t.updated_at, t.opened_by, ob.name AS opened_by_name, t.resolved_at, \
      EXISTS (SELECT 1 FROM quotes q WHERE q.ticket_id = t.id AND q.status = 'awaiting_approval') \
      AS awaiting_client";
 const TICKET_FROM: &str = "tickets t JOIN organisations o ON o.id = t.org_id \
-     JOIN users r ON r.id = t.requester_id LEFT JOIN users a ON a.id = t.assignee_id";
+     JOIN users r ON r.id = t.requester_id LEFT JOIN users a ON a.id = t.assignee_id \
+     LEFT JOIN users ob ON ob.id = t.opened_by";
 
 const WORK: &str = "SELECT w.id, w.engineer_id, u.name AS engineer_name, w.minutes, w.note, \
      w.on_day FROM work_entries w JOIN users u ON u.id = w.engineer_id WHERE w.ticket_id = ?1 \
@@ -53,8 +54,45 @@ pub struct TicketRow {
     pub version: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Who opened it, when not the requester.
+    pub opened_by: Option<i64>,
+    pub opened_by_name: Option<String>,
+    /// When it was last resolved (incidents waiting for confirmation).
+    pub resolved_at: Option<i64>,
     pub awaiting_client: i64,
 }
+
+/// A resolved incident the hourly job closes or announces.
+#[derive(Clone, Debug, Deserialize)]
+pub struct ResolvedDue {
+    pub ticket_id: i64,
+    pub provider_id: i64,
+    pub days: i64,
+    /// 1: close it now; 0: announce it.
+    pub close: i64,
+}
+
+/// An approval a manager recorded in a client admin's name.
+#[derive(Clone, Debug, Deserialize)]
+pub struct RecordedApprovalRow {
+    pub quote_id: i64,
+    pub approver_id: i64,
+    pub approver_name: String,
+    pub approved_at: i64,
+    pub channel: String,
+    pub note: String,
+    pub recorded_by: i64,
+    pub recorded_by_name: String,
+    pub recorded_at: i64,
+    pub disputed_at: Option<i64>,
+    pub dispute_reason: Option<String>,
+}
+
+const RECORDED_APPROVAL: &str = "SELECT ra.quote_id, ra.approver_id, a.name AS approver_name, \
+     ra.approved_at, ra.channel, ra.note, ra.recorded_by, m.name AS recorded_by_name, \
+     ra.recorded_at, ra.disputed_at, ra.dispute_reason FROM recorded_approvals ra \
+     JOIN users a ON a.id = ra.approver_id JOIN users m ON m.id = ra.recorded_by \
+     WHERE ra.ticket_id = ?1 ORDER BY ra.recorded_at DESC LIMIT 1";
 
 #[derive(Clone, Debug, Deserialize)]
 pub struct WorkRow {
@@ -123,11 +161,16 @@ pub struct TicketView {
     /// Points its approved quote holds now.
     pub held: i64,
     pub following: bool,
+    pub auto_close_days: i64,
+    pub recorded_approval: Option<RecordedApprovalRow>,
+    /// The organisation's plan (what cancelling after work would charge).
+    pub plan: Option<super::PlanRow>,
 }
 
 #[derive(Deserialize)]
 struct Figures {
     dispute_window_days: i64,
+    auto_close_days: i64,
     net: i64,
     held: i64,
     following: i64,
@@ -173,6 +216,7 @@ impl Db {
                 self.statement(
                     "SELECT (SELECT dispute_window_days FROM providers WHERE id = ?2) \
                        AS dispute_window_days, \
+                     (SELECT auto_close_days FROM providers WHERE id = ?2) AS auto_close_days, \
                      (SELECT COALESCE(SUM(e.amount), 0) FROM ledger_entries e \
                        WHERE e.org_id = (SELECT org_id FROM tickets WHERE id = ?1) \
                        AND e.kind IN ('charge', 'refund') \
@@ -185,6 +229,15 @@ impl Db {
                      (SELECT COUNT(*) FROM ticket_followers WHERE ticket_id = ?1 AND user_id = ?3) \
                        AS following",
                     &[int(id), int(provider), int(user)],
+                )?,
+                self.statement(RECORDED_APPROVAL, &[int(id)])?,
+                self.statement(
+                    format!(
+                        "SELECT {} FROM plans p JOIN organisations o ON o.plan_id = p.id \
+                         JOIN tickets t ON t.org_id = o.id WHERE t.id = ?1 AND t.provider_id = ?2",
+                        super::clients::PLAN_COLUMNS
+                    ),
+                    &[int(id), int(provider)],
                 )?,
             ])
             .await?
@@ -206,6 +259,8 @@ impl Db {
             .into_iter()
             .next()
             .ok_or_else(|| crate::error::AppError::Internal("no ticket figures".into()))?;
+        let recorded_approval = next()?.results::<RecordedApprovalRow>()?.into_iter().next();
+        let plan = next()?.results::<super::PlanRow>()?.into_iter().next();
         Ok(Some(TicketView {
             row,
             work,
@@ -216,6 +271,9 @@ impl Db {
             net: f.net,
             held: f.held,
             following: f.following > 0,
+            auto_close_days: f.auto_close_days,
+            recorded_approval,
+            plan,
         }))
     }
 
@@ -242,6 +300,7 @@ impl Db {
                 WHEN 'unassigned' THEN t.assignee_id IS NULL AND t.status IN ('new', 'in_progress', 'awaiting_approval') \
                 WHEN 'mine' THEN t.assignee_id = ?7 AND t.status IN ('new', 'in_progress', 'awaiting_approval') \
                 WHEN 'awaiting_client' THEN EXISTS (SELECT 1 FROM quotes q WHERE q.ticket_id = t.id AND q.status = 'awaiting_approval') \
+                WHEN 'disputes' THEN EXISTS (SELECT 1 FROM disputes d WHERE d.ticket_id = t.id AND d.state = 'open') \
                 WHEN 'open' THEN t.status IN ('new', 'in_progress', 'awaiting_approval') \
                 WHEN 'done' THEN t.status IN ('resolved', 'closed', 'completed', 'declined', 'cancelled') \
                 ELSE 1 END) \
@@ -286,6 +345,31 @@ impl Db {
             )
             .await?;
         Ok(t.map(|t| t.ticket_id))
+    }
+
+    /// Resolved incidents whose auto-close is due (`close`) or a day away and not yet
+    /// announced, oldest first.
+    pub async fn resolved_due(&self, now: i64, limit: i64) -> AppResult<Vec<ResolvedDue>> {
+        self.all(
+            "SELECT t.id AS ticket_id, t.provider_id, p.auto_close_days AS days, \
+             (t.resolved_at + p.auto_close_days * 86400 <= ?1) AS close \
+             FROM tickets t JOIN providers p ON p.id = t.provider_id \
+             WHERE t.status = 'resolved' AND t.kind = 'incident' AND t.resolved_at IS NOT NULL \
+             AND (t.resolved_at + p.auto_close_days * 86400 <= ?1 OR (t.close_warned_at IS NULL \
+               AND t.resolved_at + (p.auto_close_days - 1) * 86400 <= ?1)) \
+             ORDER BY t.resolved_at LIMIT ?2",
+            &[int(now), int(limit)],
+        )
+        .await
+    }
+
+    /// The approval recorded for a quote, if a manager recorded one.
+    pub async fn recorded_approval(&self, quote: i64) -> AppResult<Option<RecordedApprovalRow>> {
+        let sql = RECORDED_APPROVAL.replace(
+            "WHERE ra.ticket_id = ?1 ORDER BY ra.recorded_at DESC LIMIT 1",
+            "WHERE ra.quote_id = ?1",
+        );
+        self.first(sql, &[int(quote)]).await
     }
 
     pub async fn dispute(&self, ticket: i64) -> AppResult<Option<DisputeRow>> {

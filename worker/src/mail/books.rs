@@ -31,6 +31,11 @@ pointdesk_api::messages! {
         ],
         CreditedSubject => ["Pointdesk: points credited", "Pointdesk: баланс пополнен"],
         CreditedBody => ["{points} points were credited to your balance.", "На баланс зачислено {points}."],
+        ExpiringSubject => ["Pointdesk: points expire at the end of the month", "Pointdesk: баллы сгорят в конце месяца"],
+        ExpiringBody => [
+            "{points} points of this month's allotment are unused and expire after {reason}. Use them for planned work — open a service request or ask your engineer what is worth doing now:",
+            "Не использовано и сгорит после {reason}: {points}. Потратьте их на плановые работы — откройте заявку на обслуживание или спросите инженера, что стоит сделать сейчас:",
+        ],
         AdjustedSubject => ["Pointdesk: your balance was adjusted", "Pointdesk: корректировка баланса"],
         AdjustedBody => ["A manager adjusted your balance by {points}: {reason}", "Менеджер скорректировал баланс на {points}: {reason}"],
     }
@@ -67,6 +72,25 @@ pub fn org_notice(
             body,
             lang,
             &[("points", &p), ("threshold", &t)],
+            link,
+        )
+    })
+}
+
+/// The announcement that `points` expire after `last_day` (`YYYY-MM-DD`).
+pub fn expiring(points: Points, last_day: &str, link: &str) -> Wording {
+    Wording::new("points_expiring", |lang| {
+        let p = local_points(points, lang);
+        let day = match lang {
+            Lang::Ru => last_day.split('-').rev().collect::<Vec<_>>().join("."),
+            Lang::En => last_day.to_owned(),
+        };
+        let values = [("points", p.as_str()), ("reason", day.as_str())];
+        letter(
+            Words::ExpiringSubject,
+            Words::ExpiringBody,
+            lang,
+            &values,
             link,
         )
     })

@@ -5,11 +5,13 @@
 
 mod accounts;
 mod books;
+mod desk;
 mod letter;
 mod tickets;
 
 pub use accounts::{invitation, reset};
-pub use books::{adjustment, org_notice};
+pub use books::{adjustment, expiring, org_notice};
+pub use desk::{desk_notice, About, Channel, DeskNotice, NextStep};
 pub use tickets::{ticket_notice, TicketNotice, WhatChanged};
 
 use crate::db::Db;

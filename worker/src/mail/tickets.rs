@@ -18,6 +18,9 @@ pointdesk_api::messages! {
         Cancelled => ["cancelled", "отменена"],
         CauseStandard => ["cause: standard, nothing charged", "причина — штатная, без списания"],
         Disputed => ["the charge was disputed", "списание оспорено"],
+        Reclassified => ["reclassified", "тип заявки изменён"],
+        Confirmed => ["the client confirmed the fix", "клиент подтвердил решение"],
+        NotFixed => ["reopened: not fixed", "открыта снова: проблема не решена"],
     }
 }
 

@@ -35,7 +35,14 @@ fn allotment(o: &OrgRow, p: Option<&PlanRow>) -> AppResult<Option<AllotmentDto>>
     Ok(books::allotment(o, plan.as_ref())?.map(|a| AllotmentDto::from(&a)))
 }
 
-fn org_dto(o: &OrgRow, p: Option<&PlanRow>) -> AppResult<OrganizationDto> {
+/// A fifth of the allotment `o` would get under `p` (what the threshold is unless chosen).
+fn default_threshold(o: &OrgRow, p: Option<&PlanRow>) -> AppResult<Option<i64>> {
+    let plan = p.map(PlanRow::plan).transpose()?;
+    Ok(books::allotment(o, plan.as_ref())?
+        .map(|a| pointdesk_domain::notify::default_threshold(a.total).hundredths()))
+}
+
+fn org_dto(o: &OrgRow, p: Option<&PlanRow>, on_duty: Vec<i64>) -> AppResult<OrganizationDto> {
     Ok(OrganizationDto {
         id: o.id,
         name: o.name.clone(),
@@ -49,6 +56,8 @@ fn org_dto(o: &OrgRow, p: Option<&PlanRow>) -> AppResult<OrganizationDto> {
         active: o.active == 1,
         balance: WirePoints(stored_points(o.balance)?),
         allotment: allotment(o, p)?,
+        on_duty,
+        threshold_custom: o.threshold_custom == 1,
     })
 }
 
@@ -100,7 +109,7 @@ pub async fn get(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     who.may(Action::ViewBalance, Some(id))?;
     let db = call.db()?;
     let (org, plan) = load(&db, who.provider(), id).await?;
-    json(&org_dto(&org, plan.as_ref())?)
+    json(&org_dto(&org, plan.as_ref(), db.on_duty(id).await?)?)
 }
 
 /// Option codes must be the plan's own.
@@ -142,12 +151,19 @@ pub async fn create(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     let name = change.name.as_ref().map(|n| n.as_str()).unwrap_or_default();
     let option_codes = serde_json::to_string(&req.option_codes).unwrap_or_else(|_| "[]".into());
     let now = call.now.unix();
+    let shape = OrgRow {
+        seats: i64::from(req.seats),
+        option_codes: option_codes.clone(),
+        plan_id: Some(plan.id),
+        ..OrgRow::blank()
+    };
     let columns = OrgColumns {
         name: Some(name),
         plan_id: Some(plan.id),
         seats: Some(i64::from(req.seats)),
         option_codes: Some(&option_codes),
         threshold: change.threshold.map(Points::hundredths),
+        default_threshold: default_threshold(&shape, Some(&plan))?,
         locale: change.locale.map(|l| l.code()),
         ..OrgColumns::default()
     };
@@ -169,10 +185,57 @@ pub async fn create(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
         .organization_by_name(who.provider(), name)
         .await?
         .ok_or_else(|| AppError::Internal("the new organisation is missing".into()))?;
-    let mut resp = json(&org_dto(&org, Some(&plan))?)?.with_status(201);
+    let mut resp = json(&org_dto(&org, Some(&plan), Vec::new())?)?.with_status(201);
     resp.headers_mut()
         .set("location", &format!("/api/v1/organizations/{}", org.id))?;
     Ok(resp)
+}
+
+/// The alert recipients must be active people of the organisation; the engineers on duty
+/// active engineers of the provider.
+async fn check_people(
+    db: &Db,
+    who: &Session,
+    id: i64,
+    req: &UpdateOrganizationRequest,
+) -> AppResult<()> {
+    if let Some(recipients) = &req.alert_recipients {
+        let members: Vec<i64> = db
+            .people(who.provider(), Some(id))
+            .await?
+            .iter()
+            .filter(|p| p.active == 1)
+            .map(|p| p.id)
+            .collect();
+        let bad: Vec<FieldError> = recipients
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !members.contains(r))
+            .map(|(i, _)| FieldError::new(format!("alert_recipients[{i}]"), "unknown"))
+            .collect();
+        if !bad.is_empty() {
+            return Err(AppError::Fields(bad));
+        }
+    }
+    if let Some(duty) = &req.on_duty {
+        let engineers: Vec<i64> = db
+            .people(who.provider(), None)
+            .await?
+            .iter()
+            .filter(|p| p.active == 1 && p.role == "engineer")
+            .map(|p| p.id)
+            .collect();
+        let bad: Vec<FieldError> = duty
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| !engineers.contains(e))
+            .map(|(i, _)| FieldError::new(format!("on_duty[{i}]"), "unknown"))
+            .collect();
+        if !bad.is_empty() {
+            return Err(AppError::Fields(bad));
+        }
+    }
+    Ok(())
 }
 
 /// `updateOrganization`: managers change anything; client admins their threshold and alert
@@ -209,24 +272,7 @@ pub async fn update(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
             return Err(AppError::Fields(bad));
         }
     }
-    if let Some(recipients) = &req.alert_recipients {
-        let members: Vec<i64> = db
-            .people(who.provider(), Some(id))
-            .await?
-            .iter()
-            .filter(|p| p.active == 1)
-            .map(|p| p.id)
-            .collect();
-        let bad: Vec<FieldError> = recipients
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| !members.contains(r))
-            .map(|(i, _)| FieldError::new(format!("alert_recipients[{i}]"), "unknown"))
-            .collect();
-        if !bad.is_empty() {
-            return Err(AppError::Fields(bad));
-        }
-    }
+    check_people(&db, who, id, &req).await?;
     let option_codes = req
         .option_codes
         .as_ref()
@@ -235,19 +281,29 @@ pub async fn update(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
         .alert_recipients
         .as_ref()
         .map(|r| serde_json::to_string(r).unwrap_or_else(|_| "[]".into()));
+    // The allotment after the change: a default threshold follows it.
+    let mut shape = before_org.clone();
+    if let Some(seats) = change.seats {
+        shape.seats = i64::from(seats);
+    }
+    if let Some(codes) = &option_codes {
+        shape.option_codes.clone_from(codes);
+    }
     let columns = OrgColumns {
         name: change.name.as_ref().map(|n| n.as_str()),
         plan_id: req.plan_id,
         seats: change.seats.map(i64::from),
         option_codes: option_codes.as_deref(),
         threshold: change.threshold.map(Points::hundredths),
+        default_threshold: default_threshold(&shape, plan.as_ref())?,
         alert_recipients: recipients.as_deref(),
         locale: change.locale.map(|l| l.code()),
         active: req.active,
     };
     let now = call.now.unix();
-    let before =
-        serde_json::to_string(&org_dto(&before_org, before_plan.as_ref())?).unwrap_or_default();
+    let duty_before = db.on_duty(id).await?;
+    let before = serde_json::to_string(&org_dto(&before_org, before_plan.as_ref(), duty_before)?)
+        .unwrap_or_default();
     let after = serde_json::to_string(&req).unwrap_or_default();
     let mut statements = vec![
         db.update_organization(who.provider(), id, &columns, now)?,
@@ -259,6 +315,9 @@ pub async fn update(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
             now,
         ))?,
     ];
+    if let Some(duty) = &req.on_duty {
+        statements.extend(db.set_on_duty(who.provider(), id, duty)?);
+    }
     if req.active == Some(false) {
         // Deactivated: its people's sessions end now (sign-in is refused while it lasts).
         statements.push(db.end_org_sessions(id)?);
@@ -266,7 +325,7 @@ pub async fn update(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     let result = db.batch(statements).await;
     unless_taken(result, "name")?;
     let (org, plan) = load(&db, who.provider(), id).await?;
-    json(&org_dto(&org, plan.as_ref())?)
+    json(&org_dto(&org, plan.as_ref(), db.on_duty(id).await?)?)
 }
 
 /// `listPlans`.

@@ -6,6 +6,7 @@
 
 mod charging;
 mod clients;
+mod desk;
 mod health;
 mod ledger;
 mod notices;
@@ -19,6 +20,38 @@ mod tickets;
 pub use payments::reconcile as reconcile_payments;
 pub use periods::turn_over;
 pub use tickets::expire_quotes;
+
+/// What the desk's hourly job did.
+#[derive(Debug, Default)]
+pub struct DeskJobs {
+    pub warned: usize,
+    pub closed: usize,
+    pub announced: usize,
+    pub failures: usize,
+}
+
+/// The desk's hourly job: resolved incidents nobody confirmed are announced a day before and
+/// closed at their provider's auto-close; points about to expire are announced once per period.
+pub async fn desk_jobs(db: &crate::db::Db, env: &Env, now: Timestamp) -> AppResult<DeskJobs> {
+    let origin = env
+        .var("PUBLIC_ORIGIN")
+        .map(|v| v.to_string().trim_end_matches('/').to_owned())
+        .unwrap_or_default();
+    let mut done = DeskJobs::default();
+    let (warned, closed) = tickets::auto_close(db, now, &origin).await?;
+    (done.warned, done.closed) = (warned, closed);
+    for o in db.period_orgs().await? {
+        match desk::announce_expiry(db, &o, now, &origin).await {
+            Ok(true) => done.announced += 1,
+            Ok(false) => {}
+            Err(e) => {
+                done.failures += 1;
+                worker::console_error!("desk: organisation {}: {e:?}", o.id);
+            }
+        }
+    }
+    Ok(done)
+}
 
 use pointdesk_api::routes::{self, Access, Method, Miss, Op, Operation, Params};
 use pointdesk_domain::time::Timestamp;
@@ -138,6 +171,15 @@ async fn handle(op: &Operation, call: &mut Call<'_>, who: Option<&Session>) -> A
         Op::declineQuote => tickets::decline_quote(call, who()?).await,
         Op::completeRequest => tickets::complete(call, who()?).await,
         Op::cancelRequest => tickets::cancel(call, who()?).await,
+        Op::reclassifyTicket => tickets::reclassify(call, who()?).await,
+        Op::confirmResolution => tickets::confirm(call, who()?).await,
+        Op::reopenTicket => tickets::reopen(call, who()?).await,
+        Op::recordApproval => tickets::record_approval(call, who()?).await,
+        Op::disputeRecordedApproval => tickets::dispute_recorded_approval(call, who()?).await,
+        Op::getDesk => desk::get(call, who()?).await,
+        Op::getDeskSettings => desk::settings(call, who()?).await,
+        Op::updateDeskSettings => desk::set_settings(call, who()?).await,
+        Op::getPlanTerms => desk::plan_terms(call, who()?).await,
         Op::getBalance => ledger::balance(call, who()?).await,
         Op::listLedgerEntries => ledger::list(call, who()?).await,
         Op::exportLedgerCsv => ledger::export(call, who()?).await,

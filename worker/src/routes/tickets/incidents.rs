@@ -10,9 +10,11 @@ use worker::Response;
 
 use super::change::{change, Change, Needs};
 use super::load::incident;
+use super::open::{tell, Ticket};
+use crate::db::Recipients;
 use crate::error::AppResult;
 use crate::http::{body_of, Call, Session};
-use crate::mail::{TicketNotice, WhatChanged};
+use crate::mail::{About, DeskNotice, TicketNotice, WhatChanged};
 
 /// `setIncidentCause`.
 pub async fn set_cause(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
@@ -63,6 +65,8 @@ pub async fn dispute(call: &mut Call<'_>, who: &Session) -> AppResult<Response> 
         dispute_id: true,
         ..Needs::default()
     };
+    let origin = call.origin();
+    let db = call.db()?;
     change(
         call,
         who,
@@ -74,8 +78,36 @@ pub async fn dispute(call: &mut Call<'_>, who: &Session) -> AppResult<Response> 
         |l, ctx| {
             let i = incident(l)?;
             let next = i.open_dispute(DisputeId::new(ctx.next_id), &reason, ctx.now, ctx.window)?;
-            Ok(Change::of(l, Flow::Incident(next))
-                .event("dispute_opened", json!({ "text": reason }))
+            let mut c = Change::of(l, Flow::Incident(next));
+            // The managers decide disputes: they hear of a new one at once.
+            let points = i
+                .charge
+                .as_ref()
+                .map(|c| c.points.to_string())
+                .unwrap_or_default();
+            c.extra.extend(tell(
+                &db,
+                who,
+                &Ticket {
+                    id: l.row.id,
+                    number: l.row.number,
+                    org: l.row.org_id,
+                },
+                DeskNotice::DisputeOpened,
+                Recipients::Managers,
+                &About {
+                    no: l.row.number,
+                    title: &l.row.title,
+                    org: &l.row.org_name,
+                    by: &who.user.name,
+                    reason: &reason,
+                    points: &points,
+                    days: 0,
+                },
+                &format!("{origin}/tickets/{}", l.row.id),
+                ctx.now.unix(),
+            )?);
+            Ok(c.event("dispute_opened", json!({ "text": reason }))
                 .mail(TicketNotice::Changed(WhatChanged::Disputed)))
         },
     )

@@ -3,8 +3,8 @@
 use pointdesk_api::accounts::OrgRefDto;
 use pointdesk_api::ledger::ChargeExplanationDto;
 use pointdesk_api::tickets::{
-    step_operation, DisputeDto, IncidentChargeDto, PersonRefDto, QuoteDto, TicketDto,
-    TicketSummaryDto, WorkLineDto,
+    step_operation, CancellationChargeDto, DisputeDto, IncidentChargeDto, PersonRefDto, QuoteDto,
+    RecordedApprovalDto, TicketDto, TicketSummaryDto, WorkLineDto,
 };
 use pointdesk_api::wire_enums::TicketStatus;
 use pointdesk_api::WirePoints;
@@ -17,7 +17,9 @@ use pointdesk_domain::time::Timestamp;
 use pointdesk_domain::DomainError;
 
 use super::catalogue::catalogue_dto;
-use crate::db::{CatalogueRow, Db, DisputeRow, QuoteRow, TicketRow, WorkRow};
+use crate::db::{
+    CatalogueRow, Db, DisputeRow, PlanRow, QuoteRow, RecordedApprovalRow, TicketRow, WorkRow,
+};
 use crate::error::{AppError, AppResult};
 use crate::http::{wire_points, Session};
 
@@ -51,6 +53,9 @@ pub(super) struct Shown {
     net: i64,
     held: i64,
     following: bool,
+    auto_close_days: i64,
+    recorded_approval: Option<RecordedApprovalRow>,
+    plan: Option<PlanRow>,
 }
 
 /// Loads a ticket of the caller's provider and asks the policy about `action` on it (another
@@ -76,6 +81,9 @@ pub(super) async fn load(db: &Db, who: &Session, id: i64, action: Action) -> App
             net: v.net,
             held: v.held,
             following: v.following,
+            auto_close_days: v.auto_close_days,
+            recorded_approval: v.recorded_approval,
+            plan: v.plan,
         }),
     })
 }
@@ -207,8 +215,59 @@ pub(super) fn ticket_dto(l: &Loaded, who: &Session, now: Timestamp) -> AppResult
         steps: Vec::new(),
         done: l.flow.is_final(),
         quote_exceeded: l.flow.quote_exceeded(),
+        class: l.flow.class().as_str().to_owned(),
+        opened_by: person_opt(l.row.opened_by, l.row.opened_by_name.as_deref()),
+        closes_at: l
+            .row
+            .resolved_at
+            .filter(|_| l.flow.awaits_confirmation())
+            .map(|at| at + shown.auto_close_days * 86_400),
+        recorded_approval: shown
+            .recorded_approval
+            .as_ref()
+            .map(|r| recorded_approval_dto(r, window)),
+        cancellation: cancellation(l, shown, who)?,
     })
     .map(|dto| with_steps(dto, l, who, now, window))
+}
+
+fn recorded_approval_dto(r: &RecordedApprovalRow, window: i64) -> RecordedApprovalDto {
+    RecordedApprovalDto {
+        quote_id: r.quote_id,
+        approver: person(r.approver_id, &r.approver_name),
+        approved_at: r.approved_at,
+        channel: r.channel.clone(),
+        note: r.note.clone(),
+        recorded_by: person(r.recorded_by, &r.recorded_by_name),
+        recorded_at: r.recorded_at,
+        dispute_until: r.recorded_at + window * 86_400,
+        disputed_at: r.disputed_at,
+        dispute_reason: r.dispute_reason.clone(),
+    }
+}
+
+/// Staff see what cancelling a request with logged work would charge.
+fn cancellation(
+    l: &Loaded,
+    shown: &Shown,
+    who: &Session,
+) -> AppResult<Option<CancellationChargeDto>> {
+    let Flow::Request(r) = &l.flow else {
+        return Ok(None);
+    };
+    if who.actor.role.is_client() || r.status.is_final() {
+        return Ok(None);
+    }
+    let plan = shown.plan.as_ref().map(PlanRow::plan).transpose()?;
+    let Ok(Some(c)) = r.cancellation_charge(plan.as_ref()) else {
+        return Ok(None);
+    };
+    Ok(Some(CancellationChargeDto {
+        points: WirePoints(c.points),
+        logged_minutes: c.logged_minutes,
+        billed_minutes: c.billed_minutes,
+        capped: c.capped,
+    }))
 }
 
 pub(super) async fn answer(
@@ -264,6 +323,7 @@ fn with_steps(
         may: &may,
         role: who.actor.role,
         is_assignee: l.row.assignee_id == Some(who.user.id),
+        is_requester: l.row.requester_id == who.user.id,
         now,
         dispute_window_days: u32::try_from(window).unwrap_or(0),
     });

@@ -12,12 +12,19 @@ mod catalogue;
 mod change;
 mod incidents;
 mod load;
+mod open;
 mod read;
 mod requests;
+mod resolution;
 mod work;
 
 pub use catalogue::{create_catalogue_item, list_catalogue, update_catalogue_item};
 pub use incidents::{decide_dispute, dispute, set_cause};
+pub use open::create;
 pub use read::{get, list, timeline};
-pub use requests::{approve_quote, cancel, complete, create_quote, decline_quote, expire_quotes};
-pub use work::{assign, change_status, comment, create, follow, log_work};
+pub use requests::{
+    approve_quote, cancel, complete, create_quote, decline_quote, dispute_recorded_approval,
+    expire_quotes, record_approval,
+};
+pub use resolution::{auto_close, confirm, reclassify, reopen};
+pub use work::{assign, change_status, comment, follow, log_work};

@@ -107,6 +107,7 @@ pub(super) fn event_dto(r: TimelineRow) -> TimelineEventDto {
         points: n("points").map(wire_points),
         quote_id: n("quote_id"),
         person: n("person_id").map(|id| person(id, &s("person_name").unwrap_or_default())),
+        from: s("from"),
         entry: r.entry_kind.map(|kind| TimelineEntryDto {
             kind,
             amount: wire_points(r.entry_amount.unwrap_or(0)),

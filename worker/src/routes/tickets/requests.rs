@@ -10,12 +10,16 @@ use pointdesk_domain::DomainError;
 use serde_json::json;
 use worker::Response;
 
+use pointdesk_api::desk::RecordApprovalRequest;
+use pointdesk_api::problem::FieldError;
+
 use super::change::{change, flow_statements, Change, Needs};
 use super::load::{load_row, request, Loaded};
-use crate::db::{Db, Event};
+use super::open::{tell, Ticket};
+use crate::db::{Db, Event, Recipients};
 use crate::error::{AppError, AppResult};
 use crate::http::{body_of, Call, Session};
-use crate::mail::{TicketNotice, WhatChanged};
+use crate::mail::{About, Channel, DeskNotice, TicketNotice, WhatChanged};
 
 /// `createQuote`.
 pub async fn create_quote(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
@@ -147,10 +151,13 @@ pub async fn complete(call: &mut Call<'_>, who: &Session) -> AppResult<Response>
     .await
 }
 
-/// `cancelRequest`: provider staff, or the client admin who no longer wants it.
+/// `cancelRequest`: provider staff, or the client admin who no longer wants it (before any
+/// work was logged). Work logged on an approved quote is charged: its time under the plan's
+/// rounding, at most the quote; the rest of the hold is released.
 pub async fn cancel(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     let id = call.id()?;
-    let action = if who.actor.role.is_client() {
+    let client = who.actor.role.is_client();
+    let action = if client {
         Action::ApproveQuote
     } else {
         Action::Resolve
@@ -159,15 +166,201 @@ pub async fn cancel(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
         account: true,
         ..Needs::default()
     };
+    let actor = UserId::new(who.user.id);
     change(call, who, id, action, needs, &[], 200, |l, ctx| {
         let r = request(l)?;
+        if client && r.has_work() {
+            return Err(DomainError::Locked("work_logged").into());
+        }
         let account = ctx.account()?;
-        let (next, decision) = r.cancel(account)?;
+        let plan = ctx.plan.as_ref();
+        let spent = r.cancellation_charge(plan)?;
+        let (next, decision) = r.cancel(account, plan, Some(actor))?;
         let mut c = Change::of(l, Flow::Request(next));
         c.ledger = decision.map(|d| (account.clone(), d));
-        Ok(c.event("status", json!({ "status": "cancelled" }))
+        let detail = match spent.filter(|s| s.points.is_positive()) {
+            Some(s) => json!({
+                "status": "cancelled",
+                "minutes": s.logged_minutes,
+                "points": s.points.hundredths(),
+            }),
+            None => json!({ "status": "cancelled" }),
+        };
+        Ok(c.event("status", detail)
             .mail(TicketNotice::Changed(WhatChanged::Cancelled)))
     })
+    .await
+}
+
+/// `recordApproval`: a manager records that a client admin approved the open quote by phone,
+/// mail or in person. The money moves as by `approveQuote`; the client admin hears of it and
+/// may dispute it within the dispute window.
+pub async fn record_approval(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
+    let (quote, ticket) = quote_ticket(call, who).await?;
+    let (req, body): (RecordApprovalRequest, _) = body_of(call).await?;
+    let approval = req.check(call.now.unix())?;
+    let db = call.db()?;
+    let approver = match db.person(who.provider(), approval.approver_id).await? {
+        Some(p) if p.role == "client_admin" && p.active == 1 => p,
+        _ => {
+            return Err(AppError::Fields(vec![FieldError::new(
+                "approver_id",
+                "unknown",
+            )]))
+        }
+    };
+    let needs = Needs {
+        account: true,
+        ..Needs::default()
+    };
+    let origin = call.origin();
+    let at = Timestamp::from_unix(approval.approved_at);
+    change(
+        call,
+        who,
+        ticket,
+        Action::RecordApproval,
+        needs,
+        &body,
+        200,
+        |l, ctx| {
+            if approver.org_id != Some(l.row.org_id) {
+                return Err(AppError::Fields(vec![FieldError::new(
+                    "approver_id",
+                    "unknown",
+                )]));
+            }
+            let r = request(l)?;
+            let Some(open) = r.open_quote().filter(|q| q.id.get() == quote) else {
+                return Err(not_open(l, quote, "approve"));
+            };
+            let points = open.points;
+            let account = ctx.account()?;
+            let (next, decision) = r.approve(QuoteId::new(quote), account, at)?;
+            let mut c = Change::of(l, Flow::Request(next));
+            c.ledger = Some((account.clone(), decision));
+            let db = call.db()?;
+            c.extra.push(db.record_approval(
+                quote,
+                l.row.id,
+                l.row.org_id,
+                &approval,
+                who.user.id,
+                ctx.now.unix(),
+            )?);
+            let link = format!("{origin}/tickets/{}", l.row.id);
+            let shown = points.to_string();
+            c.extra.extend(tell(
+                &db,
+                who,
+                &Ticket {
+                    id: l.row.id,
+                    number: l.row.number,
+                    org: l.row.org_id,
+                },
+                DeskNotice::ApprovalRecorded(Channel::of(approval.channel)),
+                Recipients::Person(approver.id),
+                &About {
+                    no: l.row.number,
+                    title: &l.row.title,
+                    org: &l.row.org_name,
+                    by: &who.user.name,
+                    reason: "",
+                    points: &shown,
+                    days: ctx.window,
+                },
+                &link,
+                ctx.now.unix(),
+            )?);
+            Ok(c.event(
+                "approval_recorded",
+                json!({
+                    "quote_id": quote,
+                    "points": points.hundredths(),
+                    "status": approval.channel,
+                    "text": approval.note,
+                    "person_id": approver.id,
+                    "person_name": approver.name,
+                }),
+            )
+            .mail(TicketNotice::Changed(WhatChanged::QuoteApproved)))
+        },
+    )
+    .await
+}
+
+/// `disputeRecordedApproval`: the client admin in whose name an approval was recorded says
+/// they did not give it (within the dispute window); the managers hear of it and decide what
+/// becomes of the work (cancelling releases the hold, or charges what was done).
+pub async fn dispute_recorded_approval(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
+    let (quote, ticket) = quote_ticket(call, who).await?;
+    let (req, body): (DisputeRequest, _) = body_of(call).await?;
+    let reason = wire::reason(&req.reason)?;
+    let db = call.db()?;
+    let recorded = db
+        .recorded_approval(quote)
+        .await?
+        .filter(|r| r.approver_id == who.user.id)
+        .ok_or(AppError::NotFound)?;
+    let origin = call.origin();
+    change(
+        call,
+        who,
+        ticket,
+        Action::Dispute,
+        Needs::default(),
+        &body,
+        200,
+        |l, ctx| {
+            if recorded.disputed_at.is_some() {
+                return Err(DomainError::IllegalTransition {
+                    entity: "recorded approval",
+                    action: "dispute",
+                    state: "disputed",
+                }
+                .into());
+            }
+            let until = recorded.recorded_at + i64::from(ctx.window) * 86_400;
+            if ctx.now.unix() >= until {
+                return Err(DomainError::DisputeWindowClosed {
+                    closed_on_day: ctx.window,
+                }
+                .into());
+            }
+            let mut c = Change::of(l, l.flow.clone());
+            c.keep_version = true;
+            let db = call.db()?;
+            c.extra
+                .push(db.dispute_recorded_approval(quote, &reason, ctx.now.unix())?);
+            let link = format!("{origin}/tickets/{}", l.row.id);
+            c.extra.extend(tell(
+                &db,
+                who,
+                &Ticket {
+                    id: l.row.id,
+                    number: l.row.number,
+                    org: l.row.org_id,
+                },
+                DeskNotice::ApprovalDisputed,
+                Recipients::Managers,
+                &About {
+                    no: l.row.number,
+                    title: &l.row.title,
+                    org: &l.row.org_name,
+                    by: &who.user.name,
+                    reason: &reason,
+                    points: "",
+                    days: 0,
+                },
+                &link,
+                ctx.now.unix(),
+            )?);
+            Ok(c.event(
+                "approval_disputed",
+                json!({ "quote_id": quote, "text": reason }),
+            ))
+        },
+    )
     .await
 }
 

@@ -14,82 +14,9 @@ use worker::Response;
 
 use super::change::{change, mail, Change, Needs};
 use super::load::{answer, load};
-use crate::db::{decide_and_write, Event, NewTicketRow};
 use crate::error::{AppError, AppResult};
 use crate::http::{body_of, read_json, respond, Call, Session};
 use crate::mail::{TicketNotice, WhatChanged};
-
-/// `createTicket`.
-pub async fn create(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
-    let req: CreateTicketRequest = read_json(&mut call.req).await?;
-    let t = NewTicket::try_from(req)?;
-    let org = match (who.actor.role.is_client(), who.org(), t.org_id) {
-        (true, Some(own), None) => own,
-        (true, Some(own), Some(asked)) if asked == own => own,
-        (true, _, Some(_)) => return Err(AppError::NotFound),
-        (false, _, Some(org)) => org,
-        _ => {
-            return Err(AppError::Fields(vec![FieldError::new(
-                "org_id", "required",
-            )]))
-        }
-    };
-    who.may(Action::OpenTicket, Some(org))?;
-    let db = call.db()?;
-    if db.organization(who.provider(), org).await?.is_none() {
-        return Err(AppError::Fields(vec![FieldError::new("org_id", "unknown")]));
-    }
-    let catalogue = match t.catalogue_id {
-        Some(c) => match db.catalogue_item(who.provider(), c).await? {
-            Some(item) if item.active == 1 => Some(item),
-            _ => {
-                return Err(AppError::Fields(vec![FieldError::new(
-                    "catalogue_id",
-                    "unknown",
-                )]))
-            }
-        },
-        None => None,
-    };
-    let now = call.now.unix();
-    let id = decide_and_write("numbering a ticket", async |_| {
-        let (id, number) = db.next_ticket(who.provider()).await?;
-        let statements = vec![
-            db.insert_ticket(
-                &NewTicketRow {
-                    id,
-                    provider_id: who.provider(),
-                    org_id: org,
-                    number,
-                    kind: t.kind.as_str(),
-                    catalogue: catalogue.as_ref().map(|c| (c.id, c.kind.as_str())),
-                    title: &t.title,
-                    description: &t.description,
-                    priority: t.priority.as_str(),
-                    requester_id: who.user.id,
-                    status: "new",
-                },
-                now,
-            )?,
-            db.follow(id, who.user.id)?,
-            db.event(
-                &Event {
-                    ticket_id: id,
-                    actor_id: Some(who.user.id),
-                    kind: "opened",
-                    internal: false,
-                    detail: json!({ "status": "new" }).to_string(),
-                    entry_key: None,
-                },
-                now,
-            )?,
-        ];
-        db.batch(statements).await?;
-        Ok(id)
-    })
-    .await?;
-    respond(answer(&db, who, id, 201, call.now).await?)
-}
 
 /// `addComment`.
 pub async fn comment(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
