@@ -44,7 +44,7 @@ struct World {
 
 /// The operations that act on one ticket (or its quote), and the state the ticket must be in
 /// for the call to succeed when the caller may make it.
-const TICKET_OPS: [(&str, &str); 16] = [
+const TICKET_OPS: [(&str, &str); 21] = [
     ("getTicket", "incident_new"),
     ("getTicketTimeline", "incident_new"),
     ("addComment", "incident_new"),
@@ -61,6 +61,11 @@ const TICKET_OPS: [(&str, &str); 16] = [
     ("declineQuote", "request_awaiting"),
     ("completeRequest", "request_standard_in_progress"),
     ("cancelRequest", "request_new"),
+    ("reclassifyTicket", "incident_new"),
+    ("confirmResolution", "incident_resolved"),
+    ("reopenTicket", "incident_resolved"),
+    ("recordApproval", "request_awaiting"),
+    ("disputeRecordedApproval", "request_recorded"),
 ];
 
 const TARGETS: [Target; 3] = [Target::Own, Target::OtherOrg, Target::OtherProvider];
@@ -96,6 +101,7 @@ fn tickets(w: &World) {
                     }
                     "request_new" => ("service_request", "'quoted'", "new"),
                     "request_awaiting" => ("service_request", "'quoted'", "awaiting_approval"),
+                    "request_recorded" => ("service_request", "'quoted'", "in_progress"),
                     _ => ("service_request", "'standard'", "in_progress"),
                 };
                 let charged = matches!(state, "incident_charged" | "incident_disputed");
@@ -120,6 +126,18 @@ fn tickets(w: &World) {
                         "INSERT INTO quotes (id, ticket_id, org_id, points, scope, expires_at, status, \
                          created_by, created_at) VALUES ({id}, {id}, {org}, 100, 'Matrix', \
                          unixepoch() + 86400, 'awaiting_approval', {requester}, unixepoch());\n"
+                    ));
+                }
+                if state == "request_recorded" {
+                    // An approved quote that a manager recorded in admin@mxa's name.
+                    sql.push_str(&format!(
+                        "INSERT INTO quotes (id, ticket_id, org_id, points, scope, expires_at, status, \
+                         created_by, created_at) VALUES ({id}, {id}, {org}, 100, 'Matrix', \
+                         unixepoch() + 86400, 'approved', {requester}, unixepoch());\n\
+                         INSERT INTO recorded_approvals (quote_id, ticket_id, org_id, approver_id, \
+                         approved_at, channel, recorded_by, recorded_at) VALUES ({id}, {id}, {org}, \
+                         (SELECT id FROM users WHERE email = 'admin@mxa.e2e'), unixepoch(), 'phone', \
+                         {requester}, unixepoch());\n"
                     ));
                 }
                 if state == "incident_disputed" {
@@ -309,6 +327,10 @@ fn expected(op: &str, who: Who, target: Target) -> Option<u16> {
         "showSandboxCheckout" => 200,
         "decideSandboxPayment" => 415,
         "createTicket" => signed_in(201),
+        "getDesk" => signed_in(200),
+        "getDeskSettings" | "updateDeskSettings" => by_role(403, 403, 403, 200),
+        // The caller's own plan: client people only.
+        "getPlanTerms" => by_role(200, 200, 403, 403),
         "createCatalogueItem" => by_role(403, 403, 403, 201),
         "updateCatalogueItem" => match target {
             Own | OtherOrg => by_role(403, 403, 403, 200),
@@ -334,10 +356,19 @@ fn expected(op: &str, who: Who, target: Target) -> Option<u16> {
                 "decideDispute" => [403, 403, 403, 200],
                 "approveQuote" | "declineQuote" => [403, 200, 403, 403],
                 "cancelRequest" => [403, 200, 200, 200],
+                "reclassifyTicket" => [403, 403, 200, 200],
+                // The fixtures' requester is the manager: of the client people only the
+                // admin may speak for the organisation; staff never confirm for the client.
+                "confirmResolution" | "reopenTicket" => [403, 200, 403, 403],
+                "recordApproval" => [403, 403, 403, 200],
+                // Only the person the approval was recorded for (admin@mxa) has one.
+                "disputeRecordedApproval" => [404, 200, 404, 404],
                 _ => return None,
             };
             match target {
                 Own => by_role(own[0], own[1], own[2], own[3]),
+                // The approver named is admin@mxa, not a person of the other organisation.
+                OtherOrg if op == "recordApproval" => by_role(404, 404, 403, 422),
                 OtherOrg => by_role(404, 404, own[2], own[3]),
                 OtherProvider => by_role(404, 404, 404, 404),
             }
@@ -427,6 +458,19 @@ fn request(
         )),
         "createCheckout" => Some(format!(r#"{{"pack_id":{}}}"#, w.pack[&Target::Own])),
         "updatePaymentSettings" => Some(r#"{"vat_code":1}"#.to_owned()),
+        "updateDeskSettings" => {
+            Some(r#"{"auto_close_days":5,"dispute_window_days":14}"#.to_owned())
+        }
+        "reclassifyTicket" => Some(r#"{"to":"quoted","reason":"Matrix"}"#.to_owned()),
+        "reopenTicket" | "disputeRecordedApproval" => Some(r#"{"reason":"Matrix"}"#.to_owned()),
+        "recordApproval" => Some(format!(
+            r#"{{"approver_id":{},"approved_at":{},"channel":"phone"}}"#,
+            id_of("SELECT id FROM users WHERE email = 'admin@mxa.e2e'"),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+                - 60
+        )),
         "updateNotificationPreferences" => Some(r#"{"email_muted":[]}"#.to_owned()),
         _ => None,
     };

@@ -694,13 +694,14 @@ fn every_ticket_says_what_its_reader_may_do_next() {
         (words("steps"), words("actions"), t["done"].as_bool())
     };
     let (steps, actions, done) = next(&mut eng);
-    assert_eq!(steps, ["take", "start", "log_work"]);
+    assert_eq!(steps, ["take", "start", "log_work", "reclassify"]);
     assert_eq!(
         actions,
         [
             "assignTicket",
             "changeTicketStatus",
             "logWork",
+            "reclassifyTicket",
             "addComment"
         ]
     );
@@ -719,7 +720,7 @@ fn every_ticket_says_what_its_reader_may_do_next() {
         200,
     );
     // Starting it made it the engineer's own: no "take" any more.
-    assert_eq!(next(&mut eng).0, ["resolve", "log_work"]);
+    assert_eq!(next(&mut eng).0, ["resolve", "log_work", "reclassify"]);
     ok(
         put(
             &mut eng,
@@ -732,6 +733,8 @@ fn every_ticket_says_what_its_reader_may_do_next() {
         next(&mut eng).0,
         ["reopen", "close", "log_work", "set_cause"]
     );
+    // The requester is asked whether it is fixed.
+    assert_eq!(next(&mut user).0, ["confirm", "not_fixed"]);
     ok(
         put(
             &mut eng,

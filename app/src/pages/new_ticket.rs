@@ -42,6 +42,7 @@ pub fn NewTicket() -> impl IntoView {
             priority: Some(priority.get_untracked()),
             catalogue_id: if request { item.get_untracked() } else { None },
             org_id: org.get_untracked(),
+            requester_id: None,
         }));
     };
     let kind_choice = move |code: &'static str, label: Msg, hint: Msg| {
