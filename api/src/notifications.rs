@@ -6,6 +6,12 @@ use crate::WirePoints;
 
 /// Every kind of notice, in the order the preferences screen lists them.
 pub const KINDS: &[&str] = &[
+    "ticket_opened",
+    "ticket_received",
+    "dispute_opened",
+    "approval_recorded",
+    "closing_soon",
+    "points_expiring",
     "low_balance",
     "balance_exhausted",
     "charge_made",

@@ -7,6 +7,9 @@ use pointdesk_api::accounts::{
     AcceptInvitationRequest, ChangePasswordRequest, MeDto, PasswordResetRequest,
     ResetPasswordRequest, SignInRequest, UpdateMeRequest,
 };
+use pointdesk_api::desk::{
+    DeskDto, PlanTermsDto, ReclassifyRequest, RecordApprovalRequest, ReopenRequest,
+};
 use pointdesk_api::ledger::{
     AdjustmentRequest, BalanceHistoryDto, ChargePreviewRequest, LedgerPageDto, StatementDto,
 };
@@ -188,6 +191,11 @@ pub fn users() -> Typed<UserListDto> {
     read("/users")
 }
 
+/// `listUsers` of one client organisation (staff: whoever may call for it).
+pub fn users_of(org: i64) -> Typed<UserListDto> {
+    read(format!("/users?organization_id={org}"))
+}
+
 /// `listOutbox`.
 pub fn outbox() -> Typed<OutboxDto> {
     read("/outbox")
@@ -218,6 +226,16 @@ pub fn timeline(id: i64) -> Typed<TimelineDto> {
     read(format!("/tickets/{id}/timeline"))
 }
 
+/// `getDesk`: queue counts (staff) or the decisions waiting (client people).
+pub fn desk() -> Typed<DeskDto> {
+    read("/desk".to_owned())
+}
+
+/// `getPlanTerms`.
+pub fn plan_terms() -> Typed<PlanTermsDto> {
+    read("/plan-terms".to_owned())
+}
+
 /// `getBalance`.
 pub fn balance(org: i64) -> Typed<OrgBalanceDto> {
     read(format!("/organizations/{org}/balance"))
@@ -240,6 +258,11 @@ pub enum TicketChange {
     Complete,
     Cancel,
     Follow(bool),
+    Reclassify(ReclassifyRequest),
+    Confirm,
+    Reopen(ReopenRequest),
+    RecordApproval(i64, RecordApprovalRequest),
+    DisputeApproval(i64, DisputeRequest),
 }
 
 /// A fresh key for one money-moving intent (a retry of the same `Write` reuses it).
@@ -506,5 +529,16 @@ pub fn change_ticket(id: i64, change: &TicketChange) -> Write {
         TicketChange::Cancel => write(Verb::Post, t("/cancellation"), None).keyed(),
         TicketChange::Follow(true) => write(Verb::Put, t("/followers/me"), None),
         TicketChange::Follow(false) => write(Verb::Delete, t("/followers/me"), None),
+        TicketChange::Reclassify(r) => json(Verb::Put, t("/class"), r),
+        TicketChange::Confirm => write(Verb::Post, t("/confirmation"), None),
+        TicketChange::Reopen(r) => json(Verb::Post, t("/reopening"), r),
+        TicketChange::RecordApproval(q, r) => {
+            json(Verb::Post, format!("/quotes/{q}/recorded-approval"), r).keyed()
+        }
+        TicketChange::DisputeApproval(q, r) => json(
+            Verb::Post,
+            format!("/quotes/{q}/recorded-approval/dispute"),
+            r,
+        ),
     }
 }

@@ -15,6 +15,7 @@ use leptos_router::hooks::use_params_map;
 use leptos_router::path;
 
 use components::layout::Layout;
+use pages::plan_terms::PlanTerms;
 use pages::{
     accept_invitation::AcceptInvitation, audit_log::AuditLog, client_detail::ClientDetail,
     clients::Clients, forgot_password::ForgotPassword, home::Home, not_found::NotFound,
@@ -65,6 +66,7 @@ fn Screens() -> impl IntoView {
                 <Route path=path!("/outbox") view=Outbox />
                 <Route path=path!("/audit-log") view=AuditLog />
                 <Route path=path!("/settings") view=OrgSettings />
+                <Route path=path!("/plan") view=PlanTerms />
                 <Route path=path!("/tickets") view=Tickets />
                 <Route path=path!("/tickets/new") view=NewTicket />
                 <Route path=path!("/tickets/:id") view=|| with_id(|id| view! { <Ticket id=id /> }) />

@@ -168,7 +168,10 @@ fn a_new_ticket_reaches_the_engineers_on_duty_and_its_requester() {
         &format!("/api/v1/organizations/{org}"),
         Some(&json!({"on_duty": [user_id("user@duty.e2e")]}).to_string()),
     );
-    assert_eq!(bad.problem(422, "validation").errors[0].field, "on_duty[0]");
+    assert_eq!(
+        bad.problem(422, "/problems/validation").errors[0].field,
+        "on_duty[0]"
+    );
     let mut second_caller = sign("engineer2", tag);
     ok(
         put(
@@ -228,7 +231,7 @@ fn a_new_ticket_reaches_the_engineers_on_duty_and_its_requester() {
         json!({"kind": "incident", "title": "x", "org_id": org, "requester_id": user_id("manager@duty.e2e")}),
     );
     assert_eq!(
-        other.problem(422, "validation").errors[0].field,
+        other.problem(422, "/problems/validation").errors[0].field,
         "requester_id"
     );
     let own = post(
@@ -236,7 +239,10 @@ fn a_new_ticket_reaches_the_engineers_on_duty_and_its_requester() {
         "/api/v1/tickets",
         json!({"kind": "incident", "title": "x", "requester_id": user_id("admin@duty.e2e")}),
     );
-    assert_eq!(own.problem(422, "validation").errors[0].code, "not_allowed");
+    assert_eq!(
+        own.problem(422, "/problems/validation").errors[0].code,
+        "not_allowed"
+    );
 }
 
 #[test]
@@ -256,7 +262,10 @@ fn a_ticket_opened_as_the_wrong_thing_is_reclassified_until_points_move() {
     let tid = id(&t);
     let path = format!("/api/v1/tickets/{tid}/class");
     let missing = put(&mut eng, &path, json!({"to": "quoted", "reason": " "}));
-    assert_eq!(missing.problem(422, "validation").errors[0].field, "reason");
+    assert_eq!(
+        missing.problem(422, "/problems/validation").errors[0].field,
+        "reason"
+    );
     assert_eq!(
         put(&mut user, &path, json!({"to": "quoted", "reason": "x"})).status,
         403
@@ -321,7 +330,7 @@ fn a_ticket_opened_as_the_wrong_thing_is_reclassified_until_points_move() {
         &path,
         json!({"to": "incident", "reason": "Was a fault after all"}),
     );
-    let p = locked.problem(409, "ticket-locked");
+    let p = locked.problem(409, "/problems/ticket-locked");
     assert_eq!(
         (p.errors[0].field.as_str(), p.errors[0].code.as_str()),
         ("ticket", "points_held")
@@ -396,7 +405,7 @@ fn the_client_confirms_a_fix_or_reopens_it_and_silence_closes_it() {
         json!({"reason": ""}),
     );
     assert_eq!(
-        no_reason.problem(422, "validation").errors[0].field,
+        no_reason.problem(422, "/problems/validation").errors[0].field,
         "reason"
     );
     let back = ok(
@@ -594,7 +603,7 @@ fn disputes_and_recorded_approvals_reach_who_must_act() {
     assert_eq!(
         manager
             .post_keyed(&path, "decide-record-wrong", &wrong.to_string())
-            .problem(422, "validation")
+            .problem(422, "/problems/validation")
             .errors[0]
             .field,
         "approver_id"
@@ -688,7 +697,7 @@ fn cancelling_after_work_charges_the_time_spent_capped_at_the_quote() {
     // The client may no longer cancel: work was logged.
     let refused = admin.call("POST", &format!("/api/v1/tickets/{r}/cancellation"), None);
     assert_eq!(
-        refused.problem(409, "ticket-locked").errors[0].code,
+        refused.problem(409, "/problems/ticket-locked").errors[0].code,
         "work_logged"
     );
     assert!(!steps(&mut admin, r).contains(&"cancel".to_owned()));
@@ -809,7 +818,7 @@ fn the_plan_in_plain_terms_and_a_threshold_that_follows_the_allotment() {
             "/api/v1/desk-settings",
             json!({"auto_close_days": 0, "dispute_window_days": 14})
         )
-        .problem(422, "validation")
+        .problem(422, "/problems/validation")
         .errors[0]
             .field,
         "auto_close_days"

@@ -12,6 +12,9 @@ use crate::i18n::{points, text, use_i18n, Msg};
 pub fn balance_card(org: i64) -> impl IntoView {
     let i18n = use_i18n();
     let b = Remote::new(move || client::balance(org));
+    let client_role = crate::session::use_auth()
+        .role()
+        .is_some_and(|r| r.is_client());
     remote(b, move |b| {
         let l = i18n.locale.get();
         let p = |x| points(l, x);
@@ -85,6 +88,9 @@ pub fn balance_card(org: i64) -> impl IntoView {
                         <li>{if href.is_empty() { t.into_any() } else { view! { <a class="link" href=href>{t}</a> }.into_any() }}</li>
                     }).collect_view()}
                 </ul>
+                {client_role.then(|| view! {
+                    <p><a class="link" href="/plan" data-testid="plan-terms-link">{text(l, Msg::PlanTermsLink)}</a></p>
+                })}
             </section>
         }
     })

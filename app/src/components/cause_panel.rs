@@ -54,17 +54,19 @@ pub fn CausePanel(
             })}
             {charge.clone().map(|c| {
                 let (lines, e, until) = (c.lines, c.explanation.clone(), c.dispute_until);
+                // Once disputed, the deadline is history: the dispute below says what happened.
+                let open = dispute.is_none();
                 view! {
                     <div class="result" data-testid="charge">
                         <span class="result__label">{i18n.tr(Msg::Charged)}</span>
                         <span class="result__value">{i18n.pts(c.points)}</span>
                         <span class="result__why" data-testid="charge-why">{move || i18n::charge_text(i18n.locale.get(), lines, &e)}</span>
-                        <span class="muted">{i18n.tr(Msg::DisputeUntil)}" "{i18n.when(until)}</span>
+                        {open.then(|| view! { <span class="muted">{i18n.tr(Msg::DisputeUntil)}" "{i18n.when(until)}</span> })}
                     </div>
                 }
             })}
             {dispute.clone().map(|d| {
-                let state = match d.state.as_str() { "upheld" => Msg::DisputeUpheld, "rejected" => Msg::DisputeRejected, _ => Msg::DisputeOpen };
+                let state = match d.state.as_str() { "upheld" => Msg::ChargeRefunded, "rejected" => Msg::ChargeUpheld, _ => Msg::DisputeOpen };
                 view! {
                     <div class="notice" data-testid="dispute" data-state=d.state.clone()>
                         <p><strong>{i18n.tr(state)}</strong></p>

@@ -24,6 +24,7 @@ pub fn ErrorBox(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoView 
                         | "validation"
                         | "malformed-json"
                         | "illegal-transition"
+                        | "ticket-locked"
                         | "insufficient-points"
                         | "quote-expired"
                         | "dispute-window-closed"
@@ -51,6 +52,21 @@ pub fn ErrorBox(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoView 
                 (_, Some("cross-site")) => i18n.t(Msg::CrossSite).to_owned(),
                 (_, Some("unauthenticated")) => i18n.t(Msg::SessionEnded).to_owned(),
                 (_, Some("illegal-transition")) => i18n.t(Msg::IllegalTransition).to_owned(),
+                (_, Some("ticket-locked")) => {
+                    let code = e
+                        .problem()
+                        .and_then(|p| p.errors.first())
+                        .map(|f| f.code.clone());
+                    i18n.t(match code.as_deref() {
+                        Some("points_held") => Msg::LockedPointsHeld,
+                        Some("charged") => Msg::LockedCharged,
+                        Some("disputed") => Msg::LockedDisputed,
+                        Some("classified") => Msg::LockedClassified,
+                        Some("work_logged") => Msg::LockedWorkLogged,
+                        _ => Msg::LockedFinished,
+                    })
+                    .to_owned()
+                }
                 (_, Some("insufficient-points")) => i18n.t(Msg::InsufficientPoints).to_owned(),
                 (_, Some("quote-expired")) => i18n.t(Msg::QuoteExpired).to_owned(),
                 (_, Some("dispute-window-closed")) => i18n.t(Msg::DisputeWindowClosed).to_owned(),

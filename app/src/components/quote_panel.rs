@@ -4,6 +4,7 @@ use pointdesk_api::tickets::{OrgBalanceDto, TicketDto};
 use crate::client::TicketChange;
 use crate::components::error_box::ErrorBox;
 use crate::components::quote_form::QuoteForm;
+use crate::components::record_approval_form::RecordApprovalForm;
 use crate::components::ticket_change::use_change;
 use crate::i18n::{use_i18n, Msg};
 
@@ -25,6 +26,20 @@ pub fn QuotePanel(
     // The quote to decide on is the newest: a revision supersedes the one before.
     let open = ticket.quotes.last().cloned().filter(|_| may_approve);
     let beyond = ticket.quote_exceeded;
+    // A manager records an approval the client admin gave elsewhere, for the open quote.
+    let record = ticket
+        .steps
+        .iter()
+        .any(|s| s == "record_approval")
+        .then(|| {
+            ticket
+                .quotes
+                .iter()
+                .find(|q| q.status == "awaiting_approval")
+                .map(|q| q.id)
+        })
+        .flatten();
+    let org = ticket.organization.id;
     let decision = open.map(|q| {
         let qid = q.id;
         let figures = move || {
@@ -75,6 +90,7 @@ pub fn QuotePanel(
             </ul>
             {beyond.then(|| view! { <p class="notice" data-testid="beyond-quote">{i18n.tr(Msg::BeyondQuote)}</p> })}
             {decision}
+            {record.map(|quote| view! { <RecordApprovalForm id=id org=org quote=quote done=done /> })}
             {may_quote.then(|| view! { <QuoteForm ticket=ticket.clone() act=act error=error /> })}
             <ErrorBox error=error />
         </section>

@@ -16,7 +16,20 @@ pub fn TicketControls(ticket: TicketDto, me: i64, done: Callback<()>) -> impl In
     let steps: Vec<(Msg, TicketChange, &'static str)> = controls(&ticket)
         .filter_map(|step| Some((label(step)?, change(step, me)?, step.as_str())))
         .collect();
+    // Staff cancelling a request with logged work see what it charges before they press.
+    let charge = ticket
+        .cancellation
+        .clone()
+        .filter(|_| ticket.steps.iter().any(|s| s == "cancel"));
     view! {
+        {charge.map(|c| view! {
+            <p class="notice" data-testid="cancel-charge">
+                {i18n.tr(Msg::CancelWillCharge)}" "<strong>{i18n.pts(c.points)}</strong>" ("
+                {move || crate::i18n::minutes(i18n.locale.get(), i64::from(c.logged_minutes))}" → "
+                {move || crate::i18n::minutes(i18n.locale.get(), i64::from(c.billed_minutes))}")"
+                {c.capped.then(|| view! { " "{i18n.tr(Msg::CancelCapped)} })}
+            </p>
+        })}
         <div class="actions" data-testid="ticket-controls">
             {steps.into_iter().map(|(label, change, code)| {
                 let quiet = matches!(code, "cancel" | "reopen");

@@ -25,9 +25,20 @@ pub fn TimelineView(items: Vec<TimelineEventDto>) -> impl IntoView {
                     "cause" => Msg::EventCause,
                     "dispute_opened" => Msg::EventDisputeOpened,
                     "dispute_decided" => Msg::EventDisputeDecided,
+                    "reclassified" => Msg::EventReclassified,
+                    "confirmed" => Msg::EventConfirmed,
+                    "reopened" => Msg::EventReopened,
+                    "auto_closed" => Msg::EventAutoClosed,
+                    "approval_recorded" => Msg::RecordedApproval,
+                    "approval_disputed" => Msg::EventApprovalDisputed,
                     _ => Msg::EventLedger,
                 };
-                let status = e.status.clone();
+                // A reclassification names classes, a recorded approval its channel.
+                let status = match (e.kind.as_str(), e.status.as_deref()) {
+                    ("reclassified", Some(c)) => Some(format!("class:{c}")),
+                    ("approval_recorded", Some(c)) => Some(format!("channel:{c}")),
+                    _ => e.status.clone(),
+                };
                 let entry = e.entry.clone();
                 let (points, minutes, at) = (e.points, e.minutes, e.at);
                 let who = e.actor.map(|a| a.name).unwrap_or_default();
@@ -37,6 +48,12 @@ pub fn TimelineView(items: Vec<TimelineEventDto>) -> impl IntoView {
                         <span class="timeline__head">
                             <strong>{i18n.tr(label)}</strong>
                             {move || status.as_deref().map(|s| format!(": {}", match s {
+                                "class:incident" => i18n.t(Msg::ClassIncident).to_owned(),
+                                "class:standard" => i18n.t(Msg::ClassStandard).to_owned(),
+                                "class:quoted" => i18n.t(Msg::ClassQuoted).to_owned(),
+                                "channel:phone" => i18n.t(Msg::ChannelPhone).to_owned(),
+                                "channel:email" => i18n.t(Msg::ChannelEmail).to_owned(),
+                                "channel:in_person" => i18n.t(Msg::ChannelInPerson).to_owned(),
                                 "client_caused" => i18n.t(Msg::CauseClient).to_owned(),
                                 "standard" => i18n.t(Msg::CauseStandard).to_owned(),
                                 "upheld" => i18n.t(Msg::DisputeUpheld).to_owned(),

@@ -1,5 +1,5 @@
 //! The one translation layer: every user-visible string is a [`Msg`] with its words in each
-//! language (rows by area in `common.rs`, `tickets.rs`, `books.rs`, `payments.rs`,
+//! language (rows by area in `common.rs`, `tickets.rs`, `desk.rs`, `books.rs`, `payments.rs`,
 //! `people.rs`; a row with a language missing does not compile), plus locale-aware numbers,
 //! dates and plural forms (`words.rs`) through the browser's `Intl`.
 
@@ -13,6 +13,8 @@ pub use words::*;
 mod books;
 #[macro_use]
 mod common;
+#[macro_use]
+mod desk;
 #[macro_use]
 mod payments;
 #[macro_use]
@@ -36,7 +38,7 @@ macro_rules! gather {
     };
 }
 
-gather! { [] common_rows tickets_rows books_rows payments_rows people_rows }
+gather! { [] common_rows tickets_rows desk_rows books_rows payments_rows people_rows }
 
 /// The message's words in `locale`.
 pub fn text(locale: Locale, msg: Msg) -> &'static str {

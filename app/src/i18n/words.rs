@@ -34,6 +34,36 @@ pub fn seconds(locale: Locale, n: i64) -> String {
     format!("{} {word}", crate::format::integer(locale, n))
 }
 
+/// `1 day`, `2 дня`, `5 дней`.
+pub fn days(locale: Locale, n: i64) -> String {
+    let word = plural(
+        locale,
+        n,
+        [
+            ["day", "день"],
+            ["days", "дня"],
+            ["days", "дней"],
+            ["days", "дня"],
+        ],
+    );
+    format!("{} {word}", crate::format::integer(locale, n))
+}
+
+/// `1 minute`, `2 минуты`, `5 минут`.
+pub fn minutes(locale: Locale, n: i64) -> String {
+    let word = plural(
+        locale,
+        n,
+        [
+            ["minute", "минута"],
+            ["minutes", "минуты"],
+            ["minutes", "минут"],
+            ["minutes", "минуты"],
+        ],
+    );
+    format!("{} {word}", crate::format::integer(locale, n))
+}
+
 /// `1 character`, `3 символа`, `10 символов`.
 pub fn characters(locale: Locale, n: i64) -> String {
     let word = plural(

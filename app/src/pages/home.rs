@@ -3,6 +3,7 @@ use pointdesk_domain::policy::Role;
 
 use crate::components::balance_card::balance_card;
 use crate::components::charge_calculator::ChargeCalculator;
+use crate::components::desk_summary::DeskSummary;
 use crate::components::layout::role_links;
 use crate::components::status_card::StatusCard;
 use crate::i18n::{self, use_i18n, Msg};
@@ -63,6 +64,10 @@ fn RoleHome(role: Role) -> impl IntoView {
             </p>
             <h1 data-testid="page-title">{i18n.tr(Msg::Welcome)} ", " {name}</h1>
             <p class="lead">{move || i18n.t(intro)}</p>
+            {role.is_client().then(|| view! {
+                <p><a href="/tickets/new" class="button" data-testid="home-new-ticket">{i18n.tr(Msg::NewTicket)}</a></p>
+            })}
+            <DeskSummary />
             {move || auth.me.get().and_then(|m| m.organization).map(|o| balance_card(o.id))}
             <nav class="shortcuts" aria-label=i18n.tr(Msg::Menu)>
                 {role_links(Some(role)).into_iter().map(|(href, msg)| view! {

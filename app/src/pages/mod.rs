@@ -15,6 +15,7 @@ pub mod org_settings;
 pub mod outbox;
 pub mod packs;
 pub mod people;
+pub mod plan_terms;
 pub mod plans;
 pub mod profile;
 pub mod purchase;

@@ -24,6 +24,9 @@ pub fn NewTicket() -> impl IntoView {
     let org = RwSignal::new(None::<i64>);
     let catalogue = Remote::new(client::catalogue);
     let orgs = Remote::maybe(move || staff.then(client::organizations));
+    // Staff answering a call name the client person who called: they follow the ticket.
+    let caller = RwSignal::new(None::<i64>);
+    let people = Remote::maybe(move || org.get().filter(|_| staff).map(client::users_of));
     let navigate = leptos_router::hooks::use_navigate();
     let create = use_write();
     let error = error_of(create);
@@ -42,7 +45,7 @@ pub fn NewTicket() -> impl IntoView {
             priority: Some(priority.get_untracked()),
             catalogue_id: if request { item.get_untracked() } else { None },
             org_id: org.get_untracked(),
-            requester_id: None,
+            requester_id: caller.get_untracked(),
         }));
     };
     let kind_choice = move |code: &'static str, label: Msg, hint: Msg| {
@@ -66,10 +69,22 @@ pub fn NewTicket() -> impl IntoView {
                 <label class="field">
                     <span class="field__label">{i18n.tr(Msg::TicketOrg)}</span>
                     <select class="field__input" data-testid="ticket-org"
-                        on:change=move |ev| org.set(event_target_value(&ev).parse().ok())>
+                        on:change=move |ev| { org.set(event_target_value(&ev).parse().ok()); caller.set(None); }>
                         <option value="">"—"</option>
                         {move || orgs.ok().map(|l| l.items).unwrap_or_default().into_iter()
                             .map(|o| view! { <option value=o.id.to_string()>{o.name}</option> }).collect_view()}
+                    </select>
+                </label>
+            })}
+            {staff.then(|| view! {
+                <label class="field">
+                    <span class="field__label">{i18n.tr(Msg::CallerLabel)}</span>
+                    <select class="field__input" data-testid="ticket-caller"
+                        on:change=move |ev| caller.set(event_target_value(&ev).parse().ok())>
+                        <option value="">{i18n.tr(Msg::CallerMyself)}</option>
+                        {move || people.ok().map(|l| l.items).unwrap_or_default().into_iter()
+                            .filter(|p| p.active && p.role.is_client())
+                            .map(|p| view! { <option value=p.id.to_string()>{p.name}</option> }).collect_view()}
                     </select>
                 </label>
             })}

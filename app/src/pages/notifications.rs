@@ -61,6 +61,12 @@ pub fn kind_msg(kind: &str) -> Msg {
         "topup_credited" => Msg::NoticeTopUp,
         "refunded" => Msg::NoticeRefund,
         "purchase_refunded" => Msg::NoticePurchaseRefunded,
+        "ticket_opened" => Msg::NoticeTicketOpened,
+        "ticket_received" => Msg::NoticeTicketReceived,
+        "dispute_opened" => Msg::NoticeDisputeOpened,
+        "approval_recorded" => Msg::NoticeApprovalRecorded,
+        "closing_soon" => Msg::NoticeClosingSoon,
+        "points_expiring" => Msg::NoticePointsExpiring,
         _ => Msg::NoticeTicketChanged,
     }
 }

@@ -7,7 +7,10 @@ use crate::components::balance_card::balance_card;
 use crate::components::cause_panel::CausePanel;
 use crate::components::comment_box::CommentBox;
 use crate::components::quote_panel::QuotePanel;
+use crate::components::reclassify_form::ReclassifyForm;
+use crate::components::recorded_approval_card::RecordedApprovalCard;
 use crate::components::remote::{remote, Remote};
+use crate::components::resolution_panel::ResolutionPanel;
 use crate::components::ticket_change::use_change;
 use crate::components::ticket_controls::{has_controls, TicketControls};
 use crate::components::timeline_view::TimelineView;
@@ -77,10 +80,14 @@ fn TicketView(ticket: TicketDto, version: RwSignal<u32>, done: Callback<()>) -> 
             <span class="badge">{i18n.priority(priority.clone())}</span>
         </p>
         {controls.then(|| view! { <TicketControls ticket=t.clone() me=me done=done /> })}
+        {t.steps.iter().any(|s| s == "confirm").then(|| view! { <ResolutionPanel ticket=t.clone() done=done /> })}
         <div class="grid">
             <section class="card">
                 <dl class="kv">
-                    <div class="kv__row"><dt>{i18n.tr(Msg::Requester)}</dt><dd>{t.requester.name.clone()}</dd></div>
+                    <div class="kv__row"><dt>{i18n.tr(Msg::Requester)}</dt><dd data-testid="requester">{t.requester.name.clone()}</dd></div>
+                    {t.opened_by.clone().map(|o| view! {
+                        <div class="kv__row"><dt>{i18n.tr(Msg::OpenedBy)}</dt><dd data-testid="opened-by">{o.name}</dd></div>
+                    })}
                     <div class="kv__row"><dt>{i18n.tr(Msg::Assignee)}</dt><dd data-testid="assignee">{
                         let a = t.assignee.clone().map(|a| a.name);
                         move || a.clone().unwrap_or_else(|| i18n.t(Msg::Unassigned).to_owned())
@@ -97,11 +104,13 @@ fn TicketView(ticket: TicketDto, version: RwSignal<u32>, done: Callback<()>) -> 
                 let b = Signal::derive(move || balance.ok());
                 view! { <QuotePanel ticket=t.clone() balance=b may_quote=may("createQuote") may_approve=may("approveQuote") done=done /> }
             })}
+            {t.recorded_approval.clone().map(|a| view! { <RecordedApprovalCard id=id approval=a me=me done=done /> })}
             {(!request).then(|| view! {
                 <CausePanel ticket=t.clone() may_classify=may("setIncidentCause") may_dispute=may("disputeCharge") may_decide=may("decideDispute") done=done />
             })}
             // Engineers see the client's figures before they quote or set a cause.
             {staff.then(|| balance_card(t.organization.id))}
+            {may("reclassifyTicket").then(|| view! { <ReclassifyForm id=id class=t.class.clone() done=done /> })}
         </div>
         <h2>{i18n.tr(Msg::Timeline)}</h2>
         {remote(timeline, |tl| view! { <TimelineView items=tl.items /> })}

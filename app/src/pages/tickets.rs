@@ -15,7 +15,17 @@ pub fn Tickets() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
     let staff = auth.is_staff();
-    let queues: &[(&str, Msg)] = if staff {
+    let manager = auth.role() == Some(pointdesk_domain::policy::Role::Manager);
+    let queues: &[(&str, Msg)] = if manager {
+        &[
+            ("open", Msg::QueueOpen),
+            ("unassigned", Msg::QueueUnassigned),
+            ("mine", Msg::QueueMine),
+            ("awaiting_client", Msg::QueueAwaiting),
+            ("disputes", Msg::QueueDisputes),
+            ("done", Msg::QueueDone),
+        ]
+    } else if staff {
         &[
             ("open", Msg::QueueOpen),
             ("unassigned", Msg::QueueUnassigned),
