@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use pointdesk_api::tickets::CreateTicketRequest;
 
 use crate::client;
+use crate::components::client_and_caller::ClientAndCaller;
 use crate::components::error_box::ErrorBox;
 use crate::components::remote::Remote;
 use crate::components::text_field::TextField;
@@ -23,10 +24,8 @@ pub fn NewTicket() -> impl IntoView {
     let item = RwSignal::new(None::<i64>);
     let org = RwSignal::new(None::<i64>);
     let catalogue = Remote::new(client::catalogue);
-    let orgs = Remote::maybe(move || staff.then(client::organizations));
     // Staff answering a call name the client person who called: they follow the ticket.
     let caller = RwSignal::new(None::<i64>);
-    let people = Remote::maybe(move || org.get().filter(|_| staff).map(client::users_of));
     let navigate = leptos_router::hooks::use_navigate();
     let create = use_write();
     let error = error_of(create);
@@ -65,29 +64,7 @@ pub fn NewTicket() -> impl IntoView {
                 {kind_choice("incident", Msg::KindIncident, Msg::KindIncidentHint)}
                 {kind_choice("service_request", Msg::KindRequest, Msg::KindRequestHint)}
             </fieldset>
-            {staff.then(|| view! {
-                <label class="field">
-                    <span class="field__label">{i18n.tr(Msg::TicketOrg)}</span>
-                    <select class="field__input" data-testid="ticket-org"
-                        on:change=move |ev| { org.set(event_target_value(&ev).parse().ok()); caller.set(None); }>
-                        <option value="">"—"</option>
-                        {move || orgs.ok().map(|l| l.items).unwrap_or_default().into_iter()
-                            .map(|o| view! { <option value=o.id.to_string()>{o.name}</option> }).collect_view()}
-                    </select>
-                </label>
-            })}
-            {staff.then(|| view! {
-                <label class="field">
-                    <span class="field__label">{i18n.tr(Msg::CallerLabel)}</span>
-                    <select class="field__input" data-testid="ticket-caller"
-                        on:change=move |ev| caller.set(event_target_value(&ev).parse().ok())>
-                        <option value="">{i18n.tr(Msg::CallerMyself)}</option>
-                        {move || people.ok().map(|l| l.items).unwrap_or_default().into_iter()
-                            .filter(|p| p.active && p.role.is_client())
-                            .map(|p| view! { <option value=p.id.to_string()>{p.name}</option> }).collect_view()}
-                    </select>
-                </label>
-            })}
+            {staff.then(|| view! { <ClientAndCaller org=org caller=caller /> })}
             <Show when=move || kind.get() == "service_request">
                 <fieldset class="choices" data-testid="catalogue">
                     <legend class="field__label">{i18n.tr(Msg::CatalogueItem)}</legend>
