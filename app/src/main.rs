@@ -16,6 +16,7 @@ use leptos_router::path;
 
 use components::layout::Layout;
 use pages::plan_terms::PlanTerms;
+use pages::ticket_by_number::TicketByNumber;
 use pages::{
     accept_invitation::AcceptInvitation, audit_log::AuditLog, client_detail::ClientDetail,
     clients::Clients, forgot_password::ForgotPassword, home::Home, not_found::NotFound,
@@ -70,6 +71,8 @@ fn Screens() -> impl IntoView {
                 <Route path=path!("/tickets") view=Tickets />
                 <Route path=path!("/tickets/new") view=NewTicket />
                 <Route path=path!("/tickets/:id") view=|| with_id(|id| view! { <Ticket id=id /> }) />
+                <Route path=path!("/tickets/number/:id")
+                    view=|| with_id(|number| view! { <TicketByNumber number=number /> }) />
                 <Route path=path!("/catalogue") view=Catalogue />
                 <Route path=path!("/notifications") view=Notifications />
                 <Route path=path!("/reports") view=Reports />

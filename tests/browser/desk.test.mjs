@@ -86,3 +86,80 @@ test('a client admin\'s home lists the quote waiting for their decision', async 
   assert.match(await row.textContent(), /Survey the second floor/);
   await admin.screenshot('desk-admin-home-phone');
 });
+
+test('the engineer sets a ticket right, a manager records a phone approval, a cancel charges the work', async () => {
+  const user = await signedIn(desktop, 'user@flow.e2e');
+  await user.goto('/tickets/new');
+  await user.page.getByTestId('input-title').fill('Please set up a second monitor');
+  await user.page.getByTestId('open-ticket').click();
+  await user.page.waitForURL(/\/tickets\/\d+$/);
+  const id = Number(user.page.url().split('/').pop());
+
+  // On the phone: it is a request for something new, not a fault — quoted first.
+  const eng = await signedIn(phone, 'engineer@flow.e2e');
+  await eng.goto(`/tickets/${id}`);
+  await eng.page.getByTestId('reclassify').locator('summary').click();
+  await eng.page.getByTestId('input-to').selectOption('quoted');
+  await eng.page.getByTestId('reclassify').getByTestId('input-reason').fill('New equipment is a service request');
+  await eng.screenshot('desk-reclassify-phone');
+  await eng.page.getByTestId('reclassify').locator('button[type="submit"]').click();
+  await eng.page.getByTestId('quotes').waitFor();
+  await eng.page.locator('.timeline__item[data-kind="reclassified"]').waitFor();
+  await eng.page.getByTestId('input-points').fill('2');
+  await eng.page.getByTestId('input-scope').fill('Mount and connect the monitor');
+  await eng.page.getByTestId('quotes').locator('button[type="submit"]').first().click();
+  await eng.page.locator('[data-testid="quote"][data-status="awaiting_approval"]').waitFor();
+
+  // The client admin approved on the phone call: the manager records it.
+  const mgr = await signedIn(phone, 'manager@flow.e2e');
+  await mgr.goto(`/tickets/${id}`);
+  await mgr.page.getByTestId('record-approval').locator('summary').click();
+  await mgr.page.getByTestId('input-approver_id').locator('option').first().waitFor({ state: 'attached' });
+  await mgr.page.getByTestId('input-approved_at').fill('5');
+  await mgr.page.getByTestId('record-approval').getByTestId('input-note').fill('Анна approved on the phone');
+  await mgr.screenshot('desk-record-approval-phone');
+  await mgr.page.getByTestId('record-approval').locator('button[type="submit"]').click();
+  await mgr.page.locator('[data-testid="status"][data-status="in_progress"]').waitFor();
+  await mgr.page.getByTestId('recorded-approval').waitFor();
+  // The admin sees it in their name and may say it was not them.
+  const admin = await signedIn(desktop, 'admin@flow.e2e');
+  await admin.goto(`/tickets/${id}`);
+  await admin.page.getByTestId('dispute-approval').waitFor();
+
+  // 50 minutes of work, then the request is cancelled: the screen says what that charges.
+  await eng.goto(`/tickets/${id}`);
+  await eng.page.getByTestId('work-form').getByTestId('input-minutes').fill('50');
+  await eng.page.getByTestId('work-form').locator('button[type="submit"]').click();
+  const charge = eng.page.getByTestId('cancel-charge');
+  await charge.waitFor();
+  assert.match(await charge.textContent(), /1\.00/);
+  await eng.screenshot('desk-cancel-charge-phone');
+  await eng.page.locator('[data-action="cancel"]').click();
+  await eng.page.locator('[data-testid="status"][data-status="cancelled"]').waitFor();
+});
+
+test('the client reads their plan in plain words; a dispute row leads to its ticket', async () => {
+  const user = await signedIn(phone, 'user@flow.e2e');
+  await user.goto('/');
+  await user.page.getByTestId('plan-terms-link').click();
+  await user.page.waitForURL(/\/plan$/);
+  const rules = user.page.getByTestId('terms-rules');
+  await rules.waitFor();
+  assert.match(await rules.textContent(), /15 minutes/);
+  await user.screenshot('desk-plan-phone');
+
+  // A disputed charge, made through the API, then followed from the manager's report.
+  sql(`INSERT INTO tickets (id, provider_id, org_id, number, kind, title, priority, requester_id, status, cause,
+         charge_points, charge_at, charge_lines, charge_detail, created_at, updated_at)
+       VALUES (53190, 531, 531, 90, 'incident', 'Deleted the shared folder', 'normal',
+         (SELECT id FROM users WHERE email = 'user@flow.e2e'), 'resolved', 'client_caused', 100, unixepoch(), 1,
+         '{"logged_minutes":60,"billed_minutes":60,"increment_minutes":15,"points":"1.00","rule":"exact"}', unixepoch(), unixepoch());
+       INSERT INTO disputes (id, ticket_id, org_id, opened_by, reason, opened_at, state)
+       VALUES (53190, 53190, 531, (SELECT id FROM users WHERE email = 'admin@flow.e2e'), 'Not us', unixepoch(), 'open');`);
+  const mgr = await signedIn(desktop, 'manager@flow.e2e');
+  await mgr.goto('/reports');
+  const link = mgr.page.getByTestId('report-disputes').locator('a', { hasText: '90' });
+  await link.click();
+  await mgr.page.waitForURL(/\/tickets\/53190$/);
+  await mgr.page.getByTestId('dispute').waitFor();
+});

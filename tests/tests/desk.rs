@@ -575,6 +575,11 @@ fn disputes_and_recorded_approvals_reach_who_must_act() {
         201,
     );
     let quote = q["quotes"][0]["id"].as_i64().expect("a quote");
+    // The admin is asked to decide; the user who asked is told it waits for their admin.
+    let told = notices(r);
+    assert!(told.contains(&("admin@decide.e2e".into(), "quote_awaiting".into())));
+    assert!(told.contains(&("user@decide.e2e".into(), "ticket_changed".into())));
+    assert!(!told.contains(&("user@decide.e2e".into(), "quote_awaiting".into())));
     let waiting = ok(admin.get("/api/v1/desk"), 200);
     let d = waiting["decisions"]
         .as_array()

@@ -9,6 +9,18 @@ pub fn data_table(
     rows: Vec<Vec<String>>,
     total: bool,
 ) -> AnyView {
+    linked_table(id, head, rows, total, Vec::new())
+}
+
+/// [`data_table`] whose rows may link somewhere: `links[i]` is where row `i`'s first cell
+/// leads (a dispute row to its ticket).
+pub fn linked_table(
+    id: &'static str,
+    head: Vec<String>,
+    rows: Vec<Vec<String>>,
+    total: bool,
+    links: Vec<Option<String>>,
+) -> AnyView {
     let last = rows.len().saturating_sub(1);
     view! {
         <div class="report">
@@ -16,10 +28,16 @@ pub fn data_table(
                 {(!head.is_empty()).then(|| view! {
                     <thead><tr>{head.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr></thead>
                 })}
-                <tbody>{rows.into_iter().enumerate().map(|(i, cells)| view! {
-                    <tr class:table__total=total && i == last>
-                        {cells.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}
-                    </tr>
+                <tbody>{rows.into_iter().enumerate().map(|(i, cells)| {
+                    let href = links.get(i).cloned().flatten();
+                    view! {
+                        <tr class:table__total=total && i == last>
+                            {cells.into_iter().enumerate().map(|(j, c)| match (j, href.clone()) {
+                                (0, Some(h)) => view! { <td><a class="link" href=h>{c}</a></td> }.into_any(),
+                                _ => view! { <td>{c}</td> }.into_any(),
+                            }).collect_view()}
+                        </tr>
+                    }
                 }).collect_view()}</tbody>
             </table>
         </div>

@@ -25,4 +25,5 @@ pub mod sign_in;
 pub mod statement;
 pub mod status;
 pub mod ticket;
+pub mod ticket_by_number;
 pub mod tickets;

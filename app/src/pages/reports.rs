@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::client;
-use crate::components::data_table::{data_table, parse_csv};
+use crate::components::data_table::{linked_table, parse_csv};
 use crate::components::remote::remote_text;
 use crate::format;
 use crate::i18n::{use_i18n, I18n, Locale, Msg};
@@ -29,15 +29,23 @@ fn report(i18n: I18n, title: Msg, name: &'static str) -> impl IntoView {
             {remote_text(format!("/reports/{name}?format=csv"), move |t| {
                 let l = i18n.locale.get();
                 let mut rows = parse_csv(&t).into_iter();
-                let head = rows.next().unwrap_or_default().iter().map(|h| heading(l, h)).collect();
-                let body = rows.map(|r| r.iter().map(|c| cell(l, c)).collect()).collect();
+                let keys = rows.next().unwrap_or_default();
+                let head = keys.iter().map(|h| heading(l, h)).collect();
+                let rows: Vec<Vec<String>> = rows.collect();
+                // A dispute row leads to its ticket (the CSV names it by number).
+                let at = keys.iter().position(|k| k == "ticket").filter(|_| name == "disputes");
+                let links = rows
+                    .iter()
+                    .map(|r| at.and_then(|i| r.get(i)).map(|n| format!("/tickets/number/{n}")))
+                    .collect();
+                let body = rows.iter().map(|r| r.iter().map(|c| cell(l, c)).collect()).collect();
                 let id = match name {
                     "balances" => "report-balances",
                     "consumption" => "report-consumption",
                     "revenue" => "report-revenue",
                     _ => "report-disputes",
                 };
-                data_table(id, head, body, false)
+                linked_table(id, head, body, false, links)
             })}
         </section>
     }

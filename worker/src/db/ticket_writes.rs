@@ -53,6 +53,9 @@ pub struct TicketMail<'a> {
     pub except: i64,
     /// Also to the organisation's client admins.
     pub client_admins: bool,
+    /// Only to client admins (1), only to client users (2), or to all of them (0): a notice
+    /// that asks for the admin's decision is worded differently for the other client people.
+    pub only: i64,
     pub kind: &'a str,
     pub subject: (&'a str, &'a str),
     pub body: (&'a str, &'a str),
@@ -386,6 +389,7 @@ impl Db {
                u.id IN (SELECT user_id FROM ticket_followers WHERE ticket_id = ?2) \
                OR (?11 = 1 AND u.role = 'client_admin' \
                    AND u.org_id = (SELECT org_id FROM tickets WHERE id = ?2))) \
+             AND (?12 = 0 OR (?12 = 1 AND u.role = 'client_admin') OR (?12 = 2 AND u.role = 'client_user')) \
              AND NOT EXISTS (SELECT 1 FROM json_each(u.email_muted) WHERE value = ?4)",
             &[
                 int(m.provider_id),
@@ -399,6 +403,7 @@ impl Db {
                 text(m.link),
                 int(now),
                 int(i64::from(m.client_admins)),
+                int(m.only),
             ],
         )
     }
@@ -416,7 +421,8 @@ impl Db {
              FROM users u WHERE u.provider_id = ?1 AND u.active = 1 AND u.id <> ?3 AND ( \
                u.id IN (SELECT user_id FROM ticket_followers WHERE ticket_id = ?2) \
                OR (?7 = 1 AND u.role = 'client_admin' \
-                   AND u.org_id = (SELECT org_id FROM tickets WHERE id = ?2)))",
+                   AND u.org_id = (SELECT org_id FROM tickets WHERE id = ?2))) \
+             AND (?8 = 0 OR (?8 = 1 AND u.role = 'client_admin') OR (?8 = 2 AND u.role = 'client_user'))",
             &[
                 int(m.provider_id),
                 int(m.ticket_id),
@@ -425,6 +431,7 @@ impl Db {
                 text(data),
                 int(now),
                 int(i64::from(m.client_admins)),
+                int(m.only),
             ],
         )
     }

@@ -21,6 +21,7 @@ pointdesk_api::messages! {
         Reclassified => ["reclassified", "тип заявки изменён"],
         Confirmed => ["the client confirmed the fix", "клиент подтвердил решение"],
         NotFixed => ["reopened: not fixed", "открыта снова: проблема не решена"],
+        QuoteSentToAdmin => ["a quote waits for your administrator's approval", "смета ждёт одобрения вашего администратора"],
     }
 }
 

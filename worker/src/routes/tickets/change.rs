@@ -188,7 +188,8 @@ pub(super) fn flow_statements(
 }
 
 /// The outbox rows of one notice about `l`: one per follower (and client admin, when the notice
-/// is theirs), in each one's language; never to the person who acted.
+/// is theirs), in each one's language; never to the person who acted. A quote asks the client
+/// admins to decide; the client users following it read that it waits for their administrator.
 pub(super) fn mail(
     db: &Db,
     n: TicketNotice,
@@ -198,12 +199,36 @@ pub(super) fn mail(
     points: Option<pointdesk_domain::points::Points>,
     at: i64,
 ) -> AppResult<Vec<D1PreparedStatement>> {
+    match n {
+        TicketNotice::QuoteAwaiting => {
+            let mut out = audience(db, n, l, who, link, points, at, 1)?;
+            let others = TicketNotice::Changed(crate::mail::WhatChanged::QuoteSentToAdmin);
+            out.extend(audience(db, others, l, who, link, points, at, 2)?);
+            Ok(out)
+        }
+        _ => audience(db, n, l, who, link, points, at, 0),
+    }
+}
+
+/// [`mail`] to one audience (`only`: 0 everyone, 1 client admins, 2 client users).
+#[allow(clippy::too_many_arguments)]
+fn audience(
+    db: &Db,
+    n: TicketNotice,
+    l: &Loaded,
+    who: &Session,
+    link: &str,
+    points: Option<pointdesk_domain::points::Points>,
+    at: i64,
+    only: i64,
+) -> AppResult<Vec<D1PreparedStatement>> {
     let words = crate::mail::ticket_notice(n, l.row.number, &l.row.title, &who.user.name, link);
     let m = TicketMail {
         provider_id: who.provider(),
         ticket_id: l.row.id,
         except: who.user.id,
         client_admins: n.to_client_admins(),
+        only,
         kind: words.kind,
         subject: (&words.ru.subject, &words.en.subject),
         body: (&words.ru.body, &words.en.body),
