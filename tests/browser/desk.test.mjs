@@ -44,7 +44,9 @@ test('open → acknowledged → the engineer sees it on the phone → the client
   await eng.screenshot('desk-engineer-notices-phone');
   await eng.goto(`/tickets/${id}`);
   await eng.page.locator('[data-action="take"]').click();
+  await eng.page.locator('[data-action="take"]').waitFor({ state: 'detached' });
   await eng.page.locator('[data-action="start"]').click();
+  await eng.page.locator('[data-testid="status"][data-status="in_progress"]').waitFor();
   await eng.page.locator('[data-action="resolve"]').click();
   await eng.page.locator('[data-testid="status"][data-status="resolved"]').waitFor();
 
