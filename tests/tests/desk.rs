@@ -833,4 +833,3 @@ fn the_plan_in_plain_terms_and_a_threshold_that_follows_the_allotment() {
         json!(3)
     );
 }
-}
