@@ -631,10 +631,19 @@ fn disputes_and_recorded_approvals_reach_who_must_act() {
         json!("2.50")
     );
     assert!(notices(r).contains(&("admin@decide.e2e".into(), "approval_recorded".into())));
-    let audit = d1_rows(&format!(
+    let timeline = d1_rows(&format!(
         "SELECT COUNT(*) AS n FROM timeline WHERE ticket_id = {r} AND kind = 'approval_recorded'"
     ));
-    assert_eq!(audit[0]["n"], json!(1));
+    assert_eq!(timeline[0]["n"], json!(1));
+    let audit = d1_rows(&format!(
+        "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'quote.record_approval' \
+         AND object = 'quote:{quote}'"
+    ));
+    assert_eq!(
+        audit[0]["n"],
+        json!(1),
+        "audit-logged once, the retry included"
+    );
     assert!(ok(admin.get("/api/v1/desk"), 200)["decisions"]
         .as_array()
         .expect("decisions")

@@ -240,38 +240,13 @@ pub async fn record_approval(call: &mut Call<'_>, who: &Session) -> AppResult<Re
             let mut c = Change::of(l, Flow::Request(next));
             c.ledger = Some((account.clone(), decision));
             let db = call.db()?;
-            c.extra.push(db.record_approval(
+            let what = Recorded {
                 quote,
-                l.row.id,
-                l.row.org_id,
-                &approval,
-                who.user.id,
-                ctx.now.unix(),
-            )?);
-            let link = format!("{origin}/tickets/{}", l.row.id);
-            let shown = points.to_string();
-            c.extra.extend(tell(
-                &db,
-                who,
-                &Ticket {
-                    id: l.row.id,
-                    number: l.row.number,
-                    org: l.row.org_id,
-                },
-                DeskNotice::ApprovalRecorded(Channel::of(approval.channel)),
-                Recipients::Person(approver.id),
-                &About {
-                    no: l.row.number,
-                    title: &l.row.title,
-                    org: &l.row.org_name,
-                    by: &who.user.name,
-                    reason: "",
-                    points: &shown,
-                    days: ctx.window,
-                },
-                &link,
-                ctx.now.unix(),
-            )?);
+                points,
+                approval: &approval,
+                approver: (approver.id, &approver.name),
+            };
+            c.extra.extend(recorded(&db, who, l, &what, ctx, &origin)?);
             Ok(c.event(
                 "approval_recorded",
                 json!({
@@ -287,6 +262,75 @@ pub async fn record_approval(call: &mut Call<'_>, who: &Session) -> AppResult<Re
         },
     )
     .await
+}
+
+/// An approval recorded for `quote`.
+struct Recorded<'a> {
+    quote: i64,
+    points: pointdesk_domain::points::Points,
+    approval: &'a pointdesk_api::desk::NewRecordedApproval,
+    approver: (i64, &'a str),
+}
+
+/// What a recorded approval writes besides the decision: its row, the audit log (money moved
+/// in a client admin's name) and the notice to that admin.
+fn recorded(
+    db: &Db,
+    who: &Session,
+    l: &Loaded,
+    r: &Recorded<'_>,
+    ctx: &super::change::Ctx,
+    origin: &str,
+) -> AppResult<Vec<worker::D1PreparedStatement>> {
+    let now = ctx.now.unix();
+    let mut out = vec![db.record_approval(
+        r.quote,
+        l.row.id,
+        l.row.org_id,
+        r.approval,
+        who.user.id,
+        now,
+    )?];
+    let after = serde_json::json!({
+        "quote_id": r.quote,
+        "points": r.points.to_string(),
+        "approver_id": r.approver.0,
+        "approved_at": r.approval.approved_at,
+        "channel": r.approval.channel,
+        "note": r.approval.note,
+    })
+    .to_string();
+    out.push(db.insert_audit(&who.audit(
+        "quote.record_approval",
+        &format!("quote:{}", r.quote),
+        Some(l.row.org_id),
+        (None, Some(&after)),
+        now,
+    ))?);
+    let shown = r.points.to_string();
+    out.extend(tell(
+        db,
+        who,
+        &Ticket {
+            id: l.row.id,
+            number: l.row.number,
+            org: l.row.org_id,
+        },
+        DeskNotice::ApprovalRecorded(Channel::of(r.approval.channel)),
+        Recipients::Person(r.approver.0),
+        &About {
+            no: l.row.number,
+            title: &l.row.title,
+            org: &l.row.org_name,
+            by: &who.user.name,
+            reason: "",
+            points: &shown,
+            days: ctx.window,
+        },
+        &format!("{origin}/tickets/{}", l.row.id),
+        now,
+    )?);
+    Ok(out)
 }
 
 /// `disputeRecordedApproval`: the client admin in whose name an approval was recorded says
