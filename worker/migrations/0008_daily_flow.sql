@@ -42,6 +42,7 @@ CREATE TABLE recorded_approvals (
     disputed_at INTEGER,
     dispute_reason TEXT
 );
+CREATE INDEX recorded_approvals_ticket ON recorded_approvals (ticket_id);
 
 -- One "points expire soon" announcement per organisation and period.
 CREATE TABLE expiry_notices (

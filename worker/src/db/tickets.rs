@@ -163,7 +163,8 @@ pub struct TicketView {
     pub following: bool,
     pub auto_close_days: i64,
     pub recorded_approval: Option<RecordedApprovalRow>,
-    /// The organisation's plan (what cancelling after work would charge).
+    /// The organisation's plan, read only while a quote is approved (what cancelling after
+    /// work would charge).
     pub plan: Option<super::PlanRow>,
 }
 
@@ -258,7 +259,9 @@ impl Db {
                        'minimum_charge', p.minimum_charge, 'rollover', p.rollover, \
                        'rollover_cap', p.rollover_cap, 'overdraft', p.overdraft, \
                        'organizations', 0) FROM plans p JOIN organisations o ON o.plan_id = p.id \
-                       WHERE o.id = (SELECT org_id FROM tickets WHERE id = ?1)) AS plan",
+                       WHERE o.id = (SELECT org_id FROM tickets WHERE id = ?1) \
+                       AND EXISTS (SELECT 1 FROM quotes q WHERE q.ticket_id = ?1 \
+                         AND q.status = 'approved')) AS plan",
                     &[int(id), int(provider), int(user)],
                 )?,
             ])
