@@ -531,6 +531,11 @@ fn disputes_and_recorded_approvals_reach_who_must_act() {
         .expect("decisions")
         .iter()
         .any(|d| d["kind"] == "charge"));
+    // The charge asks the admin; the user who asked reads that their admin may dispute it.
+    let told = notices(t);
+    assert!(told.contains(&("admin@decide.e2e".into(), "charge_made".into())));
+    assert!(told.contains(&("user@decide.e2e".into(), "ticket_changed".into())));
+    assert!(!told.contains(&("user@decide.e2e".into(), "charge_made".into())));
     ok(
         post(
             &mut admin,

@@ -53,8 +53,9 @@ pub struct TicketMail<'a> {
     pub except: i64,
     /// Also to the organisation's client admins.
     pub client_admins: bool,
-    /// Only to client admins (1), only to client users (2), or to all of them (0): a notice
-    /// that asks for the admin's decision is worded differently for the other client people.
+    /// Only to those who may act on it — client admins and staff — (1), only to client users
+    /// (2), or to all of them (0): a notice that asks for the admin's decision is worded
+    /// differently for client users, who may not take it.
     pub only: i64,
     pub kind: &'a str,
     pub subject: (&'a str, &'a str),
@@ -389,7 +390,7 @@ impl Db {
                u.id IN (SELECT user_id FROM ticket_followers WHERE ticket_id = ?2) \
                OR (?11 = 1 AND u.role = 'client_admin' \
                    AND u.org_id = (SELECT org_id FROM tickets WHERE id = ?2))) \
-             AND (?12 = 0 OR (?12 = 1 AND u.role = 'client_admin') OR (?12 = 2 AND u.role = 'client_user')) \
+             AND (?12 = 0 OR (?12 = 1 AND u.role <> 'client_user') OR (?12 = 2 AND u.role = 'client_user')) \
              AND NOT EXISTS (SELECT 1 FROM json_each(u.email_muted) WHERE value = ?4)",
             &[
                 int(m.provider_id),
@@ -422,7 +423,7 @@ impl Db {
                u.id IN (SELECT user_id FROM ticket_followers WHERE ticket_id = ?2) \
                OR (?7 = 1 AND u.role = 'client_admin' \
                    AND u.org_id = (SELECT org_id FROM tickets WHERE id = ?2))) \
-             AND (?8 = 0 OR (?8 = 1 AND u.role = 'client_admin') OR (?8 = 2 AND u.role = 'client_user'))",
+             AND (?8 = 0 OR (?8 = 1 AND u.role <> 'client_user') OR (?8 = 2 AND u.role = 'client_user'))",
             &[
                 int(m.provider_id),
                 int(m.ticket_id),

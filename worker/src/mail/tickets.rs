@@ -22,6 +22,7 @@ pointdesk_api::messages! {
         Confirmed => ["the client confirmed the fix", "клиент подтвердил решение"],
         NotFixed => ["reopened: not fixed", "открыта снова: проблема не решена"],
         QuoteSentToAdmin => ["a quote waits for your administrator's approval", "смета ждёт одобрения вашего администратора"],
+        ChargedAdminMayDispute => ["its time was charged; your administrator may dispute it", "время работы списано; оспорить списание может ваш администратор"],
     }
 }
 

@@ -188,8 +188,9 @@ pub(super) fn flow_statements(
 }
 
 /// The outbox rows of one notice about `l`: one per follower (and client admin, when the notice
-/// is theirs), in each one's language; never to the person who acted. A quote asks the client
-/// admins to decide; the client users following it read that it waits for their administrator.
+/// is theirs), in each one's language; never to the person who acted. A quote or a charge asks
+/// the client admins to decide; the client users following it read that their administrator
+/// may.
 pub(super) fn mail(
     db: &Db,
     n: TicketNotice,
@@ -199,18 +200,25 @@ pub(super) fn mail(
     points: Option<pointdesk_domain::points::Points>,
     at: i64,
 ) -> AppResult<Vec<D1PreparedStatement>> {
-    match n {
-        TicketNotice::QuoteAwaiting => {
+    use crate::mail::WhatChanged;
+    // A decision of the client admin's: client users read who may take it.
+    let for_users = match n {
+        TicketNotice::QuoteAwaiting => Some(WhatChanged::QuoteSentToAdmin),
+        TicketNotice::Charged => Some(WhatChanged::ChargedAdminMayDispute),
+        _ => None,
+    };
+    match for_users {
+        Some(what) => {
             let mut out = audience(db, n, l, who, link, points, at, 1)?;
-            let others = TicketNotice::Changed(crate::mail::WhatChanged::QuoteSentToAdmin);
-            out.extend(audience(db, others, l, who, link, points, at, 2)?);
+            let users = TicketNotice::Changed(what);
+            out.extend(audience(db, users, l, who, link, points, at, 2)?);
             Ok(out)
         }
-        _ => audience(db, n, l, who, link, points, at, 0),
+        None => audience(db, n, l, who, link, points, at, 0),
     }
 }
 
-/// [`mail`] to one audience (`only`: 0 everyone, 1 client admins, 2 client users).
+/// [`mail`] to one audience (`only`: 0 everyone, 1 all but client users, 2 client users).
 #[allow(clippy::too_many_arguments)]
 fn audience(
     db: &Db,
