@@ -313,6 +313,27 @@ impl Caller {
     }
 }
 
+/// Signs in as `{role}@{tag}.e2e`, a fixture person of [`people`].
+pub fn sign(role: &str, tag: &str) -> Caller {
+    Caller::sign_in(&format!("{role}@{tag}.e2e"), FIXTURE_PASSWORD)
+}
+
+/// The answer's JSON, asserting its status (the body in the message when it is not).
+pub fn ok(a: Answer, status: u16) -> serde_json::Value {
+    assert_eq!(a.status, status, "{}", a.body);
+    a.json()
+}
+
+/// A JSON `POST` as `c`.
+pub fn post(c: &mut Caller, path: &str, body: serde_json::Value) -> Answer {
+    c.call("POST", path, Some(&body.to_string()))
+}
+
+/// A JSON `PUT` as `c`.
+pub fn put(c: &mut Caller, path: &str, body: serde_json::Value) -> Answer {
+    c.call("PUT", path, Some(&body.to_string()))
+}
+
 /// An organisation's stored balance, in hundredths.
 pub fn balance(org: i64) -> i64 {
     d1_rows(&format!(

@@ -1,21 +1,8 @@
 //! The outside audit's findings, end to end over HTTP on the real local D1: each test failed
 //! before its fix. Fixture ids 1701–1799.
 
-use pointdesk_e2e::{d1, d1_rows, desk, request, Answer, Caller, FIXTURE_PASSWORD};
+use pointdesk_e2e::{d1, d1_rows, desk, ok, post, request, sign, Caller, FIXTURE_PASSWORD};
 use serde_json::{json, Value};
-
-fn sign(role: &str, tag: &str) -> Caller {
-    Caller::sign_in(&format!("{role}@{tag}.e2e"), FIXTURE_PASSWORD)
-}
-
-fn ok(a: Answer, status: u16) -> Value {
-    assert_eq!(a.status, status, "{}", a.body);
-    a.json()
-}
-
-fn post(c: &mut Caller, path: &str, body: Value) -> Answer {
-    c.call("POST", path, Some(&body.to_string()))
-}
 
 /// Item 9: a client searching by their ticket's full Cyrillic title (over D1's 50-byte LIKE
 /// limit) finds it; any length the app accepts answers 200, never 5xx.

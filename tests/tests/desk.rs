@@ -3,27 +3,8 @@
 //! disputes and recorded approvals reaching who must act, cancelling after work, what waits on
 //! each home, the plan in plain terms and the default threshold.
 
-use pointdesk_e2e::{
-    balance, d1, d1_rows, desk, fixture_hash, get, Answer, Caller, FIXTURE_PASSWORD,
-};
+use pointdesk_e2e::{balance, d1, d1_rows, desk, fixture_hash, get, ok, post, put, sign, Caller};
 use serde_json::{json, Value};
-
-fn sign(role: &str, tag: &str) -> Caller {
-    Caller::sign_in(&format!("{role}@{tag}.e2e"), FIXTURE_PASSWORD)
-}
-
-fn ok(a: Answer, status: u16) -> Value {
-    assert_eq!(a.status, status, "{}", a.body);
-    a.json()
-}
-
-fn post(c: &mut Caller, path: &str, body: Value) -> Answer {
-    c.call("POST", path, Some(&body.to_string()))
-}
-
-fn put(c: &mut Caller, path: &str, body: Value) -> Answer {
-    c.call("PUT", path, Some(&body.to_string()))
-}
 
 fn id(v: &Value) -> i64 {
     v["id"].as_i64().expect("an id")

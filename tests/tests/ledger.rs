@@ -4,18 +4,9 @@
 //! state agrees with the entries.
 
 use pointdesk_e2e::{
-    assert_books_agree, balance, d1, d1_rows, desk, get, people, Caller, FIXTURE_PASSWORD,
+    assert_books_agree, balance, d1, d1_rows, desk, get, ok, people, sign, Caller,
 };
 use serde_json::{json, Value};
-
-fn sign(role: &str, tag: &str) -> Caller {
-    Caller::sign_in(&format!("{role}@{tag}.e2e"), FIXTURE_PASSWORD)
-}
-
-fn ok(a: pointdesk_e2e::Answer, status: u16) -> Value {
-    assert_eq!(a.status, status, "{}", a.body);
-    a.json()
-}
 
 fn scheduled() {
     let a = get("/__scheduled?cron=0+*+*+*+*");

@@ -5,7 +5,7 @@
 
 use hmac::{Hmac, Mac};
 use pointdesk_e2e::{
-    assert_books_agree, balance, d1, d1_rows, desk, people, request, Caller, FIXTURE_PASSWORD,
+    assert_books_agree, balance, d1, d1_rows, desk, ok, people, request, sign, Caller,
 };
 use serde_json::{json, Value};
 use sha2::Sha256;
@@ -13,15 +13,6 @@ use sha2::Sha256;
 /// The sandbox's signing secret on local servers (no `SANDBOX_WEBHOOK_SECRET` set).
 const SANDBOX_SECRET: &[u8] = b"pointdesk-sandbox-secret";
 const WEBHOOK: &str = "/api/v1/payments/sandbox/notifications";
-
-fn sign(role: &str, tag: &str) -> Caller {
-    Caller::sign_in(&format!("{role}@{tag}.e2e"), FIXTURE_PASSWORD)
-}
-
-fn ok(a: pointdesk_e2e::Answer, status: u16) -> Value {
-    assert_eq!(a.status, status, "{}", a.body);
-    a.json()
-}
 
 fn now() -> i64 {
     d1_rows("SELECT unixepoch() AS t")[0]["t"]

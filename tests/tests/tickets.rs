@@ -4,25 +4,8 @@
 use std::sync::{Arc, Barrier};
 use std::time::Instant;
 
-use pointdesk_e2e::{d1, d1_rows, desk, request, Answer, Caller, FIXTURE_PASSWORD};
-use serde_json::{json, Value};
-
-fn sign(role: &str, tag: &str) -> Caller {
-    Caller::sign_in(&format!("{role}@{tag}.e2e"), FIXTURE_PASSWORD)
-}
-
-fn ok(a: Answer, status: u16) -> Value {
-    assert_eq!(a.status, status, "{}", a.body);
-    a.json()
-}
-
-fn post(c: &mut Caller, path: &str, body: Value) -> Answer {
-    c.call("POST", path, Some(&body.to_string()))
-}
-
-fn put(c: &mut Caller, path: &str, body: Value) -> Answer {
-    c.call("PUT", path, Some(&body.to_string()))
-}
+use pointdesk_e2e::{d1, d1_rows, desk, ok, post, put, request, sign, Answer, Caller};
+use serde_json::json;
 
 fn item(tag: &str, kind: &str) -> i64 {
     d1_rows(&format!(
