@@ -10,11 +10,11 @@ use worker::Response;
 
 use super::change::{change, Change, Needs};
 use super::load::incident;
-use super::open::{tell, Ticket};
+use super::open::{about, tell, Ticket};
 use crate::db::Recipients;
 use crate::error::AppResult;
 use crate::http::{body_of, Call, Session};
-use crate::mail::{About, DeskNotice, TicketNotice, WhatChanged};
+use crate::mail::{DeskNotice, TicketNotice, WhatChanged};
 
 /// `setIncidentCause`.
 pub async fn set_cause(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
@@ -88,22 +88,10 @@ pub async fn dispute(call: &mut Call<'_>, who: &Session) -> AppResult<Response> 
             c.extra.extend(tell(
                 &db,
                 who,
-                &Ticket {
-                    id: l.row.id,
-                    number: l.row.number,
-                    org: l.row.org_id,
-                },
+                &Ticket::of(l),
                 DeskNotice::DisputeOpened,
                 Recipients::Managers,
-                &About {
-                    no: l.row.number,
-                    title: &l.row.title,
-                    org: &l.row.org_name,
-                    by: &who.user.name,
-                    reason: &reason,
-                    points: &points,
-                    days: 0,
-                },
+                &about(l, who, &reason, &points, 0),
                 &format!("{origin}/tickets/{}", l.row.id),
                 ctx.now.unix(),
             )?);

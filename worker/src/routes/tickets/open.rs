@@ -9,7 +9,7 @@ use pointdesk_domain::ticket::{Kind, Priority};
 use serde_json::json;
 use worker::{D1PreparedStatement, Response};
 
-use super::load::answer;
+use super::load::{answer, Loaded};
 use crate::db::{decide_and_write, Db, Event, NewTicketRow, PeopleNotice, Recipients};
 use crate::error::{AppError, AppResult};
 use crate::http::{read_json, respond, Call, Session};
@@ -199,6 +199,35 @@ pub(super) struct Ticket {
     pub(super) id: i64,
     pub(super) number: i64,
     pub(super) org: i64,
+}
+
+impl Ticket {
+    pub(super) fn of(l: &Loaded) -> Ticket {
+        Ticket {
+            id: l.row.id,
+            number: l.row.number,
+            org: l.row.org_id,
+        }
+    }
+}
+
+/// What a notice about the loaded ticket `l` says, `who` having acted.
+pub(super) fn about<'a>(
+    l: &'a Loaded,
+    who: &'a Session,
+    reason: &'a str,
+    points: &'a str,
+    days: u32,
+) -> About<'a> {
+    About {
+        no: l.row.number,
+        title: &l.row.title,
+        org: &l.row.org_name,
+        by: &who.user.name,
+        reason,
+        points,
+        days,
+    }
 }
 
 /// The notification rows and mail of desk notice `n` about `ticket` to `to` (never to the

@@ -15,11 +15,11 @@ use pointdesk_api::problem::FieldError;
 
 use super::change::{change, flow_statements, Change, Needs};
 use super::load::{load_row, request, Loaded};
-use super::open::{tell, Ticket};
+use super::open::{about, tell, Ticket};
 use crate::db::{Db, Event, Recipients};
 use crate::error::{AppError, AppResult};
 use crate::http::{body_of, Call, Session};
-use crate::mail::{About, Channel, DeskNotice, TicketNotice, WhatChanged};
+use crate::mail::{Channel, DeskNotice, TicketNotice, WhatChanged};
 
 /// `createQuote`.
 pub async fn create_quote(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
@@ -311,22 +311,10 @@ fn recorded(
     out.extend(tell(
         db,
         who,
-        &Ticket {
-            id: l.row.id,
-            number: l.row.number,
-            org: l.row.org_id,
-        },
+        &Ticket::of(l),
         DeskNotice::ApprovalRecorded(Channel::of(r.approval.channel)),
         Recipients::Person(r.approver.0),
-        &About {
-            no: l.row.number,
-            title: &l.row.title,
-            org: &l.row.org_name,
-            by: &who.user.name,
-            reason: "",
-            points: &shown,
-            days: ctx.window,
-        },
+        &about(l, who, "", &shown, ctx.window),
         &format!("{origin}/tickets/{}", l.row.id),
         now,
     )?);
@@ -380,22 +368,10 @@ pub async fn dispute_recorded_approval(call: &mut Call<'_>, who: &Session) -> Ap
             c.extra.extend(tell(
                 &db,
                 who,
-                &Ticket {
-                    id: l.row.id,
-                    number: l.row.number,
-                    org: l.row.org_id,
-                },
+                &Ticket::of(l),
                 DeskNotice::ApprovalDisputed,
                 Recipients::Managers,
-                &About {
-                    no: l.row.number,
-                    title: &l.row.title,
-                    org: &l.row.org_name,
-                    by: &who.user.name,
-                    reason: &reason,
-                    points: "",
-                    days: 0,
-                },
+                &about(l, who, &reason, "", 0),
                 &link,
                 ctx.now.unix(),
             )?);
