@@ -38,6 +38,8 @@ pub struct OrgRow {
     /// 1: the client set their own threshold; 0: a fifth of the allotment.
     pub threshold_custom: i64,
     pub alert_recipients: String,
+    /// JSON array of the engineers on duty for it (empty: every engineer).
+    pub on_duty: String,
     pub locale: String,
     pub active: i64,
     pub balance: i64,
@@ -56,6 +58,7 @@ impl OrgRow {
             threshold: 0,
             threshold_custom: 0,
             alert_recipients: "[]".into(),
+            on_duty: "[]".into(),
             locale: "ru".into(),
             active: 1,
             balance: 0,
@@ -221,6 +224,7 @@ pub(super) const PLAN_COLUMNS: &str =
 pub(super) const ORG_COLUMNS: &str =
     "o.id, o.name, o.plan_id, o.seats, o.option_codes, o.threshold, o.threshold_custom, \
      o.alert_recipients, o.locale, o.active, o.balance, \
+     (SELECT json_group_array(d.user_id) FROM org_duty d WHERE d.org_id = o.id) AS on_duty, \
      (SELECT count(*) FROM users u WHERE u.org_id = o.id AND u.active = 1) AS people";
 
 const PERSON_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.locale, u.active, \

@@ -146,21 +146,6 @@ impl Db {
         )
     }
 
-    /// The engineers on duty for an organisation (empty: every engineer).
-    pub async fn on_duty(&self, org: i64) -> AppResult<Vec<i64>> {
-        #[derive(Deserialize)]
-        struct U {
-            user_id: i64,
-        }
-        let rows: Vec<U> = self
-            .all(
-                "SELECT user_id FROM org_duty WHERE org_id = ?1 ORDER BY user_id",
-                &[int(org)],
-            )
-            .await?;
-        Ok(rows.into_iter().map(|u| u.user_id).collect())
-    }
-
     /// Replaces who is on duty for an organisation with `engineers` (ids of the provider's
     /// active engineers; others are left out).
     pub fn set_on_duty(

@@ -42,7 +42,7 @@ fn default_threshold(o: &OrgRow, p: Option<&PlanRow>) -> AppResult<Option<i64>> 
         .map(|a| pointdesk_domain::notify::default_threshold(a.total).hundredths()))
 }
 
-fn org_dto(o: &OrgRow, p: Option<&PlanRow>, on_duty: Vec<i64>) -> AppResult<OrganizationDto> {
+fn org_dto(o: &OrgRow, p: Option<&PlanRow>) -> AppResult<OrganizationDto> {
     Ok(OrganizationDto {
         id: o.id,
         name: o.name.clone(),
@@ -56,7 +56,8 @@ fn org_dto(o: &OrgRow, p: Option<&PlanRow>, on_duty: Vec<i64>) -> AppResult<Orga
         active: o.active == 1,
         balance: WirePoints(stored_points(o.balance)?),
         allotment: allotment(o, p)?,
-        on_duty,
+        on_duty: serde_json::from_str(&o.on_duty)
+            .map_err(|e| AppError::Internal(format!("organisation {}: {e}", o.id)))?,
         threshold_custom: o.threshold_custom == 1,
     })
 }
@@ -109,7 +110,7 @@ pub async fn get(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     who.may(Action::ViewBalance, Some(id))?;
     let db = call.db()?;
     let (org, plan) = load(&db, who.provider(), id).await?;
-    json(&org_dto(&org, plan.as_ref(), db.on_duty(id).await?)?)
+    json(&org_dto(&org, plan.as_ref())?)
 }
 
 /// Option codes must be the plan's own.
@@ -185,7 +186,7 @@ pub async fn create(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
         .organization_by_name(who.provider(), name)
         .await?
         .ok_or_else(|| AppError::Internal("the new organisation is missing".into()))?;
-    let mut resp = json(&org_dto(&org, Some(&plan), Vec::new())?)?.with_status(201);
+    let mut resp = json(&org_dto(&org, Some(&plan))?)?.with_status(201);
     resp.headers_mut()
         .set("location", &format!("/api/v1/organizations/{}", org.id))?;
     Ok(resp)
@@ -301,9 +302,8 @@ pub async fn update(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
         active: req.active,
     };
     let now = call.now.unix();
-    let duty_before = db.on_duty(id).await?;
-    let before = serde_json::to_string(&org_dto(&before_org, before_plan.as_ref(), duty_before)?)
-        .unwrap_or_default();
+    let before =
+        serde_json::to_string(&org_dto(&before_org, before_plan.as_ref())?).unwrap_or_default();
     let after = serde_json::to_string(&req).unwrap_or_default();
     let mut statements = vec![
         db.update_organization(who.provider(), id, &columns, now)?,
@@ -325,7 +325,7 @@ pub async fn update(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     let result = db.batch(statements).await;
     unless_taken(result, "name")?;
     let (org, plan) = load(&db, who.provider(), id).await?;
-    json(&org_dto(&org, plan.as_ref(), db.on_duty(id).await?)?)
+    json(&org_dto(&org, plan.as_ref())?)
 }
 
 /// `listPlans`.
