@@ -334,6 +334,15 @@ pub fn put(c: &mut Caller, path: &str, body: serde_json::Value) -> Answer {
     c.call("PUT", path, Some(&body.to_string()))
 }
 
+/// The id of [`desk`]'s catalogue item `{kind} {tag}` (`Standard` or `Quoted`).
+pub fn item(tag: &str, kind: &str) -> i64 {
+    d1_rows(&format!(
+        "SELECT id FROM catalogue_items WHERE name = '{kind} {tag}'"
+    ))[0]["id"]
+        .as_i64()
+        .expect("a catalogue item")
+}
+
 /// An organisation's stored balance, in hundredths.
 pub fn balance(org: i64) -> i64 {
     d1_rows(&format!(

@@ -3,7 +3,9 @@
 //! disputes and recorded approvals reaching who must act, cancelling after work, what waits on
 //! each home, the plan in plain terms and the default threshold.
 
-use pointdesk_e2e::{balance, d1, d1_rows, desk, fixture_hash, get, ok, post, put, sign, Caller};
+use pointdesk_e2e::{
+    balance, d1, d1_rows, desk, fixture_hash, get, item, ok, post, put, sign, Caller,
+};
 use serde_json::{json, Value};
 
 fn id(v: &Value) -> i64 {
@@ -50,14 +52,6 @@ fn user_id(email: &str) -> i64 {
     d1_rows(&format!("SELECT id FROM users WHERE email = '{email}'"))[0]["id"]
         .as_i64()
         .expect("a person")
-}
-
-fn item(tag: &str, kind: &str) -> i64 {
-    d1_rows(&format!(
-        "SELECT id FROM catalogue_items WHERE name = '{kind} {tag}'"
-    ))[0]["id"]
-        .as_i64()
-        .expect("a catalogue item")
 }
 
 fn steps(c: &mut Caller, ticket: i64) -> Vec<String> {

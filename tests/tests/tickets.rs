@@ -4,16 +4,8 @@
 use std::sync::{Arc, Barrier};
 use std::time::Instant;
 
-use pointdesk_e2e::{d1, d1_rows, desk, ok, post, put, request, sign, Answer, Caller};
+use pointdesk_e2e::{d1, d1_rows, desk, item, ok, post, put, request, sign, Answer, Caller};
 use serde_json::json;
-
-fn item(tag: &str, kind: &str) -> i64 {
-    d1_rows(&format!(
-        "SELECT id FROM catalogue_items WHERE name = '{kind} {tag}'"
-    ))[0]["id"]
-        .as_i64()
-        .expect("a catalogue item")
-}
 
 /// (balance, held, available) as the API says them.
 fn points(c: &mut Caller, org: i64) -> (String, String, String) {
