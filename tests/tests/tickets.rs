@@ -4,7 +4,9 @@
 use std::sync::{Arc, Barrier};
 use std::time::Instant;
 
-use pointdesk_e2e::{d1, d1_rows, desk, item, ok, post, put, request, sign, Answer, Caller};
+use pointdesk_e2e::{
+    d1, d1_rows, desk, item, ok, people, post, put, request, sign, Answer, Caller,
+};
 use serde_json::json;
 
 /// (balance, held, available) as the API says them.
@@ -467,8 +469,10 @@ fn bad_input_gets_a_problem_and_changes_nothing() {
         "SELECT 1 FROM work_entries WHERE ticket_id = {id}"
     ))
     .is_empty());
-    // Another tenant's ticket is a 404, like a missing one.
-    let mut other = sign("engineer", "tk4");
+    // Another tenant's ticket is a 404, like a missing one. The tenant is
+    // this test's own: tests of one binary run in parallel, in no fixed order.
+    people(707, "tk7");
+    let mut other = sign("engineer", "tk7");
     other
         .get(&format!("/api/v1/tickets/{id}"))
         .problem(404, "/problems/not-found");
