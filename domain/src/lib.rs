@@ -20,6 +20,7 @@ pub mod plan;
 pub mod points;
 pub mod policy;
 pub mod service_request;
+pub mod sla;
 pub mod steps;
 pub mod text;
 pub mod ticket;
