@@ -20,6 +20,7 @@ pub mod reports;
 pub mod routes;
 #[cfg(feature = "openapi")]
 mod schema;
+pub mod sla;
 pub mod tickets;
 pub mod wire_enums;
 mod wire_points;

@@ -41,6 +41,8 @@ struct PlanRowWire {
     #[serde(default)]
     rollover_cap: Option<WirePoints>,
     overdraft: String,
+    #[serde(default)]
+    sla: Vec<crate::sla::SlaTargetDto>,
 }
 
 impl From<PlanRowWire> for PlanRowDto {
@@ -58,6 +60,7 @@ impl From<PlanRowWire> for PlanRowDto {
                 rollover: w.rollover,
                 rollover_cap: w.rollover_cap,
                 overdraft: w.overdraft,
+                sla: w.sla,
             },
         }
     }
@@ -103,6 +106,9 @@ pub fn parse_plan(d: PlanDto) -> Result<Plan, Vec<FieldError>> {
         }
         f.take(&format!("options[{i}].name"), PersonName::parse(&o.name));
         non_negative(&mut f, &format!("options[{i}].points"), o.points);
+    }
+    if let Err(errors) = crate::sla::check_targets(&d.sla) {
+        errors.into_iter().for_each(|e| f.push(e));
     }
     f.finish(|| Some(()))?;
     Plan::try_from(d).map_err(|_| vec![FieldError::new("plan", "malformed")])
@@ -409,6 +415,7 @@ mod tests {
             rollover: "none".into(),
             rollover_cap: None,
             overdraft: "incidents_only".into(),
+            sla: vec![],
         }
     }
 

@@ -25,6 +25,9 @@ pub struct PlanDto {
     pub rollover_cap: Option<WirePoints>,
     /// `never`, `incidents_only` or `always`.
     pub overdraft: String,
+    /// Service-level targets per priority; a priority not listed has no clocks.
+    #[serde(default)]
+    pub sla: Vec<crate::sla::SlaTargetDto>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,6 +69,7 @@ impl From<&Plan> for PlanDto {
                 Overdraft::Always => "always",
             }
             .into(),
+            sla: Vec::new(),
         }
     }
 }

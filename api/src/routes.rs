@@ -37,6 +37,11 @@ use crate::plans::PlanDto;
 #[cfg(feature = "openapi")]
 use crate::reports::{BalanceReportDto, ConsumptionReportDto, DisputeReportDto};
 #[cfg(feature = "openapi")]
+use crate::sla::{
+    AwaitingClientRequest, BusinessCalendarDto, BusinessCalendarRequest, PriorityRequest,
+    SlaReportDto,
+};
+#[cfg(feature = "openapi")]
 use crate::tickets::{
     AssignRequest, CatalogueItemDto, CatalogueItemRequest, CatalogueListDto, CauseRequest,
     CommentRequest, CreateTicketRequest, DisputeDecisionRequest, DisputeRequest, OrgBalanceDto,
@@ -261,7 +266,7 @@ operations! {
         body CatalogueItemRequest, 200 CatalogueItemDto;
     createTicket: Post "/tickets", SignedIn, "tickets", "Open an incident or a service request",
         body CreateTicketRequest, 201 TicketDto;
-    listTickets: Get "/tickets", SignedIn, "tickets", "Tickets you may see; `status`, `q` (title or number), `queue` (`unassigned`, `mine`, `awaiting_client`, `disputes`, `open`, `done`), `org`",
+    listTickets: Get "/tickets", SignedIn, "tickets", "Tickets you may see; `status`, `q` (title or number), `queue` (`unassigned`, `mine`, `awaiting_client`, `overdue`, `disputes`, `open`, `done`); open tickets first, the nearest service-level deadline first, `org`",
         200 TicketListDto;
     getTicket: Get "/tickets/{id}", SignedIn, "tickets", "One ticket: work, quotes, cause, charge, dispute and its cost so far",
         200 TicketDto;
@@ -311,6 +316,14 @@ operations! {
         200 DeskSettingsDto;
     updateDeskSettings: Put "/desk-settings", SignedIn, "tickets", "Change the desk settings (managers)",
         body DeskSettingsDto, 200 DeskSettingsDto;
+    changeTicketPriority: Put "/tickets/{id}/priority", SignedIn, "tickets", "Change a ticket's priority (engineers, managers): its service-level deadlines are recomputed from the opening",
+        body PriorityRequest, 200 TicketDto;
+    setAwaitingClient: Put "/tickets/{id}/awaiting-client", SignedIn, "tickets", "Say the ticket waits for the client's answer, or no longer does (engineers, managers): the service-level clocks stand meanwhile; a client's public comment ends the wait",
+        body AwaitingClientRequest, 200 TicketDto;
+    getBusinessCalendar: Get "/business-calendar", SignedIn, "tickets", "The provider's working hours per weekday and holidays, in its time zone: what service levels count (provider staff)",
+        200 BusinessCalendarDto;
+    updateBusinessCalendar: Put "/business-calendar", SignedIn, "tickets", "Change the working hours and holidays (managers); deadlines already set stay as they were decided",
+        body BusinessCalendarRequest, 200 BusinessCalendarDto;
     getPlanTerms: Get "/plan-terms", SignedIn, "tickets", "Your organisation's plan in plain terms: allotment, rounding, rollover, overdraft, dispute window, what is included (client people)",
         200 PlanTermsDto;
     getBalance: Get "/organizations/{id}/balance", SignedIn, "tickets", "An organisation's balance, holds and available points",
@@ -342,6 +355,8 @@ operations! {
         200 DisputeReportDto;
     getRevenueReport: Get "/reports/revenue", SignedIn, "reports", "Top-up revenue by month and currency (succeeded purchases); `from`, `to` (YYYY-MM), `format=csv`",
         200 RevenueReportDto;
+    getSlaReport: Get "/reports/sla", SignedIn, "reports", "Service levels by client and month opened: tickets, first answers and fixes in time or late, median business minutes to each; `from`, `to` (YYYY-MM), `format=csv`",
+        200 SlaReportDto;
 
     listPointPacks: Get "/point-packs", SignedIn, "top-ups", "The point packs for sale (client people see the active ones; managers all)",
         200 PointPackListDto;
@@ -430,6 +445,7 @@ pub const TICKET_QUEUES: &[&str] = &[
     "unassigned",
     "mine",
     "awaiting_client",
+    "overdue",
     "disputes",
     "open",
     "done",
@@ -547,6 +563,7 @@ pub const QUERY_PARAMS: &[(&str, &[QueryParam])] = &[
     ),
     ("getConsumptionReport", MONTHS),
     ("getRevenueReport", MONTHS),
+    ("getSlaReport", MONTHS),
     ("getBalanceReport", &[REPORT_FORMAT]),
     ("getDisputeReport", &[REPORT_FORMAT]),
 ];

@@ -216,10 +216,12 @@ pub struct TicketSummaryDto {
     pub status: crate::wire_enums::TicketStatus,
     pub requester: PersonRefDto,
     pub assignee: Option<PersonRefDto>,
-    /// A quote waits for the client's decision.
+    /// A quote waits for the client's decision, or staff wait for the client's answer.
     pub awaiting_client: bool,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The service-level clocks, when the plan has targets for its priority.
+    pub sla: Option<crate::sla::SlaDto>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -368,6 +370,10 @@ pub struct TicketDto {
     pub recorded_approval: Option<RecordedApprovalDto>,
     /// Staff only: what cancelling now would charge for the work logged.
     pub cancellation: Option<CancellationChargeDto>,
+    /// The service-level clocks, when the plan has targets for its priority.
+    pub sla: Option<crate::sla::SlaDto>,
+    /// Staff said the ticket waits for the client's answer, since then.
+    pub awaiting_client_since: Option<i64>,
 }
 
 /// An approval a manager recorded in a client admin's name.

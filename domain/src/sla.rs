@@ -87,7 +87,7 @@ impl Hours {
 
     /// Checks what a manager entered: windows in order, not overlapping, at most
     /// [`MAX_WINDOWS_PER_DAY`] a day, some working time in the week, at most [`MAX_HOLIDAYS`]
-    /// holidays (one listed twice is harmless). Refusals name the weekday (`week.N`) or `holidays`.
+    /// holidays (one listed twice is harmless). Refusals name the weekday (`week[N]`) or `holidays`.
     pub fn check(&self) -> Result<(), Vec<(String, Reject)>> {
         let mut errors = Vec::new();
         for (i, day) in self.week.iter().enumerate() {
@@ -95,13 +95,13 @@ impl Hours {
             let sane = day.iter().all(|w| w.start < w.end && w.end <= 1440);
             if day.len() > MAX_WINDOWS_PER_DAY {
                 errors.push((
-                    format!("week.{i}"),
+                    format!("week[{i}]"),
                     Reject::TooLong {
                         max: MAX_WINDOWS_PER_DAY,
                     },
                 ));
             } else if !ordered || !sane {
-                errors.push((format!("week.{i}"), Reject::Malformed));
+                errors.push((format!("week[{i}]"), Reject::Malformed));
             }
         }
         if self.week.iter().all(Vec::is_empty) {
@@ -318,6 +318,15 @@ pub struct Clocks {
     pub resolution_seconds: Option<i64>,
 }
 
+/// Where a ticket stands, as its clocks see it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Moment {
+    /// It waits for the client: a quote to approve, or an answer staff asked for.
+    pub waiting: bool,
+    /// Resolved or finished.
+    pub done: bool,
+}
+
 /// What a clock says at an instant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Standing {
@@ -423,6 +432,38 @@ impl Clocks {
         self.target = target;
         self.reckon(cal)?;
         Ok(self)
+    }
+
+    /// What a change to the ticket does to its clocks: `before` and `after` say whether it
+    /// waited for the client and whether it was finished; `responded`: staff answered the
+    /// client in it (a public comment or a status change).
+    pub fn step(
+        self,
+        before: Moment,
+        after: Moment,
+        responded: bool,
+        at: Timestamp,
+        cal: &Calendar,
+    ) -> Result<Clocks, DomainError> {
+        let mut c = if responded {
+            self.respond(at, cal)
+        } else {
+            self
+        };
+        match (before.done, after.done) {
+            (false, true) => return Ok(c.resolve(at, cal)),
+            (true, false) => {
+                c = c.resume(at, cal)?;
+                return Ok(if after.waiting { c.pause(at) } else { c });
+            }
+            (true, true) => return Ok(c),
+            (false, false) => {}
+        }
+        Ok(match (before.waiting, after.waiting) {
+            (false, true) => c.pause(at),
+            (true, false) => c.resume(at, cal)?,
+            _ => c,
+        })
     }
 
     pub fn standing(&self, which: Which, now: Timestamp) -> Standing {

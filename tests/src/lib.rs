@@ -246,6 +246,8 @@ pub fn d1_rows(sql: &str) -> Vec<serde_json::Value> {
 #[derive(Clone, Debug, Default)]
 pub struct Caller {
     pub cookie: Option<String>,
+    /// The instant the local server takes as now (`X-Pointdesk-Clock`), when set.
+    pub clock: Option<i64>,
 }
 
 impl Caller {
@@ -256,6 +258,7 @@ impl Caller {
     pub fn with_cookie(secret: &str) -> Caller {
         Caller {
             cookie: Some(secret.to_owned()),
+            clock: None,
         }
     }
 
@@ -266,6 +269,9 @@ impl Caller {
         ];
         if let Some(c) = &self.cookie {
             h.push(("cookie".to_owned(), format!("{}={c}", api::SESSION_COOKIE)));
+        }
+        if let Some(t) = self.clock {
+            h.push(("x-pointdesk-clock".to_owned(), t.to_string()));
         }
         h
     }

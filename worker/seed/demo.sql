@@ -8,6 +8,16 @@ INSERT OR IGNORE INTO plans (id, provider_id, name, base, per_seat, options, inc
     (1, 1, 'Standard', 800, 100, '[{"code":"monitoring","name":"Server monitoring","points":"4.00"}]', 15, 0, 'capped', 500, 'incidents_only'),
     (2, 1, 'Premium', 2000, 150, '[{"code":"monitoring","name":"Server monitoring","points":"5.00"},{"code":"backup","name":"Backup checks","points":"2.00"}]', 6, 0, 'full', NULL, 'always'),
     (3, 1, 'Basic', 1000, 50, '[]', 15, 25, 'none', NULL, 'never');
+-- Service levels: Premium answers an urgent ticket in 30 minutes round the clock; Basic's
+-- normal ticket is answered within 8 business hours and solved within 3 business days.
+UPDATE plans SET sla = '[{"priority":"urgent","respond_minutes":30,"resolve_minutes":240,"round_the_clock":true},{"priority":"high","respond_minutes":60,"resolve_minutes":480,"round_the_clock":false},{"priority":"normal","respond_minutes":240,"resolve_minutes":960,"round_the_clock":false},{"priority":"low","respond_minutes":480,"resolve_minutes":1920,"round_the_clock":false}]' WHERE id = 2 AND sla = '[]';
+UPDATE plans SET sla = '[{"priority":"urgent","respond_minutes":60,"resolve_minutes":480,"round_the_clock":true},{"priority":"high","respond_minutes":120,"resolve_minutes":960,"round_the_clock":false},{"priority":"normal","respond_minutes":480,"resolve_minutes":1440,"round_the_clock":false},{"priority":"low","respond_minutes":960,"resolve_minutes":2400,"round_the_clock":false}]' WHERE id = 1 AND sla = '[]';
+UPDATE plans SET sla = '[{"priority":"urgent","respond_minutes":120,"resolve_minutes":960,"round_the_clock":false},{"priority":"high","respond_minutes":240,"resolve_minutes":1440,"round_the_clock":false},{"priority":"normal","respond_minutes":480,"resolve_minutes":1440,"round_the_clock":false},{"priority":"low","respond_minutes":960,"resolve_minutes":2880,"round_the_clock":false}]' WHERE id = 3 AND sla = '[]';
+-- Northwind's office: Monday to Friday 9–18 with lunch 13–14, Moscow time, Russia's public holidays.
+INSERT OR IGNORE INTO business_calendars (provider_id, week, holidays, updated_at) VALUES (1,
+    '[[[540,780],[840,1080]],[[540,780],[840,1080]],[[540,780],[840,1080]],[[540,780],[840,1080]],[[540,780],[840,1080]],[],[]]',
+    '[{"date":"2026-01-01","yearly":true,"name":"Новый год"},{"date":"2026-01-02","yearly":true,"name":"Новогодние каникулы"},{"date":"2026-01-07","yearly":true,"name":"Рождество"},{"date":"2026-02-23","yearly":true,"name":"День защитника Отечества"},{"date":"2026-03-08","yearly":true,"name":"Международный женский день"},{"date":"2026-05-01","yearly":true,"name":"Праздник Весны и Труда"},{"date":"2026-05-09","yearly":true,"name":"День Победы"},{"date":"2026-06-12","yearly":true,"name":"День России"},{"date":"2026-11-04","yearly":true,"name":"День народного единства"}]',
+    1793480400);
 INSERT OR IGNORE INTO organisations (id, provider_id, name, balance, version, open_period, granted, debt, next_block, plan_id, seats, option_codes, threshold, alert_recipients, locale) VALUES
     (1, 1, 'Acme Dental Clinic', 1925, 2, '2026-11', '2026-11', 0, 2, 1, 12, '[]', 500, '[4]', 'ru'),
     (2, 1, 'Globex Logistics', 3800, 4, '2026-11', '2026-11', 0, 2, 2, 10, '["monitoring"]', 1000, '[6]', 'en'),

@@ -46,6 +46,12 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     #[allow(clippy::cast_possible_truncation)]
     let now = (event.schedule() / 1000.0) as i64;
     let at = pointdesk_domain::time::Timestamp::from_unix(now);
+    // Every five minutes: only the service-level warnings (and the mail they write).
+    if event.cron() == SLA_CRON {
+        let sla = service_levels(&db, &env, at).await;
+        let mail = send_mail(&db, &env, now).await;
+        return worker::console_log!("scheduled: {sla}; {mail}");
+    }
     // Periods first: a grant that arrives may matter to anything after it.
     let periods = match routes::turn_over(&db, &env, at).await {
         Ok(t) => format!(
@@ -66,6 +72,7 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         Ok(n) => format!("{n} quotes lapsed"),
         Err(e) => format!("quote expiry failed: {e:?}"),
     };
+    let sla = service_levels(&db, &env, at).await;
     let desk = match routes::desk_jobs(&db, &env, at).await {
         Ok(d) => format!(
             "desk: {} closing soon, {} closed, {} expiry notices, {} failed",
@@ -73,17 +80,38 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         ),
         Err(e) => format!("desk jobs failed: {e:?}"),
     };
-    // Mail waits in the outbox until a sender is bound (production: Cloudflare Email Service).
-    let mail = match mail::CloudflareEmail::from_env(&env) {
-        Some(sender) => match mail::deliver(&db, &sender, now, 100).await {
+    let mail = send_mail(&db, &env, now).await;
+    worker::console_log!(
+        "scheduled: cron {} at {} (D1 {d1}; {periods}; {payments}; {quotes}; {sla}; {desk}; {mail})",
+        event.cron(),
+        event.schedule()
+    );
+}
+
+/// The cron that runs only the service-level warnings (`wrangler.toml`'s second trigger).
+const SLA_CRON: &str = "*/5 * * * *";
+
+async fn service_levels(db: &db::Db, env: &Env, at: pointdesk_domain::time::Timestamp) -> String {
+    let origin = env
+        .var("PUBLIC_ORIGIN")
+        .map(|v| v.to_string().trim_end_matches('/').to_owned())
+        .unwrap_or_default();
+    match routes::sla_jobs(db, at, &origin).await {
+        Ok(s) => format!(
+            "service levels: {} warnings, {} breaches, {} failed",
+            s.warnings, s.breaches, s.failures
+        ),
+        Err(e) => format!("service-level job failed: {e:?}"),
+    }
+}
+
+/// Mail waits in the outbox until a sender is bound (production: Cloudflare Email Service).
+async fn send_mail(db: &db::Db, env: &Env, now: i64) -> String {
+    match mail::CloudflareEmail::from_env(env) {
+        Some(sender) => match mail::deliver(db, &sender, now, 100).await {
             Ok(n) => format!("{n} mail sent"),
             Err(e) => format!("mail delivery failed: {e:?}"),
         },
         None => "no mail sender bound".to_owned(),
-    };
-    worker::console_log!(
-        "scheduled: cron {} at {} (D1 {d1}; {periods}; {payments}; {quotes}; {desk}; {mail})",
-        event.cron(),
-        event.schedule()
-    );
+    }
 }

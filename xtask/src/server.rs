@@ -84,6 +84,8 @@ pub fn start(port: u16, state: &Path, quiet: bool) -> Result<Server> {
         // Local servers take payments through the built-in sandbox gateway; a deployment
         // without this variable has no sandbox (README: payments).
         .args(["--var", "PAYMENT_SANDBOX:on"])
+        // Local servers let a test say what time it is (`X-Pointdesk-Clock`).
+        .args(["--var", "LOCAL_CLOCK:on"])
         .current_dir(root())
         .stdin(Stdio::null());
     if quiet {

@@ -102,7 +102,7 @@ fn PlanForm(
         "",
     );
     let overdraft = text(|p| p.overdraft.clone(), "incidents_only");
-    let options: Vec<PlanOptionDto> = d.map(|p| p.options).unwrap_or_default();
+    let (options, sla): (Vec<PlanOptionDto>, _) = d.map(|p| (p.options, p.sla)).unwrap_or_default();
     let save = use_write();
     let local = RwSignal::new(None::<ApiError>);
     let error = Signal::derive(move || local.get().or_else(|| error_of(save).get()));
@@ -144,6 +144,7 @@ fn PlanForm(
                 rollover: rollover.get_untracked(),
                 rollover_cap: cap_value,
                 overdraft: overdraft.get_untracked(),
+                sla: sla.clone(),
             };
             match id {
                 Some(id) => client::update_plan(id, &req),

@@ -175,7 +175,7 @@ fn a_calendar_with_no_working_time_is_refused() {
     }];
     assert_eq!(
         hours.check(),
-        Err(vec![("week.0".into(), Reject::Malformed)])
+        Err(vec![("week[0]".into(), Reject::Malformed)])
     );
     hours.week[0] = vec![
         Window {
@@ -189,7 +189,7 @@ fn a_calendar_with_no_working_time_is_refused() {
     ];
     assert_eq!(
         hours.check(),
-        Err(vec![("week.0".into(), Reject::Malformed)])
+        Err(vec![("week[0]".into(), Reject::Malformed)])
     );
     assert_eq!(Hours::office().check(), Ok(()));
 }
@@ -355,4 +355,40 @@ proptest! {
         let edges = 2 * 60 * (1 + len / 86_400) * 8;
         prop_assert!((open - total).abs() <= edges, "sampled {open} vs {total}");
     }
+}
+
+#[test]
+fn a_change_moves_the_clocks_as_the_ticket_moves() {
+    let hours = Hours::office();
+    let cal = Calendar {
+        hours: &hours,
+        zone: &FixedOffset(180),
+    };
+    let at = |h: i64| Timestamp::at_local(date(2026, 12, 8), h * 3600, 180);
+    let open = Moment {
+        waiting: false,
+        done: false,
+    };
+    let waiting = Moment {
+        waiting: true,
+        done: false,
+    };
+    let done = Moment {
+        waiting: false,
+        done: true,
+    };
+    let c = Clocks::open(at(9), target(60, 480), &cal).expect("clocks");
+    // A quote sent at 10: the answer is given and the clocks stand.
+    let c = c.step(open, waiting, true, at(10), &cal).expect("step");
+    assert_eq!(c.first_response_at, Some(at(10)));
+    assert_eq!(c.paused_since, Some(at(10)));
+    // Approved at 12: two business hours waited.
+    let c = c.step(waiting, open, false, at(12), &cal).expect("step");
+    assert_eq!(c.resolve_paused, 2 * 3600);
+    // Finished at 15: resolution = 9–10 and 12–13 and 14–15 = 3 h.
+    let c = c.step(open, done, true, at(15), &cal).expect("step");
+    assert_eq!(c.resolution_seconds, Some(3 * 3600));
+    assert_eq!(c.resolved_at, Some(at(15)));
+    // Something finished stays as it is (a resolved incident closing).
+    assert_eq!(c.step(done, done, false, at(16), &cal).expect("step"), c);
 }

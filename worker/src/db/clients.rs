@@ -24,7 +24,14 @@ pub struct PlanRow {
     pub rollover: String,
     pub rollover_cap: Option<i64>,
     pub overdraft: String,
+    /// JSON array of service-level targets.
+    #[serde(default = "no_targets")]
+    pub sla: String,
     pub organizations: i64,
+}
+
+fn no_targets() -> String {
+    "[]".into()
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -87,6 +94,7 @@ impl PlanRow {
                 .transpose()?
                 .map(WirePoints),
             overdraft: self.overdraft.clone(),
+            sla: serde_json::from_str(&self.sla).map_err(|e| corrupt(&what(), &e))?,
         })
     }
 
@@ -163,11 +171,13 @@ pub struct PlanColumns<'a> {
     pub rollover: &'a str,
     pub rollover_cap: Option<i64>,
     pub overdraft: &'a str,
+    /// JSON array of service-level targets.
+    pub sla: &'a str,
 }
 
 impl PlanColumns<'_> {
     /// The columns in the order both the insert and the update bind them.
-    fn values(&self) -> [JsValue; 9] {
+    fn values(&self) -> [JsValue; 10] {
         [
             text(self.name),
             int(self.base),
@@ -178,6 +188,7 @@ impl PlanColumns<'_> {
             text(self.rollover),
             opt_int(self.rollover_cap),
             text(self.overdraft),
+            text(self.sla),
         ]
     }
 }
@@ -218,7 +229,7 @@ fn opt_text(v: Option<&str>) -> JsValue {
 
 pub(super) const PLAN_COLUMNS: &str =
     "p.id, p.name, p.base, p.per_seat, p.options, p.increment_minutes, \
-     p.minimum_charge, p.rollover, p.rollover_cap, p.overdraft, \
+     p.minimum_charge, p.rollover, p.rollover_cap, p.overdraft, p.sla, \
      (SELECT count(*) FROM organisations o WHERE o.plan_id = p.id) AS organizations";
 
 pub(super) const ORG_COLUMNS: &str =
@@ -264,8 +275,8 @@ impl Db {
     ) -> AppResult<D1PreparedStatement> {
         self.statement(
             "INSERT INTO plans (provider_id, name, base, per_seat, options, increment_minutes, \
-                 minimum_charge, rollover, rollover_cap, overdraft, created_at, updated_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+                 minimum_charge, rollover, rollover_cap, overdraft, sla, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
             &[int(provider)]
                 .into_iter()
                 .chain(p.values())
@@ -284,7 +295,7 @@ impl Db {
         self.statement(
             "UPDATE plans SET name = ?3, base = ?4, per_seat = ?5, options = ?6, \
                  increment_minutes = ?7, minimum_charge = ?8, rollover = ?9, rollover_cap = ?10, \
-                 overdraft = ?11, updated_at = ?12 WHERE provider_id = ?1 AND id = ?2",
+                 overdraft = ?11, sla = ?12, updated_at = ?13 WHERE provider_id = ?1 AND id = ?2",
             &[int(provider), int(id)]
                 .into_iter()
                 .chain(p.values())

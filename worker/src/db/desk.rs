@@ -16,6 +16,8 @@ pub struct QueueCounts {
     pub mine: Option<i64>,
     pub awaiting_client: Option<i64>,
     pub disputes: Option<i64>,
+    /// Open tickets past their running deadline.
+    pub overdue: Option<i64>,
     pub open: Option<i64>,
 }
 
@@ -39,18 +41,19 @@ pub struct DeskSettingsRow {
 
 impl Db {
     /// How many tickets each queue holds for `me`.
-    pub async fn queue_counts(&self, provider: i64, me: i64) -> AppResult<QueueCounts> {
+    pub async fn queue_counts(&self, provider: i64, me: i64, now: i64) -> AppResult<QueueCounts> {
         let sql = format!(
             "SELECT SUM(t.assignee_id IS NULL AND t.status IN {OPEN}) AS unassigned, \
              SUM(t.assignee_id = ?2 AND t.status IN {OPEN}) AS mine, \
-             SUM(EXISTS (SELECT 1 FROM quotes q WHERE q.ticket_id = t.id \
-               AND q.status = 'awaiting_approval')) AS awaiting_client, \
+             SUM(t.awaiting_client_since IS NOT NULL OR EXISTS (SELECT 1 FROM quotes q \
+               WHERE q.ticket_id = t.id AND q.status = 'awaiting_approval')) AS awaiting_client, \
+             SUM(t.sla_due IS NOT NULL AND t.sla_due <= ?3) AS overdue, \
              SUM(EXISTS (SELECT 1 FROM disputes d WHERE d.ticket_id = t.id \
                AND d.state = 'open')) AS disputes, \
              SUM(t.status IN {OPEN}) AS open FROM tickets t WHERE t.provider_id = ?1"
         );
         Ok(self
-            .first(sql, &[int(provider), int(me)])
+            .first(sql, &[int(provider), int(me), int(now)])
             .await?
             .unwrap_or_default())
     }

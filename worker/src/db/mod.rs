@@ -11,6 +11,7 @@ mod ledger;
 mod notices;
 mod payments;
 mod reports;
+mod sla;
 mod ticket_flow;
 mod ticket_writes;
 mod tickets;
@@ -22,6 +23,7 @@ pub use clients::{NewPerson, OrgColumns, OrgRow, PersonRow, PlanColumns, PlanRow
 pub use ledger::Books;
 pub use notices::{OrgNotice, PeopleNotice, Recipients};
 pub use payments::{NewPaymentEvent, NewPurchase, PackColumns, PackRow, PurchaseRow};
+pub use sla::{clocks_of, SlaTerms};
 pub use ticket_flow::flow_of;
 pub use ticket_writes::{Event, NewTicketRow, TicketMail, TicketState};
 pub use tickets::{

@@ -207,6 +207,13 @@ impl Db {
     }
 
     /// Marks the ticket as changed (a comment) without deciding anything about it.
+    pub fn set_priority(&self, id: i64, priority: &str) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "UPDATE tickets SET priority = ?2 WHERE id = ?1",
+            &[int(id), text(priority)],
+        )
+    }
+
     pub fn touch_ticket(&self, id: i64, now: i64) -> AppResult<D1PreparedStatement> {
         self.statement(
             "UPDATE tickets SET updated_at = ?2 WHERE id = ?1",

@@ -12,8 +12,9 @@ const TICKET_COLUMNS: &str = "t.id, t.org_id, o.name AS org_name, t.number, t.ki
      r.name AS requester_name, t.assignee_id, a.name AS assignee_name, t.status, t.cause, \
      t.cause_note, t.charge_points, t.charge_at, t.charge_lines, t.charge_detail, t.version, \
      t.created_at, t.updated_at, t.opened_by, ob.name AS opened_by_name, t.resolved_at, \
-     EXISTS (SELECT 1 FROM quotes q WHERE q.ticket_id = t.id AND q.status = 'awaiting_approval') \
-     AS awaiting_client";
+     t.sla, t.awaiting_client_since, \
+     (t.awaiting_client_since IS NOT NULL OR EXISTS (SELECT 1 FROM quotes q \
+       WHERE q.ticket_id = t.id AND q.status = 'awaiting_approval')) AS awaiting_client";
 const TICKET_FROM: &str = "tickets t JOIN organisations o ON o.id = t.org_id \
      JOIN users r ON r.id = t.requester_id LEFT JOIN users a ON a.id = t.assignee_id \
      LEFT JOIN users ob ON ob.id = t.opened_by";
@@ -59,6 +60,10 @@ pub struct TicketRow {
     pub opened_by_name: Option<String>,
     /// When it was last resolved (incidents waiting for confirmation).
     pub resolved_at: Option<i64>,
+    /// The service-level clocks (JSON), when its plan has targets for its priority.
+    pub sla: Option<String>,
+    /// Staff wait for the client's answer since then.
+    pub awaiting_client_since: Option<i64>,
     pub awaiting_client: i64,
 }
 
@@ -202,6 +207,8 @@ pub struct TicketFilter {
     pub queue: Option<String>,
     pub me: i64,
     pub query: Option<String>,
+    /// Unix seconds: what `overdue` is measured against.
+    pub now: i64,
 }
 
 impl Db {
@@ -325,12 +332,14 @@ impl Db {
              AND (CASE ?6 \
                 WHEN 'unassigned' THEN t.assignee_id IS NULL AND t.status IN ('new', 'in_progress', 'awaiting_approval') \
                 WHEN 'mine' THEN t.assignee_id = ?7 AND t.status IN ('new', 'in_progress', 'awaiting_approval') \
-                WHEN 'awaiting_client' THEN EXISTS (SELECT 1 FROM quotes q WHERE q.ticket_id = t.id AND q.status = 'awaiting_approval') \
+                WHEN 'awaiting_client' THEN t.awaiting_client_since IS NOT NULL OR EXISTS (SELECT 1 FROM quotes q WHERE q.ticket_id = t.id AND q.status = 'awaiting_approval') \
+                WHEN 'overdue' THEN t.sla_due IS NOT NULL AND t.sla_due <= ?8 \
                 WHEN 'disputes' THEN EXISTS (SELECT 1 FROM disputes d WHERE d.ticket_id = t.id AND d.state = 'open') \
                 WHEN 'open' THEN t.status IN ('new', 'in_progress', 'awaiting_approval') \
                 WHEN 'done' THEN t.status IN ('resolved', 'closed', 'completed', 'declined', 'cancelled') \
                 ELSE 1 END) \
              ORDER BY CASE WHEN t.status IN ('new', 'in_progress', 'awaiting_approval') THEN 0 ELSE 1 END, \
+             CASE WHEN t.sla_due IS NULL THEN 1 ELSE 0 END, t.sla_due, \
              CASE t.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, \
              t.updated_at DESC, t.id DESC LIMIT 200"
         );
@@ -344,6 +353,7 @@ impl Db {
                 opt(number),
                 f.queue.as_deref().map_or(JsValue::NULL, text),
                 int(f.me),
+                int(f.now),
             ],
         )
         .await

@@ -66,18 +66,33 @@ pointdesk_api::messages! {
             "Ticket #{no} \"{title}\" was resolved. If it is fixed, nothing needs doing: it closes by itself tomorrow. If it is not, say so here:",
             "Заявка #{no} «{title}» решена. Если всё работает, ничего делать не нужно: завтра она закроется сама. Если проблема осталась, сообщите об этом:",
         ],
+        RespondWarningSubject => ["Pointdesk: #{no} needs its first answer soon", "Pointdesk: по #{no} скоро истекает срок первого ответа"],
+        RespondWarningBody => ["Ticket #{no} \"{title}\" ({org}) has used 75 % of its time to the first answer. Answer it:", "По заявке #{no} «{title}» («{org}») прошло 75 % времени на первый ответ. Ответить:"],
+        ResolveWarningSubject => ["Pointdesk: #{no} is due to be solved soon", "Pointdesk: по #{no} скоро истекает срок решения"],
+        ResolveWarningBody => ["Ticket #{no} \"{title}\" ({org}) has used 75 % of its time to resolution. Open it:", "По заявке #{no} «{title}» («{org}») прошло 75 % времени на решение. Открыть:"],
+        RespondBreachSubject => ["Pointdesk: #{no} missed its first-answer time", "Pointdesk: по #{no} нарушен срок первого ответа"],
+        RespondBreachBody => ["Ticket #{no} \"{title}\" ({org}) has had no answer within its service level. Open it:", "Заявка #{no} «{title}» («{org}») осталась без ответа дольше обещанного. Открыть:"],
+        ResolveBreachSubject => ["Pointdesk: #{no} missed its resolution time", "Pointdesk: по #{no} нарушен срок решения"],
+        ResolveBreachBody => ["Ticket #{no} \"{title}\" ({org}) is not solved within its service level. Open it:", "Заявка #{no} «{title}» («{org}») не решена в обещанный срок. Открыть:"],
     }
 }
 
 /// A desk notice about a ticket.
 #[derive(Clone, Copy)]
 pub enum DeskNotice {
-    Opened { urgent: bool },
+    Opened {
+        urgent: bool,
+    },
     Received(NextStep),
     DisputeOpened,
     ApprovalRecorded(Channel),
     ApprovalDisputed,
     ClosingSoon,
+    /// 75 % of a target passed (`breach: false`) or all of it.
+    Sla {
+        clock: pointdesk_domain::sla::Which,
+        breach: bool,
+    },
 }
 
 impl DeskNotice {
@@ -90,6 +105,8 @@ impl DeskNotice {
             DeskNotice::ApprovalRecorded(_) => "approval_recorded",
             DeskNotice::ApprovalDisputed => "dispute_opened",
             DeskNotice::ClosingSoon => "closing_soon",
+            DeskNotice::Sla { breach: false, .. } => "sla_warning",
+            DeskNotice::Sla { breach: true, .. } => "sla_breach",
         }
     }
 }
@@ -120,6 +137,19 @@ pub fn desk_notice(n: DeskNotice, a: &About<'_>, link: &str) -> Wording {
             (Words::ApprovalDisputedSubject, Words::ApprovalDisputedBody)
         }
         DeskNotice::ClosingSoon => (Words::ClosingSoonSubject, Words::ClosingSoonBody),
+        DeskNotice::Sla { clock, breach } => {
+            use pointdesk_domain::sla::Which;
+            match (clock, breach) {
+                (Which::Respond, false) => {
+                    (Words::RespondWarningSubject, Words::RespondWarningBody)
+                }
+                (Which::Resolve, false) => {
+                    (Words::ResolveWarningSubject, Words::ResolveWarningBody)
+                }
+                (Which::Respond, true) => (Words::RespondBreachSubject, Words::RespondBreachBody),
+                (Which::Resolve, true) => (Words::ResolveBreachSubject, Words::ResolveBreachBody),
+            }
+        }
     };
     let no = a.no.to_string();
     let days = a.days.to_string();

@@ -23,6 +23,8 @@ pointdesk_api::messages! {
         NotFixed => ["reopened: not fixed", "открыта снова: проблема не решена"],
         QuoteSentToAdmin => ["a quote waits for your administrator's approval", "смета ждёт одобрения вашего администратора"],
         ChargedAdminMayDispute => ["its time was charged; your administrator may dispute it", "время работы списано; оспорить списание может ваш администратор"],
+        Priority => ["the priority changed", "приоритет изменён"],
+        AwaitingClient => ["the engineer waits for your answer", "инженер ждёт вашего ответа"],
     }
 }
 

@@ -9,6 +9,7 @@ use pointdesk_api::organizations::{
 };
 use pointdesk_api::plans::PlanDto;
 use pointdesk_api::problem::FieldError;
+use pointdesk_api::sla::SlaTargetDto;
 use pointdesk_api::WirePoints;
 use pointdesk_domain::plan::Plan;
 use pointdesk_domain::policy::Action;
@@ -341,7 +342,11 @@ pub async fn list_plans(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     json(&PlanListDto { items })
 }
 
-fn plan_columns<'a>(p: &'a Plan, options: &'a str, d: &'a PlanDto) -> PlanColumns<'a> {
+fn plan_columns<'a>(
+    p: &'a Plan,
+    (options, sla): (&'a str, &'a str),
+    d: &'a PlanDto,
+) -> PlanColumns<'a> {
     PlanColumns {
         name: &p.name,
         base: p.base.hundredths(),
@@ -352,6 +357,21 @@ fn plan_columns<'a>(p: &'a Plan, options: &'a str, d: &'a PlanDto) -> PlanColumn
         rollover: &d.rollover,
         rollover_cap: d.rollover_cap.map(|c| c.0.hundredths()),
         overdraft: &d.overdraft,
+        sla,
+    }
+}
+
+/// The plan as stored: the domain's reading, with its targets from the most urgent priority.
+fn canonical(plan: &Plan, mut sla: Vec<SlaTargetDto>) -> PlanDto {
+    let rank = |p: &str| {
+        pointdesk_domain::ticket::Priority::ALL
+            .iter()
+            .position(|q| q.as_str() == p)
+    };
+    sla.sort_by_key(|t| rank(&t.priority));
+    PlanDto {
+        sla,
+        ..PlanDto::from(plan)
     }
 }
 
@@ -360,8 +380,9 @@ pub async fn create_plan(call: &mut Call<'_>, who: &Session) -> AppResult<Respon
     who.may_provider_wide(Action::ManagePlans)?;
     let dto: PlanDto = read_json(&mut call.req).await?;
     let plan = parse_plan(dto.clone())?;
-    let canonical = PlanDto::from(&plan);
+    let canonical = canonical(&plan, dto.sla);
     let options = serde_json::to_string(&canonical.options).unwrap_or_else(|_| "[]".into());
+    let sla = serde_json::to_string(&canonical.sla).unwrap_or_else(|_| "[]".into());
     let db = call.db()?;
     let now = call.now.unix();
     let after = serde_json::to_string(&canonical).unwrap_or_default();
@@ -369,7 +390,7 @@ pub async fn create_plan(call: &mut Call<'_>, who: &Session) -> AppResult<Respon
         .batch(vec![
             db.insert_plan(
                 who.provider(),
-                &plan_columns(&plan, &options, &canonical),
+                &plan_columns(&plan, (&options, &sla), &canonical),
                 now,
             )?,
             db.insert_audit(&who.audit(
@@ -394,9 +415,11 @@ pub async fn update_plan(call: &mut Call<'_>, who: &Session) -> AppResult<Respon
     let id = call.id()?;
     who.may_provider_wide(Action::ManagePlans)?;
     let dto: PlanDto = read_json(&mut call.req).await?;
+    let sla = dto.sla.clone();
     let plan = parse_plan(dto)?;
-    let canonical = PlanDto::from(&plan);
+    let canonical = canonical(&plan, sla);
     let options = serde_json::to_string(&canonical.options).unwrap_or_else(|_| "[]".into());
+    let sla = serde_json::to_string(&canonical.sla).unwrap_or_else(|_| "[]".into());
     let db = call.db()?;
     let before = db
         .plan(who.provider(), id)
@@ -410,7 +433,7 @@ pub async fn update_plan(call: &mut Call<'_>, who: &Session) -> AppResult<Respon
             db.update_plan(
                 who.provider(),
                 id,
-                &plan_columns(&plan, &options, &canonical),
+                &plan_columns(&plan, (&options, &sla), &canonical),
                 now,
             )?,
             db.insert_audit(&who.audit(

@@ -47,9 +47,12 @@ pub async fn get(call: &Call<'_>, who: &Session) -> AppResult<Response> {
         }
         _ => {
             who.may_provider_wide(Action::ViewTickets)?;
-            let c = db.queue_counts(who.provider(), who.user.id).await?;
+            let c = db
+                .queue_counts(who.provider(), who.user.id, call.now.unix())
+                .await?;
             let count = |n: Option<i64>| u32::try_from(n.unwrap_or(0)).unwrap_or(0);
             let mut queues = vec![
+                ("overdue", c.overdue),
                 ("unassigned", c.unassigned),
                 ("mine", c.mine),
                 ("awaiting_client", c.awaiting_client),

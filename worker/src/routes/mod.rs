@@ -15,10 +15,12 @@ mod people;
 mod periods;
 mod reports;
 mod session;
+mod sla;
 mod tickets;
 
 pub use payments::reconcile as reconcile_payments;
 pub use periods::turn_over;
+pub use sla::sla_jobs;
 pub use tickets::expire_quotes;
 
 /// What the desk's hourly job did.
@@ -61,10 +63,22 @@ use crate::error::{AppError, AppResult};
 use crate::guard;
 use crate::http::{authenticate, confirmed, openapi, read_json, trusted, Call, Session};
 
+/// A local server (`LOCAL_CLOCK=on`, set by `cargo xtask dev` and the test servers, never in a
+/// deployment) takes "now" from an `X-Pointdesk-Clock` header (Unix seconds), so tests can open
+/// a ticket on a Friday evening and watch its deadlines fall due.
+fn local_clock(req: &Request, env: &Env) -> Option<Timestamp> {
+    if env.var("LOCAL_CLOCK").ok()?.to_string() != "on" {
+        return None;
+    }
+    let at = req.headers().get("x-pointdesk-clock").ok()??;
+    at.trim().parse().ok().map(Timestamp::from_unix)
+}
+
 pub async fn dispatch(req: Request, env: &Env) -> AppResult<Response> {
     let (op, params) = operation(&req)?;
     #[allow(clippy::cast_possible_truncation)]
-    let now = Timestamp::from_unix((js_sys::Date::now() / 1000.0) as i64);
+    let now = local_clock(&req, env)
+        .unwrap_or_else(|| Timestamp::from_unix((js_sys::Date::now() / 1000.0) as i64));
     let mut call = Call {
         req,
         env,
@@ -180,6 +194,11 @@ async fn handle(op: &Operation, call: &mut Call<'_>, who: Option<&Session>) -> A
         Op::getDeskSettings => desk::settings(call, who()?).await,
         Op::updateDeskSettings => desk::set_settings(call, who()?).await,
         Op::getPlanTerms => desk::plan_terms(call, who()?).await,
+        Op::changeTicketPriority => tickets::change_priority(call, who()?).await,
+        Op::setAwaitingClient => tickets::set_awaiting(call, who()?).await,
+        Op::getBusinessCalendar => sla::calendar(call, who()?).await,
+        Op::updateBusinessCalendar => sla::set_calendar(call, who()?).await,
+        Op::getSlaReport => sla::report(call, who()?).await,
         Op::getBalance => ledger::balance(call, who()?).await,
         Op::listLedgerEntries => ledger::list(call, who()?).await,
         Op::exportLedgerCsv => ledger::export(call, who()?).await,

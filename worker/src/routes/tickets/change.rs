@@ -13,6 +13,7 @@ use pointdesk_domain::time::{Period, Timestamp};
 use pointdesk_domain::DomainError;
 use worker::{D1PreparedStatement, Response};
 
+use super::clocks::{clock_statement, ClockMove};
 use super::load::{answer, load, references, Loaded};
 use crate::books::{plan_of, record};
 use crate::db::{decide_and_write, Books, Db, Event, IdTable, TicketMail, TicketState};
@@ -35,6 +36,8 @@ pub(super) struct Change {
     pub(super) extra: Vec<D1PreparedStatement>,
     /// Keep the version as it is (a comment or a follower changes no decision).
     pub(super) keep_version: bool,
+    /// What the service-level clocks must know besides the flow.
+    pub(super) clock: ClockMove,
 }
 
 impl Change {
@@ -48,6 +51,7 @@ impl Change {
             mails: Vec::new(),
             extra: Vec::new(),
             keep_version: false,
+            clock: ClockMove::default(),
         }
     }
     pub(super) fn event(mut self, kind: &str, detail: serde_json::Value) -> Change {
@@ -296,7 +300,10 @@ where
         let l = load(&db, who, id, action).await?;
         let ctx = context(&db, who, &l, needs, (now, offset, window)).await?;
         let c = decide(&l, &ctx)?;
+        let staff = !who.actor.role.is_client();
+        let clock = clock_statement(&db, &l, &c.flow, staff, c.clock, now).await?;
         let mut statements = statements(&db, who, &l, c, &ctx, (&origin, &link))?;
+        statements.extend(clock);
         statements.extend(idem.claim(who, &db, now.unix())?);
         db.batch(statements).await?;
         Ok(None)

@@ -2,6 +2,7 @@
 
 use pointdesk_api::accounts::OrgRefDto;
 use pointdesk_api::ledger::ChargeExplanationDto;
+use pointdesk_api::sla::SlaDto;
 use pointdesk_api::tickets::{
     step_operation, CancellationChargeDto, DisputeDto, IncidentChargeDto, PersonRefDto, QuoteDto,
     RecordedApprovalDto, TicketDto, TicketSummaryDto, WorkLineDto,
@@ -12,7 +13,7 @@ use pointdesk_domain::incident::Incident;
 use pointdesk_domain::policy::Action;
 use pointdesk_domain::service_request::ServiceRequest;
 use pointdesk_domain::steps::Viewer;
-use pointdesk_domain::ticket::{Flow, Kind};
+use pointdesk_domain::ticket::{Flow, Kind, Priority};
 use pointdesk_domain::time::Timestamp;
 use pointdesk_domain::DomainError;
 
@@ -104,9 +105,11 @@ pub(super) async fn load_row(db: &Db, row: TicketRow) -> AppResult<Loaded> {
     })
 }
 
-pub(super) fn summary(r: &TicketRow) -> AppResult<TicketSummaryDto> {
+pub(super) fn summary(r: &TicketRow, now: Timestamp) -> AppResult<TicketSummaryDto> {
     let corrupt =
         |what: &str| AppError::Internal(format!("ticket {}: its {what} does not read", r.id));
+    let priority = Priority::parse(&r.priority).map_err(|_| corrupt("priority"))?;
+    let sla = crate::db::clocks_of(r.id, r.sla.as_deref())?.map(|c| SlaDto::of(&c, priority, now));
     Ok(TicketSummaryDto {
         id: r.id,
         number: r.number,
@@ -123,6 +126,7 @@ pub(super) fn summary(r: &TicketRow) -> AppResult<TicketSummaryDto> {
         awaiting_client: r.awaiting_client == 1,
         created_at: r.created_at,
         updated_at: r.updated_at,
+        sla,
     })
 }
 
@@ -153,7 +157,7 @@ pub(super) fn ticket_dto(l: &Loaded, who: &Session, now: Timestamp) -> AppResult
         }),
         _ => None,
     };
-    let s = summary(&l.row)?;
+    let s = summary(&l.row, now)?;
     Ok(TicketDto {
         id: s.id,
         number: s.number,
@@ -227,6 +231,8 @@ pub(super) fn ticket_dto(l: &Loaded, who: &Session, now: Timestamp) -> AppResult
             .as_ref()
             .map(|r| recorded_approval_dto(r, window)),
         cancellation: cancellation(l, shown, who)?,
+        sla: s.sla,
+        awaiting_client_since: l.row.awaiting_client_since,
     })
     .map(|dto| with_steps(dto, l, who, now, window))
 }
@@ -336,6 +342,10 @@ fn with_steps(
     }
     if may(Action::Comment) {
         dto.actions.push("addComment".to_owned());
+    }
+    if may(Action::WorkQueue) && !l.flow.is_done() {
+        dto.actions.push("changeTicketPriority".to_owned());
+        dto.actions.push("setAwaitingClient".to_owned());
     }
     dto
 }

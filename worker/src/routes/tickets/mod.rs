@@ -10,6 +10,7 @@
 
 mod catalogue;
 mod change;
+mod clocks;
 mod incidents;
 mod load;
 mod open;
@@ -19,6 +20,7 @@ mod resolution;
 mod work;
 
 pub use catalogue::{create_catalogue_item, list_catalogue, update_catalogue_item};
+pub use clocks::{change_priority, set_awaiting};
 pub use incidents::{decide_dispute, dispute, set_cause};
 pub use open::create;
 pub use read::{get, list, timeline};

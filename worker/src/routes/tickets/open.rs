@@ -9,6 +9,7 @@ use pointdesk_domain::ticket::{Kind, Priority};
 use serde_json::json;
 use worker::{D1PreparedStatement, Response};
 
+use super::clocks::opening;
 use super::load::{answer, Loaded};
 use crate::db::{decide_and_write, Db, Event, NewTicketRow, PeopleNotice, Recipients};
 use crate::error::{AppError, AppResult};
@@ -54,6 +55,8 @@ pub async fn create(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
         (_, Some("quoted")) => NextStep::Quoted,
         _ => NextStep::Standard,
     };
+    let terms = db.sla_terms(Some(who.provider()), Some(org)).await?;
+    let clocks = opening(&terms, t.priority, call.now)?;
     let now = call.now.unix();
     let origin = call.origin();
     let opened_by = (requester.0 != who.user.id).then_some(who.user.id);
@@ -77,6 +80,7 @@ pub async fn create(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
                 },
                 now,
             )?,
+            db.set_clocks(id, clocks.as_ref(), None)?,
             db.follow(id, requester.0)?,
             db.follow(id, who.user.id)?,
             db.event(

@@ -23,6 +23,7 @@ pub async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     let url = call.req.url()?;
     let mut filter = TicketFilter {
         me: who.user.id,
+        now: call.now.unix(),
         ..TicketFilter::default()
     };
     let mut f = Fields::default();
@@ -70,7 +71,7 @@ pub async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
         .tickets(who.provider(), &filter)
         .await?
         .iter()
-        .map(summary)
+        .map(|r| summary(r, call.now))
         .collect::<AppResult<_>>()?;
     json(&TicketListDto { items })
 }

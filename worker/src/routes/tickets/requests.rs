@@ -14,6 +14,7 @@ use pointdesk_api::desk::RecordApprovalRequest;
 use pointdesk_api::problem::FieldError;
 
 use super::change::{change, flow_statements, Change, Needs};
+use super::clocks::clock_statement;
 use super::load::{load_row, request, Loaded};
 use super::open::{about, tell, Ticket};
 use crate::db::{Db, Event, Recipients};
@@ -401,6 +402,7 @@ pub async fn expire_quotes(db: &Db, now: Timestamp) -> AppResult<usize> {
         };
         let c = Change::of(&l, Flow::Request(next));
         let mut statements = flow_statements(db, &l, &c, None, now.unix())?;
+        statements.extend(clock_statement(db, &l, &c.flow, false, c.clock, now).await?);
         statements.push(db.event(
             &Event {
                 ticket_id: q.ticket_id,

@@ -13,6 +13,7 @@ use serde_json::json;
 use worker::Response;
 
 use super::change::{change, mail, Change, Needs};
+use super::clocks::{clock_statement, ClockMove};
 use super::load::{answer, load};
 use crate::error::{AppError, AppResult};
 use crate::http::{body_of, read_json, respond, Call, Session};
@@ -39,6 +40,14 @@ pub async fn comment(call: &mut Call<'_>, who: &Session) -> AppResult<Response> 
         db.insert_comment(id, who.user.id, &body, req.internal, now)?,
         db.comment_event(id, who.user.id, req.internal, now)?,
     ];
+    // A public comment from staff is an answer; one from the client ends a wait for them.
+    let client = who.actor.role.is_client();
+    let clock = ClockMove {
+        responded: !req.internal && !client,
+        awaiting: (client && !req.internal).then_some(None),
+        retarget: None,
+    };
+    statements.extend(clock_statement(&db, &l, &l.flow, !client, clock, call.now).await?);
     if !req.internal {
         let link = format!("{}/tickets/{id}", call.origin());
         statements.extend(mail(
