@@ -7,6 +7,8 @@ use crate::WirePoints;
 /// Every kind of notice, in the order the preferences screen lists them.
 pub const KINDS: &[&str] = &[
     "ticket_opened",
+    "sla_warning",
+    "sla_breach",
     "ticket_received",
     "dispute_opened",
     "approval_recorded",

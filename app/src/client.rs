@@ -3,6 +3,7 @@
 //! is an HttpOnly cookie the browser sends by itself (same origin).
 
 use gloo_net::http::{Request, RequestBuilder, Response};
+use pointdesk_api::sla::{AwaitingClientRequest, PriorityRequest};
 use pointdesk_api::accounts::{
     AcceptInvitationRequest, ChangePasswordRequest, MeDto, PasswordResetRequest,
     ResetPasswordRequest, SignInRequest, UpdateMeRequest,
@@ -263,6 +264,8 @@ pub enum TicketChange {
     Reopen(ReopenRequest),
     RecordApproval(i64, RecordApprovalRequest),
     DisputeApproval(i64, DisputeRequest),
+    Priority(PriorityRequest),
+    Awaiting(AwaitingClientRequest),
 }
 
 /// A fresh key for one money-moving intent (a retry of the same `Write` reuses it).
@@ -535,6 +538,8 @@ pub fn change_ticket(id: i64, change: &TicketChange) -> Write {
         TicketChange::RecordApproval(q, r) => {
             json(Verb::Post, format!("/quotes/{q}/recorded-approval"), r).keyed()
         }
+        TicketChange::Priority(r) => json(Verb::Put, t("/priority"), r),
+        TicketChange::Awaiting(r) => json(Verb::Put, t("/awaiting-client"), r),
         TicketChange::DisputeApproval(q, r) => json(
             Verb::Post,
             format!("/quotes/{q}/recorded-approval/dispute"),

@@ -23,6 +23,7 @@ pub fn DeskSummary() -> impl IntoView {
                                 "unassigned" => Msg::QueueUnassigned,
                                 "mine" => Msg::QueueMine,
                                 "awaiting_client" => Msg::QueueAwaiting,
+                                "overdue" => Msg::QueueOverdue,
                                 "disputes" => Msg::QueueDisputes,
                                 _ => Msg::QueueOpen,
                             };

@@ -19,6 +19,12 @@ pub fn TicketRow(ticket: TicketSummaryDto, show_org: bool) -> impl IntoView {
         Msg::ServiceRequest
     };
     let who = t.assignee.map(|a| a.name);
+    let sla = t.sla;
+    let now = js_sys::Date::now();
+    let due = move || {
+        sla.as_ref()
+            .and_then(|s| crate::components::sla_card::due_text(i18n.locale.get(), s, now))
+    };
     view! {
         <li class="row" data-testid="ticket-row" data-number=t.number>
             <a href=href class="row__main">
@@ -31,6 +37,9 @@ pub fn TicketRow(ticket: TicketSummaryDto, show_org: bool) -> impl IntoView {
                 </span>
             </a>
             <span class="badges">
+                {move || due().map(|(text, late)| view! {
+                    <span class="badge badge--due" class:badge--alert=late data-testid="ticket-due">{text}</span>
+                })}
                 <span class="badge" class:badge--alert=urgent>{i18n.priority(priority.clone())}</span>
                 <span class="badge badge--status" data-testid="ticket-status" data-status=status.as_str()>
                     {i18n.status(status)}

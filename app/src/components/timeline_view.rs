@@ -31,12 +31,19 @@ pub fn TimelineView(items: Vec<TimelineEventDto>) -> impl IntoView {
                     "auto_closed" => Msg::EventAutoClosed,
                     "approval_recorded" => Msg::RecordedApproval,
                     "approval_disputed" => Msg::EventApprovalDisputed,
+                    "priority" => Msg::EventPriority,
+                    "awaiting_client" if e.status.as_deref() == Some("answered") => Msg::EventAwaitingOver,
+                    "awaiting_client" => Msg::EventAwaitingClient,
+                    "sla_warning" => Msg::EventSlaWarning,
+                    "sla_breach" => Msg::EventSlaBreach,
                     _ => Msg::EventLedger,
                 };
                 // A reclassification names classes, a recorded approval its channel.
                 let status = match (e.kind.as_str(), e.status.as_deref()) {
                     ("reclassified", Some(c)) => Some(format!("class:{c}")),
                     ("approval_recorded", Some(c)) => Some(format!("channel:{c}")),
+                    ("priority", Some(p)) => Some(format!("priority:{p}")),
+                    ("awaiting_client", _) => None,
                     _ => e.status.clone(),
                 };
                 let entry = e.entry.clone();
@@ -57,6 +64,7 @@ pub fn TimelineView(items: Vec<TimelineEventDto>) -> impl IntoView {
                                 "client_caused" => i18n.t(Msg::CauseClient).to_owned(),
                                 "standard" => i18n.t(Msg::CauseStandard).to_owned(),
                                 "upheld" => i18n.t(Msg::DisputeUpheld).to_owned(),
+                                p if p.starts_with("priority:") => i18n::priority_name(i18n.locale.get(), &p[9..]).to_owned(),
                                 "rejected" => i18n.t(Msg::DisputeRejected).to_owned(),
                                 other => TicketStatus::parse(other).map_or_else(|| other.to_owned(), |t| i18n::status_name(i18n.locale.get(), t).to_owned()),
                             }))}

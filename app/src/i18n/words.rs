@@ -252,3 +252,18 @@ pub fn charge_text(
         points(locale, e.points)
     )
 }
+
+/// A span of time, short: `25 min`, `3 h 10 min`, `2 d 4 h` (`мин`, `ч`, `дн.`): abbreviations,
+/// so no plural form is needed.
+pub fn span(locale: Locale, seconds: i64) -> String {
+    let minutes = seconds.unsigned_abs().div_ceil(60);
+    let (d, h, m) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
+    let w = |msg: Msg| text(locale, msg);
+    match (d, h) {
+        (0, 0) => format!("{m} {}", w(Msg::AbbrMinutes)),
+        (0, _) if m > 0 => format!("{h} {} {m} {}", w(Msg::AbbrHours), w(Msg::AbbrMinutes)),
+        (0, _) => format!("{h} {}", w(Msg::AbbrHours)),
+        (_, 0) => format!("{d} {}", w(Msg::AbbrDays)),
+        _ => format!("{d} {} {h} {}", w(Msg::AbbrDays), w(Msg::AbbrHours)),
+    }
+}

@@ -67,6 +67,8 @@ pub fn kind_msg(kind: &str) -> Msg {
         "approval_recorded" => Msg::NoticeApprovalRecorded,
         "closing_soon" => Msg::NoticeClosingSoon,
         "points_expiring" => Msg::NoticePointsExpiring,
+        "sla_warning" => Msg::NoticeSlaWarning,
+        "sla_breach" => Msg::NoticeSlaBreach,
         _ => Msg::NoticeTicketChanged,
     }
 }

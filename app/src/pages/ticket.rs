@@ -11,9 +11,11 @@ use crate::components::reclassify_form::ReclassifyForm;
 use crate::components::recorded_approval_card::RecordedApprovalCard;
 use crate::components::remote::{remote, Remote};
 use crate::components::resolution_panel::ResolutionPanel;
+use crate::components::sla_card::SlaCard;
 use crate::components::ticket_change::use_change;
 use crate::components::ticket_controls::{has_controls, TicketControls};
 use crate::components::timeline_view::TimelineView;
+use crate::components::wait_and_priority::WaitAndPriority;
 use crate::components::work_logger::WorkLogger;
 use crate::i18n::{use_i18n, Msg};
 use crate::session::use_auth;
@@ -80,6 +82,10 @@ fn TicketView(ticket: TicketDto, version: RwSignal<u32>, done: Callback<()>) -> 
             <span class="badge">{i18n.priority(priority.clone())}</span>
         </p>
         {controls.then(|| view! { <TicketControls ticket=t.clone() me=me done=done /> })}
+        {t.sla.clone().map(|s| view! { <SlaCard sla=s /> })}
+        {may("setAwaitingClient").then(|| view! {
+            <WaitAndPriority id=id priority=t.priority.clone() awaiting=t.awaiting_client_since.is_some() done=done />
+        })}
         {t.steps.iter().any(|s| s == "confirm").then(|| view! { <ResolutionPanel ticket=t.clone() done=done /> })}
         <div class="grid">
             <section class="card">

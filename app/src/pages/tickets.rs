@@ -21,6 +21,7 @@ pub fn Tickets() -> impl IntoView {
             ("open", Msg::QueueOpen),
             ("unassigned", Msg::QueueUnassigned),
             ("mine", Msg::QueueMine),
+            ("overdue", Msg::QueueOverdue),
             ("awaiting_client", Msg::QueueAwaiting),
             ("disputes", Msg::QueueDisputes),
             ("done", Msg::QueueDone),
@@ -30,6 +31,7 @@ pub fn Tickets() -> impl IntoView {
             ("open", Msg::QueueOpen),
             ("unassigned", Msg::QueueUnassigned),
             ("mine", Msg::QueueMine),
+            ("overdue", Msg::QueueOverdue),
             ("awaiting_client", Msg::QueueAwaiting),
             ("done", Msg::QueueDone),
         ]

@@ -74,9 +74,9 @@ pub(super) async fn clock_statement(
         return Ok(None);
     }
     if stored.is_none() && m.retarget.is_none() {
-        return Ok((awaiting != was)
+        return (awaiting != was)
             .then(|| db.set_clocks(l.row.id, None, awaiting))
-            .transpose()?);
+            .transpose();
     }
     let terms = db.sla_terms(None, Some(l.row.org_id)).await?;
     let mut clocks = match stored {
@@ -177,7 +177,10 @@ pub async fn set_awaiting(call: &mut Call<'_>, who: &Session) -> AppResult<Respo
             c.clock.responded = req.awaiting;
             let c = c.event(
                 "awaiting_client",
-                json!({ "awaiting": req.awaiting, "text": note }),
+                json!({
+                "status": if req.awaiting { "awaiting" } else { "answered" },
+                "text": (!note.is_empty()).then_some(note.as_str()),
+            }),
             );
             Ok(if req.awaiting {
                 c.mail(TicketNotice::Changed(WhatChanged::AwaitingClient))
