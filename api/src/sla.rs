@@ -107,10 +107,21 @@ impl BusinessCalendarRequest {
         let hours = Hours { week, holidays };
         if let Err(errors) = hours.check() {
             for (field, r) in errors {
-                f.refuse(&field, r);
+                limited(&mut f, &field, r);
             }
         }
         f.finish(|| Some((hours, names)))
+    }
+}
+
+/// A refusal of a count or a duration: a missing one is `required`, one past a bound
+/// `out_of_range` (`too_long` and `too_short` are about text).
+fn limited(f: &mut Fields, field: &str, r: Reject) {
+    match r {
+        Reject::TooLong { .. } | Reject::TooShort { .. } => {
+            f.push(FieldError::new(field, "out_of_range"));
+        }
+        r => f.refuse(field, r),
     }
 }
 
@@ -194,7 +205,7 @@ pub fn check_targets(targets: &[SlaTargetDto]) -> Result<(), Vec<FieldError>> {
         }
         if let Err(errors) = t.target().check() {
             for (field, r) in errors {
-                f.refuse(&format!("sla[{i}].{field}_minutes"), r);
+                limited(&mut f, &format!("sla[{i}].{field}_minutes"), r);
             }
         }
     }

@@ -3,7 +3,6 @@
 //! is an HttpOnly cookie the browser sends by itself (same origin).
 
 use gloo_net::http::{Request, RequestBuilder, Response};
-use pointdesk_api::sla::{AwaitingClientRequest, PriorityRequest};
 use pointdesk_api::accounts::{
     AcceptInvitationRequest, ChangePasswordRequest, MeDto, PasswordResetRequest,
     ResetPasswordRequest, SignInRequest, UpdateMeRequest,
@@ -25,6 +24,9 @@ use pointdesk_api::payments::{
 };
 use pointdesk_api::plans::PlanDto;
 use pointdesk_api::problem::FieldError;
+use pointdesk_api::sla::{
+    AwaitingClientRequest, BusinessCalendarDto, BusinessCalendarRequest, PriorityRequest,
+};
 use pointdesk_api::tickets::{
     AssignRequest, CatalogueItemRequest, CatalogueListDto, CauseRequest, CommentRequest,
     CreateTicketRequest, DisputeDecisionRequest, DisputeRequest, OrgBalanceDto, QuoteRequest,
@@ -230,6 +232,16 @@ pub fn timeline(id: i64) -> Typed<TimelineDto> {
 /// `getDesk`: queue counts (staff) or the decisions waiting (client people).
 pub fn desk() -> Typed<DeskDto> {
     read("/desk".to_owned())
+}
+
+/// `getBusinessCalendar`.
+pub fn business_calendar() -> Typed<BusinessCalendarDto> {
+    read("/business-calendar".to_owned())
+}
+
+/// `updateBusinessCalendar`.
+pub fn update_business_calendar(req: &BusinessCalendarRequest) -> Write {
+    json(Verb::Put, "/business-calendar", req)
 }
 
 /// `getPlanTerms`.

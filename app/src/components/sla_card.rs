@@ -14,9 +14,16 @@ pub fn due_text(locale: i18n::Locale, sla: &SlaDto, now_ms: f64) -> Option<(Stri
     let answering = sla.first_response_at.is_none();
     let t = |m: Msg| i18n::text(locale, m);
     Some(if left < 0 {
-        (format!("{} {}", t(Msg::SlaOverdue), i18n::span(locale, -left)), true)
+        (
+            format!("{} {}", t(Msg::SlaOverdue), i18n::span(locale, -left)),
+            true,
+        )
     } else {
-        let what = if answering { Msg::SlaRespondIn } else { Msg::SlaResolveIn };
+        let what = if answering {
+            Msg::SlaRespondIn
+        } else {
+            Msg::SlaResolveIn
+        };
         (format!("{} {}", t(what), i18n::span(locale, left)), false)
     })
 }
@@ -42,7 +49,11 @@ pub fn SlaCard(sla: SlaDto) -> impl IntoView {
             </div>
         }
     };
-    let rule = if sla.target.round_the_clock { Msg::SlaRoundTheClock } else { Msg::SlaBusinessHours };
+    let rule = if sla.target.round_the_clock {
+        Msg::SlaRoundTheClock
+    } else {
+        Msg::SlaBusinessHours
+    };
     let now = js_sys::Date::now();
     let sla2 = sla.clone();
     let chip = move || due_text(i18n.locale.get(), &sla, now);

@@ -26,7 +26,7 @@ pub fn TicketRow(ticket: TicketSummaryDto, show_org: bool) -> impl IntoView {
             .and_then(|s| crate::components::sla_card::due_text(i18n.locale.get(), s, now))
     };
     view! {
-        <li class="row" data-testid="ticket-row" data-number=t.number>
+        <li class="row row--ticket" data-testid="ticket-row" data-number=t.number>
             <a href=href class="row__main">
                 <span class="row__title">"#"{t.number}" "{t.title}</span>
                 <span class="row__meta">

@@ -1,4 +1,8 @@
 use leptos::prelude::*;
+use pointdesk_api::sla::SlaTargetDto;
+
+use crate::components::sla_targets_field::{target_rows, targets, SlaTargetsField};
+use crate::components::working_hours::WorkingHours;
 use pointdesk_api::organizations::PlanRowDto;
 use pointdesk_api::plans::{PlanDto, PlanOptionDto};
 use pointdesk_api::WirePoints;
@@ -42,7 +46,31 @@ pub fn Plans() -> impl IntoView {
                 }
             }}
         </div>
+        <WorkingHours />
     }
+}
+
+/// Points as typed (`1,5` or `1.5`).
+fn points_typed(s: &str) -> Option<WirePoints> {
+    s.trim().replace(',', ".").parse().ok().map(WirePoints)
+}
+
+/// What a new plan promises until the manager says otherwise: urgent round the clock.
+fn default_targets() -> Vec<SlaTargetDto> {
+    [
+        ("urgent", 60, 480, true),
+        ("high", 120, 960, false),
+        ("normal", 480, 1440, false),
+        ("low", 960, 2400, false),
+    ]
+    .into_iter()
+    .map(|(p, a, b, round)| SlaTargetDto {
+        priority: p.to_owned(),
+        respond_minutes: a,
+        resolve_minutes: b,
+        round_the_clock: round,
+    })
+    .collect()
 }
 
 #[component]
@@ -103,20 +131,15 @@ fn PlanForm(
     );
     let overdraft = text(|p| p.overdraft.clone(), "incidents_only");
     let (options, sla): (Vec<PlanOptionDto>, _) = d.map(|p| (p.options, p.sla)).unwrap_or_default();
+    let rows = target_rows(&if id.is_none() { default_targets() } else { sla });
+    let shown = rows.clone();
     let save = use_write();
     let local = RwSignal::new(None::<ApiError>);
     let error = Signal::derive(move || local.get().or_else(|| error_of(save).get()));
     on_success(save, move |_| on_saved());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let pts = |s: RwSignal<String>| {
-            s.get_untracked()
-                .trim()
-                .replace(',', ".")
-                .parse()
-                .ok()
-                .map(WirePoints)
-        };
+        let pts = |s: RwSignal<String>| points_typed(&s.get_untracked());
         let fields = [
             ("base", base),
             ("per_seat", per_seat),
@@ -132,6 +155,10 @@ fn PlanForm(
             local.set(Some(ApiError::field("rollover_cap", "required")));
             return;
         }
+        let sla = match targets(&rows) {
+            Ok(t) => t,
+            Err(e) => return local.set(Some(e)),
+        };
         local.set(None);
         save.dispatch({
             let req = PlanDto {
@@ -144,7 +171,7 @@ fn PlanForm(
                 rollover: rollover.get_untracked(),
                 rollover_cap: cap_value,
                 overdraft: overdraft.get_untracked(),
-                sla: sla.clone(),
+                sla,
             };
             match id {
                 Some(id) => client::update_plan(id, &req),
@@ -170,6 +197,7 @@ fn PlanForm(
                 <SelectField label=Msg::OverdraftRule field="overdraft" value=overdraft choices=vec![
                     ("never", Msg::OverdraftNever), ("incidents_only", Msg::OverdraftIncidents), ("always", Msg::OverdraftAlways),
                 ] />
+                <SlaTargetsField rows=shown error=error />
                 <ErrorBox error=error />
                 <button class="button" type="submit" data-testid="plan-submit" disabled=busy(save)>
                     {i18n.tr(if id.is_some() { Msg::Save } else { Msg::Create })}

@@ -18,6 +18,7 @@ pub fn Reports() -> impl IntoView {
         {report(i18n, Msg::Consumption, "consumption")}
         {report(i18n, Msg::DisputesReport, "disputes")}
         {report(i18n, Msg::Revenue, "revenue")}
+        {report(i18n, Msg::SlaReport, "sla")}
     }
 }
 
@@ -43,6 +44,7 @@ fn report(i18n: I18n, title: Msg, name: &'static str) -> impl IntoView {
                     "balances" => "report-balances",
                     "consumption" => "report-consumption",
                     "revenue" => "report-revenue",
+                    "sla" => "report-sla",
                     _ => "report-disputes",
                 };
                 linked_table(id, head, body, false, links)
@@ -71,6 +73,13 @@ fn heading(l: Locale, key: &str) -> String {
         "currency" => Currency,
         "purchases" => Purchases,
         "amount" => AmountPaid,
+        "tickets" => ColTickets,
+        "first_response_met" => ColRespondMet,
+        "first_response_breached" => ColRespondBreached,
+        "resolution_met" => ColResolveMet,
+        "resolution_breached" => ColResolveBreached,
+        "median_first_response_business_minutes" => ColMedianRespond,
+        "median_resolution_business_minutes" => ColMedianResolve,
         _ => Outcome,
     };
     crate::i18n::text(l, msg).to_owned()

@@ -12,6 +12,7 @@ mod catalogue;
 mod change;
 mod clocks;
 mod incidents;
+mod levels;
 mod load;
 mod open;
 mod read;
@@ -20,8 +21,8 @@ mod resolution;
 mod work;
 
 pub use catalogue::{create_catalogue_item, list_catalogue, update_catalogue_item};
-pub use clocks::{change_priority, set_awaiting};
 pub use incidents::{decide_dispute, dispute, set_cause};
+pub use levels::{change_priority, set_awaiting};
 pub use open::create;
 pub use read::{get, list, timeline};
 pub use requests::{
