@@ -175,14 +175,6 @@ pub struct SlaTargetDto {
 }
 
 impl SlaTargetDto {
-    pub fn of(priority: Priority, t: Target) -> SlaTargetDto {
-        SlaTargetDto {
-            priority: priority.as_str().into(),
-            respond_minutes: t.respond,
-            resolve_minutes: t.resolve,
-            round_the_clock: t.round_the_clock,
-        }
-    }
     pub fn target(&self) -> Target {
         Target {
             respond: self.respond_minutes,
@@ -231,8 +223,11 @@ pub struct SlaDto {
     pub resolve: String,
     /// The running clock's deadline, if one runs: what queues sort by.
     pub due: Option<i64>,
-    /// The targets it runs on.
-    pub target: SlaTargetDto,
+    /// The targets it runs on (flat: a nested object costs the app's bundle a deserializer).
+    pub respond_minutes: u32,
+    pub resolve_minutes: u32,
+    /// Counted round the clock rather than in working hours.
+    pub round_the_clock: bool,
 }
 
 fn standing_str(s: Standing) -> &'static str {
@@ -244,7 +239,7 @@ fn standing_str(s: Standing) -> &'static str {
 }
 
 impl SlaDto {
-    pub fn of(c: &Clocks, priority: Priority, now: Timestamp) -> SlaDto {
+    pub fn of(c: &Clocks, now: Timestamp) -> SlaDto {
         let respond = c.standing(Which::Respond, now);
         let resolve = c.standing(Which::Resolve, now);
         SlaDto {
@@ -257,7 +252,9 @@ impl SlaDto {
             respond: standing_str(respond).into(),
             resolve: standing_str(resolve).into(),
             due: c.next_deadline().map(|(_, t)| t.unix()),
-            target: SlaTargetDto::of(priority, c.target),
+            respond_minutes: c.target.respond,
+            resolve_minutes: c.target.resolve,
+            round_the_clock: c.target.round_the_clock,
         }
     }
 }

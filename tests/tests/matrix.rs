@@ -44,7 +44,7 @@ struct World {
 
 /// The operations that act on one ticket (or its quote), and the state the ticket must be in
 /// for the call to succeed when the caller may make it.
-const TICKET_OPS: [(&str, &str); 21] = [
+const TICKET_OPS: [(&str, &str); 23] = [
     ("getTicket", "incident_new"),
     ("getTicketTimeline", "incident_new"),
     ("addComment", "incident_new"),
@@ -66,6 +66,8 @@ const TICKET_OPS: [(&str, &str); 21] = [
     ("reopenTicket", "incident_resolved"),
     ("recordApproval", "request_awaiting"),
     ("disputeRecordedApproval", "request_recorded"),
+    ("changeTicketPriority", "incident_new"),
+    ("setAwaitingClient", "incident_new"),
 ];
 
 const TARGETS: [Target; 3] = [Target::Own, Target::OtherOrg, Target::OtherProvider];
@@ -309,9 +311,11 @@ fn expected(op: &str, who: Who, target: Target) -> Option<u16> {
         | "markNotificationsRead"
         | "getNotificationPreferences"
         | "updateNotificationPreferences" => signed_in(200),
-        "getConsumptionReport" | "getBalanceReport" | "getDisputeReport" | "getRevenueReport" => {
-            by_role(403, 403, 403, 200)
-        }
+        "getConsumptionReport"
+        | "getBalanceReport"
+        | "getDisputeReport"
+        | "getRevenueReport"
+        | "getSlaReport" => by_role(403, 403, 403, 200),
         "listPointPacks" => signed_in(200),
         "createPointPack" => by_role(403, 403, 403, 201),
         "getPaymentSettings" | "updatePaymentSettings" => by_role(403, 403, 403, 200),
@@ -330,6 +334,9 @@ fn expected(op: &str, who: Who, target: Target) -> Option<u16> {
         "createTicket" => signed_in(201),
         "getDesk" => signed_in(200),
         "getDeskSettings" | "updateDeskSettings" => by_role(403, 403, 403, 200),
+        // The working week: staff read it, managers change it.
+        "getBusinessCalendar" => by_role(403, 403, 200, 200),
+        "updateBusinessCalendar" => by_role(403, 403, 403, 200),
         // The caller's own plan: client people only.
         "getPlanTerms" => by_role(200, 200, 403, 403),
         "createCatalogueItem" => by_role(403, 403, 403, 201),
@@ -357,7 +364,9 @@ fn expected(op: &str, who: Who, target: Target) -> Option<u16> {
                 "decideDispute" => [403, 403, 403, 200],
                 "approveQuote" | "declineQuote" => [403, 200, 403, 403],
                 "cancelRequest" => [403, 200, 200, 200],
-                "reclassifyTicket" => [403, 403, 200, 200],
+                "reclassifyTicket" | "changeTicketPriority" | "setAwaitingClient" => {
+                    [403, 403, 200, 200]
+                }
                 // The fixtures' requester is the manager: of the client people only the
                 // admin may speak for the organisation; staff never confirm for the client.
                 "confirmResolution" | "reopenTicket" => [403, 200, 403, 403],
@@ -463,6 +472,12 @@ fn request(
             Some(r#"{"auto_close_days":5,"dispute_window_days":14}"#.to_owned())
         }
         "reclassifyTicket" => Some(r#"{"to":"quoted","reason":"Matrix"}"#.to_owned()),
+        "changeTicketPriority" => Some(r#"{"priority":"urgent"}"#.to_owned()),
+        "setAwaitingClient" => Some(r#"{"awaiting":true}"#.to_owned()),
+        "updateBusinessCalendar" => Some(
+            r#"{"week":[[{"start":"09:00","end":"18:00"}],[],[],[],[],[],[]],"holidays":[]}"#
+                .to_owned(),
+        ),
         "reopenTicket" | "disputeRecordedApproval" => Some(r#"{"reason":"Matrix"}"#.to_owned()),
         "recordApproval" => Some(format!(
             r#"{{"approver_id":{},"approved_at":{},"channel":"phone"}}"#,

@@ -86,7 +86,7 @@ fn deadlines_count_business_hours_skip_holidays_and_waiting_and_warn_once_in_wor
     assert_eq!(a["sla"]["resolve_by"], msk("2026-12-02", "17:30"));
     assert_eq!(a["sla"]["first_response_at"], Value::Null);
     assert_eq!(a["sla"]["paused"], false);
-    assert_eq!(a["sla"]["target"]["respond_minutes"], 480);
+    assert_eq!(a["sla"]["respond_minutes"], 480);
 
     // A holiday on that Monday moves it a day (another provider, whose manager set it).
     let mut hmanager = sign("manager", "slah");
@@ -159,7 +159,7 @@ fn deadlines_count_business_hours_skip_holidays_and_waiting_and_warn_once_in_wor
         200,
     );
     assert_eq!(urgent["priority"], "urgent");
-    assert_eq!(urgent["sla"]["target"]["round_the_clock"], true);
+    assert_eq!(urgent["sla"]["round_the_clock"], true);
     assert_eq!(urgent["sla"]["respond_by"], friday + 3600);
     put(
         &mut eng,

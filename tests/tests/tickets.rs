@@ -681,7 +681,9 @@ fn every_ticket_says_what_its_reader_may_do_next() {
             "changeTicketStatus",
             "logWork",
             "reclassifyTicket",
-            "addComment"
+            "addComment",
+            "changeTicketPriority",
+            "setAwaitingClient"
         ]
     );
     assert_eq!(done, Some(false));

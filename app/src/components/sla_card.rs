@@ -49,7 +49,7 @@ pub fn SlaCard(sla: SlaDto) -> impl IntoView {
             </div>
         }
     };
-    let rule = if sla.target.round_the_clock {
+    let rule = if sla.round_the_clock {
         Msg::SlaRoundTheClock
     } else {
         Msg::SlaBusinessHours

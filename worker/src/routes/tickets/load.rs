@@ -13,7 +13,7 @@ use pointdesk_domain::incident::Incident;
 use pointdesk_domain::policy::Action;
 use pointdesk_domain::service_request::ServiceRequest;
 use pointdesk_domain::steps::Viewer;
-use pointdesk_domain::ticket::{Flow, Kind, Priority};
+use pointdesk_domain::ticket::{Flow, Kind};
 use pointdesk_domain::time::Timestamp;
 use pointdesk_domain::DomainError;
 
@@ -108,8 +108,7 @@ pub(super) async fn load_row(db: &Db, row: TicketRow) -> AppResult<Loaded> {
 pub(super) fn summary(r: &TicketRow, now: Timestamp) -> AppResult<TicketSummaryDto> {
     let corrupt =
         |what: &str| AppError::Internal(format!("ticket {}: its {what} does not read", r.id));
-    let priority = Priority::parse(&r.priority).map_err(|_| corrupt("priority"))?;
-    let sla = crate::db::clocks_of(r.id, r.sla.as_deref())?.map(|c| SlaDto::of(&c, priority, now));
+    let sla = crate::db::clocks_of(r.id, r.sla.as_deref())?.map(|c| SlaDto::of(&c, now));
     Ok(TicketSummaryDto {
         id: r.id,
         number: r.number,
