@@ -80,6 +80,18 @@ test('the manager sets the working week, holidays and a plan\'s targets, and rea
   assert.equal(await manager.page.getByTestId('input-week[5]').inputValue(), '10:00–14:00');
   assert.equal(await manager.page.getByTestId('input-holidays').inputValue(), '01-01 New Year\n2027-01-08 Extra day off');
   await manager.screenshot('sla-working-hours-desktop');
+  // A yearly holiday entered with any year reads as its month and day, so saving the form
+  // again keeps it yearly.
+  sql(`UPDATE business_calendars SET holidays = '[{"date":"2026-05-09","yearly":true,"name":"Victory Day"}]' WHERE provider_id = 541;`);
+  await manager.goto('/plans');
+  await manager.page.getByTestId('hours-form').waitFor();
+  assert.equal(await manager.page.getByTestId('input-holidays').inputValue(), '05-09 Victory Day');
+  await manager.page.getByTestId('hours-save').click();
+  await manager.page.getByTestId('hours-form').locator('[role="status"]').waitFor();
+  assert.deepEqual(
+    JSON.parse(sql('SELECT holidays FROM business_calendars WHERE provider_id = 541;')[0].holidays),
+    [{ date: '2000-05-09', yearly: true, name: 'Victory Day' }],
+  );
 
   // The plan's targets, in hours.
   await manager.page.getByTestId('edit-plan').first().click();

@@ -50,8 +50,9 @@ fn day_windows(text: &str) -> Vec<WindowDto> {
 fn holidays_text(h: &[HolidayDto]) -> String {
     h.iter()
         .map(|h| {
-            let date = match h.date.strip_prefix(YEARLY).filter(|_| h.yearly) {
-                Some(month_day) => month_day.trim_start_matches('-').to_owned(),
+            // A yearly holiday is its month and day, whatever year it was entered with.
+            let date = match h.date.get(5..).filter(|_| h.yearly) {
+                Some(month_day) => month_day.to_owned(),
                 None => h.date.clone(),
             };
             format!("{date} {}", h.name).trim_end().to_owned()
