@@ -466,6 +466,32 @@ impl Clocks {
         })
     }
 
+    /// The notice `which` calls for at `now`, given what was sent for it: the breach once its
+    /// deadline passed (the warning is then moot), else the warning at 75 % of the target; none
+    /// for a clock that stopped or stands, or whose breach was told. `Some(true)`: the breach.
+    pub fn notice_due(
+        &self,
+        which: Which,
+        (warned, breach_told): (bool, bool),
+        now: Timestamp,
+    ) -> Option<bool> {
+        let (warn_at, by, stopped) = match which {
+            Which::Respond => (
+                self.respond_warn_at,
+                self.respond_by,
+                self.first_response_at,
+            ),
+            Which::Resolve => (self.resolve_warn_at, self.resolve_by, self.resolved_at),
+        };
+        if stopped.is_some() || self.paused_since.is_some() || breach_told {
+            return None;
+        }
+        if now >= by {
+            return Some(true);
+        }
+        (now >= warn_at && !warned).then_some(false)
+    }
+
     pub fn standing(&self, which: Which, now: Timestamp) -> Standing {
         let (by, stopped) = match which {
             Which::Respond => (self.respond_by, self.first_response_at),

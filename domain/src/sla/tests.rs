@@ -392,3 +392,49 @@ fn a_change_moves_the_clocks_as_the_ticket_moves() {
     // Something finished stays as it is (a resolved incident closing).
     assert_eq!(c.step(done, done, false, at(16), &cal).expect("step"), c);
 }
+
+#[test]
+fn a_clock_calls_for_its_warning_then_its_breach_once_each() {
+    let hours = Hours::office();
+    let cal = Calendar {
+        hours: &hours,
+        zone: &FixedOffset(180),
+    };
+    let at = |h: i64, m: i64| Timestamp::at_local(date(2026, 12, 8), h * 3600 + m * 60, 180);
+    // Opened 9:00 with an hour to answer: warned at 9:45, breached at 10:00.
+    let c = Clocks::open(at(9, 0), target(60, 480), &cal).expect("clocks");
+    assert_eq!(
+        c.notice_due(Which::Respond, (false, false), at(9, 44)),
+        None
+    );
+    assert_eq!(
+        c.notice_due(Which::Respond, (false, false), at(9, 45)),
+        Some(false)
+    );
+    assert_eq!(
+        c.notice_due(Which::Respond, (true, false), at(9, 50)),
+        None,
+        "warned once"
+    );
+    assert_eq!(
+        c.notice_due(Which::Respond, (false, false), at(10, 0)),
+        Some(true),
+        "the warning is moot"
+    );
+    assert_eq!(
+        c.notice_due(Which::Respond, (true, true), at(11, 0)),
+        None,
+        "breach told once"
+    );
+    // Answered, or waiting for the client: nothing to tell.
+    assert_eq!(
+        c.respond(at(9, 50), &cal)
+            .notice_due(Which::Respond, (true, false), at(11, 0)),
+        None
+    );
+    assert_eq!(
+        c.pause(at(9, 50))
+            .notice_due(Which::Respond, (true, false), at(11, 0)),
+        None
+    );
+}

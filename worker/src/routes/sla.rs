@@ -178,26 +178,6 @@ pub struct SlaJobs {
     pub failures: usize,
 }
 
-/// The notice a clock calls for now, if one is due and not yet sent: the breach when the
-/// deadline passed (its warning is then moot), else the warning at 75 %.
-fn due(c: &Clocks, which: Which, sent: &[String], now: Timestamp) -> Option<bool> {
-    let (warn_at, by, stopped) = match which {
-        Which::Respond => (c.respond_warn_at, c.respond_by, c.first_response_at),
-        Which::Resolve => (c.resolve_warn_at, c.resolve_by, c.resolved_at),
-    };
-    let was = |level: &str| {
-        sent.iter()
-            .any(|s| *s == format!("{}:{level}", which.as_str()))
-    };
-    if stopped.is_some() || c.paused_since.is_some() || was("breach") {
-        return None;
-    }
-    if now >= by {
-        return Some(true);
-    }
-    (now >= warn_at && !was("warning")).then_some(false)
-}
-
 /// The job: for every running clock at 75 % or past its deadline, one notice each, sent only
 /// in working time unless the target runs round the clock.
 pub async fn sla_jobs(db: &Db, now: Timestamp, origin: &str) -> AppResult<SlaJobs> {
@@ -223,7 +203,8 @@ pub async fn sla_jobs(db: &Db, now: Timestamp, origin: &str) -> AppResult<SlaJob
         }
         let sent: Vec<String> = serde_json::from_str(&row.sent).unwrap_or_default();
         for which in [Which::Respond, Which::Resolve] {
-            let Some(breach) = due(&c, which, &sent, now) else {
+            let was = |level: &str| sent.contains(&format!("{}:{level}", which.as_str()));
+            let Some(breach) = c.notice_due(which, (was("warning"), was("breach")), now) else {
                 continue;
             };
             match notify(
