@@ -87,14 +87,14 @@ fn accept((status, text): (u16, String), also_ok: &[u16]) -> Result<(u16, String
     if (200..300).contains(&status) || also_ok.contains(&status) {
         Ok((status, text))
     } else {
-        Err(serde_json::from_str::<Problem>(&text)
+        Err(crate::json::from_str::<Problem>(&text)
             .map(ApiError::Problem)
             .unwrap_or(ApiError::Unexpected(status)))
     }
 }
 
 fn parse<T: DeserializeOwned>((status, text): (u16, String)) -> Result<T, ApiError> {
-    serde_json::from_str(&text).map_err(|_| ApiError::Unexpected(status))
+    crate::json::from_str(&text).map_err(|_| ApiError::Unexpected(status))
 }
 
 async fn decode<T: DeserializeOwned>(
@@ -155,7 +155,7 @@ pub async fn get_text(r: &Read) -> Result<String, ApiError> {
 
 /// Parses a read's text.
 pub fn parse_text<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
-    serde_json::from_str(text).map_err(|_| ApiError::Unexpected(200))
+    crate::json::from_str(text).map_err(|_| ApiError::Unexpected(200))
 }
 
 /// `getHealth`. A degraded service answers 503 with the same body.

@@ -4,6 +4,7 @@ mod client;
 mod components;
 mod format;
 mod i18n;
+mod json;
 mod locale;
 mod pages;
 mod session;

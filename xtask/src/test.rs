@@ -65,8 +65,6 @@ pub fn run(args: &[String]) -> Result {
             "test",
             "--workspace",
             "--exclude",
-            "pointdesk-app",
-            "--exclude",
             "pointdesk-e2e",
             "--features",
             "pointdesk-api/openapi",
