@@ -125,6 +125,13 @@ pub struct MeDto {
     pub organization: Option<OrgRefDto>,
 }
 
+/// `GET /session`: the signed-in person, or `null` when the request carries no live session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionDto {
+    pub me: Option<MeDto>,
+}
+
 /// `PATCH /me`: only what is sent changes.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -6,7 +6,7 @@
 #[cfg(feature = "openapi")]
 use crate::accounts::{
     AcceptInvitationRequest, ChangePasswordRequest, MeDto, PasswordResetRequest,
-    ResetPasswordRequest, SignInRequest, UpdateMeRequest,
+    ResetPasswordRequest, SessionDto, SignInRequest, UpdateMeRequest,
 };
 #[cfg(feature = "openapi")]
 use crate::desk::{
@@ -220,6 +220,8 @@ operations! {
         body SignInRequest, 200 MeDto;
     signOut: Delete "/session", SignedIn, "session", "Sign out: this session ends at once",
         204;
+    getSession: Get "/session", Public, "session", "Who is signed in, if anyone: 200 with `me` null when nobody is (what the app asks first, so a signed-out visit logs no error)",
+        200 SessionDto;
     getMe: Get "/me", SignedIn, "session", "Who is signed in",
         200 MeDto;
     updateMe: Patch "/me", SignedIn, "session", "Change your name or language",
@@ -466,22 +468,31 @@ const REPORT_FORMAT: QueryParam = q(
     QueryValue::OneOf(&["json", "csv"]),
     "`csv` for a spreadsheet (UTF-8 with BOM); JSON otherwise",
 );
+/// The language and convention of a CSV (`csv::Csv` in the worker).
+const CSV_LOCALE: QueryParam = q(
+    "locale",
+    QueryValue::OneOf(&["en", "ru"]),
+    "A CSV's language and convention: `ru` for `;`, decimal commas and Russian headers (what Excel in a Russian locale reads), `en` for `,`, decimal points and English; the reader's language when absent",
+);
+const LEDGER_KIND: QueryParam = q(
+    "kind",
+    QueryValue::OneOf(ENTRY_KINDS),
+    "Only entries of this kind",
+);
+const LEDGER_PERIOD: QueryParam = q(
+    "period",
+    QueryValue::Period,
+    "Only entries of this billing period",
+);
+const LEDGER_TICKET: QueryParam = q(
+    "ticket",
+    QueryValue::TicketNumber,
+    "Only entries of this ticket (its own, its quotes' and its dispute's)",
+);
 const LEDGER_FILTERS: &[QueryParam] = &[
-    q(
-        "kind",
-        QueryValue::OneOf(ENTRY_KINDS),
-        "Only entries of this kind",
-    ),
-    q(
-        "period",
-        QueryValue::Period,
-        "Only entries of this billing period",
-    ),
-    q(
-        "ticket",
-        QueryValue::TicketNumber,
-        "Only entries of this ticket (its own, its quotes' and its dispute's)",
-    ),
+    LEDGER_KIND,
+    LEDGER_PERIOD,
+    LEDGER_TICKET,
     q(
         "before",
         QueryValue::Id,
@@ -493,6 +504,7 @@ const LEDGER_FILTERS: &[QueryParam] = &[
         "Entries per page (50 when absent)",
     ),
 ];
+const LEDGER_EXPORT: &[QueryParam] = &[LEDGER_KIND, LEDGER_PERIOD, LEDGER_TICKET, CSV_LOCALE];
 const MONTHS: &[QueryParam] = &[
     q(
         "from",
@@ -505,6 +517,7 @@ const MONTHS: &[QueryParam] = &[
         "The last month (this one when absent)",
     ),
     REPORT_FORMAT,
+    CSV_LOCALE,
 ];
 
 /// The query parameters of the operations that read any, declared beside the operations so the
@@ -536,7 +549,7 @@ pub const QUERY_PARAMS: &[(&str, &[QueryParam])] = &[
         ],
     ),
     ("listLedgerEntries", LEDGER_FILTERS),
-    ("exportLedgerCsv", LEDGER_FILTERS),
+    ("exportLedgerCsv", LEDGER_EXPORT),
     (
         "listNotifications",
         &[q(
@@ -564,8 +577,8 @@ pub const QUERY_PARAMS: &[(&str, &[QueryParam])] = &[
     ("getConsumptionReport", MONTHS),
     ("getRevenueReport", MONTHS),
     ("getSlaReport", MONTHS),
-    ("getBalanceReport", &[REPORT_FORMAT]),
-    ("getDisputeReport", &[REPORT_FORMAT]),
+    ("getBalanceReport", &[REPORT_FORMAT, CSV_LOCALE]),
+    ("getDisputeReport", &[REPORT_FORMAT, CSV_LOCALE]),
 ];
 
 /// The query parameters `operation` reads.

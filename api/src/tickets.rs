@@ -370,6 +370,9 @@ pub struct TicketDto {
     pub recorded_approval: Option<RecordedApprovalDto>,
     /// Staff only: what cancelling now would charge for the work logged.
     pub cancellation: Option<CancellationChargeDto>,
+    /// Staff only, an incident without a cause: what finding it client caused would charge now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause_charge: Option<CancellationChargeDto>,
     /// The service-level clocks, when the plan has targets for its priority.
     pub sla: Option<crate::sla::SlaDto>,
     /// Staff said the ticket waits for the client's answer, since then.

@@ -5,7 +5,7 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use pointdesk_api::accounts::{
     AcceptInvitationRequest, ChangePasswordRequest, MeDto, PasswordResetRequest,
-    ResetPasswordRequest, SignInRequest, UpdateMeRequest,
+    ResetPasswordRequest, SessionDto, SignInRequest, UpdateMeRequest,
 };
 use pointdesk_api::desk::{
     DeskDto, PlanTermsDto, ReclassifyRequest, RecordApprovalRequest, ReopenRequest,
@@ -97,13 +97,6 @@ fn parse<T: DeserializeOwned>((status, text): (u16, String)) -> Result<T, ApiErr
     crate::json::from_str(&text).map_err(|_| ApiError::Unexpected(status))
 }
 
-async fn decode<T: DeserializeOwned>(
-    req: Result<Request, ApiError>,
-    also_ok: &[u16],
-) -> Result<T, ApiError> {
-    parse(accept(exchange(req).await?, also_ok)?)
-}
-
 fn network(e: gloo_net::Error) -> ApiError {
     ApiError::Network(e.to_string())
 }
@@ -117,7 +110,17 @@ fn url(path: &str) -> String {
 }
 
 async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    decode(plain(Request::get(&url(path))), &[]).await
+    parse(accept(fetch_get(path).await?, &[])?)
+}
+
+/// A GET's status and text: what `boot.js` already asked for when it holds this path (once),
+/// else from the network.
+async fn fetch_get(path: &str) -> Result<(u16, String), ApiError> {
+    let url = url(path);
+    if let Some(answer) = crate::prefetch::take(&url).await {
+        return Ok(answer);
+    }
+    exchange(plain(Request::get(&url))).await
 }
 
 /// A GET the screens read through [`crate::components::remote::Remote`]: the path, and the
@@ -146,11 +149,7 @@ fn read<T>(path: impl Into<String>) -> Typed<T> {
 
 /// The answer's text (one non-generic network path for every read).
 pub async fn get_text(r: &Read) -> Result<String, ApiError> {
-    accept(
-        exchange(plain(Request::get(&url(&r.path)))).await?,
-        r.also_ok,
-    )
-    .map(|(_, text)| text)
+    accept(fetch_get(&r.path).await?, r.also_ok).map(|(_, text)| text)
 }
 
 /// Parses a read's text.
@@ -165,13 +164,9 @@ pub fn health() -> Typed<Health> {
     r
 }
 
-/// `getMe`: `Ok(None)` when nobody is signed in.
-pub async fn me() -> Result<Option<MeDto>, ApiError> {
-    match get::<MeDto>("/me").await {
-        Ok(me) => Ok(Some(me)),
-        Err(e) if e.kind() == Some("unauthenticated") => Ok(None),
-        Err(e) => Err(e),
-    }
+/// `getSession`: who is signed in, `None` when nobody is.
+pub async fn session() -> Result<Option<MeDto>, ApiError> {
+    get::<SessionDto>("/session").await.map(|s| s.me)
 }
 
 /// `listOrganizations`.

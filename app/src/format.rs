@@ -107,3 +107,22 @@ pub fn days_of(date: &str) -> Option<i64> {
     let ms = js_sys::Date::parse(&format!("{date}T00:00:00Z"));
     (!ms.is_nan()).then(|| (ms / 86_400_000.0) as i64)
 }
+
+/// Text whose dates and ranges never break at their hyphen or dash (`2026-11`, `09:00–13:00`):
+/// a word joiner after each `-` or `–` between two digits.
+pub fn keep_together(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    let mut prev = ' ';
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if matches!(c, '-' | '–')
+            && prev.is_ascii_digit()
+            && chars.peek().is_some_and(char::is_ascii_digit)
+        {
+            out.push('\u{2060}');
+        }
+        prev = c;
+    }
+    out
+}

@@ -1,4 +1,4 @@
-//! Who is signed in, for every screen: loaded once at start (`getMe`), set by sign-in and
+//! Who is signed in, for every screen: loaded once at start (`getSession`), set by sign-in and
 //! cleared by sign-out. The person's stored language wins over the browser's.
 
 use leptos::prelude::*;
@@ -31,18 +31,25 @@ impl Auth {
         self.checked.set(true);
     }
 
+    /// The signed-in person's id, read once (a screen's body is drawn again when the person
+    /// changes: signing in or out moves to another screen).
     pub fn user_id(self) -> Option<i64> {
-        self.me.with(|m| m.as_ref().map(|m| m.id))
+        self.me.with_untracked(|m| m.as_ref().map(|m| m.id))
     }
 
-    /// The signed-in person's role (`None` signed out).
+    /// The signed-in person's role (`None` signed out), tracked: for closures that redraw.
     pub fn role(self) -> Option<Role> {
         self.me.with(|m| m.as_ref().map(|m| m.role))
     }
 
-    /// Provider staff (an engineer or a manager)?
+    /// The role, read once: for a screen's body (no reactive read outside a reactive context).
+    pub fn role_now(self) -> Option<Role> {
+        self.me.with_untracked(|m| m.as_ref().map(|m| m.role))
+    }
+
+    /// Provider staff (an engineer or a manager)? Read once, like [`Auth::role_now`].
     pub fn is_staff(self) -> bool {
-        self.role().is_some_and(|r| !r.is_client())
+        self.role_now().is_some_and(|r| !r.is_client())
     }
 }
 
@@ -54,7 +61,7 @@ pub fn provide_auth() -> Auth {
     };
     provide_context(auth);
     spawn_local(async move {
-        match client::me().await {
+        match client::session().await {
             Ok(Some(me)) => auth.signed_in(me),
             Ok(None) | Err(_) => auth.signed_out(),
         }

@@ -122,6 +122,16 @@ impl Incident {
         crate::worklog::total_minutes(&self.work)
     }
 
+    /// What finding the incident client caused would charge now (`None` once its cause is
+    /// set): the logged time under the plan's rounding, exactly what [`Incident::classify`]
+    /// would charge, so the engineer sees the points before pressing.
+    pub fn client_caused_charge(&self, plan: &Plan) -> Result<Option<TimeCharge>, DomainError> {
+        if self.cause.is_some() {
+            return Ok(None);
+        }
+        charge_for_minutes(self.logged_minutes()?, plan).map(Some)
+    }
+
     /// Work is logged until the incident closes or is found client caused (after that the
     /// charge is fixed); a standard incident reopened by its client takes more work.
     pub fn log_work(&self, entry: WorkEntry) -> Result<Incident, DomainError> {
@@ -395,6 +405,19 @@ mod tests {
             cc.reopen().is_err(),
             "a classified incident is not reopened"
         );
+    }
+
+    #[test]
+    fn the_preview_is_what_finding_it_client_caused_charges() {
+        let i = resolved_with(47);
+        let preview = i.client_caused_charge(&plan()).unwrap().unwrap();
+        assert_eq!((preview.logged_minutes, preview.billed_minutes), (47, 60));
+        let (cc, d) = i
+            .classify(Cause::ClientCaused, &plan(), &acct(), None, T)
+            .unwrap();
+        assert_eq!(d.unwrap().entry().unwrap().amount.to_string(), "-1.00");
+        assert_eq!(preview.points.to_string(), "1.00");
+        assert!(cc.client_caused_charge(&plan()).unwrap().is_none());
     }
 
     #[test]

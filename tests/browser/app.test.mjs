@@ -2,7 +2,7 @@
 // the in-app 404, the charge calculator's result and errors, and a 390×844 phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { AppPage, launch, DESKTOP, PHONE } from './pages.mjs';
+import { AppPage, BASE, launch, signedIn, DESKTOP, PHONE } from './pages.mjs';
 
 let desktop;
 let phone;
@@ -161,4 +161,40 @@ test('links are followed in place; back and forward restore the screen without a
   await app.statusLine().waitFor();
   assert.equal(await app.page.evaluate(() => window.pointdeskMarker), 'same document', 'back and forward stay in the page');
   await app.page.close();
+});
+
+test('the session and the first screen are asked for while the app loads, each once', async () => {
+  // boot.js starts these reads before the wasm runs; the app must take every one of them (a
+  // read the app asks for under another address would travel twice and leave one unused).
+  const b = await launch(PHONE, { isMobile: true, hasTouch: true });
+  try {
+    const cases = [
+      [null, '/', '[data-testid=page-title]'],
+      ['admin@acme.test', '/', '[data-testid=available]'],
+      ['engineer@provider.test', '/tickets?queue=mine', '[data-testid=queues]'],
+    ];
+    for (const [email, path, ready] of cases) {
+      if (email) await (await signedIn(b, email)).page.close();
+      const page = await b.context.newPage();
+      const asked = [];
+      const logged = [];
+      page.on('request', (r) => { if (r.url().includes('/api/')) asked.push(r.url().replace(BASE, '')); });
+      page.on('console', (m) => { if (['error', 'warning'].includes(m.type())) logged.push(m.text()); });
+      await page.goto(BASE + path);
+      await page.locator(ready).first().waitFor();
+      await page.waitForLoadState('networkidle');
+      assert.equal(asked[0], '/api/v1/session', `${path}: the session is asked for first`);
+      assert.deepEqual(asked, [...new Set(asked)], `${path}: no read travels twice`);
+      assert.deepEqual(await page.evaluate(() => [...window.__pointdeskReads.keys()]), [],
+        `${path}: every read boot.js started was taken by the app`);
+      assert.deepEqual(logged, [], `${path}: nothing logged (a signed-out visit is not an error)`);
+      if (email) {
+        assert.ok(asked.length >= 3, `${path}: the screen's reads were started early: ${asked}`);
+        await page.evaluate(() => fetch('/api/v1/session', { method: 'DELETE' }));
+      }
+      await page.close();
+    }
+  } finally {
+    await b.close();
+  }
 });

@@ -42,7 +42,9 @@ async function cookieOf(email) {
   const set = r.headers.get('set-cookie') || '';
   const [pair] = set.split(';');
   const [name, ...value] = pair.split('=');
-  return { name, value: value.join('='), url: BASE };
+  const host = new URL(BASE).hostname;
+  // A `__Host-` cookie: Secure, Path=/ and no Domain attribute (the host only).
+  return { name, value: value.join('='), domain: host, path: '/', secure: true, httpOnly: true, sameSite: 'Lax' };
 }
 
 async function visit(context, screen, { cold }) {

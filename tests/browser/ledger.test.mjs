@@ -75,6 +75,9 @@ test('a client admin sees every point: balance, forecast, chart, ledger, CSV and
   await p.getByTestId('bell').click();
   await p.getByTestId('notification').first().waitFor();
   assert.equal(await p.locator('[data-testid="notification"][data-kind="low_balance"]').count(), 1);
+  // Opening the centre keeps them unread; "Mark all read" clears the bell.
+  assert.equal(await p.getByTestId('unread').textContent(), '4');
+  await p.getByTestId('mark-all-read').click();
   await p.waitForFunction(() => !document.querySelector('[data-testid="unread"]'));
 
   // The ledger: chart with a summary for screen readers, every entry, filters, CSV.
@@ -92,14 +95,17 @@ test('a client admin sees every point: balance, forecast, chart, ledger, CSV and
   const csv = readFileSync(await download.path(), 'utf8');
   assert.equal(csv.charCodeAt(0), 0xfeff, 'a byte-order mark for Excel');
   const lines = csv.slice(1).trimEnd().split('\r\n');
-  assert.equal(lines[0], 'id,at,kind,amount,balance_after,reference,ticket,reason,by');
+  // A Russian reader's file: `;` between fields, decimal commas, Russian headers, named for
+  // the client and the day.
+  assert.match(download.suggestedFilename(), /^pointdesk-[a-z0-9-]+-\d{4}-\d{2}(-\d{2})?\.csv$/);
+  assert.equal(lines[0], '№;Когда (UTC);Вид;Баллы;Баланс после;Ссылка;Заявка;Основание;Кто');
   assert.equal(lines.length - 1, api.entries.length);
   api.entries.forEach((e, i) => {
-    const cells = lines[i + 1].split(',');
+    const cells = lines[i + 1].split(';');
     assert.equal(cells[0], String(e.id));
     assert.equal(cells[2], 'adjustment');
-    assert.equal(cells[3], e.amount);
-    assert.equal(cells[4], e.balance_after);
+    assert.equal(cells[3], e.amount.replace('.', ','));
+    assert.equal(cells[4], e.balance_after.replace('.', ','));
     assert.equal(cells[7], e.reason);
   });
 

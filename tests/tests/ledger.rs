@@ -274,8 +274,15 @@ fn ledger_pages_filters_and_csv_agree_with_each_other() {
         "{}",
         bad.body
     );
-    // The CSV: a BOM, one header, the same rows and amounts as the API.
-    let csv = admin.get(&format!("/api/v1/organizations/{org}/ledger.csv"));
+    // The CSV in the reader's convention (this admin reads Russian: `;`, decimal commas,
+    // Russian headers): a BOM, one header, the same rows and amounts as the API.
+    let csv = admin.get(&format!(
+        "/api/v1/organizations/{org}/ledger.csv?period={month}"
+    ));
+    assert_eq!(
+        csv.header("content-disposition").unwrap_or_default(),
+        format!("attachment; filename=\"pointdesk-e2e-org-pages-{month}.csv\"")
+    );
     assert_eq!(csv.status, 200);
     assert!(csv
         .header("content-type")
@@ -288,15 +295,16 @@ fn ledger_pages_filters_and_csv_agree_with_each_other() {
     let lines: Vec<&str> = text.trim_end().split("\r\n").collect();
     assert_eq!(
         lines[0],
-        "id,at,kind,amount,balance_after,reference,ticket,reason,by"
+        "№;Когда (UTC);Вид;Баллы;Баланс после;Ссылка;Заявка;Основание;Кто"
     );
     assert_eq!(lines.len(), 9);
+    let comma = |v: &Value| v.as_str().unwrap_or_default().replace('.', ",");
     for (line, e) in lines[1..].iter().zip(&seen) {
-        let cells: Vec<&str> = line.splitn(6, ',').collect();
+        let cells: Vec<&str> = line.splitn(6, ';').collect();
         assert_eq!(cells[0], e["id"].as_i64().unwrap_or(0).to_string());
         assert!(cells[1].ends_with('Z') && cells[1].contains('T'), "{line}");
-        assert_eq!(cells[3], e["amount"].as_str().unwrap_or_default());
-        assert_eq!(cells[4], e["balance_after"].as_str().unwrap_or_default());
+        assert_eq!(cells[3], comma(&e["amount"]));
+        assert_eq!(cells[4], comma(&e["balance_after"]));
     }
     assert!(text.contains("\"Line 6, \"\"quoted\"\"\""), "{text}");
     // The statement adds up: opening + movements = closing.

@@ -273,6 +273,7 @@ fn expected(op: &str, who: Who, target: Target) -> Option<u16> {
         "requestPasswordReset" => 202, // the same answer for anyone
         "resetPassword" | "acceptInvitation" => 410,
         "signOut" => signed_in(204),
+        "getSession" => 200, // `me` is null for the anonymous caller
         "getMe" | "updateMe" => signed_in(200),
         "changePassword" => signed_in(422), // a wrong current password
         "listOrganizations" | "listPlans" => by_role(403, 403, 200, 200),

@@ -152,7 +152,41 @@ fn minify_glue(dist: &std::path::Path) -> Result {
             "index.html does not name the glue's integrity {old}"
         ));
     }
-    std::fs::write(&index, html.replace(&old, &new)).map_err(|e| e.to_string())
+    let html = without_wasm_preload_integrity(&html.replace(&old, &new));
+    std::fs::write(&index, html).map_err(|e| e.to_string())
+}
+
+/// Chromium ignores `integrity` on a `preload` of the wasm (a fetch destination has no
+/// subresource integrity) and says so in the console on every visit; trunk writes it anyway.
+fn without_wasm_preload_integrity(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<link") {
+        let end = rest[start..].find('>').map_or(rest.len(), |e| start + e);
+        let tag = &rest[start..end];
+        out.push_str(&rest[..start]);
+        match tag.find(" integrity=").filter(|_| tag.contains("_bg.wasm")) {
+            Some(i) => {
+                let value_end = tag[i + 1..].find(' ').map_or(tag.len(), |e| i + 1 + e);
+                out.push_str(&tag[..i]);
+                out.push_str(&tag[value_end..]);
+            }
+            None => out.push_str(tag),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+#[test]
+fn the_wasm_preload_loses_its_integrity_and_nothing_else() {
+    let html = "<script data-w=/p-1_bg.wasm src=/boot.js></script><link href=/a.js integrity=sha384-A rel=modulepreload><link as=fetch crossorigin href=/p-1_bg.wasm integrity=sha384-B rel=preload type=application/wasm></head>";
+    assert_eq!(
+        without_wasm_preload_integrity(html),
+        "<script data-w=/p-1_bg.wasm src=/boot.js></script><link href=/a.js integrity=sha384-A rel=modulepreload><link as=fetch crossorigin href=/p-1_bg.wasm rel=preload type=application/wasm></head>"
+    );
 }
 
 /// Standard base64 with padding (for `integrity` attributes).

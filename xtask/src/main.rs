@@ -34,7 +34,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("dev") => dev::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
-        Some("bench") => bench::run(),
+        Some("bench") => bench::run(&args[1..]),
         Some("build") => build::command(&args[1..]),
         Some("deploy") => build::deploy(),
         Some("setup") => setup::ensure_all(setup::Need::everything()),
@@ -42,7 +42,7 @@ fn main() -> ExitCode {
         Some("check-ledger") => check_ledger::command(&args[1..]),
         Some("bootstrap-manager") => bootstrap::run_command(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <dev [--port N] | test [--skip-e2e] | bench | build <app|worker|all> [--dev] | deploy | setup | openapi | check-ledger [--state DIR] | bootstrap-manager --email E --name N [--origin URL] [--remote]>");
+            eprintln!("usage: cargo xtask <dev [--port N] | test [--skip-e2e] | bench [--first-screen] | build <app|worker|all> [--dev] | deploy | setup | openapi | check-ledger [--state DIR] | bootstrap-manager --email E --name N [--origin URL] [--remote]>");
             return ExitCode::from(2);
         }
     };

@@ -13,7 +13,7 @@ pub fn balance_card(org: i64) -> impl IntoView {
     let i18n = use_i18n();
     let b = Remote::new(move || client::balance(org));
     let client_role = crate::session::use_auth()
-        .role()
+        .role_now()
         .is_some_and(|r| r.is_client());
     remote(b, move |b| {
         let l = i18n.locale.get();
@@ -72,7 +72,7 @@ pub fn balance_card(org: i64) -> impl IntoView {
         }));
         view! {
             <section class="card balance" data-testid="balance-card">
-                <h2 class="card__title">{text(l, Msg::BalanceTitle)}</h2>
+                <h2 class="card__title">{text(l, if client_role { Msg::BalanceTitle } else { Msg::ClientBalanceTitle })}</h2>
                 <p class="balance__big" class:balance__big--low=low>
                     <span class="muted">{text(l, Msg::Available)}</span>
                     <strong data-testid="available">{p(b.available)}</strong>

@@ -45,9 +45,11 @@ pub fn CausePanel(
             Msg::CauseStandard
         }
     });
+    let nothing_yet = ticket.cause.is_none() && !may_classify;
     view! {
         <section class="card stack" data-testid="cause">
             <h2 class="card__title">{i18n.tr(Msg::Cause)}</h2>
+            {nothing_yet.then(|| view! { <p class="muted" data-testid="cause-none">{i18n.tr(Msg::CauseNone)}</p> })}
             {cause_text.map(|m| view! {
                 <p data-testid="cause-value"><strong>{i18n.tr(m)}</strong></p>
                 <p>{ticket.cause_note.clone()}</p>
@@ -75,7 +77,7 @@ pub fn CausePanel(
                     </div>
                 }
             })}
-            {may_classify.then(|| view! { <CauseForm act=act error=error /> })}
+            {may_classify.then(|| view! { <CauseForm act=act error=error preview=ticket.cause_charge.clone() /> })}
             {may_dispute.then(|| view! {
                 <form class="stack" on:submit=open_dispute novalidate=true data-testid="dispute-form">
                     <TextField label=Msg::Reason name="reason" value=reason error=error />

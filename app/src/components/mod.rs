@@ -6,6 +6,7 @@ pub mod balance_chart;
 pub mod cause_form;
 pub mod cause_panel;
 pub mod charge_calculator;
+pub mod charge_confirm;
 pub mod client_and_caller;
 pub mod comment_box;
 pub mod data_table;

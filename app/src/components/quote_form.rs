@@ -21,7 +21,8 @@ pub fn QuoteForm(
             .catalogue
             .as_ref()
             .and_then(|c| c.estimate)
-            .map(|p| p.to_string())
+            // In the reader's notation: "3,00" in Russian, "3.00" in English.
+            .map(|p| crate::format::points(i18n.locale.get_untracked(), p))
             .unwrap_or_default(),
     );
     let scope = RwSignal::new(String::new());

@@ -40,6 +40,13 @@ pub fn QuotePanel(
         })
         .flatten();
     let org = ticket.organization.id;
+    // Once a quote is out (or approved) a revision is the rare case: its form waits behind a
+    // summary instead of standing open and blank.
+    let quoted = ticket
+        .quotes
+        .iter()
+        .any(|q| q.status == "awaiting_approval" || q.status == "approved");
+    let nothing_yet = ticket.quotes.is_empty() && !may_quote;
     let decision = open.map(|q| {
         let qid = q.id;
         let figures = move || {
@@ -76,6 +83,7 @@ pub fn QuotePanel(
     view! {
         <section class="card stack" data-testid="quotes">
             <h2 class="card__title">{i18n.tr(Msg::QuoteTitle)}</h2>
+            {nothing_yet.then(|| view! { <p class="muted" data-testid="quote-none">{i18n.tr(Msg::QuoteNone)}</p> })}
             <ul class="rows">
                 {ticket.quotes.iter().rev().map(|q| {
                     let (p, status, until) = (q.points, q.status.clone(), q.expires_at);
@@ -91,7 +99,16 @@ pub fn QuotePanel(
             {beyond.then(|| view! { <p class="notice" data-testid="beyond-quote">{i18n.tr(Msg::BeyondQuote)}</p> })}
             {decision}
             {record.map(|quote| view! { <RecordApprovalForm id=id org=org quote=quote done=done /> })}
-            {may_quote.then(|| view! { <QuoteForm ticket=ticket.clone() act=act error=error /> })}
+            {may_quote.then(|| if quoted {
+                view! {
+                    <details class="revise" data-testid="revise-quote">
+                        <summary class="button button--secondary">{i18n.tr(Msg::ReviseQuote)}</summary>
+                        <QuoteForm ticket=ticket.clone() act=act error=error />
+                    </details>
+                }.into_any()
+            } else {
+                view! { <QuoteForm ticket=ticket.clone() act=act error=error /> }.into_any()
+            })}
             <ErrorBox error=error />
         </section>
     }

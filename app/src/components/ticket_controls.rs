@@ -1,14 +1,18 @@
 use leptos::prelude::*;
-use pointdesk_api::tickets::{AssignRequest, StatusRequest, TicketDto};
+use pointdesk_api::tickets::{AssignRequest, CancellationChargeDto, StatusRequest, TicketDto};
 use pointdesk_domain::steps::Step;
 
 use crate::client::TicketChange;
+use crate::components::charge_confirm::ChargeConfirm;
 use crate::components::error_box::ErrorBox;
 use crate::components::ticket_change::use_change;
 use crate::i18n::{use_i18n, Msg};
 
-/// The ticket's own next steps among the server's (`TicketDto::steps`): take it, start,
-/// resolve, reopen, close; complete or cancel a request. Large buttons, in the server's order.
+/// The ticket's own next steps among the server's (`TicketDto::steps`), in the server's order:
+/// the first is the primary button (take → start → resolve → close; complete a request), the
+/// rest beside it, and the rare ones (cancel, reopen) behind "More". A step that moves points
+/// (completing a quoted request, cancelling one with work logged) first says exactly what it
+/// will charge and waits for a confirmation.
 #[component]
 pub fn TicketControls(ticket: TicketDto, me: i64, done: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
@@ -16,32 +20,59 @@ pub fn TicketControls(ticket: TicketDto, me: i64, done: Callback<()>) -> impl In
     let steps: Vec<(Msg, TicketChange, &'static str)> = controls(&ticket)
         .filter_map(|step| Some((label(step)?, change(step, me)?, step.as_str())))
         .collect();
-    // Staff cancelling a request with logged work see what it charges before they press.
-    let charge = ticket
-        .cancellation
-        .clone()
-        .filter(|_| ticket.steps.iter().any(|s| s == "cancel"));
+    let (rare, main): (Vec<_>, Vec<_>) = steps
+        .into_iter()
+        .partition(|(_, _, code)| matches!(*code, "cancel" | "reopen"));
+    let charge_of = {
+        let cancel = ticket.cancellation.clone();
+        let quote = ticket
+            .quotes
+            .iter()
+            .find(|q| q.status == "approved")
+            .map(|q| CancellationChargeDto {
+                points: q.points,
+                logged_minutes: 0,
+                billed_minutes: 0,
+                capped: false,
+            });
+        move |code: &str| match code {
+            "cancel" => cancel.clone().filter(|c| c.points.0.hundredths() > 0),
+            "complete" => quote.clone(),
+            _ => None,
+        }
+    };
+    let asking = RwSignal::new(None::<(TicketChange, CancellationChargeDto)>);
+    let button = move |(label, change, code): (Msg, TicketChange, &'static str), primary: bool| {
+        let charge = charge_of(code);
+        view! {
+            <button type="button" class="button" class:button--secondary=!primary data-action=code
+                disabled=act.busy()
+                on:click=move |_| match charge.clone() {
+                    Some(c) => asking.set(Some((change.clone(), c))),
+                    None => act.dispatch(change.clone()),
+                }>
+                {i18n.tr(label)}
+            </button>
+        }
+    };
+    let confirm = Callback::new(move |()| {
+        if let Some((change, _)) = asking.get_untracked() {
+            asking.set(None);
+            act.dispatch(change);
+        }
+    });
+    let back = Callback::new(move |()| asking.set(None));
     view! {
-        {charge.map(|c| view! {
-            <p class="notice" data-testid="cancel-charge">
-                {i18n.tr(Msg::CancelWillCharge)}" "<strong>{i18n.pts(c.points)}</strong>" ("
-                {move || crate::i18n::minutes(i18n.locale.get(), i64::from(c.logged_minutes))}" → "
-                {move || crate::i18n::minutes(i18n.locale.get(), i64::from(c.billed_minutes))}")"
-                {c.capped.then(|| view! { " "{i18n.tr(Msg::CancelCapped)} })}
-            </p>
-        })}
-        <div class="actions" data-testid="ticket-controls">
-            {steps.into_iter().map(|(label, change, code)| {
-                let quiet = matches!(code, "cancel" | "reopen");
-                view! {
-                    <button type="button" class="button" class:button--secondary=quiet data-action=code
-                        disabled=act.busy()
-                        on:click=move |_| { act.dispatch(change.clone()); }>
-                        {i18n.tr(label)}
-                    </button>
-                }
-            }).collect_view()}
+        <div class="actions actions--steps" data-testid="ticket-controls">
+            {main.into_iter().enumerate().map(|(i, s)| button(s, i == 0)).collect_view()}
+            {(!rare.is_empty()).then(|| view! {
+                <details class="more" data-testid="more-actions">
+                    <summary class="button button--secondary">{i18n.tr(Msg::MoreActions)}</summary>
+                    <div class="more__list">{rare.into_iter().map(|s| button(s, false)).collect_view()}</div>
+                </details>
+            })}
         </div>
+        {move || asking.get().map(|(_, c)| view! { <ChargeConfirm charge=c confirm=confirm back=back /> })}
         <ErrorBox error=error />
     }
 }

@@ -64,11 +64,19 @@ pub fn WorkLogger(id: i64, done: Callback<()>) -> impl IntoView {
             send(m.min(1440.0) as u32);
         }
     };
+    // The time running, "0:12:05", ticking each second while the timer runs.
+    let tick = RwSignal::new(js_sys::Date::now());
+    if let Ok(h) = set_interval_with_handle(
+        move || tick.set(js_sys::Date::now()),
+        std::time::Duration::from_secs(1),
+    ) {
+        on_cleanup(move || h.clear());
+    }
     let since = move || {
         started.get().map(|t0| {
-            #[allow(clippy::cast_precision_loss)]
-            let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t0 as f64));
-            format!("⏱ {:02}:{:02}", d.get_hours(), d.get_minutes())
+            #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+            let s = ((tick.get() - t0 as f64) / 1000.0).max(0.0) as i64;
+            format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
         })
     };
     view! {
@@ -84,7 +92,7 @@ pub fn WorkLogger(id: i64, done: Callback<()>) -> impl IntoView {
             </div>
             <button type="button" class="button button--secondary" data-testid="timer" on:click=toggle_timer>
                 {move || if started.get().is_some() { i18n.t(Msg::TimerStop) } else { i18n.t(Msg::TimerStart) }}
-                " " {since}
+                " " <span class="timer__elapsed" data-testid="timer-elapsed">{since}</span>
             </button>
             <form class="stack" on:submit=submit novalidate=true data-testid="work-form">
                 <TextField label=Msg::MinutesLabel name="minutes" value=minutes error=error kind="number" />

@@ -12,6 +12,7 @@ macro_rules! books_rows {
         CarriedOver => ["Carried over", "Перенос"],
         NavNotifications => ["Notifications", "Уведомления"],
         BalanceTitle => ["Your points", "Ваши баллы"],
+        ClientBalanceTitle => ["The client's points", "Баллы клиента"],
         HeldBy => ["Held for approved quotes", "Зарезервировано по сметам"],
         PeriodAllotment => ["This month's allotment", "Пакет этого месяца"],
         PeriodUsed => ["Used this month", "Израсходовано в этом месяце"],

@@ -32,7 +32,7 @@ fn ClientView(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
-    let manager = auth.role() == Some(Role::Manager);
+    let manager = auth.role_now() == Some(Role::Manager);
     let plan_name = org
         .plan
         .as_ref()

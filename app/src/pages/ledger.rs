@@ -172,11 +172,11 @@ fn entry(i18n: I18n, e: LedgerEntryDto) -> impl IntoView {
         <li class="row ledger__entry" data-testid="entry" data-kind=e.kind.clone() data-id=e.id>
             <div class="ledger__main">
                 {match href {
-                    Some(h) => view! { <a class="link" href=h><strong>{title}</strong></a> }.into_any(),
-                    None => view! { <strong>{title}</strong> }.into_any(),
+                    Some(h) => view! { <a class="link" href=h><strong>{format::keep_together(&title)}</strong></a> }.into_any(),
+                    None => view! { <strong>{format::keep_together(&title)}</strong> }.into_any(),
                 }}
                 <p class="ledger__reason">{reason}</p>
-                <span class="row__meta">{meta}</span>
+                <span class="row__meta">{format::keep_together(&meta)}</span>
             </div>
             <div class="ledger__figures">
                 <span class="amount" class:amount--plus=positive data-testid="entry-amount">{format::points(l, e.amount)}</span>

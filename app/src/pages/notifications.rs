@@ -5,24 +5,16 @@ use crate::client;
 use crate::components::notice_bell::NoticesRead;
 use crate::components::remote::{remote, Remote};
 use crate::i18n::{points, text, use_i18n, I18n, Msg};
-use crate::writes::{busy, on_success, use_write};
+use crate::writes::{busy, on_success, use_write, WriteAction};
 
-/// The notification centre: every notice, newest first, marked read on sight; and which kinds
-/// also come by email.
+/// The notification centre: every notice, newest first; one is read when its link is followed
+/// (or all at once with "Mark all read"), so opening the centre does not hide what is new; and
+/// which kinds also come by email.
 #[component]
 pub fn Notifications() -> impl IntoView {
     let i18n = use_i18n();
     let list = Remote::new(client::notifications);
     let read = use_write();
-    // Seen is read: once the list is drawn, its unread notices are marked.
-    Effect::new(move |_| {
-        if let Some(l) = list.ok() {
-            let ids: Vec<i64> = l.items.iter().filter(|n| !n.read).map(|n| n.id).collect();
-            if !ids.is_empty() {
-                read.dispatch(client::mark_read(&MarkReadRequest { ids, all: false }));
-            }
-        }
-    });
     // The bell counts again once they are marked.
     let bell = use_context::<NoticesRead>();
     on_success(read, move |_| {
@@ -42,7 +34,7 @@ pub fn Notifications() -> impl IntoView {
         {remote(list, move |l| view! {
             <ul class="rows" data-testid="notifications">
                 {l.items.is_empty().then(|| view! { <li class="muted">{i18n.tr(Msg::NoNotifications)}</li> })}
-                {l.items.into_iter().map(|n| notice(i18n, n)).collect_view()}
+                {l.items.into_iter().map(|n| notice(i18n, n, read)).collect_view()}
             </ul>
             {prefs(l.email_muted)}
         })}
@@ -73,7 +65,16 @@ pub fn kind_msg(kind: &str) -> Msg {
     }
 }
 
-fn notice(i18n: I18n, n: NotificationDto) -> impl IntoView {
+fn notice(i18n: I18n, n: NotificationDto, read: WriteAction) -> impl IntoView {
+    let (id, unread) = (n.id, !n.read);
+    let follow = move |_| {
+        if unread {
+            read.dispatch(client::mark_read(&MarkReadRequest {
+                ids: vec![id],
+                all: false,
+            }));
+        }
+    };
     // Plain strings: the list is drawn again when the language changes.
     let l = i18n.locale.get();
     let href = match (n.ticket_id, n.kind.as_str()) {
@@ -102,7 +103,7 @@ fn notice(i18n: I18n, n: NotificationDto) -> impl IntoView {
     meta.push_str(&crate::format::date_time(l, n.at as f64 * 1000.0));
     view! {
         <li class="row notice-row" class:notice-row--unread=!n.read data-testid="notification" data-kind=n.kind.clone()>
-            <span><a class="link" href=href><strong>{text(l, kind_msg(&n.kind))}</strong></a>{what}</span>
+            <span><a class="link" href=href on:click=follow><strong>{text(l, kind_msg(&n.kind))}</strong></a>{what}</span>
             <span class="row__meta">{meta}</span>
         </li>
     }

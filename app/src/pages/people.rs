@@ -74,7 +74,7 @@ fn PeopleList(
 fn Invite(on_invited: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
-    let manager = auth.role() == Some(Role::Manager);
+    let manager = auth.role_now() == Some(Role::Manager);
     let orgs = Remote::maybe(move || manager.then(client::organizations));
     let email = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());

@@ -27,7 +27,9 @@ fn report(i18n: I18n, title: Msg, name: &'static str) -> impl IntoView {
         <section class="card report-card">
             <h2 class="card__title">{i18n.tr(title)}</h2>
             <a class="link" download="" href=client::report_csv_href(name) data-testid=format!("csv-{name}")>{i18n.tr(Msg::DownloadCsv)}</a>
-            {remote_text(format!("/reports/{name}?format=csv"), move |t| {
+            // The table reads the CSV's plain convention (English keys, `,`); it translates and
+            // formats each cell itself. The download follows the reader.
+            {remote_text(format!("/reports/{name}?format=csv&locale=en"), move |t| {
                 let l = i18n.locale.get();
                 let mut rows = parse_csv(&t).into_iter();
                 let keys = rows.next().unwrap_or_default();

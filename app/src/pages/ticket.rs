@@ -106,7 +106,8 @@ fn TicketView(ticket: TicketDto, version: RwSignal<u32>, done: Callback<()>) -> 
                 {(!t.description.is_empty()).then(|| view! { <p class="prewrap">{t.description.clone()}</p> })}
             </section>
             {may_log.then(|| view! { <WorkLogger id=id done=done /> })}
-            {request.then(|| {
+            // An included request is never quoted: no empty "Quote" card for it.
+            {(request && (t.class != "standard" || !t.quotes.is_empty())).then(|| {
                 let b = Signal::derive(move || balance.ok());
                 view! { <QuotePanel ticket=t.clone() balance=b may_quote=may("createQuote") may_approve=may("approveQuote") done=done /> }
             })}

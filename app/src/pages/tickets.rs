@@ -15,7 +15,7 @@ pub fn Tickets() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
     let staff = auth.is_staff();
-    let manager = auth.role() == Some(pointdesk_domain::policy::Role::Manager);
+    let manager = auth.role_now() == Some(pointdesk_domain::policy::Role::Manager);
     let queues: &[(&str, Msg)] = if manager {
         &[
             ("open", Msg::QueueOpen),

@@ -4,12 +4,14 @@
 
 mod body;
 mod call;
+mod csv;
 mod reply;
 mod report_query;
 mod session;
 
 pub use body::{body_of, read_json, MAX_BODY_BYTES};
 pub use call::Call;
-pub use reply::{csv_response, csv_row, iso, json, openapi, respond, wire_points};
-pub use report_query::{months, wants_csv, Months};
+pub use csv::Csv;
+pub use reply::{iso, json, openapi, respond, wire_points};
+pub use report_query::{csv_locale, months, wants_csv, Months};
 pub use session::{authenticate, confirmed, trusted, Session};

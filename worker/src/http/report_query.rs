@@ -28,6 +28,18 @@ pub fn wants_csv(call: &Call<'_>) -> AppResult<bool> {
     }
 }
 
+/// The language of a CSV: `locale` when asked (`en`, `ru`), else the reader's.
+pub fn csv_locale(call: &Call<'_>, who: &Session) -> AppResult<String> {
+    match query(call, "locale")?.as_deref() {
+        None => Ok(who.user.locale.clone()),
+        Some(l @ ("en" | "ru")) => Ok(l.to_owned()),
+        Some(_) => Err(AppError::Fields(vec![FieldError::new(
+            "locale",
+            "malformed",
+        )])),
+    }
+}
+
 /// A report's months: `from`..=`to` (`YYYY-MM`, default: the last six) of the provider's
 /// calendar, as periods and as `[start, end)` unix seconds, with the zone's offset now.
 pub struct Months {

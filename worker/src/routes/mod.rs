@@ -149,6 +149,7 @@ async fn handle(op: &Operation, call: &mut Call<'_>, who: Option<&Session>) -> A
         Op::showSandboxCheckout => payments::sandbox_page(call).await,
         Op::decideSandboxPayment => payments::sandbox_decide(call).await,
         Op::signOut => session::sign_out(call, who()?).await,
+        Op::getSession => session::current(call).await,
         Op::getMe => session::me(who()?),
         Op::updateMe => session::update_me(call, who()?).await,
         Op::changePassword => session::change_password(call, who()?).await,

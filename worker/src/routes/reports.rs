@@ -9,13 +9,14 @@ use pointdesk_domain::policy::Action;
 use worker::Response;
 
 use crate::error::AppResult;
-use crate::http::{csv_response, csv_row, iso, wire_points};
-use crate::http::{json, months, wants_csv, Call, Months, Session};
+use crate::http::{csv_locale, json, months, wants_csv, Call, Months, Session};
+use crate::http::{iso, wire_points, Csv};
 
 /// `getConsumptionReport`: `from`..=`to` months (default: the last six).
 pub async fn consumption(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     who.may_provider_wide(Action::ViewReports)?;
     let csv = wants_csv(call)?;
+    let locale = csv_locale(call, who)?;
     let Months {
         from,
         to,
@@ -43,30 +44,31 @@ pub async fn consumption(call: &Call<'_>, who: &Session) -> AppResult<Response> 
         })
         .collect();
     if csv {
-        let mut out = String::new();
-        csv_row(
-            &mut out,
+        let mut csv = Csv::new(
+            &locale,
             &[
-                ("month", false),
-                ("organization", false),
-                ("charged_points", false),
-                ("billable_hours", false),
-                ("non_billable_hours", false),
+                ("month", "Месяц"),
+                ("organization", "Клиент"),
+                ("charged_points", "Списано баллов"),
+                ("billable_hours", "Платные часы"),
+                ("non_billable_hours", "Бесплатные часы"),
             ],
         );
         for r in &rows {
-            csv_row(
-                &mut out,
-                &[
-                    (&r.month, false),
-                    (&r.organization, true),
-                    (&r.charged.0.to_string(), false),
-                    (&hours(r.billable_minutes), false),
-                    (&hours(r.non_billable_minutes), false),
-                ],
+            let (charged, billable, free) = (
+                csv.num(r.charged.0),
+                csv.num(hours(r.billable_minutes)),
+                csv.num(hours(r.non_billable_minutes)),
             );
+            csv.row(&[
+                (&r.month, false),
+                (&r.organization, true),
+                (&charged, false),
+                (&billable, false),
+                (&free, false),
+            ]);
         }
-        return csv_response(out, &format!("consumption-{from}-{to}.csv"));
+        return csv.into_response("consumption", &format!("{from}-{to}"));
     }
     json(&ConsumptionReportDto {
         from: from.to_string(),
@@ -79,6 +81,7 @@ pub async fn consumption(call: &Call<'_>, who: &Session) -> AppResult<Response> 
 pub async fn revenue(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     who.may_provider_wide(Action::ViewReports)?;
     let csv = wants_csv(call)?;
+    let locale = csv_locale(call, who)?;
     let Months {
         from,
         to,
@@ -99,30 +102,27 @@ pub async fn revenue(call: &Call<'_>, who: &Session) -> AppResult<Response> {
         })
         .collect();
     if csv {
-        let mut out = String::new();
-        csv_row(
-            &mut out,
+        let mut csv = Csv::new(
+            &locale,
             &[
-                ("month", false),
-                ("currency", false),
-                ("purchases", false),
-                ("points", false),
-                ("amount", false),
+                ("month", "Месяц"),
+                ("currency", "Валюта"),
+                ("purchases", "Покупок"),
+                ("points", "Баллов"),
+                ("amount", "Сумма"),
             ],
         );
         for r in &rows {
-            csv_row(
-                &mut out,
-                &[
-                    (&r.month, false),
-                    (&r.currency, false),
-                    (&r.purchases.to_string(), false),
-                    (&r.points.0.to_string(), false),
-                    (&minor(r.amount_minor), false),
-                ],
-            );
+            let (points, amount) = (csv.num(r.points.0), csv.num(minor(r.amount_minor)));
+            csv.row(&[
+                (&r.month, false),
+                (&r.currency, false),
+                (&r.purchases.to_string(), false),
+                (&points, false),
+                (&amount, false),
+            ]);
         }
-        return csv_response(out, &format!("revenue-{from}-{to}.csv"));
+        return csv.into_response("revenue", &format!("{from}-{to}"));
     }
     json(&RevenueReportDto {
         from: from.to_string(),
@@ -146,6 +146,7 @@ fn hours(minutes: i64) -> String {
 pub async fn balances(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     who.may_provider_wide(Action::ViewReports)?;
     let csv = wants_csv(call)?;
+    let locale = csv_locale(call, who)?;
     let db = call.db()?;
     let rows: Vec<BalanceRowDto> = db
         .balance_report(who.provider())
@@ -173,30 +174,31 @@ pub async fn balances(call: &Call<'_>, who: &Session) -> AppResult<Response> {
         })
         .collect();
     if csv {
-        let mut out = String::new();
-        csv_row(
-            &mut out,
+        let mut csv = Csv::new(
+            &locale,
             &[
-                ("organization", false),
-                ("balance", false),
-                ("available", false),
-                ("threshold", false),
-                ("state", false),
+                ("organization", "Клиент"),
+                ("balance", "Баланс"),
+                ("available", "Доступно"),
+                ("threshold", "Порог"),
+                ("state", "Состояние"),
             ],
         );
         for r in &rows {
-            csv_row(
-                &mut out,
-                &[
-                    (&r.organization, true),
-                    (&r.balance.0.to_string(), false),
-                    (&r.available.0.to_string(), false),
-                    (&r.threshold.0.to_string(), false),
-                    (&r.state, false),
-                ],
+            let (balance, available, threshold) = (
+                csv.num(r.balance.0),
+                csv.num(r.available.0),
+                csv.num(r.threshold.0),
             );
+            csv.row(&[
+                (&r.organization, true),
+                (&balance, false),
+                (&available, false),
+                (&threshold, false),
+                (&r.state, false),
+            ]);
         }
-        return csv_response(out, "balances.csv");
+        return csv.into_response("balances", &call.now.date(0).to_string());
     }
     json(&BalanceReportDto { rows })
 }
@@ -205,6 +207,7 @@ pub async fn balances(call: &Call<'_>, who: &Session) -> AppResult<Response> {
 pub async fn disputes(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     who.may_provider_wide(Action::ViewReports)?;
     let csv = wants_csv(call)?;
+    let locale = csv_locale(call, who)?;
     let db = call.db()?;
     let rows: Vec<DisputeRowDto> = db
         .dispute_report(who.provider())
@@ -222,34 +225,31 @@ pub async fn disputes(call: &Call<'_>, who: &Session) -> AppResult<Response> {
         })
         .collect();
     if csv {
-        let mut out = String::new();
-        csv_row(
-            &mut out,
+        let mut csv = Csv::new(
+            &locale,
             &[
-                ("ticket", false),
-                ("organization", false),
-                ("points", false),
-                ("state", false),
-                ("opened_at", false),
-                ("decided_at", false),
-                ("decision_reason", false),
+                ("ticket", "Заявка"),
+                ("organization", "Клиент"),
+                ("points", "Баллов"),
+                ("state", "Состояние"),
+                ("opened_at", "Открыт"),
+                ("decided_at", "Решён"),
+                ("decision_reason", "Основание решения"),
             ],
         );
         for r in &rows {
-            csv_row(
-                &mut out,
-                &[
-                    (&r.ticket_number.to_string(), false),
-                    (&r.organization, true),
-                    (&r.points.0.to_string(), false),
-                    (&r.state, false),
-                    (&iso(r.opened_at), false),
-                    (&r.decided_at.map(iso).unwrap_or_default(), false),
-                    (r.decision_reason.as_deref().unwrap_or(""), true),
-                ],
-            );
+            let points = csv.num(r.points.0);
+            csv.row(&[
+                (&r.ticket_number.to_string(), false),
+                (&r.organization, true),
+                (&points, false),
+                (&r.state, false),
+                (&iso(r.opened_at), false),
+                (&r.decided_at.map(iso).unwrap_or_default(), false),
+                (r.decision_reason.as_deref().unwrap_or(""), true),
+            ]);
         }
-        return csv_response(out, "disputes.csv");
+        return csv.into_response("disputes", &call.now.date(0).to_string());
     }
     json(&DisputeReportDto { rows })
 }

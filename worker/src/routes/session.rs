@@ -2,8 +2,8 @@
 
 use pointdesk_api::accounts::{
     AcceptInvitationRequest, ChangePassword, ChangePasswordRequest, MeDto, OrgRefDto,
-    PasswordResetRequest, ResetPasswordRequest, SignIn, SignInRequest, TokenAndPassword, UpdateMe,
-    UpdateMeRequest,
+    PasswordResetRequest, ResetPasswordRequest, SessionDto, SignIn, SignInRequest,
+    TokenAndPassword, UpdateMe, UpdateMeRequest,
 };
 use pointdesk_domain::account::{Email, LinkLife, SessionLife, Throttle};
 use pointdesk_domain::time::Timestamp;
@@ -12,7 +12,7 @@ use worker::Response;
 use crate::auth::{self, Token};
 use crate::db::{Audit, Db, Mail, UserRow};
 use crate::error::{AppError, AppResult};
-use crate::http::{json, read_json, Call, Session};
+use crate::http::{authenticate, json, read_json, Call, Session};
 use crate::mail;
 
 pub fn me_dto(u: &UserRow) -> AppResult<MeDto> {
@@ -125,6 +125,16 @@ pub async fn sign_out(call: &Call<'_>, who: &Session) -> AppResult<Response> {
         Response::empty()?.with_status(204),
         &auth::clear_session_cookie(),
     )
+}
+
+/// `getSession`: who is signed in, or nobody; never 401 (a signed-out visit is not an error).
+pub async fn current(call: &Call<'_>) -> AppResult<Response> {
+    let me = match authenticate(call).await {
+        Ok(who) => Some(me_dto(&who.user)?),
+        Err(AppError::Unauthenticated) => None,
+        Err(e) => return Err(e),
+    };
+    json(&SessionDto { me })
 }
 
 /// `getMe`.

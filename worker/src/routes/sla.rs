@@ -15,9 +15,7 @@ use worker::Response;
 
 use crate::db::{clocks_of, Db, Event, PeopleNotice, Recipients, SlaTerms};
 use crate::error::AppResult;
-use crate::http::{
-    csv_response, csv_row, json, months, read_json, wants_csv, Call, Months, Session,
-};
+use crate::http::{csv_locale, json, months, read_json, wants_csv, Call, Csv, Months, Session};
 use crate::mail::{desk_notice, About, DeskNotice};
 
 /// `getBusinessCalendar`: provider staff.
@@ -60,6 +58,7 @@ pub async fn set_calendar(call: &mut Call<'_>, who: &Session) -> AppResult<Respo
 pub async fn report(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     who.may_provider_wide(Action::ViewReports)?;
     let csv = wants_csv(call)?;
+    let locale = csv_locale(call, who)?;
     let Months {
         from,
         to,
@@ -94,7 +93,7 @@ pub async fn report(call: &Call<'_>, who: &Session) -> AppResult<Response> {
         })
         .collect();
     if csv {
-        return csv_report(&rows, from, to);
+        return csv_report(&locale, &rows, from, to);
     }
     json(&SlaReportDto {
         from: from.to_string(),
@@ -136,38 +135,47 @@ fn count(row: &mut SlaReportRowDto, c: &Clocks, now: Timestamp) {
     }
 }
 
-fn csv_report(rows: &[SlaReportRowDto], from: Period, to: Period) -> AppResult<Response> {
-    let mut out = String::new();
-    let head = [
-        "month",
-        "organization",
-        "tickets",
-        "first_response_met",
-        "first_response_breached",
-        "resolution_met",
-        "resolution_breached",
-        "median_first_response_business_minutes",
-        "median_resolution_business_minutes",
-    ];
-    csv_row(&mut out, &head.map(|h| (h, false)));
+fn csv_report(
+    locale: &str,
+    rows: &[SlaReportRowDto],
+    from: Period,
+    to: Period,
+) -> AppResult<Response> {
+    let mut csv = Csv::new(
+        locale,
+        &[
+            ("month", "Месяц"),
+            ("organization", "Клиент"),
+            ("tickets", "Заявок"),
+            ("first_response_met", "Ответ в срок"),
+            ("first_response_breached", "Ответ с опозданием"),
+            ("resolution_met", "Решение в срок"),
+            ("resolution_breached", "Решение с опозданием"),
+            (
+                "median_first_response_business_minutes",
+                "Медиана ответа, рабочих минут",
+            ),
+            (
+                "median_resolution_business_minutes",
+                "Медиана решения, рабочих минут",
+            ),
+        ],
+    );
     let opt = |v: Option<u32>| v.map(|n| n.to_string()).unwrap_or_default();
     for r in rows {
-        csv_row(
-            &mut out,
-            &[
-                (&r.month, false),
-                (&r.organization.name, true),
-                (&r.tickets.to_string(), false),
-                (&r.respond_met.to_string(), false),
-                (&r.respond_breached.to_string(), false),
-                (&r.resolve_met.to_string(), false),
-                (&r.resolve_breached.to_string(), false),
-                (&opt(r.median_response_minutes), false),
-                (&opt(r.median_resolution_minutes), false),
-            ],
-        );
+        csv.row(&[
+            (&r.month, false),
+            (&r.organization.name, true),
+            (&r.tickets.to_string(), false),
+            (&r.respond_met.to_string(), false),
+            (&r.respond_breached.to_string(), false),
+            (&r.resolve_met.to_string(), false),
+            (&r.resolve_breached.to_string(), false),
+            (&opt(r.median_response_minutes), false),
+            (&opt(r.median_resolution_minutes), false),
+        ]);
     }
-    csv_response(out, &format!("sla-{from}-{to}.csv"))
+    csv.into_response("sla", &format!("{from}-{to}"))
 }
 
 /// What the warnings job did.

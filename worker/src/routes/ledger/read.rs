@@ -16,7 +16,7 @@ use super::entries::entry_dto;
 use crate::books::allotment_of;
 use crate::db::{stored_points, LedgerFilter, PlanRow};
 use crate::error::{AppError, AppResult};
-use crate::http::{csv_response, csv_row, iso, json, wire_points, Call, Session};
+use crate::http::{csv_locale, iso, json, wire_points, Call, Csv, Session};
 use crate::zone;
 
 /// `getBalance`: balance, holds, available, this period's allotment and use, the run-out
@@ -181,24 +181,31 @@ pub async fn export(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     let id = call.id()?;
     who.may(Action::ViewLedger, Some(id))?;
     let (f, mut before, _) = filters(call, who)?;
+    // The file is named for the month it holds, or the day it was taken.
+    let period = call
+        .req
+        .url()?
+        .query_pairs()
+        .find(|(k, v)| k == "period" && Period::parse(v.trim()).is_ok())
+        .map(|(_, v)| v.trim().to_owned());
     let db = call.db()?;
     let org = db
         .organization(who.provider(), id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mut out = String::new();
-    csv_row(
-        &mut out,
+    let locale = csv_locale(call, who)?;
+    let mut csv = Csv::new(
+        &locale,
         &[
-            ("id", false),
-            ("at", false),
-            ("kind", false),
-            ("amount", false),
-            ("balance_after", false),
-            ("reference", false),
-            ("ticket", false),
-            ("reason", false),
-            ("by", false),
+            ("id", "№"),
+            ("at", "Когда (UTC)"),
+            ("kind", "Вид"),
+            ("amount", "Баллы"),
+            ("balance_after", "Баланс после"),
+            ("reference", "Ссылка"),
+            ("ticket", "Заявка"),
+            ("reason", "Основание"),
+            ("by", "Кто"),
         ],
     );
     const CHUNK: i64 = 2000;
@@ -209,29 +216,31 @@ pub async fn export(call: &Call<'_>, who: &Session) -> AppResult<Response> {
         let n = rows.len();
         for e in rows {
             before = e.id;
-            csv_row(
-                &mut out,
-                &[
-                    (&e.id.to_string(), false),
-                    (&iso(e.at), false),
-                    (&e.kind, false),
-                    (&wire_points(e.amount).0.to_string(), false),
-                    (&wire_points(e.balance_after).0.to_string(), false),
-                    (&e.reference, true),
-                    (
-                        &e.ticket_number.map(|n| n.to_string()).unwrap_or_default(),
-                        false,
-                    ),
-                    (&e.reason, true),
-                    (e.actor.as_deref().unwrap_or(""), true),
-                ],
+            let (amount, after) = (
+                csv.num(wire_points(e.amount).0),
+                csv.num(wire_points(e.balance_after).0),
             );
+            csv.row(&[
+                (&e.id.to_string(), false),
+                (&iso(e.at), false),
+                (&e.kind, false),
+                (&amount, false),
+                (&after, false),
+                (&e.reference, true),
+                (
+                    &e.ticket_number.map(|n| n.to_string()).unwrap_or_default(),
+                    false,
+                ),
+                (&e.reason, true),
+                (e.actor.as_deref().unwrap_or(""), true),
+            ]);
         }
         if n < usize::try_from(CHUNK).unwrap_or(0) {
             break;
         }
     }
-    csv_response(out, &format!("ledger-{}.csv", org.id))
+    let period = period.unwrap_or_else(|| call.now.date(0).to_string());
+    csv.into_response(&org.name, &period)
 }
 
 /// `getBalanceHistory`: the last 12 months by day.

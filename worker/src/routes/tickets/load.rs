@@ -230,6 +230,7 @@ pub(super) fn ticket_dto(l: &Loaded, who: &Session, now: Timestamp) -> AppResult
             .as_ref()
             .map(|r| recorded_approval_dto(r, window)),
         cancellation: cancellation(l, shown, who)?,
+        cause_charge: cause_charge(l, shown, who)?,
         sla: s.sla,
         awaiting_client_since: l.row.awaiting_client_since,
     })
@@ -272,6 +273,29 @@ fn cancellation(
         logged_minutes: c.logged_minutes,
         billed_minutes: c.billed_minutes,
         capped: c.capped,
+    }))
+}
+
+/// Staff see what finding an incident client caused would charge before they save it.
+fn cause_charge(
+    l: &Loaded,
+    shown: &Shown,
+    who: &Session,
+) -> AppResult<Option<CancellationChargeDto>> {
+    let (Flow::Incident(i), Some(plan)) = (&l.flow, shown.plan.as_ref()) else {
+        return Ok(None);
+    };
+    if who.actor.role.is_client() {
+        return Ok(None);
+    }
+    let Some(c) = i.client_caused_charge(&plan.plan()?)? else {
+        return Ok(None);
+    };
+    Ok(Some(CancellationChargeDto {
+        points: WirePoints(c.points),
+        logged_minutes: c.logged_minutes,
+        billed_minutes: c.billed_minutes,
+        capped: false,
     }))
 }
 
