@@ -128,15 +128,23 @@ test('the engineer sets a ticket right, a manager records a phone approval, a ca
   await admin.goto(`/tickets/${id}`);
   await admin.page.getByTestId('dispute-approval').waitFor();
 
-  // 50 minutes of work, then the request is cancelled: the screen says what that charges.
+  // 50 minutes of work, then the request is cancelled (a rare step, under "More"): the screen
+  // says what that charges and waits for a yes.
   await eng.goto(`/tickets/${id}`);
   await eng.page.getByTestId('work-form').getByTestId('input-minutes').fill('50');
   await eng.page.getByTestId('work-form').locator('button[type="submit"]').click();
-  const charge = eng.page.getByTestId('cancel-charge');
-  await charge.waitFor();
-  assert.match(await charge.textContent(), /1\.00/);
-  await eng.screenshot('desk-cancel-charge-phone');
+  await eng.page.locator('[data-testid="logged"]', { hasText: '50' }).waitFor();
+  await eng.page.getByTestId('more-actions').locator('summary').click();
   await eng.page.locator('[data-action="cancel"]').click();
+  const charge = eng.page.getByTestId('charge-confirm');
+  await charge.waitFor();
+  assert.match(await charge.textContent(), /1\.00 points? \(50 min → 60 min\)/);
+  await eng.screenshot('desk-cancel-charge-phone');
+  await eng.page.locator('[data-action="charge-back"]').click();
+  await charge.waitFor({ state: 'detached' });
+  assert.equal(await eng.page.getByTestId('status').getAttribute('data-status'), 'in_progress', 'Back changes nothing');
+  await eng.page.locator('[data-action="cancel"]').click();
+  await eng.page.locator('[data-action="charge-confirm"]').click();
   await eng.page.locator('[data-testid="status"][data-status="cancelled"]').waitFor();
 });
 

@@ -91,7 +91,13 @@ test('story 1: a quoted request is approved (held), worked and completed (charge
   await eng.page.locator('[data-testid="logged"]', { hasText: '120' }).waitFor();
   await eng.screenshot('ticket-engineer-phone');
   assert.equal(await eng.horizontalOverflow(), 0, 'the ticket fits a phone');
+  // Completing charges the approved quote: the screen says how much and waits for a yes.
   await eng.page.locator('[data-action="complete"]').click();
+  const ask = eng.page.getByTestId('charge-confirm');
+  await ask.waitFor();
+  assert.equal(await ask.getByTestId('charge-confirm-points').textContent(), '3.00 points');
+  await eng.screenshot('ticket-complete-confirm-phone');
+  await eng.page.locator('[data-action="charge-confirm"]').click();
   await status(eng.page, 'completed');
 
   // The charge: 3 points, linked to the quote of this ticket; the hold is gone.
@@ -128,6 +134,12 @@ test('story 2: a client-caused incident is charged, disputed and refunded', asyn
   await eng.page.locator('input[name="cause"][value="client_caused"]').check();
   await eng.page.getByTestId('input-explanation').fill('A staff member deleted the folder');
   await eng.page.getByTestId('cause-form').getByRole('button').click();
+  // Client caused charges at once: first the exact points and how the time was rounded.
+  const cause = eng.page.getByTestId('charge-confirm');
+  await cause.waitFor();
+  assert.match(await cause.textContent(), /1\.00 points? \(47 min → 60 min\)/);
+  await eng.screenshot('incident-cause-confirm-phone');
+  await eng.page.locator('[data-action="charge-confirm"]').click();
   await eng.page.getByTestId('charge').waitFor();
   await eng.screenshot('incident-charged-phone');
   assert.equal(await eng.horizontalOverflow(), 0);

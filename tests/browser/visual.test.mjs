@@ -68,6 +68,7 @@ function inspect() {
   for (const e of all) {
     if (scrolls(e)) continue;
     const r = e.getBoundingClientRect();
+    if (r.right <= 0) continue; // kept off-screen on purpose (the skip link until focused)
     if (r.right > width + 1 || r.left < -1) {
       problems.push(`leaves the viewport (${Math.round(r.left)}–${Math.round(r.right)} of ${width}): ${name(e)}`);
       continue;

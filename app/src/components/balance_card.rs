@@ -35,7 +35,16 @@ pub fn balance_card(org: i64) -> impl IntoView {
         }
         // One sentence whatever the forecast: `never`, `now`, or `on` a date.
         let day = b.run_out.date.as_deref().and_then(format::days_of);
+        // Points that expire before the pace would use them up: saying "they last until May"
+        // beside "all of them expire on 31 December" would contradict the card.
+        let expiring: i64 = b.expiring.iter().map(|e| e.points.0.hundredths()).sum();
+        let expire_first = day.is_some_and(|d| {
+            b.expiring
+                .iter()
+                .any(|e| format::days_of(&e.last_day).is_some_and(|last| last < d))
+        }) && expiring >= b.available.0.hundredths();
         let forecast = match (b.run_out.kind.as_str(), day) {
+            ("on", Some(_)) if expire_first => text(l, Msg::RunOutAfterExpiry).to_owned(),
             ("on", Some(d)) => {
                 // "15 ноября 2028 г." already ends the sentence; "November 15, 2028" does not.
                 let date = format::day(l, d, "long");

@@ -7,7 +7,10 @@ use crate::i18n::{points, text, use_i18n, Msg};
 
 const W: i64 = 360;
 const H: i64 = 150;
-const TOP: i64 = 12;
+const TOP: i64 = 16;
+/// The plot stays this far inside the left and right edges, so a mark on the first or the
+/// last day is drawn whole.
+const INSET: i64 = 6;
 const BOTTOM: i64 = 128;
 
 /// The balance over the last 12 months as a step line drawn in SVG, with grants (▲),
@@ -36,7 +39,7 @@ pub fn balance_chart(history: BalanceHistoryDto) -> AnyView {
         .min()
         .unwrap_or(0);
     let range = (hi - lo).max(1);
-    let x = move |day: i64| (day - history.from).clamp(0, span) * W / span;
+    let x = move |day: i64| INSET + (day - history.from).clamp(0, span) * (W - 2 * INSET) / span;
     let y = move |h: i64| BOTTOM - (h - lo) * (BOTTOM - TOP) / range;
     // A step line: flat until the day the balance changed.
     let mut path = format!("M0 {}", y(opening));
@@ -97,7 +100,7 @@ pub fn balance_chart(history: BalanceHistoryDto) -> AnyView {
     view! {
         <figure class="chart card" data-testid="balance-chart">
             <h2 class="card__title">{t(Msg::ChartTitle)}</h2>
-            <svg viewBox=format!("0 0 {W} {H}") role="img" aria-labelledby="chart-summary" preserveAspectRatio="none">
+            <svg viewBox=format!("0 0 {W} {H}") role="img" aria-labelledby="chart-summary">
                 <line class="chart__zero" x1="0" x2=W y1=zero y2=zero />
                 <path class="chart__line" d=path />
                 {marks}

@@ -46,11 +46,15 @@ pub fn buy_points(org: i64) -> impl IntoView {
                 <ul class="packs" data-testid="packs">
                     {l.packs.into_iter().map(|p| {
                         let id = p.id;
+                        // What one point costs in this pack, rounded to the currency's minor unit.
+                        let h = p.points.0.hundredths().max(1);
+                        let each = (p.price_minor * 100 + h / 2) / h;
                         view! {
                             <li class="card pack" data-testid="pack" data-name=p.name.clone()>
                                 <strong class="pack__points">{points(loc, p.points)}</strong>
                                 <span class="muted">{p.name.clone()}</span>
                                 <span class="pack__price">{format::money(loc, p.price_minor, &p.currency)}</span>
+                                <span class="muted" data-testid="per-point">{format::money(loc, each, &p.currency)}" "{text(loc, Msg::PerPoint)}</span>
                                 <button class="button" type="button" disabled=busy(buy) data-testid="buy"
                                     on:click=move |_| { buy.dispatch(client::checkout(&CheckoutRequest { pack_id: id })); }>
                                     {text(loc, Msg::Buy)}

@@ -109,6 +109,12 @@ fn cell(l: Locale, v: &str) -> String {
             return format::date_time(l, ms);
         }
     }
+    // A month (`2026-11`) by its name: "ноябрь 2026 г." / "November 2026".
+    if v.len() == 7 && v.as_bytes().get(4) == Some(&b'-') {
+        if let Some(d) = format::days_of(&format!("{v}-01")) {
+            return format::day(l, d, "month");
+        }
+    }
     match v.parse() {
         Ok(p) if v.contains('.') => format::points(l, pointdesk_api::WirePoints(p)),
         _ => v.to_owned(),

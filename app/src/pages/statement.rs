@@ -39,6 +39,16 @@ pub fn Statement(org: i64, period: String) -> impl IntoView {
                 pts(a.amount),
             ]);
         }
+        // The month's charges (negative) plus what disputes gave back, so the summary adds up:
+        // opening + grants + purchases + adjustments + charges + expiry = closing.
+        let charged: i64 = s
+            .charges
+            .iter()
+            .map(|c| c.charged.0.hundredths() + c.refunded.0.hundredths())
+            .sum();
+        if let Ok(p) = pointdesk_domain::points::Points::from_hundredths(charged) {
+            summary.push(row(Msg::ChargesTotal, pts(pointdesk_api::WirePoints(p))));
+        }
         summary.push(row(Msg::Expired, pts(s.expiry)));
         summary.push(row(Msg::Closing, pts(s.closing)));
         let charges = s
