@@ -138,7 +138,7 @@ test('the engineer sets a ticket right, a manager records a phone approval, a ca
   await eng.page.locator('[data-action="cancel"]').click();
   const charge = eng.page.getByTestId('charge-confirm');
   await charge.waitFor();
-  assert.match(await charge.textContent(), /1\.00 points? \(50 min → 60 min\)/);
+  assert.match(await charge.textContent(), /1\.00 points? \(50 minutes → 60 minutes\)/);
   await eng.screenshot('desk-cancel-charge-phone');
   await eng.page.locator('[data-action="charge-back"]').click();
   await charge.waitFor({ state: 'detached' });

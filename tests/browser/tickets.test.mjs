@@ -137,7 +137,7 @@ test('story 2: a client-caused incident is charged, disputed and refunded', asyn
   // Client caused charges at once: first the exact points and how the time was rounded.
   const cause = eng.page.getByTestId('charge-confirm');
   await cause.waitFor();
-  assert.match(await cause.textContent(), /1\.00 points? \(47 min → 60 min\)/);
+  assert.match(await cause.textContent(), /1\.00 points? \(47 minutes → 60 minutes\)/);
   await eng.screenshot('incident-cause-confirm-phone');
   await eng.page.locator('[data-action="charge-confirm"]').click();
   await eng.page.getByTestId('charge').waitFor();

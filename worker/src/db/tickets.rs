@@ -169,7 +169,7 @@ pub struct TicketView {
     pub auto_close_days: i64,
     pub recorded_approval: Option<RecordedApprovalRow>,
     /// The organisation's plan, read only while a quote is approved (what cancelling after
-    /// work would charge).
+    /// work would charge) or an incident has no cause yet (what client caused would charge).
     pub plan: Option<super::PlanRow>,
 }
 
@@ -267,8 +267,10 @@ impl Db {
                        'rollover_cap', p.rollover_cap, 'overdraft', p.overdraft, \
                        'organizations', 0) FROM plans p JOIN organisations o ON o.plan_id = p.id \
                        WHERE o.id = (SELECT org_id FROM tickets WHERE id = ?1) \
-                       AND EXISTS (SELECT 1 FROM quotes q WHERE q.ticket_id = ?1 \
-                         AND q.status = 'approved')) AS plan",
+                       AND (EXISTS (SELECT 1 FROM quotes q WHERE q.ticket_id = ?1 \
+                         AND q.status = 'approved') \
+                         OR EXISTS (SELECT 1 FROM tickets t WHERE t.id = ?1 \
+                         AND t.kind = 'incident' AND t.cause IS NULL))) AS plan",
                     &[int(id), int(provider), int(user)],
                 )?,
             ])
