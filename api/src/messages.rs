@@ -67,10 +67,10 @@ macro_rules! messages {
         impl $name {
             /// The message's words in `lang`.
             pub const fn text(self, lang: $crate::messages::Lang) -> &'static str {
-                let row: $crate::messages::Row = match self {
-                    $($name::$key => [$($text),+],)*
-                };
-                row[lang.index()]
+                // One table of rows, indexed by the message: data in the binary, not a `match`
+                // compiled to code (the app's wasm is smaller for it).
+                const ROWS: &[$crate::messages::Row] = &[$([$($text),+],)*];
+                ROWS[self as usize][lang.index()]
             }
         }
     };

@@ -671,8 +671,12 @@ mod tests {
             Some(Miss::NotFound)
         );
         assert_eq!(
-            find(Method::Get, "/session").err(),
-            Some(Miss::MethodNotAllowed(vec![Method::Post, Method::Delete]))
+            find(Method::Put, "/session").err(),
+            Some(Miss::MethodNotAllowed(vec![
+                Method::Post,
+                Method::Delete,
+                Method::Get
+            ]))
         );
         assert!(find(Method::Get, "//health/").is_ok());
     }

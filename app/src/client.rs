@@ -110,17 +110,10 @@ fn url(path: &str) -> String {
 }
 
 async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    parse(accept(fetch_get(path).await?, &[])?)
-}
-
-/// A GET's status and text: what `boot.js` already asked for when it holds this path (once),
-/// else from the network.
-async fn fetch_get(path: &str) -> Result<(u16, String), ApiError> {
-    let url = url(path);
-    if let Some(answer) = crate::prefetch::take(&url).await {
-        return Ok(answer);
-    }
-    exchange(plain(Request::get(&url))).await
+    parse(accept(
+        exchange(plain(Request::get(&url(path)))).await?,
+        &[],
+    )?)
 }
 
 /// A GET the screens read through [`crate::components::remote::Remote`]: the path, and the
@@ -149,7 +142,11 @@ fn read<T>(path: impl Into<String>) -> Typed<T> {
 
 /// The answer's text (one non-generic network path for every read).
 pub async fn get_text(r: &Read) -> Result<String, ApiError> {
-    accept(fetch_get(&r.path).await?, r.also_ok).map(|(_, text)| text)
+    accept(
+        exchange(plain(Request::get(&url(&r.path)))).await?,
+        r.also_ok,
+    )
+    .map(|(_, text)| text)
 }
 
 /// Parses a read's text.

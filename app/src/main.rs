@@ -7,7 +7,6 @@ mod i18n;
 mod json;
 mod locale;
 mod pages;
-mod prefetch;
 mod session;
 mod writes;
 

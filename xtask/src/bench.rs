@@ -18,6 +18,35 @@ const WARMUP: usize = 50;
 const ROUNDS: usize = 400;
 const CLIENTS: usize = 2;
 
+/// The reads measured against the no-op floor (the first).
+const ROUTES: [(&str, &str); 10] = [
+    ("GET /api/v1/ping (floor)", "/api/v1/ping"),
+    ("GET /api/v1/health", "/api/v1/health"),
+    ("GET /api/v1/me (session read)", "/api/v1/me"),
+    ("GET /api/v1/session (getSession)", "/api/v1/session"),
+    (
+        "GET /api/v1/tickets?queue=open",
+        "/api/v1/tickets?queue=open",
+    ),
+    ("GET /api/v1/tickets/3 (getTicket)", "/api/v1/tickets/3"),
+    (
+        "GET balance, 1k entries",
+        "/api/v1/organizations/901/balance",
+    ),
+    (
+        "GET balance, 1M entries",
+        "/api/v1/organizations/902/balance",
+    ),
+    (
+        "GET ledger page, 1k entries",
+        "/api/v1/organizations/901/ledger",
+    ),
+    (
+        "GET ledger page, 1M entries",
+        "/api/v1/organizations/902/ledger",
+    ),
+];
+
 pub fn run(args: &[String]) -> Result {
     let only_first_screen = args.iter().any(|a| a == "--first-screen");
     setup::ensure_all(Need { browser: true })?;
@@ -46,32 +75,7 @@ pub fn run(args: &[String]) -> Result {
             t.elapsed().as_secs_f64()
         );
     }
-    let routes = [
-        ("GET /api/v1/ping (floor)", "/api/v1/ping"),
-        ("GET /api/v1/health", "/api/v1/health"),
-        ("GET /api/v1/me (session read)", "/api/v1/me"),
-        (
-            "GET /api/v1/tickets?queue=open",
-            "/api/v1/tickets?queue=open",
-        ),
-        ("GET /api/v1/tickets/3 (getTicket)", "/api/v1/tickets/3"),
-        (
-            "GET balance, 1k entries",
-            "/api/v1/organizations/901/balance",
-        ),
-        (
-            "GET balance, 1M entries",
-            "/api/v1/organizations/902/balance",
-        ),
-        (
-            "GET ledger page, 1k entries",
-            "/api/v1/organizations/901/ledger",
-        ),
-        (
-            "GET ledger page, 1M entries",
-            "/api/v1/organizations/902/ledger",
-        ),
-    ];
+    let routes = ROUTES;
     println!("\n== latency: {CLIENTS} clients × {ROUNDS} requests per route, interleaved, after {WARMUP} warm-up");
     let samples = measure(&srv.url, &routes.map(|r| r.1), &cookie)?;
     drop(srv);

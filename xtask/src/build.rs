@@ -76,6 +76,8 @@ pub fn app(profile: Profile) -> Result {
     run(&mut cmd)?;
     if profile == Profile::Release {
         minify_glue(&root().join("app/dist"))?;
+        minify_js(&root().join("app/dist/boot.js"))?;
+        join_styles(&root().join("app/dist"))?;
     }
     cache_rules(&root().join("app/dist"))
 }
@@ -154,6 +156,77 @@ fn minify_glue(dist: &std::path::Path) -> Result {
     }
     let html = without_wasm_preload_integrity(&html.replace(&old, &new));
     std::fs::write(&index, html).map_err(|e| e.to_string())
+}
+
+/// The page's stylesheets (tokens, layout, components: kept apart in `style/` for readers) as
+/// one file in a release build: one request fewer on the first visit and one compressed stream
+/// (0.26 KB brotli less than three). Named by its content's hash like trunk's files, with its
+/// `integrity`; the first `<link>` points at it and the others go.
+fn join_styles(dist: &std::path::Path) -> Result {
+    use sha2::{Digest, Sha384};
+    let index = dist.join("index.html");
+    let html = std::fs::read_to_string(&index).map_err(|e| e.to_string())?;
+    let mut links = Vec::new();
+    let mut at = 0;
+    while let Some(start) = html[at..].find("<link ").map(|i| at + i) {
+        let end = html[start..]
+            .find('>')
+            .map_or(html.len(), |e| start + e + 1);
+        let tag = &html[start..end];
+        if tag.contains("rel=stylesheet") {
+            let href = tag
+                .split_once("href=")
+                .and_then(|(_, rest)| rest.split([' ', '>']).next())
+                .ok_or_else(|| format!("a stylesheet link without href: {tag}"))?;
+            links.push((start..end, href.trim_start_matches('/').to_owned()));
+        }
+        at = end;
+    }
+    if links.len() < 2 {
+        return Ok(());
+    }
+    let mut css = String::new();
+    for (_, name) in &links {
+        css.push_str(&std::fs::read_to_string(dist.join(name)).map_err(|e| e.to_string())?);
+        css.push('\n');
+        std::fs::remove_file(dist.join(name)).map_err(|e| e.to_string())?;
+    }
+    let digest = Sha384::digest(css.as_bytes());
+    let name = format!("styles-{}.css", hex16(&digest));
+    std::fs::write(dist.join(&name), &css).map_err(|e| e.to_string())?;
+    let link = format!(
+        "<link href=/{name} integrity=sha384-{} rel=stylesheet>",
+        base64(&digest)
+    );
+    let mut out = String::new();
+    let mut last = 0;
+    for (i, (range, _)) in links.iter().enumerate() {
+        out.push_str(&html[last..range.start]);
+        if i == 0 {
+            out.push_str(&link);
+        }
+        last = range.end;
+    }
+    out.push_str(&html[last..]);
+    std::fs::write(&index, out).map_err(|e| e.to_string())
+}
+
+/// The first 16 hex digits of a digest (trunk's file-hash length).
+fn hex16(digest: &[u8]) -> String {
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Minifies a copied script in place with esbuild (the loader, `boot.js`: its comments are
+/// for readers of the source, not for every phone that loads it).
+fn minify_js(file: &std::path::Path) -> Result {
+    let out = file.with_extension("min.js");
+    run(
+        Command::new(root().join("node_modules/@esbuild/linux-x64/bin/esbuild"))
+            .arg(file)
+            .args(["--minify", "--format=esm", "--log-level=warning"])
+            .arg(format!("--outfile={}", out.display())),
+    )?;
+    std::fs::rename(&out, file).map_err(|e| e.to_string())
 }
 
 /// Chromium ignores `integrity` on a `preload` of the wasm (a fetch destination has no

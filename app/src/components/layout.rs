@@ -60,12 +60,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                     }
                 >
                     <A href="/" exact=true>{i18n.tr(Msg::NavHome)}</A>
-                    // The outbox and the audit log are rare visits: on a wide screen they wait on
-                    // the manager's home, so the header keeps to two rows.
                     {move || role_links(auth.role()).into_iter().map(|(href, msg)| view! {
-                        <span class="site-nav__item" class:site-nav__rare=matches!(href, "/outbox" | "/audit-log")>
-                            <A href=href>{move || i18n.t(msg)}</A>
-                        </span>
+                        <A href=href>{move || i18n.t(msg)}</A>
                     }).collect_view()}
                     // Signed in, the navigation is the person's work; the status moves to the footer.
                     {move || auth.me.get().is_none().then(|| view! {

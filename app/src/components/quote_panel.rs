@@ -99,15 +99,11 @@ pub fn QuotePanel(
             {beyond.then(|| view! { <p class="notice" data-testid="beyond-quote">{i18n.tr(Msg::BeyondQuote)}</p> })}
             {decision}
             {record.map(|quote| view! { <RecordApprovalForm id=id org=org quote=quote done=done /> })}
-            {may_quote.then(|| if quoted {
-                view! {
-                    <details class="revise" data-testid="revise-quote">
-                        <summary class="button button--secondary">{i18n.tr(Msg::ReviseQuote)}</summary>
-                        <QuoteForm ticket=ticket.clone() act=act error=error />
-                    </details>
-                }.into_any()
-            } else {
-                view! { <QuoteForm ticket=ticket.clone() act=act error=error /> }.into_any()
+            {may_quote.then(|| view! {
+                <details class="revise" data-testid="revise-quote" open=!quoted>
+                    <summary class="button button--secondary" class:revise__hidden=!quoted>{i18n.tr(Msg::ReviseQuote)}</summary>
+                    <QuoteForm ticket=ticket.clone() act=act error=error />
+                </details>
             })}
             <ErrorBox error=error />
         </section>

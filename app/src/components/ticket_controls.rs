@@ -41,27 +41,33 @@ pub fn TicketControls(ticket: TicketDto, me: i64, done: Callback<()>) -> impl In
             _ => None,
         }
     };
-    let asking = RwSignal::new(None::<(TicketChange, CancellationChargeDto)>);
+    // The step waiting for a confirmation, by its code ("" when none): a plain string signal,
+    // the type every form already uses.
+    let asking = RwSignal::new(String::new());
+    let changes: Vec<(&'static str, TicketChange)> = main
+        .iter()
+        .chain(&rare)
+        .map(|(_, change, code)| (*code, change.clone()))
+        .collect();
+    let charge_shown = charge_of.clone();
     let button = move |(label, change, code): (Msg, TicketChange, &'static str), primary: bool| {
-        let charge = charge_of(code);
+        let asks = charge_of(code).is_some();
         view! {
             <button type="button" class="button" class:button--secondary=!primary data-action=code
                 disabled=act.busy()
-                on:click=move |_| match charge.clone() {
-                    Some(c) => asking.set(Some((change.clone(), c))),
-                    None => act.dispatch(change.clone()),
-                }>
+                on:click=move |_| if asks { asking.set(code.to_owned()) } else { act.dispatch(change.clone()) }>
                 {i18n.tr(label)}
             </button>
         }
     };
     let confirm = Callback::new(move |()| {
-        if let Some((change, _)) = asking.get_untracked() {
-            asking.set(None);
-            act.dispatch(change);
+        let code = asking.get_untracked();
+        asking.set(String::new());
+        if let Some((_, change)) = changes.iter().find(|(c, _)| *c == code) {
+            act.dispatch(change.clone());
         }
     });
-    let back = Callback::new(move |()| asking.set(None));
+    let back = Callback::new(move |()| asking.set(String::new()));
     view! {
         <div class="actions actions--steps" data-testid="ticket-controls">
             {main.into_iter().enumerate().map(|(i, s)| button(s, i == 0)).collect_view()}
@@ -72,7 +78,7 @@ pub fn TicketControls(ticket: TicketDto, me: i64, done: Callback<()>) -> impl In
                 </details>
             })}
         </div>
-        {move || asking.get().map(|(_, c)| view! { <ChargeConfirm charge=c confirm=confirm back=back /> })}
+        {move || asking.with(|code| charge_shown(code)).map(|c| view! { <ChargeConfirm charge=c confirm=confirm back=back /> })}
         <ErrorBox error=error />
     }
 }

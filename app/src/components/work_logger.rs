@@ -65,17 +65,18 @@ pub fn WorkLogger(id: i64, done: Callback<()>) -> impl IntoView {
         }
     };
     // The time running, "0:12:05", ticking each second while the timer runs.
-    let tick = RwSignal::new(js_sys::Date::now());
+    let tick = RwSignal::new(0u32);
     if let Ok(h) = set_interval_with_handle(
-        move || tick.set(js_sys::Date::now()),
+        move || tick.update(|t| *t = t.wrapping_add(1)),
         std::time::Duration::from_secs(1),
     ) {
         on_cleanup(move || h.clear());
     }
     let since = move || {
         started.get().map(|t0| {
+            tick.track();
             #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
-            let s = ((tick.get() - t0 as f64) / 1000.0).max(0.0) as i64;
+            let s = ((js_sys::Date::now() - t0 as f64) / 1000.0).max(0.0) as i64;
             format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
         })
     };

@@ -48,7 +48,7 @@ macro_rules! books_rows {
         Closing => ["Closing balance", "Остаток на конец"],
         Grants => ["Allotments", "Пакеты"],
         ChargesByTicket => ["Charges by ticket", "Списания по заявкам"],
-        RunOutAfterExpiry => ["At this pace the points will not be used up before they expire (below).", "При нынешнем темпе баллы не успеют израсходоваться до того, как сгорят (см. ниже)."],
+        RunOutAfterExpiry => ["At this pace some points expire unused (below).", "При таком темпе часть баллов сгорит (см. ниже)."],
         PerPoint => ["per point", "за балл"],
         ChargesTotal => ["Charges (less refunds)", "Списания (за вычетом возвратов)"],
         Expired => ["Expired", "Сгорело"],
