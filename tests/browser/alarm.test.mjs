@@ -45,6 +45,7 @@ async function charge(user, eng, minutes) {
   await e.locator('input[name="cause"][value="client_caused"]').check();
   await e.getByTestId('input-explanation').fill('The server was unplugged on site');
   await e.getByTestId('cause-form').getByRole('button').click();
+  await e.locator('[data-action="charge-confirm"]').click();
   await e.getByTestId('charge').waitFor();
 }
 

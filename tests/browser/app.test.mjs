@@ -2,7 +2,7 @@
 // the in-app 404, the charge calculator's result and errors, and a 390×844 phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { AppPage, BASE, launch, signedIn, DESKTOP, PHONE } from './pages.mjs';
+import { AppPage, BASE, grant, launch, people, signedIn, DESKTOP, PHONE } from './pages.mjs';
 
 let desktop;
 let phone;
@@ -166,12 +166,14 @@ test('links are followed in place; back and forward restore the screen without a
 test('the session and the first screen are asked for while the app loads, each once', async () => {
   // boot.js starts these reads before the wasm runs; the app must take every one of them (a
   // read the app asks for under another address would travel twice and leave one unused).
+  people(542, 'early');
+  grant(542, 1000);
   const b = await launch(PHONE, { isMobile: true, hasTouch: true });
   try {
     const cases = [
       [null, '/', '[data-testid=page-title]'],
-      ['admin@acme.test', '/', '[data-testid=available]'],
-      ['engineer@provider.test', '/tickets?queue=mine', '[data-testid=queues]'],
+      ['admin@early.e2e', '/', '[data-testid=available]'],
+      ['engineer@early.e2e', '/tickets?queue=mine', '[data-testid=queues]'],
     ];
     for (const [email, path, ready] of cases) {
       if (email) await (await signedIn(b, email)).page.close();

@@ -2,40 +2,80 @@
 // element leaves the viewport or its card, no word is broken across lines, every tap target is
 // at least 44 px high and wide, and the console stays silent (no warning, no error). Each screen
 // is saved to tests/browser/screenshots/visual-*.png for a person to look at.
-import { test, after } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BASE, launch } from './pages.mjs';
+import { BASE, PASSWORD, grant, launch, people, sql } from './pages.mjs';
 
 const SHOTS = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
 const WIDTHS = [360, 390, 1280];
-const PASSWORD = 'pointdesk-demo';
+const ID = 741;
 
-// Who looks at what. Acme's people and the provider's first engineer read Russian; Globex's
-// people and the second engineer read English.
+/** The API as `email`, from Node: sign in once, then JSON calls with the session cookie. */
+async function caller(email) {
+  const r = await fetch(`${BASE}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: BASE },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  assert.equal(r.status, 200, `${email} signs in`);
+  const cookie = (r.headers.get('set-cookie') || '').split(';')[0];
+  const me = await r.json();
+  const call = async (method, path, body) => {
+    const a = await fetch(`${BASE}/api/v1${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', origin: BASE, cookie },
+      body: body && JSON.stringify(body),
+    });
+    const text = await a.text();
+    assert.ok(a.status < 300, `${method} ${path}: ${a.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+  return { me, call };
+}
+
+// A client with points, an incident nobody took yet, one being worked on, and a request
+// quoted and waiting for the client's decision.
+const t = {};
+before(async () => {
+  people(ID, 'vis');
+  grant(ID, 2000);
+  sql(`INSERT INTO catalogue_items (id, provider_id, name, kind, estimate, created_at)
+         VALUES (${ID}, ${ID}, 'Laptop for a new starter', 'quoted', 300, unixepoch());`);
+  const eng = await caller('engineer@vis.e2e');
+  const open = (body) => eng.call('POST', '/tickets', { org_id: ID, ...body });
+  t.fresh = (await open({ kind: 'incident', title: 'The printer in reception prints blank pages', description: 'Since this morning.' })).id;
+  t.worked = (await open({ kind: 'incident', title: 'Accounting software is slow since the update', description: 'Every document takes a minute to open.' })).id;
+  await eng.call('PUT', `/tickets/${t.worked}/assignee`, { assignee_id: eng.me.id });
+  await eng.call('PUT', `/tickets/${t.worked}/status`, { status: 'in_progress' });
+  await eng.call('POST', `/tickets/${t.worked}/work`, { minutes: 30, note: 'The database disk is nearly full.' });
+  t.quoted = (await open({ kind: 'service_request', title: 'Laptop for the new doctor', catalogue_id: ID })).id;
+  await eng.call('POST', `/tickets/${t.quoted}/quotes`, { points: '3.00', scope: 'Windows, the clinic software and a scanner; 3 hours.', valid_days: 7 });
+  t.month = new Date().toISOString().slice(0, 7);
+});
+
+// Who looks at what, in which language: the admin reads Russian, the others English, and the
+// engineer once more in Russian.
 const WALKS = [
-  { who: null, tag: 'anon', paths: ['/', '/sign-in'] },
+  { who: null, tag: 'anon', paths: () => ['/', '/sign-in'] },
   {
-    who: 'admin@acme.test', tag: 'admin-ru',
-    paths: ['/', '/tickets', '/tickets/number/3', '/tickets/number/4', '/ledger', '/ledger/statements/2026-11', '/buy-points', '/notifications'],
+    who: 'admin@vis.e2e', tag: 'admin-ru',
+    paths: () => ['/', '/tickets', `/tickets/${t.worked}`, `/tickets/${t.quoted}`, '/ledger', `/ledger/statements/${t.month}`, '/buy-points', '/notifications'],
+  },
+  { who: 'user@vis.e2e', tag: 'user-en', paths: () => ['/', `/tickets/${t.fresh}`] },
+  {
+    who: 'engineer@vis.e2e', tag: 'engineer-en',
+    paths: () => ['/', '/tickets', `/tickets/${t.fresh}`, `/tickets/${t.worked}`, `/tickets/${t.quoted}`, '/tickets/new'],
   },
   {
-    who: 'admin@globex.test', tag: 'admin-en',
-    paths: ['/', '/tickets/number/8', '/ledger', '/buy-points'],
+    who: 'engineer@vis.e2e', tag: 'engineer-ru', locale: 'ru',
+    paths: () => ['/', '/tickets', `/tickets/${t.worked}`, `/tickets/${t.quoted}`],
   },
   {
-    who: 'engineer@provider.test', tag: 'engineer-ru',
-    paths: ['/', '/tickets', '/tickets/number/1', '/tickets/number/2', '/tickets/number/4', '/tickets/new'],
-  },
-  {
-    who: 'engineer2@provider.test', tag: 'engineer-en',
-    paths: ['/tickets', '/tickets/number/5', '/tickets/number/8'],
-  },
-  {
-    who: 'manager@provider.test', tag: 'manager',
-    paths: ['/', '/clients', '/clients/1', '/clients/1/ledger', '/reports', '/plans', '/packs'],
+    who: 'manager@vis.e2e', tag: 'manager-en',
+    paths: () => ['/', '/clients', `/clients/${ID}`, `/clients/${ID}/ledger`, '/reports', '/plans', '/packs'],
   },
 ];
 
@@ -127,9 +167,12 @@ for (const walk of WALKS) {
           headers: { origin: BASE },
         });
         assert.equal(r.status(), 200, `${walk.who} signs in`);
+        const locale = walk.locale ?? (walk.tag.endsWith('-ru') ? 'ru' : 'en');
+        const l = await page.request.patch(`${BASE}/api/v1/me`, { data: { locale }, headers: { origin: BASE } });
+        assert.equal(l.status(), 200, `${walk.who} reads ${locale}`);
       }
       mkdirSync(SHOTS, { recursive: true });
-      for (const path of walk.paths) {
+      for (const path of walk.paths()) {
         for (const width of WIDTHS) {
           await page.setViewportSize({ width, height: width < 1000 ? 800 : 800 });
           logged.length = 0;
