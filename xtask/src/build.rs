@@ -136,15 +136,8 @@ fn minify_glue(dist: &std::path::Path) -> Result {
         })
         .ok_or("app/dist has no wasm-bindgen glue")?;
     let before = std::fs::read(&glue).map_err(|e| e.to_string())?;
-    let out = glue.with_extension("min.js");
-    run(
-        Command::new(root().join("node_modules/@esbuild/linux-x64/bin/esbuild"))
-            .arg(&glue)
-            .args(["--minify", "--format=esm", "--log-level=warning"])
-            .arg(format!("--outfile={}", out.display())),
-    )?;
-    let after = std::fs::read(&out).map_err(|e| e.to_string())?;
-    std::fs::rename(&out, &glue).map_err(|e| e.to_string())?;
+    minify_js(&glue)?;
+    let after = std::fs::read(&glue).map_err(|e| e.to_string())?;
     let sri = |b: &[u8]| format!("sha384-{}", base64(&Sha384::digest(b)));
     let index = dist.join("index.html");
     let html = std::fs::read_to_string(&index).map_err(|e| e.to_string())?;
@@ -216,8 +209,8 @@ fn hex16(digest: &[u8]) -> String {
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
-/// Minifies a copied script in place with esbuild (the loader, `boot.js`: its comments are
-/// for readers of the source, not for every phone that loads it).
+/// Minifies a script in place with esbuild (the glue; the loader, `boot.js`, whose comments
+/// are for readers of the source, not for every phone that loads it).
 fn minify_js(file: &std::path::Path) -> Result {
     let out = file.with_extension("min.js");
     run(
