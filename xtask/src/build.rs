@@ -160,20 +160,15 @@ fn join_styles(dist: &std::path::Path) -> Result {
     let index = dist.join("index.html");
     let html = std::fs::read_to_string(&index).map_err(|e| e.to_string())?;
     let mut links = Vec::new();
-    let mut at = 0;
-    while let Some(start) = html[at..].find("<link ").map(|i| at + i) {
-        let end = html[start..]
-            .find('>')
-            .map_or(html.len(), |e| start + e + 1);
-        let tag = &html[start..end];
+    for range in link_tags(&html) {
+        let tag = &html[range.clone()];
         if tag.contains("rel=stylesheet") {
             let href = tag
                 .split_once("href=")
                 .and_then(|(_, rest)| rest.split([' ', '>']).next())
                 .ok_or_else(|| format!("a stylesheet link without href: {tag}"))?;
-            links.push((start..end, href.trim_start_matches('/').to_owned()));
+            links.push((range, href.trim_start_matches('/').to_owned()));
         }
-        at = end;
     }
     if links.len() < 2 {
         return Ok(());
@@ -226,23 +221,35 @@ fn minify_js(file: &std::path::Path) -> Result {
 /// subresource integrity) and says so in the console on every visit; trunk writes it anyway.
 fn without_wasm_preload_integrity(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(start) = rest.find("<link") {
-        let end = rest[start..].find('>').map_or(rest.len(), |e| start + e);
-        let tag = &rest[start..end];
-        out.push_str(&rest[..start]);
-        match tag.find(" integrity=").filter(|_| tag.contains("_bg.wasm")) {
-            Some(i) => {
-                let value_end = tag[i + 1..].find(' ').map_or(tag.len(), |e| i + 1 + e);
-                out.push_str(&tag[..i]);
-                out.push_str(&tag[value_end..]);
-            }
-            None => out.push_str(tag),
-        }
-        rest = &rest[end..];
+    let mut last = 0;
+    for range in link_tags(html) {
+        let tag = &html[range.clone()];
+        let Some(i) = tag.find(" integrity=").filter(|_| tag.contains("_bg.wasm")) else {
+            continue;
+        };
+        let value_end = tag[i + 1..]
+            .find([' ', '>'])
+            .map_or(tag.len(), |e| i + 1 + e);
+        out.push_str(&html[last..range.start + i]);
+        last = range.start + value_end;
     }
-    out.push_str(rest);
+    out.push_str(&html[last..]);
     out
+}
+
+/// Where each `<link …>` tag of a page is, `>` included (the one tag trunk's pages carry
+/// that xtask rewrites).
+fn link_tags(html: &str) -> Vec<std::ops::Range<usize>> {
+    let mut tags = Vec::new();
+    let mut at = 0;
+    while let Some(start) = html[at..].find("<link").map(|i| at + i) {
+        let end = html[start..]
+            .find('>')
+            .map_or(html.len(), |e| start + e + 1);
+        tags.push(start..end);
+        at = end;
+    }
+    tags
 }
 
 #[cfg(test)]
