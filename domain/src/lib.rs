@@ -7,6 +7,7 @@
 //! Points are integer hundredths ([`points::Points`]), never floats.
 
 pub mod account;
+pub mod bank;
 pub mod charging;
 pub mod credit;
 pub mod error;
@@ -19,6 +20,7 @@ pub mod notify;
 pub mod plan;
 pub mod points;
 pub mod policy;
+pub mod requisites;
 pub mod service_request;
 pub mod sla;
 pub mod steps;
