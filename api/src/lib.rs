@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod desk;
 pub mod health;
+pub mod invoices;
 pub mod ledger;
 pub mod messages;
 pub mod notifications;

@@ -15,6 +15,12 @@ use crate::desk::{
 #[cfg(feature = "openapi")]
 use crate::health::Health;
 #[cfg(feature = "openapi")]
+use crate::invoices::{
+    ActDto, BankImportDto, BankPaymentDto, BankPaymentListDto, BankResolutionRequest,
+    BankStatementRequest, ClientRequisitesDto, InvoiceDto, InvoiceListDto, InvoicePaymentRequest,
+    InvoiceRequest, ProviderRequisitesDto,
+};
+#[cfg(feature = "openapi")]
 use crate::ledger::{
     AdjustmentRequest, BalanceHistoryDto, ChargeExplanationDto, ChargePreviewRequest,
     LedgerEntryDto, LedgerPageDto, StatementDto,
@@ -382,6 +388,35 @@ operations! {
         200;
     decideSandboxPayment: Post "/sandbox/payments/{payment}", Public, "top-ups", "The sandbox checkout's buttons (form `action` = `pay`, `decline`, `cancel`): delivers a signed notification to the webhook, then returns the buyer",
         303;
+
+    getProviderRequisites: Get "/provider-requisites", SignedIn, "invoices", "The provider's requisites its invoices and acts carry (managers); empty fields when not set",
+        200 ProviderRequisitesDto;
+    updateProviderRequisites: Put "/provider-requisites", SignedIn, "invoices", "Set the provider's requisites (managers): ИНН, КПП, ОГРН, БИК and accounts are checked by their check digits and the bank key",
+        body ProviderRequisitesDto, 200 ProviderRequisitesDto;
+    getOrganizationRequisites: Get "/organizations/{id}/requisites", SignedIn, "invoices", "A client organisation's requisites, the buyer on its invoices and acts (its admins, managers)",
+        200 ClientRequisitesDto;
+    updateOrganizationRequisites: Put "/organizations/{id}/requisites", SignedIn, "invoices", "Set a client organisation's requisites (its admins, managers)",
+        body ClientRequisitesDto, 200 ClientRequisitesDto;
+    createInvoice: Post "/invoices", SignedIn, "invoices", "An invoice for a pack, or for points at a pack's price per point (client admins for their organisation, managers for any): numbered per provider and year, waiting for the transfer (Idempotency-Key)",
+        body InvoiceRequest, 201 InvoiceDto;
+    listInvoices: Get "/invoices", SignedIn, "invoices", "Invoices, newest first: your organisation's (client admins) or the provider's (staff; `org` for one client)",
+        200 InvoiceListDto;
+    getInvoice: Get "/invoices/{id}", SignedIn, "invoices", "One invoice; `format=html` for the printable page (A4)",
+        200 InvoiceDto;
+    cancelInvoice: Post "/invoices/{id}/cancel", SignedIn, "invoices", "Cancel an invoice still waiting for its transfer (its client admins, managers)",
+        200 InvoiceDto;
+    markInvoicePaid: Post "/invoices/{id}/payment", SignedIn, "invoices", "A manager records a transfer by hand (date and reference): the invoice's points are credited once (Idempotency-Key)",
+        body InvoicePaymentRequest, 200 InvoiceDto;
+    importBankStatement: Post "/bank-statements", SignedIn, "invoices", "Import a 1C bank exchange file (managers): each incoming payment that names an invoice, comes from its buyer's ИНН and pays its amount credits it once; the rest wait for the manager (Idempotency-Key)",
+        body BankStatementRequest, 200 BankImportDto;
+    listBankPayments: Get "/bank-payments", SignedIn, "invoices", "Incoming payments read from statements, newest first (managers); `state=open` for those waiting for a decision",
+        200 BankPaymentListDto;
+    resolveBankPayment: Post "/bank-payments/{id}/resolution", SignedIn, "invoices", "Decide an open payment (managers): credit an invoice with it, note a refund, or ignore it (Idempotency-Key)",
+        body BankResolutionRequest, 200 BankPaymentDto;
+    getAct: Get "/organizations/{id}/acts/{period}", SignedIn, "invoices", "The closing act of a client and month: numbered when first issued after the month ended and identical on every reprint; a draft while the month runs; `format=html` for the printable page",
+        200 ActDto;
+    exportAccounting: Get "/accounting-export", SignedIn, "invoices", "Invoices, payments and acts of a period for 1C:Бухгалтерия 3.0 as EnterpriseData 1.8 XML (`format=xml`, the default) or CSV (`format=csv`) (managers); totals equal the revenue report",
+        200;
 }
 
 /// Operations that move points: they take an `Idempotency-Key` header (a retry with the same key
@@ -396,6 +431,10 @@ pub const MONEY_MOVING: &[&str] = &[
     "cancelRequest",
     "createAdjustment",
     "createCheckout",
+    "createInvoice",
+    "markInvoicePaid",
+    "importBankStatement",
+    "resolveBankPayment",
 ];
 
 /// What a query parameter holds.
@@ -463,6 +502,14 @@ pub const ENTRY_KINDS: &[&str] = &[
     "repayment",
     "purchase_refund",
 ];
+/// An invoice's states (`purchases.status` of invoices).
+pub const INVOICE_STATUSES: &[&str] = &["awaiting_transfer", "succeeded", "canceled"];
+/// A document as data or as its printable page.
+const DOCUMENT_FORMAT: QueryParam = q(
+    "format",
+    QueryValue::OneOf(&["json", "html"]),
+    "`html` for the printable page (A4, print CSS); JSON otherwise",
+);
 const REPORT_FORMAT: QueryParam = q(
     "format",
     QueryValue::OneOf(&["json", "csv"]),
@@ -577,6 +624,52 @@ pub const QUERY_PARAMS: &[(&str, &[QueryParam])] = &[
     ("getConsumptionReport", MONTHS),
     ("getRevenueReport", MONTHS),
     ("getSlaReport", MONTHS),
+    (
+        "listInvoices",
+        &[
+            q(
+                "org",
+                QueryValue::Id,
+                "One client organisation's invoices (provider staff)",
+            ),
+            q(
+                "status",
+                QueryValue::OneOf(INVOICE_STATUSES),
+                "Only invoices in this state",
+            ),
+        ],
+    ),
+    ("getInvoice", &[DOCUMENT_FORMAT]),
+    ("getAct", &[DOCUMENT_FORMAT]),
+    (
+        "listBankPayments",
+        &[q(
+            "state",
+            QueryValue::OneOf(&["open", "all"]),
+            "`open`: only the payments waiting for a decision",
+        )],
+    ),
+    (
+        "exportAccounting",
+        &[
+            q(
+                "from",
+                QueryValue::Period,
+                "The first month (this one when absent)",
+            ),
+            q(
+                "to",
+                QueryValue::Period,
+                "The last month (this one when absent)",
+            ),
+            q(
+                "format",
+                QueryValue::OneOf(&["xml", "csv"]),
+                "`xml`: EnterpriseData 1.8 for 1C:Бухгалтерия 3.0 (default); `csv`: a spreadsheet",
+            ),
+            CSV_LOCALE,
+        ],
+    ),
     ("getBalanceReport", &[REPORT_FORMAT, CSV_LOCALE]),
     ("getDisputeReport", &[REPORT_FORMAT, CSV_LOCALE]),
 ];

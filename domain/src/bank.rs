@@ -110,7 +110,8 @@ pub struct Statement {
 }
 
 fn date(v: &str, line: usize, field: &'static str) -> Result<NaiveDate, StatementError> {
-    NaiveDate::parse_from_str(v.trim(), "%d.%m.%Y").map_err(|_| StatementError::Field { line, field })
+    NaiveDate::parse_from_str(v.trim(), "%d.%m.%Y")
+        .map_err(|_| StatementError::Field { line, field })
 }
 
 /// `1200.5`, `1200.50`, `1200,50` or `1200` rubles → kopecks.
@@ -206,7 +207,8 @@ pub fn parse(text: &str) -> Result<Statement, StatementError> {
             "СекцияРасчСчет" => in_account = true,
             "КонецРасчСчет" => in_account = false,
             "КонецДокумента" => {
-                let (kind, at, fields) = open.take().ok_or(StatementError::Malformed { line: n })?;
+                let (kind, at, fields) =
+                    open.take().ok_or(StatementError::Malformed { line: n })?;
                 st.documents.push(fields.document(kind, at)?);
             }
             _ => {
@@ -251,7 +253,8 @@ pub fn invoice_numbers(purpose: &str) -> Vec<u32> {
             if !before_ok {
                 continue;
             }
-            let after = rest.trim_start_matches(|c: char| c == '.' || c == ':' || c.is_whitespace());
+            let after =
+                rest.trim_start_matches(|c: char| c == '.' || c == ':' || c.is_whitespace());
             let after = after.strip_prefix('№').unwrap_or(after).trim_start();
             let number: String = after.chars().take_while(char::is_ascii_digit).collect();
             if let Ok(n) = number.parse::<u32>() {
@@ -315,7 +318,10 @@ pub fn match_payment(doc: &Document, open: &[OpenInvoice]) -> Match {
     if numbers.is_empty() {
         return Match::Unmatched(Unmatched::NoNumber);
     }
-    let named: Vec<&OpenInvoice> = open.iter().filter(|i| numbers.contains(&i.number)).collect();
+    let named: Vec<&OpenInvoice> = open
+        .iter()
+        .filter(|i| numbers.contains(&i.number))
+        .collect();
     if named.is_empty() {
         return Match::Unmatched(Unmatched::UnknownInvoice);
     }

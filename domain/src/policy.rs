@@ -72,6 +72,10 @@ pub enum Action {
     RecordApproval,
     /// Read one's own plan in plain words.
     ViewPlanTerms,
+    /// Ask for an invoice (or cancel one) and keep the organisation's requisites.
+    RequestInvoice,
+    /// The provider's requisites, bank statements, payments by hand and the accounting export.
+    ManageBilling,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -114,6 +118,7 @@ pub fn authorize(actor: &Actor, action: Action, scope: Scope) -> Result<(), Deni
                 | Dispute
                 | ConfirmResolution
                 | ViewPlanTerms
+                | RequestInvoice
         ),
         // Engineers also open tickets on a client's behalf (a phone call, a walk-in).
         Role::Engineer => matches!(
@@ -212,6 +217,13 @@ mod tests {
             (Role::Engineer, ConfirmResolution, false),
             (Role::Engineer, RecordApproval, false),
             (Role::Engineer, ViewPlanTerms, false),
+            (Role::ClientAdmin, RequestInvoice, true),
+            (Role::ClientUser, RequestInvoice, false),
+            (Role::Engineer, RequestInvoice, false),
+            (Role::Manager, RequestInvoice, true),
+            (Role::ClientAdmin, ManageBilling, false),
+            (Role::Engineer, ManageBilling, false),
+            (Role::Manager, ManageBilling, true),
             (Role::Manager, RecordApproval, true),
             (Role::Manager, ConfirmResolution, false),
             (Role::ClientAdmin, RecordApproval, false),

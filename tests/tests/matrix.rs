@@ -226,7 +226,86 @@ fn world() -> World {
         ..w
     };
     tickets(&w);
+    billing();
     w
+}
+
+/// Valid requisites (ПАО Сбербанк's identifiers) for provider 401 and organisation 401, a RUB
+/// pack (4411), one invoice per invoice operation, target and caller, and one open bank payment
+/// per target and caller.
+fn billing() {
+    let mut sql = String::from(
+        "INSERT INTO provider_requisites (provider_id, legal_name, inn, kpp, ogrn, address, bank_name, bik, \
+         account, corr_account, vat, signatory, updated_at) VALUES (401, 'ООО Матрица', '7707083893', \
+         '773601001', '1027700132195', 'Москва', 'ПАО Сбербанк', '044525225', '40702810200000000001', \
+         '30101810400000000225', 'none', 'Иванов', unixepoch());
+         INSERT INTO org_requisites (org_id, legal_name, inn, kpp, address, updated_at) VALUES \
+         (401, 'ООО Клиент', '500100732259', '', 'Тула', unixepoch()), \
+         (402, 'ООО Клиент 2', '500100732259', '', 'Тула', unixepoch());
+         INSERT INTO point_packs (id, provider_id, name, points, price_minor, currency, active, created_at) \
+         VALUES (4411, 401, 'Matrix RUB', 1000, 1200000, 'RUB', 1, unixepoch()), \
+         (4413, 403, 'Matrix RUB B', 1000, 1200000, 'RUB', 1, unixepoch());\n",
+    );
+    for (op, _) in INVOICE_OPS {
+        for target in TARGETS {
+            for who in EVERYONE {
+                let id = invoice_id(op, target, who);
+                let (org, provider, pack) = match target {
+                    Target::Own => (401, 401, 4411),
+                    Target::OtherOrg => (402, 401, 4411),
+                    Target::OtherProvider => (403, 403, 4413),
+                };
+                sql.push_str(&format!(
+                    "INSERT INTO purchases (id, provider_id, org_id, pack_id, pack_name, user_id, points, amount_minor, \
+                     currency, gateway, status, created_at) VALUES ({id}, {provider}, {org}, {pack}, 'Matrix RUB', \
+                     (SELECT id FROM users WHERE role = 'manager' AND provider_id = {provider}), 1000, 1200000, 'RUB', \
+                     'invoice', 'awaiting_transfer', unixepoch());
+                     INSERT INTO invoices (purchase_id, provider_id, org_id, year, number, issued_on, description, vat, \
+                     vat_minor, buyer_inn, document) VALUES ({id}, {provider}, {org}, 2026, {id}, '2026-12-01', 'Matrix', \
+                     'none', 0, '500100732259', '{{}}');\n"
+                ));
+            }
+        }
+    }
+    for target in TARGETS {
+        for who in EVERYONE {
+            let id = bank_id(target, who);
+            let provider = if target == Target::OtherProvider {
+                403
+            } else {
+                401
+            };
+            sql.push_str(&format!(
+                "INSERT INTO bank_payments (id, provider_id, doc_key, number, doc_date, amount_minor, payer_name, \
+                 payer_inn, payer_account, purpose, state, reason, imported_at) VALUES ({id}, {provider}, 'mx-{id}', \
+                 '{id}', '2026-12-01', 100, 'Payer', '500100732259', '40702810000000000777', 'Matrix', 'open', \
+                 'no_invoice_number', unixepoch());\n"
+            ));
+        }
+    }
+    d1(&sql).expect("billing fixtures");
+}
+
+/// The operations that act on one invoice, each with its own invoices (cancel and pay change
+/// them).
+const INVOICE_OPS: [(&str, i64); 3] = [
+    ("getInvoice", 0),
+    ("cancelInvoice", 1),
+    ("markInvoicePaid", 2),
+];
+
+fn invoice_id(op: &str, target: Target, who: Who) -> i64 {
+    let i = INVOICE_OPS
+        .iter()
+        .find(|(o, _)| *o == op)
+        .map_or(0, |(_, i)| *i);
+    let t = TARGETS.iter().position(|x| *x == target).expect("a target") as i64;
+    6000 + i * 100 + t * 10 + who as i64
+}
+
+fn bank_id(target: Target, who: Who) -> i64 {
+    let t = TARGETS.iter().position(|x| *x == target).expect("a target") as i64;
+    6500 + t * 10 + who as i64
 }
 
 /// A person to act on in an organisation (deactivation is for good: one per call).
@@ -341,6 +420,19 @@ fn expected(op: &str, who: Who, target: Target) -> Option<u16> {
         // The caller's own plan: client people only.
         "getPlanTerms" => by_role(200, 200, 403, 403),
         "createCatalogueItem" => by_role(403, 403, 403, 201),
+        // Paying by transfer: the provider's side is the manager's; a client admin asks for
+        // invoices and keeps the organisation's requisites.
+        "getProviderRequisites"
+        | "updateProviderRequisites"
+        | "importBankStatement"
+        | "listBankPayments"
+        | "exportAccounting" => by_role(403, 403, 403, 200),
+        "createInvoice" => by_role(403, 201, 403, 201),
+        "listInvoices" => by_role(403, 200, 200, 200),
+        "resolveBankPayment" => match target {
+            Own | OtherOrg => by_role(403, 403, 403, 200),
+            OtherProvider => by_role(403, 403, 403, 404),
+        },
         "updateCatalogueItem" => match target {
             Own | OtherOrg => by_role(403, 403, 403, 200),
             OtherProvider => by_role(403, 403, 403, 404),
@@ -356,6 +448,9 @@ fn expected(op: &str, who: Who, target: Target) -> Option<u16> {
                     [403, 200, 200, 200]
                 }
                 "createAdjustment" => [403, 403, 403, 201],
+                "getOrganizationRequisites" | "getAct" | "getInvoice" => [403, 200, 200, 200],
+                "updateOrganizationRequisites" | "cancelInvoice" => [403, 200, 403, 200],
+                "markInvoicePaid" => [403, 403, 403, 200],
                 "addComment" => [201, 201, 201, 201],
                 "logWork" | "createQuote" => [403, 403, 201, 201],
                 "assignTicket" | "changeTicketStatus" | "setIncidentCause" | "completeRequest" => {
@@ -402,10 +497,19 @@ fn request(
     n: usize,
 ) -> Request {
     let id = match op {
-        "getOrganization" | "updateOrganization" | "getBalance" | "getBalanceHistory"
-        | "listLedgerEntries" | "exportLedgerCsv" | "getStatement" | "createAdjustment" => {
-            w.org[&target]
-        }
+        "getOrganization"
+        | "updateOrganization"
+        | "getBalance"
+        | "getBalanceHistory"
+        | "listLedgerEntries"
+        | "exportLedgerCsv"
+        | "getStatement"
+        | "createAdjustment"
+        | "getOrganizationRequisites"
+        | "updateOrganizationRequisites"
+        | "getAct" => w.org[&target],
+        "getInvoice" | "cancelInvoice" | "markInvoicePaid" => invoice_id(op, target, who),
+        "resolveBankPayment" => bank_id(target, who),
         "updatePlan" => w.plan[&target],
         "updateCatalogueItem" => w.catalogue[&target],
         "updatePointPack" => w.pack[&target],
@@ -469,6 +573,18 @@ fn request(
         )),
         "createCheckout" => Some(format!(r#"{{"pack_id":{}}}"#, w.pack[&Target::Own])),
         "updatePaymentSettings" => Some(r#"{"vat_code":1}"#.to_owned()),
+        "updateProviderRequisites" => Some(
+            r#"{"legal_name":"ООО Матрица","inn":"7707083893","kpp":"773601001","ogrn":"1027700132195","address":"Москва","bank_name":"ПАО Сбербанк","bik":"044525225","account":"40702810200000000001","corr_account":"30101810400000000225","vat":"none","signatory":"Иванов"}"#
+                .to_owned(),
+        ),
+        "updateOrganizationRequisites" => Some(
+            r#"{"legal_name":"ИП Иванов","inn":"500100732259","kpp":"","address":"Тула"}"#.to_owned(),
+        ),
+        "createInvoice" => Some(r#"{"pack_id":4411,"org_id":401}"#.to_owned()),
+        "markInvoicePaid" => Some(r#"{"paid_on":"2026-12-02","reference":"п/п 1"}"#.to_owned()),
+        // An empty statement: the file is read, nothing in it.
+        "importBankStatement" => Some(r#"{"file_base64":"MUNDbGllbnRCYW5rRXhjaGFuZ2UK"}"#.to_owned()),
+        "resolveBankPayment" => Some(r#"{"action":"ignore"}"#.to_owned()),
         "updateDeskSettings" => {
             Some(r#"{"auto_close_days":5,"dispute_window_days":14}"#.to_owned())
         }

@@ -6,6 +6,7 @@
 mod auth;
 mod books;
 mod db;
+mod docs;
 mod error;
 mod guard;
 mod http;

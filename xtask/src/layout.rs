@@ -251,7 +251,8 @@ pub fn cycles(g: &Graph) -> Vec<Vec<String>> {
 /// The worker's layering: a handler (`routes::x…`) imports only the plumbing below and its own
 /// resource's files; nothing but the router and the entry points imports a handler.
 pub fn worker_layering(g: &Graph) -> Vec<String> {
-    const PLUMBING: [&str; 10] = [
+    const PLUMBING: [&str; 11] = [
+        "docs",
         "guard",
         "http",
         "idempotency",

@@ -95,18 +95,25 @@ fn broken_files_say_where() {
             field: "Сумма"
         })
     );
-    let bad_date = "1CClientBankExchange\nСекцияДокумент=П\nДата=2026-12-01\nСумма=1\nКонецДокумента\n";
+    let bad_date =
+        "1CClientBankExchange\nСекцияДокумент=П\nДата=2026-12-01\nСумма=1\nКонецДокумента\n";
     assert_eq!(parse(bad_date).unwrap_err().code(), "field");
 }
 
 #[test]
 fn invoice_numbers_are_found_in_the_usual_spellings() {
-    assert_eq!(invoice_numbers("Оплата по счету № 15 от 03.12.2026"), vec![15]);
+    assert_eq!(
+        invoice_numbers("Оплата по счету № 15 от 03.12.2026"),
+        vec![15]
+    );
     assert_eq!(invoice_numbers("Оплата сч.16 НДС не облагается"), vec![16]);
     assert_eq!(invoice_numbers("Счёт N17"), vec![17]);
     assert_eq!(invoice_numbers("по счёту №18"), vec![18]);
     assert_eq!(invoice_numbers("invoice #19"), vec![19]);
-    assert_eq!(invoice_numbers("Оплата за услуги, НДС 20% 200.00"), Vec::<u32>::new());
+    assert_eq!(
+        invoice_numbers("Оплата за услуги, НДС 20% 200.00"),
+        Vec::<u32>::new()
+    );
 }
 
 fn invoice(id: i64, number: u32, year: i32, inn: &str, amount: i64) -> OpenInvoice {
@@ -153,5 +160,8 @@ fn a_payment_matches_by_number_payer_and_amount() {
         purpose: "Оплата за услуги".into(),
         ..d.clone()
     };
-    assert_eq!(match_payment(&none, &open), Match::Unmatched(Unmatched::NoNumber));
+    assert_eq!(
+        match_payment(&none, &open),
+        Match::Unmatched(Unmatched::NoNumber)
+    );
 }

@@ -85,7 +85,7 @@ pub struct PeriodOrg {
     pub time_zone: String,
 }
 
-const ENTRY_TICKET: &str = "LEFT JOIN tickets t ON t.id = (CASE \
+pub(super) const ENTRY_TICKET: &str = "LEFT JOIN tickets t ON t.id = (CASE \
        WHEN e.reference GLOB 'ticket:*' THEN CAST(substr(e.reference, 8) AS INTEGER) \
        WHEN e.reference GLOB 'quote:*' THEN (SELECT q.ticket_id FROM quotes q \
          WHERE q.id = CAST(substr(e.reference, 7) AS INTEGER)) \

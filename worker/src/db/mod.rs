@@ -7,6 +7,7 @@ mod catalogue;
 mod clients;
 mod desk;
 mod idempotency;
+mod invoices;
 mod ledger;
 mod notices;
 mod payments;
@@ -20,6 +21,9 @@ pub use accounts::{Audit, Mail, SessionRow, UserRow};
 pub use books::{EntryRow, LedgerFilter, PeriodOrg};
 pub use catalogue::{CatalogueColumns, CatalogueRow};
 pub use clients::{NewPerson, OrgColumns, OrgRow, PersonRow, PlanColumns, PlanRow};
+pub use invoices::{
+    ActMoveRow, ActRow, BankPaymentRow, InvoiceRow, NewBankPayment, NewInvoice, SettledRow,
+};
 pub use ledger::Books;
 pub use notices::{OrgNotice, PeopleNotice, Recipients};
 pub use payments::{NewPaymentEvent, NewPurchase, PackColumns, PackRow, PurchaseRow};

@@ -222,5 +222,35 @@ async fn handle(op: &Operation, call: &mut Call<'_>, who: Option<&Session>) -> A
         Op::createCheckout => payments::checkout(call, who()?).await,
         Op::listPurchases => payments::list_purchases(call, who()?).await,
         Op::getPurchase => payments::get_purchase(call, who()?).await,
+        // The billing operations, dispatched (exhaustively here, by name there) in `billing`.
+        #[rustfmt::skip]
+        Op::getProviderRequisites | Op::updateProviderRequisites | Op::getOrganizationRequisites
+        | Op::updateOrganizationRequisites | Op::createInvoice | Op::listInvoices | Op::getInvoice
+        | Op::cancelInvoice | Op::markInvoicePaid | Op::importBankStatement | Op::listBankPayments
+        | Op::resolveBankPayment | Op::getAct | Op::exportAccounting => billing(op, call, who()?).await,
+    }
+}
+
+/// Paying by bank transfer: requisites, invoices, statements, acts and the 1C export.
+async fn billing(op: &Operation, call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
+    match op.op {
+        Op::getProviderRequisites => payments::provider_requisites(call, who).await,
+        Op::updateProviderRequisites => payments::set_provider_requisites(call, who).await,
+        Op::getOrganizationRequisites => payments::org_requisites(call, who).await,
+        Op::updateOrganizationRequisites => payments::set_org_requisites(call, who).await,
+        Op::createInvoice => payments::create_invoice(call, who).await,
+        Op::listInvoices => payments::list_invoices(call, who).await,
+        Op::getInvoice => payments::get_invoice(call, who).await,
+        Op::cancelInvoice => payments::cancel_invoice(call, who).await,
+        Op::markInvoicePaid => payments::mark_paid(call, who).await,
+        Op::importBankStatement => payments::import_statement(call, who).await,
+        Op::listBankPayments => payments::list_bank_payments(call, who).await,
+        Op::resolveBankPayment => payments::resolve_bank_payment(call, who).await,
+        Op::getAct => payments::get_act(call, who).await,
+        Op::exportAccounting => payments::export_accounting(call, who).await,
+        _ => Err(AppError::Internal(format!(
+            "{} is not a billing operation",
+            op.id
+        ))),
     }
 }

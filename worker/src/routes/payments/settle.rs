@@ -46,13 +46,13 @@ pub(super) enum Credited {
 
 /// What a decision about a purchase's points is made with: its organisation's overdraft rule,
 /// the open period in its provider's zone, and the points it bought.
-struct Terms {
-    overdraft: pointdesk_domain::plan::Overdraft,
-    period: pointdesk_domain::time::Period,
-    points: Points,
+pub(super) struct Terms {
+    pub(super) overdraft: pointdesk_domain::plan::Overdraft,
+    pub(super) period: pointdesk_domain::time::Period,
+    pub(super) points: Points,
 }
 
-async fn terms(db: &Db, purchase: &PurchaseRow, now: Timestamp) -> AppResult<Terms> {
+pub(super) async fn terms(db: &Db, purchase: &PurchaseRow, now: Timestamp) -> AppResult<Terms> {
     let org = db
         .organization(purchase.provider_id, purchase.org_id)
         .await?

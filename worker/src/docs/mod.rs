@@ -1,0 +1,127 @@
+//! Printable documents and accounting exchange, as protocol: the invoice and the act as HTML
+//! pages (A4, print CSS, Russian: these are Russian business papers), the amount in words, and
+//! 1C's EnterpriseData XML. Nothing here reads the database; handlers pass the data in.
+
+mod act;
+mod enterprise_data;
+mod invoice;
+mod words;
+
+pub use act::act_page;
+pub use enterprise_data::{enterprise_data, ExportData, ExportInvoice, ExportPayment};
+pub use invoice::{invoice_page, InvoiceDoc};
+pub use words::plural;
+
+use worker::Response;
+
+use crate::error::AppResult;
+
+const STYLE: &str = "@page{size:A4;margin:15mm}\
+*{box-sizing:border-box}body{font:14px/1.4 Arial,Helvetica,sans-serif;color:#111;margin:0;background:#eef0f4}\
+main{background:#fff;max-width:210mm;margin:0 auto;padding:12mm}\
+h1{font-size:1.25rem;margin:1.2rem 0 .8rem;padding-bottom:.4rem;border-bottom:2px solid #111}\
+table{border-collapse:collapse;width:100%}td,th{border:1px solid #111;padding:.3rem .4rem;vertical-align:top}\
+th{background:#f2f2f2;font-weight:600}.num{text-align:right;white-space:nowrap}\
+.plain td{border:none;padding:.15rem .4rem}.total td{border:none;font-weight:700}\
+.words{font-weight:700;margin:.6rem 0}.sign{margin-top:2.5rem;display:flex;gap:2rem;flex-wrap:wrap}\
+.sign div{flex:1;min-width:14rem}.line{display:inline-block;min-width:9rem;border-bottom:1px solid #111}\
+.state{display:inline-block;padding:.2rem .6rem;border-radius:.3rem;background:#fff3c4;font-weight:600}\
+.bar{max-width:210mm;margin:0 auto;padding:.6rem 0;display:flex;gap:.6rem}\
+.bar button{font:inherit;min-height:44px;padding:0 1.2rem;border-radius:.5rem;border:1px solid #1f4fd1;background:#1f4fd1;color:#fff}\
+@media (max-width:600px){main{padding:5mm}body{font-size:13px}}\
+@media print{body{background:#fff}.bar{display:none}main{padding:0;max-width:none}}";
+
+const SCRIPT: &str = "document.getElementById('print').onclick=function(){window.print()}";
+
+fn hash(s: &str) -> String {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    format!(
+        "sha256-{}",
+        base64::engine::general_purpose::STANDARD.encode(Sha256::digest(s.as_bytes()))
+    )
+}
+
+pub(crate) fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// `1 234 567,89` (kopecks), the way Russian documents write sums.
+pub fn rub(minor: i64) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let (r, k) = (minor.abs() / 100, minor.abs() % 100);
+    let digits = r.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out},{k:02}")
+}
+
+/// Points as `12,50`.
+pub fn points(hundredths: i64) -> String {
+    rub(hundredths)
+}
+
+/// `2026-12-03` → `03.12.2026`.
+pub fn date(iso: &str) -> String {
+    let p: Vec<&str> = iso.split('-').collect();
+    match p.as_slice() {
+        [y, m, d] => format!("{d}.{m}.{y}"),
+        _ => iso.to_owned(),
+    }
+}
+
+/// The VAT line of a document: «Без налога (НДС)» or «В том числе НДС 20 %».
+pub fn vat_line(vat: &str) -> String {
+    if vat == "none" {
+        "Без налога (НДС)".to_owned()
+    } else {
+        format!("В том числе НДС {vat}\u{a0}%")
+    }
+}
+
+/// A printable page: the body inside the document shell, with a Print button, its one style
+/// and script allowed by their hashes.
+fn page(title: &str, body: &str) -> AppResult<Response> {
+    let html = format!(
+        "<!doctype html><html lang=\"ru\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{}</title><style>{STYLE}</style></head><body>\
+         <div class=\"bar\"><button id=\"print\" type=\"button\" data-testid=\"print\">Печать</button></div>\
+         <main>{body}</main><script>{SCRIPT}</script></body></html>",
+        escape(title)
+    );
+    let mut resp = Response::from_html(html)?;
+    resp.headers_mut().set("cache-control", "no-store")?;
+    resp.headers_mut().set(
+        "content-security-policy",
+        &format!(
+            "default-src 'self'; script-src '{}'; style-src '{}'; object-src 'none'; \
+             base-uri 'none'; frame-ancestors 'none'",
+            hash(SCRIPT),
+            hash(STYLE)
+        ),
+    )?;
+    Ok(resp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sums_and_dates_read_the_russian_way() {
+        assert_eq!(rub(123_456_789), "1\u{a0}234\u{a0}567,89");
+        assert_eq!(rub(100), "1,00");
+        assert_eq!(rub(-5), "-0,05");
+        assert_eq!(date("2026-12-03"), "03.12.2026");
+        assert_eq!(escape("<a&\">"), "&lt;a&amp;&quot;&gt;");
+    }
+}
