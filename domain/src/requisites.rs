@@ -105,7 +105,7 @@ pub fn bik(raw: &str) -> Result<String, Refusal> {
 fn key_ok(prefix: &[u32], account: &[u32]) -> bool {
     let all: Vec<u32> = prefix.iter().chain(account).copied().collect();
     let w: Vec<u32> = (0..all.len()).map(|i| [7, 1, 3][i % 3]).collect();
-    weighted(&all, &w) % 10 == 0
+    weighted(&all, &w).is_multiple_of(10)
 }
 
 /// A settlement account (р/с, 20 digits) at the bank with this БИК (key: the БИК's last three

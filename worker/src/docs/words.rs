@@ -52,7 +52,7 @@ const HUNDREDS: [&str; 10] = [
 ];
 
 /// The form of a noun after `n`: one (1, 21), few (2–4, 22–24), many (0, 5–20, 25–30).
-pub fn plural<'a>(n: i64, [one, few, many]: [&'a str; 3]) -> &'a str {
+pub fn plural(n: i64, [one, few, many]: [&str; 3]) -> &str {
     let (n10, n100) = (n % 10, n % 100);
     if (11..=14).contains(&n100) {
         many
