@@ -399,7 +399,7 @@ operations! {
         body ClientRequisitesDto, 200 ClientRequisitesDto;
     createInvoice: Post "/invoices", SignedIn, "invoices", "An invoice for a pack, or for points at a pack's price per point (client admins for their organisation, managers for any): numbered per provider and year, waiting for the transfer (Idempotency-Key)",
         body InvoiceRequest, 201 InvoiceDto;
-    listInvoices: Get "/invoices", SignedIn, "invoices", "Invoices, newest first: your organisation's (client admins) or the provider's (staff; `org` for one client)",
+    listInvoices: Get "/invoices", SignedIn, "invoices", "Invoices, newest first: your organisation's (client admins) or the provider's (staff; `org` for one client); `format=csv` for a spreadsheet",
         200 InvoiceListDto;
     getInvoice: Get "/invoices/{id}", SignedIn, "invoices", "One invoice; `format=html` for the printable page (A4)",
         200 InvoiceDto;
@@ -409,7 +409,7 @@ operations! {
         body InvoicePaymentRequest, 200 InvoiceDto;
     importBankStatement: Post "/bank-statements", SignedIn, "invoices", "Import a 1C bank exchange file (managers): each incoming payment that names an invoice, comes from its buyer's ИНН and pays its amount credits it once; the rest wait for the manager (Idempotency-Key)",
         body BankStatementRequest, 200 BankImportDto;
-    listBankPayments: Get "/bank-payments", SignedIn, "invoices", "Incoming payments read from statements, newest first (managers); `state=open` for those waiting for a decision",
+    listBankPayments: Get "/bank-payments", SignedIn, "invoices", "Incoming payments read from statements, newest first (managers); `state=open` for those waiting for a decision; `format=csv` for a spreadsheet",
         200 BankPaymentListDto;
     resolveBankPayment: Post "/bank-payments/{id}/resolution", SignedIn, "invoices", "Decide an open payment (managers): credit an invoice with it, note a refund, or ignore it (Idempotency-Key)",
         body BankResolutionRequest, 200 BankPaymentDto;
@@ -637,17 +637,23 @@ pub const QUERY_PARAMS: &[(&str, &[QueryParam])] = &[
                 QueryValue::OneOf(INVOICE_STATUSES),
                 "Only invoices in this state",
             ),
+            REPORT_FORMAT,
+            CSV_LOCALE,
         ],
     ),
     ("getInvoice", &[DOCUMENT_FORMAT]),
     ("getAct", &[DOCUMENT_FORMAT]),
     (
         "listBankPayments",
-        &[q(
-            "state",
-            QueryValue::OneOf(&["open", "all"]),
-            "`open`: only the payments waiting for a decision",
-        )],
+        &[
+            q(
+                "state",
+                QueryValue::OneOf(&["open", "all"]),
+                "`open`: only the payments waiting for a decision",
+            ),
+            REPORT_FORMAT,
+            CSV_LOCALE,
+        ],
     ),
     (
         "exportAccounting",

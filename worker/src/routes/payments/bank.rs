@@ -11,7 +11,7 @@ use worker::Response;
 use super::invoices::{credit, load, reference, Credit};
 use crate::db::{BankPaymentRow, Db, NewBankPayment};
 use crate::error::{AppError, AppResult};
-use crate::http::{body_of, json, respond, Call, Session};
+use crate::http::{body_of, csv_locale, json, respond, wants_csv, Call, Csv, Session};
 use crate::idempotency::{Begun, Idem};
 
 fn field(name: &str, code: &str) -> AppError {
@@ -204,9 +204,56 @@ pub async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
         .db()?
         .bank_payments(who.provider(), open_only, None)
         .await?;
+    if wants_csv(call)? {
+        return payments_csv(&rows, &csv_locale(call, who)?);
+    }
     json(&BankPaymentListDto {
         payments: rows.iter().map(payment_dto).collect(),
     })
+}
+
+/// The list as a spreadsheet (what the app draws, too: `locale=en`).
+fn payments_csv(rows: &[BankPaymentRow], locale: &str) -> AppResult<Response> {
+    let mut csv = Csv::new(
+        locale,
+        &[
+            ("id", "Код"),
+            ("number", "Номер"),
+            ("date", "Дата"),
+            ("amount", "Сумма"),
+            ("payer", "Плательщик"),
+            ("payer_inn", "ИНН плательщика"),
+            ("purpose", "Назначение"),
+            ("state", "Состояние"),
+            ("reason", "Причина"),
+            ("invoice_id", "Код счёта"),
+            ("invoice", "Счёт"),
+            ("note", "Комментарий"),
+        ],
+    );
+    for r in rows {
+        let d = payment_dto(r);
+        let (id, amount) = (
+            d.id.to_string(),
+            csv.num(super::invoices::minor(d.amount_minor)),
+        );
+        let invoice = d.invoice_id.map(|i| i.to_string()).unwrap_or_default();
+        csv.row(&[
+            (&id, false),
+            (&d.number, true),
+            (&d.date, false),
+            (&amount, false),
+            (&d.payer_name, true),
+            (&d.payer_inn, false),
+            (&d.purpose, true),
+            (&d.state, false),
+            (d.reason.as_deref().unwrap_or_default(), false),
+            (&invoice, false),
+            (d.invoice_reference.as_deref().unwrap_or_default(), true),
+            (d.note.as_deref().unwrap_or_default(), true),
+        ]);
+    }
+    csv.into_response("bank-payments", "all")
 }
 
 /// `resolveBankPayment`: credit an invoice with it, note a refund, or ignore it.

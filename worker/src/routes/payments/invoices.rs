@@ -16,7 +16,7 @@ use crate::books::record;
 use crate::db::{decide_and_write, Db, InvoiceRow, NewInvoice};
 use crate::docs::{invoice_page, plural, InvoiceDoc};
 use crate::error::{AppError, AppResult};
-use crate::http::{body_of, json, respond, wire_points, Call, Session};
+use crate::http::{body_of, csv_locale, json, respond, wants_csv, wire_points, Call, Csv, Session};
 use crate::idempotency::{Begun, Idem};
 use crate::zone;
 
@@ -225,9 +225,58 @@ pub async fn list_invoices(call: &Call<'_>, who: &Session) -> AppResult<Response
         .db()?
         .invoices(who.provider(), org, status.as_deref(), 100)
         .await?;
+    if wants_csv(call)? {
+        return invoices_csv(&rows, &csv_locale(call, who)?);
+    }
     json(&InvoiceListDto {
         invoices: rows.iter().map(invoice_dto).collect(),
     })
+}
+
+/// The list as a spreadsheet (what the app draws, too: `locale=en`).
+fn invoices_csv(rows: &[InvoiceRow], locale: &str) -> AppResult<Response> {
+    let mut csv = Csv::new(
+        locale,
+        &[
+            ("id", "Код"),
+            ("reference", "Счёт"),
+            ("buyer", "Покупатель"),
+            ("points", "Баллы"),
+            ("amount", "Сумма"),
+            ("currency", "Валюта"),
+            ("vat", "НДС"),
+            ("status", "Состояние"),
+            ("paid_on", "Оплачен"),
+            ("payment_reference", "Платёж"),
+        ],
+    );
+    for r in rows {
+        let d = invoice_dto(r);
+        let (points, amount, vat) = (
+            csv.num(d.points.0),
+            csv.num(minor(d.amount_minor)),
+            csv.num(minor(d.vat_minor)),
+        );
+        let id = d.id.to_string();
+        csv.row(&[
+            (&id, false),
+            (&d.reference, true),
+            (&d.buyer, true),
+            (&points, false),
+            (&amount, false),
+            (&d.currency, false),
+            (&vat, false),
+            (&d.status, false),
+            (d.paid_on.as_deref().unwrap_or_default(), false),
+            (d.payment_reference.as_deref().unwrap_or_default(), true),
+        ]);
+    }
+    csv.into_response("invoices", "all")
+}
+
+/// Kopecks as `12000.00`.
+pub(super) fn minor(amount: i64) -> String {
+    format!("{}.{:02}", amount / 100, (amount % 100).abs())
 }
 
 /// `getInvoice`: the data, or (`format=html`) the printable page.

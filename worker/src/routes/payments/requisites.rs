@@ -12,7 +12,11 @@ use crate::http::{body_of, json, Call, Session};
 pub async fn provider(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     who.may_provider_wide(Action::ManageBilling)?;
     let r = call.db()?.provider_requisites(who.provider()).await?;
-    json(&r.unwrap_or_default())
+    // Not set yet: every field empty, and the VAT rule the simplified tax system means.
+    json(&r.unwrap_or_else(|| ProviderRequisitesDto {
+        vat: "none".to_owned(),
+        ..ProviderRequisitesDto::default()
+    }))
 }
 
 /// `updateProviderRequisites`.
