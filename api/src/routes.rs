@@ -343,7 +343,7 @@ operations! {
         200;
     getBalanceHistory: Get "/organizations/{id}/balance-history", SignedIn, "ledger", "The balance over the last 12 months, by day, with grants, charges and purchases",
         200 BalanceHistoryDto;
-    getStatement: Get "/organizations/{id}/statements/{period}", SignedIn, "ledger", "A period's statement: opening balance, grants, charges by ticket, purchases, refunds, adjustments, expiry, closing balance",
+    getStatement: Get "/organizations/{id}/statements/{period}", SignedIn, "ledger", "A period's statement: opening balance, grants, charges by ticket, purchases, refunds, adjustments, expiry, closing balance; `format=html` for the printable page in the reader's language",
         200 StatementDto;
     createAdjustment: Post "/organizations/{id}/adjustments", SignedIn, "ledger", "A manager credits or debits points with a reason the client sees (Idempotency-Key)",
         body AdjustmentRequest, 201 LedgerEntryDto;
@@ -643,6 +643,7 @@ pub const QUERY_PARAMS: &[(&str, &[QueryParam])] = &[
     ),
     ("getInvoice", &[DOCUMENT_FORMAT]),
     ("getAct", &[DOCUMENT_FORMAT]),
+    ("getStatement", &[DOCUMENT_FORMAT]),
     (
         "listBankPayments",
         &[

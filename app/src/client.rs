@@ -11,7 +11,7 @@ use pointdesk_api::desk::{
     DeskDto, PlanTermsDto, ReclassifyRequest, RecordApprovalRequest, ReopenRequest,
 };
 use pointdesk_api::ledger::{
-    AdjustmentRequest, BalanceHistoryDto, ChargePreviewRequest, LedgerPageDto, StatementDto,
+    AdjustmentRequest, BalanceHistoryDto, ChargePreviewRequest, LedgerPageDto,
 };
 use pointdesk_api::notifications::{MarkReadRequest, NotificationListDto, NotificationPrefsDto};
 use pointdesk_api::organizations::{
@@ -358,9 +358,13 @@ pub fn balance_history(org: i64) -> Typed<BalanceHistoryDto> {
     read(format!("/organizations/{org}/balance-history"))
 }
 
-/// `getStatement`.
-pub fn statement(org: i64, period: &str) -> Typed<StatementDto> {
-    read(format!("/organizations/{org}/statements/{period}"))
+/// Where the browser opens a month's statement (`getStatement`'s printable page, drawn by the
+/// server like the invoices and acts: documents are not app screens).
+pub fn statement_href(org: i64, period: &str) -> String {
+    format!(
+        "{}/organizations/{org}/statements/{period}?format=html",
+        pointdesk_api::API_PREFIX
+    )
 }
 
 /// `listNotifications`.

@@ -26,7 +26,7 @@ use pages::{
 };
 use pages::{buy_points::buy_points, packs::packs, purchase::purchase};
 use pages::{catalogue::Catalogue, new_ticket::NewTicket, ticket::Ticket, tickets::Tickets};
-use pages::{ledger::Ledger, notifications::Notifications, reports::Reports, statement::Statement};
+use pages::{ledger::Ledger, notifications::Notifications, reports::Reports};
 
 #[component]
 fn App() -> impl IntoView {
@@ -60,9 +60,7 @@ fn Screens() -> impl IntoView {
                 <Route path=path!("/clients") view=Clients />
                 <Route path=path!("/clients/:id") view=|| with_id(|id| view! { <ClientDetail id=id /> }) />
                 <Route path=path!("/clients/:id/ledger")
-                    view=|| with_id(|id| view! { <Ledger org=id base=format!("/clients/{id}") /> }) />
-                <Route path=path!("/clients/:id/statements/:period")
-                    view=|| with_id(|id| view! { <Statement org=id period=param("period") /> }) />
+                    view=|| with_id(|id| view! { <Ledger org=id /> }) />
                 <Route path=path!("/plans") view=Plans />
                 <Route path=path!("/people") view=People />
                 <Route path=path!("/outbox") view=Outbox />
@@ -81,9 +79,7 @@ fn Screens() -> impl IntoView {
                 <Route path=path!("/buy-points") view=|| with_own_org(buy_points) />
                 <Route path=path!("/purchases/:id") view=|| with_id(purchase) />
                 <Route path=path!("/ledger")
-                    view=|| with_own_org(|org| view! { <Ledger org=org base="/ledger".to_owned() /> }) />
-                <Route path=path!("/ledger/statements/:period")
-                    view=|| with_own_org(|org| view! { <Statement org=org period=param("period") /> }) />
+                    view=|| with_own_org(|org| view! { <Ledger org=org /> }) />
             </FlatRoutes>
         </Show>
     }
@@ -96,11 +92,6 @@ fn with_own_org<V: IntoView + 'static>(screen: fn(i64) -> V) -> impl IntoView {
         Some(org) => screen(org).into_any(),
         None => view! { <NotFound /> }.into_any(),
     }
-}
-
-/// A path parameter of the matched route (empty when absent).
-fn param(name: &str) -> String {
-    use_params_map().with_untracked(|p| p.get(name).unwrap_or_default())
 }
 
 /// The screen for the route's `:id`, a positive integer, drawn again when the id changes (from

@@ -62,7 +62,7 @@ const WALKS = [
   { who: null, tag: 'anon', paths: () => ['/', '/sign-in'] },
   {
     who: 'admin@vis.e2e', tag: 'admin-ru',
-    paths: () => ['/', '/tickets', `/tickets/${t.worked}`, `/tickets/${t.quoted}`, '/ledger', `/ledger/statements/${t.month}`, '/buy-points', '/notifications'],
+    paths: () => ['/', '/tickets', `/tickets/${t.worked}`, `/tickets/${t.quoted}`, '/ledger', `/api/v1/organizations/${ID}/statements/${t.month}?format=html`, '/buy-points', '/notifications'],
   },
   { who: 'user@vis.e2e', tag: 'user-en', paths: () => ['/', `/tickets/${t.fresh}`] },
   {

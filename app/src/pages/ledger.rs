@@ -10,7 +10,7 @@ use crate::i18n::{use_i18n, I18n, Msg};
 /// the ticket and the blocks it drew from; the balance chart; filters; the CSV and the monthly
 /// statement.
 #[component]
-pub fn Ledger(org: i64, base: String) -> impl IntoView {
+pub fn Ledger(org: i64) -> impl IntoView {
     let i18n = use_i18n();
     let kind = RwSignal::new(String::new());
     let period = RwSignal::new(String::new());
@@ -63,8 +63,8 @@ pub fn Ledger(org: i64, base: String) -> impl IntoView {
         <p class="actions">
             <a class="button button--secondary" data-testid="ledger-csv" download=""
                 href=move || client::ledger_csv_href(org, &query.get())>{i18n.tr(Msg::DownloadCsv)}</a>
-            <a class="button button--secondary" data-testid="statement-link"
-                href=format!("{base}/statements/{this_month}")>{i18n.tr(Msg::Statement)}</a>
+            <a class="button button--secondary" data-testid="statement-link" rel="external"
+                href=client::statement_href(org, &this_month)>{i18n.tr(Msg::Statement)}</a>
         </p>
         {move || {
             let q = query.get();

@@ -22,7 +22,6 @@ pub mod purchase;
 pub mod reports;
 pub mod reset_password;
 pub mod sign_in;
-pub mod statement;
 pub mod status;
 pub mod ticket;
 pub mod ticket_by_number;

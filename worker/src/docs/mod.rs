@@ -5,11 +5,13 @@
 mod act;
 mod enterprise_data;
 mod invoice;
+mod statement;
 mod words;
 
 pub use act::act_page;
 pub use enterprise_data::{enterprise_data, ExportData, ExportInvoice, ExportPayment};
 pub use invoice::{invoice_page, InvoiceDoc};
+pub use statement::{statement_page, StatementLinks};
 pub use words::plural;
 
 use worker::Response;
@@ -26,10 +28,12 @@ th{background:#f2f2f2;font-weight:600}.num{text-align:right;white-space:nowrap}\
 .words{font-weight:700;margin:.6rem 0}.sign{margin-top:2.5rem;display:flex;gap:2rem;flex-wrap:wrap}\
 .sign div{flex:1;min-width:14rem}.line{display:inline-block;min-width:9rem;border-bottom:1px solid #111}\
 .state{display:inline-block;padding:.2rem .6rem;border-radius:.3rem;background:#fff3c4;font-weight:600}\
-.bar{max-width:210mm;margin:0 auto;padding:.6rem 0;display:flex;gap:.6rem}\
+.bar{max-width:210mm;margin:0 auto;padding:.6rem 5mm;display:flex;gap:.6rem}\
 .bar button{font:inherit;min-height:44px;padding:0 1.2rem;border-radius:.5rem;border:1px solid #1f4fd1;background:#1f4fd1;color:#fff}\
+.bar{flex-wrap:wrap}.button{display:inline-flex;align-items:center;min-height:44px;min-width:44px;justify-content:center;padding:0 .9rem;border-radius:.5rem;border:1px solid #b8c0d0;color:#1f4fd1;text-decoration:none}\
+article nav.bar{padding:0 0 .6rem;max-width:none}\
 @media (max-width:600px){main{padding:5mm}body{font-size:13px}}\
-@media print{body{background:#fff}.bar{display:none}main{padding:0;max-width:none}}";
+@media print{body{background:#fff}.bar,.no-print{display:none}main{padding:0;max-width:none}}";
 
 const SCRIPT: &str = "document.getElementById('print').onclick=function(){window.print()}";
 
@@ -87,14 +91,20 @@ pub fn vat_line(vat: &str) -> String {
     }
 }
 
-/// A printable page: the body inside the document shell, with a Print button, its one style
-/// and script allowed by their hashes.
+/// A printable Russian business paper (invoice, act): [`page_in`] Russian.
 fn page(title: &str, body: &str) -> AppResult<Response> {
+    page_in("ru", title, body, "Печать")
+}
+
+/// A printable page in `lang`: the body inside the document shell, with a Print button
+/// (labelled `print`), its one style and script allowed by their hashes.
+fn page_in(lang: &str, title: &str, body: &str, print: &str) -> AppResult<Response> {
     let html = format!(
-        "<!doctype html><html lang=\"ru\"><head><meta charset=\"utf-8\">\
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{}</title><style>{STYLE}</style></head><body>\
-         <div class=\"bar\"><button id=\"print\" type=\"button\" data-testid=\"print\">Печать</button></div>\
+         <div class=\"bar\"><a class=\"button\" href=\"/\" data-testid=\"brand\">Pointdesk</a>\
+         <button id=\"print\" type=\"button\" data-testid=\"print\">{print}</button></div>\
          <main>{body}</main><script>{SCRIPT}</script></body></html>",
         escape(title)
     );

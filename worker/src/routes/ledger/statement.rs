@@ -9,6 +9,7 @@ use pointdesk_domain::time::Period;
 use worker::Response;
 
 use crate::db::{stored_points, Db, EntryRow, LedgerFilter};
+use crate::docs::{statement_page, StatementLinks};
 use crate::error::{AppError, AppResult};
 use crate::http::{json, wire_points, Call, Session};
 use crate::zone;
@@ -17,6 +18,23 @@ use crate::zone;
 pub async fn statement(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     let id = call.id()?;
     who.may(Action::ViewLedger, Some(id))?;
+    let html = match call
+        .req
+        .url()?
+        .query_pairs()
+        .find(|(k, _)| k == "format")
+        .map(|(_, v)| v.into_owned())
+        .as_deref()
+    {
+        None | Some("json") => false,
+        Some("html") => true,
+        Some(_) => {
+            return Err(AppError::Fields(vec![FieldError::new(
+                "format",
+                "malformed",
+            )]))
+        }
+    };
     let period = call
         .params
         .get("period")
@@ -53,6 +71,30 @@ pub async fn statement(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     let (grants, expiry) = add_lines(&mut s, rows)?;
     s.grants = wire_points(grants);
     s.expiry = wire_points(expiry);
+    if html {
+        // Staff read a client's books under /clients/{id}; client people their own.
+        let back = if who.actor.role.is_client() {
+            "/ledger".to_owned()
+        } else {
+            format!("/clients/{id}/ledger")
+        };
+        let here = |p: Period| {
+            format!(
+                "{}/organizations/{id}/statements/{p}?format=html",
+                pointdesk_api::API_PREFIX
+            )
+        };
+        let links = StatementLinks {
+            prev: here(period.previous()),
+            next: here(period.next()),
+            act: format!(
+                "{}/organizations/{id}/acts/{period}?format=html",
+                pointdesk_api::API_PREFIX
+            ),
+            back,
+        };
+        return statement_page(&s, who.user.locale == "ru", &links);
+    }
     json(&s)
 }
 
