@@ -2,6 +2,9 @@
 //! [`ApiError`] carrying the server's problem+json. No `.unwrap()` on the network. The session
 //! is an HttpOnly cookie the browser sends by itself (same origin).
 
+mod billing;
+pub use billing::*;
+
 use gloo_net::http::{Request, RequestBuilder, Response};
 use pointdesk_api::accounts::{
     AcceptInvitationRequest, ChangePasswordRequest, MeDto, PasswordResetRequest,

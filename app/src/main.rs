@@ -2,6 +2,7 @@
 
 mod client;
 mod components;
+mod flat_json;
 mod format;
 mod i18n;
 mod json;

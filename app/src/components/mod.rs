@@ -22,6 +22,7 @@ pub mod reclassify_form;
 pub mod record_approval_form;
 pub mod recorded_approval_card;
 pub mod remote;
+pub mod requisites_form;
 pub mod resolution_panel;
 pub mod select_field;
 pub mod sla_card;

@@ -89,14 +89,23 @@ where
     )
 }
 
-/// A read whose answer is text rather than JSON (a report's CSV), shown the same way.
+/// A read whose text the screen draws itself (a CSV, a flat object): no serde type behind it.
 pub fn remote_text(
     path: String,
     render: impl Fn(String) -> AnyView + Send + Sync + 'static,
 ) -> impl IntoView {
+    remote_text_at(move || path.clone(), render)
+}
+
+/// [`remote_text`] of a path that may change (read again whenever a signal it reads changes:
+/// a screen bumps a counter to read again after a write).
+pub fn remote_text_at(
+    path: impl Fn() -> String + Send + Sync + 'static,
+    render: impl Fn(String) -> AnyView + Send + Sync + 'static,
+) -> impl IntoView {
     let text = text_resource(Arc::new(move || {
         Some(Read {
-            path: path.clone(),
+            path: path(),
             also_ok: &[],
         })
     }));

@@ -83,6 +83,8 @@ pub fn characters(locale: Locale, n: i64) -> String {
 pub fn field_error(locale: Locale, field: &pointdesk_api::problem::FieldError) -> String {
     let limit = field.limit.and_then(|l| i64::try_from(l).ok()).unwrap_or(0);
     let msg = match field.code.as_str() {
+        "required" if field.field == "requisites" => Msg::RequisitesFirst,
+        "required" if field.field == "provider_requisites" => Msg::ProviderRequisitesFirst,
         "required" => Msg::FieldRequired,
         "too_short" => {
             return format!(
@@ -111,6 +113,12 @@ pub fn field_error(locale: Locale, field: &pointdesk_api::problem::FieldError) -
         "too_large" => Msg::FieldTooLarge,
         "unsupported" => Msg::FieldUnsupported,
         "not_for_incidents" => Msg::FieldNotForIncidents,
+        "check_digit" => Msg::FieldCheckDigit,
+        "digits" => Msg::FieldDigits,
+        "bank_key" => Msg::FieldBankKey,
+        "not_rub" => Msg::FieldNotRub,
+        "not_waiting" => Msg::FieldNotWaiting,
+        "not_1c_exchange" | "encoding" | "field" => Msg::FieldNot1c,
         _ => Msg::FieldMalformed,
     };
     text(locale, msg).to_owned()

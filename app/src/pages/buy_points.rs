@@ -26,6 +26,12 @@ pub fn buy_points(org: i64) -> impl IntoView {
     }
     let packs = Remote::new(client::point_packs);
     let history = Remote::new(client::purchases);
+    let invoice = use_write();
+    let navigate = leptos_router::hooks::use_navigate();
+    on_success(invoice, move |t| {
+        let id = crate::flat_json::fields(t).get("id");
+        navigate(&format!("/purchases/{id}"), Default::default());
+    });
     let buy = use_write();
     on_success(buy, move |t| {
         if let Ok(c) = client::parse_text::<CheckoutDto>(t) {
@@ -37,6 +43,7 @@ pub fn buy_points(org: i64) -> impl IntoView {
         <p class="muted">{i18n.tr(Msg::BuyIntro)}</p>
         {balance_card(org)}
         <ErrorBox error=error_of(buy) />
+        <ErrorBox error=error_of(invoice) />
         {remote(packs, move |l: PointPackListDto| {
             let loc = i18n.locale.get();
             if l.packs.is_empty() {
@@ -59,6 +66,12 @@ pub fn buy_points(org: i64) -> impl IntoView {
                                     on:click=move |_| { buy.dispatch(client::checkout(&CheckoutRequest { pack_id: id })); }>
                                     {text(loc, Msg::Buy)}
                                 </button>
+                                {(p.currency == "RUB").then(|| view! {
+                                    <button class="button button--secondary" type="button" disabled=busy(invoice) data-testid="buy-invoice"
+                                        on:click=move |_| { invoice.dispatch(client::create_invoice(id)); }>
+                                        {text(loc, Msg::PayByInvoice)}
+                                    </button>
+                                })}
                             </li>
                         }
                     }).collect_view()}
@@ -100,6 +113,7 @@ pub fn status_msg(status: &str) -> Msg {
         "succeeded" => Msg::PurchaseSucceeded,
         "failed" => Msg::PurchaseFailed,
         "canceled" => Msg::PurchaseCanceled,
+        "awaiting_transfer" => Msg::InvoiceAwaiting,
         _ => Msg::PurchasePending,
     }
 }

@@ -9,6 +9,7 @@ use crate::components::allotment_view::AllotmentView;
 use crate::components::balance_card::balance_card;
 use crate::components::error_box::ErrorBox;
 use crate::components::remote::{remote, Remote};
+use crate::components::requisites_form::{requisites_form, CLIENT};
 use crate::components::text_field::TextField;
 use crate::i18n::{self, use_i18n, Msg};
 use crate::session::use_auth;
@@ -65,6 +66,7 @@ fn ClientView(
             {manager.then(|| view! { <EditSubscription org=org.clone() options=options chosen=chosen on_saved=on_saved.clone() /> })}
             {balance_card(org.id)}
             {manager.then(|| adjust_form(org.id))}
+            {manager.then(|| requisites_form(format!("/organizations/{}/requisites", org.id), CLIENT))}
         </div>
         <p><a class="button button--secondary" data-testid="client-ledger" href=format!("/clients/{}/ledger", org.id)>{i18n.tr(Msg::NavLedger)}</a></p>
     }

@@ -6,6 +6,7 @@ use crate::client::{self, ApiError};
 use crate::components::allotment_view::AllotmentView;
 use crate::components::error_box::ErrorBox;
 use crate::components::remote::Remote;
+use crate::components::requisites_form::{requisites_form, CLIENT};
 use crate::components::text_field::TextField;
 use crate::i18n::{use_i18n, Msg};
 use crate::pages::sign_in::SignInFirst;
@@ -96,6 +97,7 @@ fn Settings(org: OrganizationDto, people: Vec<UserDto>) -> impl IntoView {
                     })}
                 </form>
             </section>
+            {requisites_form(format!("/organizations/{id}/requisites"), CLIENT)}
             <section class="card">
                 <h2 class="card__title">{i18n.tr(Msg::MonthlyAllotment)}</h2>
                 {org.allotment.clone().map(|a| view! { <AllotmentView allotment=a /> })}

@@ -10,8 +10,8 @@ use crate::format;
 use crate::i18n::{points, use_i18n, Msg};
 use crate::writes::{busy, error_of, on_success, use_write};
 
-/// The manager's point packs: what clients may buy, for how much, in which currency. A pack is
-/// withdrawn from sale rather than deleted (purchases name it).
+/// The manager's point packs: what clients may buy, for how much, in which currency (a pack is
+/// withdrawn from sale rather than deleted: purchases name it); below, payments by bank transfer.
 pub fn packs() -> impl IntoView {
     let i18n = use_i18n();
     let version = RwSignal::new(0u32);
@@ -107,5 +107,7 @@ pub fn packs() -> impl IntoView {
             </form>
             {crate::components::vat_form::vat_form()}
         </div>
+        <h2 id="bank">{i18n.tr(Msg::BankTransfers)}</h2>
+        {crate::pages::bank::bank_desk()}
     }
 }
