@@ -261,9 +261,9 @@ operations! {
         body InviteUserRequest, 201 UserDto;
     deactivateUser: Post "/users/{id}/deactivate", SignedIn, "people", "Deactivate a person: their sessions end at once",
         200 UserDto;
-    listOutbox: Get "/outbox", SignedIn, "people", "The newest mail waiting or sent (managers)",
+    listOutbox: Get "/outbox", SignedIn, "people", "The newest mail waiting or sent (managers); `format=html` for the page",
         200 OutboxDto;
-    listAuditLog: Get "/audit-log", SignedIn, "people", "The newest privileged actions: who, what, when, before and after (managers)",
+    listAuditLog: Get "/audit-log", SignedIn, "people", "The newest privileged actions: who, what, when, before and after (managers); `format=html` for the page",
         200 AuditLogDto;
 
     listCatalogue: Get "/catalogue", SignedIn, "tickets", "The provider's service catalogue (client people see the active items)",
@@ -644,6 +644,8 @@ pub const QUERY_PARAMS: &[(&str, &[QueryParam])] = &[
     ("getInvoice", &[DOCUMENT_FORMAT]),
     ("getAct", &[DOCUMENT_FORMAT]),
     ("getStatement", &[DOCUMENT_FORMAT]),
+    ("listOutbox", &[DOCUMENT_FORMAT]),
+    ("listAuditLog", &[DOCUMENT_FORMAT]),
     (
         "listBankPayments",
         &[

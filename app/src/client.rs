@@ -18,8 +18,8 @@ use pointdesk_api::ledger::{
 };
 use pointdesk_api::notifications::{MarkReadRequest, NotificationListDto, NotificationPrefsDto};
 use pointdesk_api::organizations::{
-    AuditLogDto, CreateOrganizationRequest, InviteUserRequest, OrganizationDto,
-    OrganizationListDto, OutboxDto, PlanListDto, UpdateOrganizationRequest, UserListDto,
+    CreateOrganizationRequest, InviteUserRequest, OrganizationDto, OrganizationListDto,
+    PlanListDto, UpdateOrganizationRequest, UserListDto,
 };
 use pointdesk_api::payments::{
     CheckoutRequest, PaymentSettingsDto, PointPackListDto, PointPackRequest, PurchaseDto,
@@ -192,16 +192,6 @@ pub fn users() -> Typed<UserListDto> {
 /// `listUsers` of one client organisation (staff: whoever may call for it).
 pub fn users_of(org: i64) -> Typed<UserListDto> {
     read(format!("/users?organization_id={org}"))
-}
-
-/// `listOutbox`.
-pub fn outbox() -> Typed<OutboxDto> {
-    read("/outbox")
-}
-
-/// `listAuditLog`.
-pub fn audit_log() -> Typed<AuditLogDto> {
-    read("/audit-log")
 }
 
 /// `listCatalogue`.

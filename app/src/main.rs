@@ -20,10 +20,10 @@ use components::layout::Layout;
 use pages::plan_terms::PlanTerms;
 use pages::ticket_by_number::TicketByNumber;
 use pages::{
-    accept_invitation::AcceptInvitation, audit_log::AuditLog, client_detail::ClientDetail,
-    clients::Clients, forgot_password::ForgotPassword, home::Home, not_found::NotFound,
-    org_settings::OrgSettings, outbox::Outbox, people::People, plans::Plans, profile::Profile,
-    reset_password::ResetPassword, sign_in::SignIn, status::Status,
+    accept_invitation::AcceptInvitation, client_detail::ClientDetail, clients::Clients,
+    forgot_password::ForgotPassword, home::Home, not_found::NotFound, org_settings::OrgSettings,
+    people::People, plans::Plans, profile::Profile, reset_password::ResetPassword, sign_in::SignIn,
+    status::Status,
 };
 use pages::{buy_points::buy_points, packs::packs, purchase::purchase};
 use pages::{catalogue::Catalogue, new_ticket::NewTicket, ticket::Ticket, tickets::Tickets};
@@ -64,8 +64,6 @@ fn Screens() -> impl IntoView {
                     view=|| with_id(|id| view! { <Ledger org=id /> }) />
                 <Route path=path!("/plans") view=Plans />
                 <Route path=path!("/people") view=People />
-                <Route path=path!("/outbox") view=Outbox />
-                <Route path=path!("/audit-log") view=AuditLog />
                 <Route path=path!("/settings") view=OrgSettings />
                 <Route path=path!("/plan") view=PlanTerms />
                 <Route path=path!("/tickets") view=Tickets />

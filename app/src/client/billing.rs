@@ -53,14 +53,6 @@ pub fn invoice_href(id: i64) -> String {
     format!("{}/invoices/{id}?format=html", pointdesk_api::API_PREFIX)
 }
 
-/// Where the browser opens a month's act.
-pub fn act_href(org: i64, period: &str) -> String {
-    format!(
-        "{}/organizations/{org}/acts/{period}?format=html",
-        pointdesk_api::API_PREFIX
-    )
-}
-
 /// The 1C export of the last six months (`xml`) or its spreadsheet (`csv`).
 pub fn export_href(format: &str) -> String {
     format!(

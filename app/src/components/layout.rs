@@ -60,8 +60,10 @@ pub fn Layout(children: Children) -> impl IntoView {
                     }
                 >
                     <A href="/" exact=true>{i18n.tr(Msg::NavHome)}</A>
-                    {move || role_links(auth.role()).into_iter().map(|(href, msg)| view! {
-                        <A href=href>{move || i18n.t(msg)}</A>
+                    {move || role_links(auth.role()).into_iter().map(|(href, msg)| if href.starts_with("/api/") {
+                        view! { <a href=href rel="external">{move || i18n.t(msg)}</a> }.into_any()
+                    } else {
+                        view! { <A href=href>{move || i18n.t(msg)}</A> }.into_any()
                     }).collect_view()}
                     // Signed in, the navigation is the person's work; the status moves to the footer.
                     {move || auth.me.get().is_none().then(|| view! {
@@ -101,8 +103,9 @@ pub fn role_links(role: Option<Role>) -> Vec<(&'static str, Msg)> {
             ("/plans", Msg::NavPlans),
             ("/people", Msg::NavPeople),
             ("/reports", Msg::NavReports),
-            ("/outbox", Msg::NavOutbox),
-            ("/audit-log", Msg::NavAudit),
+            // The logs are pages the worker draws (read-only lists need no screen here).
+            ("/api/v1/outbox?format=html", Msg::NavOutbox),
+            ("/api/v1/audit-log?format=html", Msg::NavAudit),
         ],
         Some(Role::Engineer) => vec![("/tickets", Msg::NavTickets), ("/clients", Msg::NavClients)],
         Some(Role::ClientAdmin) => vec![

@@ -58,9 +58,6 @@ macro_rules! people_rows {
         InviteHint => ["They get an email with a link to set a password; it works for 7 days.", "Человек получит письмо со ссылкой для создания пароля — она действует 7 дней."],
         SendInvitation => ["Send the invitation", "Отправить приглашение"],
         InvitationSent => ["Invitation sent.", "Приглашение отправлено."],
-        OutboxHint => ["Mail Pointdesk sends: invitations, password resets, alerts. Newest first.", "Письма, которые отправляет Pointdesk: приглашения, сброс пароля, уведомления. Новые сверху."],
-        OpenLink => ["Open the link", "Открыть ссылку"],
-        Changes => ["Before and after", "До и после"],
         LowBalanceAlerts => ["Low-balance alerts", "Уведомления о низком балансе"],
         AlertRecipients => ["Who is alerted", "Кого уведомлять"],
         NewPlan => ["New plan", "Новый тариф"],
@@ -79,13 +76,5 @@ macro_rules! people_rows {
         OverdraftAlways => ["for incidents and quotes", "за инциденты и оценки"],
         RolloverShort => ["unused points", "остаток"],
         OverdraftShort => ["below zero", "в минус"],
-        AuditOrgCreate => ["Client added", "Добавлен клиент"],
-        AuditOrgUpdate => ["Client changed", "Изменён клиент"],
-        AuditPlanCreate => ["Plan added", "Добавлен тариф"],
-        AuditPlanUpdate => ["Plan changed", "Изменён тариф"],
-        AuditInvite => ["Person invited", "Приглашён сотрудник"],
-        AuditDeactivate => ["Person deactivated", "Сотрудник отключён"],
-        AuditPasswordChange => ["Password changed", "Пароль изменён"],
-        AuditPasswordReset => ["Password reset by link", "Пароль сброшен по ссылке"],
     ] $($rest)* } };
 }

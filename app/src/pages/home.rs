@@ -71,7 +71,8 @@ fn RoleHome(role: Role) -> impl IntoView {
             {move || auth.me.get().and_then(|m| m.organization).map(|o| balance_card(o.id))}
             <nav class="shortcuts" aria-label=i18n.tr(Msg::Menu)>
                 {role_links(Some(role)).into_iter().map(|(href, msg)| view! {
-                    <a href=href class="shortcut" data-testid=format!("shortcut-{}", href.trim_start_matches('/'))>
+                    <a href=href class="shortcut" rel=href.starts_with("/api/").then_some("external")
+                        data-testid=format!("shortcut-{}", href.trim_start_matches("/api/v1").trim_start_matches('/').split('?').next().unwrap_or_default())>
                         {move || i18n.t(msg)}
                     </a>
                 }).collect_view()}

@@ -1,6 +1,5 @@
 //! One routed screen per file.
 pub mod accept_invitation;
-pub mod audit_log;
 pub mod bank;
 pub mod buy_points;
 pub mod catalogue;
@@ -13,7 +12,6 @@ pub mod new_ticket;
 pub mod not_found;
 pub mod notifications;
 pub mod org_settings;
-pub mod outbox;
 pub mod packs;
 pub mod people;
 pub mod plan_terms;

@@ -5,12 +5,14 @@
 mod act;
 mod enterprise_data;
 mod invoice;
+mod logs;
 mod statement;
 mod words;
 
 pub use act::act_page;
 pub use enterprise_data::{enterprise_data, ExportData, ExportInvoice, ExportPayment};
 pub use invoice::{invoice_page, InvoiceDoc};
+pub use logs::{audit_page, outbox_page};
 pub use statement::{statement_page, StatementLinks};
 pub use words::plural;
 
@@ -32,7 +34,9 @@ th{background:#f2f2f2;font-weight:600}.num{text-align:right;white-space:nowrap}\
 .bar button{font:inherit;min-height:44px;padding:0 1.2rem;border-radius:.5rem;border:1px solid #1f4fd1;background:#1f4fd1;color:#fff}\
 .bar{flex-wrap:wrap}.button{display:inline-flex;align-items:center;min-height:44px;min-width:44px;justify-content:center;padding:0 .9rem;border-radius:.5rem;border:1px solid #b8c0d0;color:#1f4fd1;text-decoration:none}\
 article nav.bar{padding:0 0 .6rem;max-width:none}\
-@media (max-width:600px){main{padding:5mm}body{font-size:13px}}\
+.item{border-bottom:1px solid #d8dce6;padding:.6rem 0}.item h2{font-size:1rem;margin:0 0 .2rem}.meta{color:#555;margin:0 0 .4rem}\
+pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f7fa;padding:.5rem;border-radius:.3rem}summary{min-height:44px;display:flex;align-items:center;cursor:pointer}\
+@media (max-width:600px){main{padding:5mm}body{font-size:13px}td,th{padding:.2rem;font-size:12px;overflow-wrap:anywhere}}\
 @media print{body{background:#fff}.bar,.no-print{display:none}main{padding:0;max-width:none}}";
 
 const SCRIPT: &str = "document.getElementById('print').onclick=function(){window.print()}";

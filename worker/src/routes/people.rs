@@ -13,6 +13,7 @@ use worker::Response;
 use crate::auth::Token;
 use crate::db::unless_taken;
 use crate::db::{Db, Mail, NewPerson, PersonRow};
+use crate::docs::{audit_page, outbox_page};
 use crate::error::{AppError, AppResult};
 use crate::http::{json, read_json, Call, Session};
 use crate::mail;
@@ -233,6 +234,28 @@ pub async fn deactivate(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     json(&user_dto(&person)?)
 }
 
+/// `format=html`: the page rather than the data.
+fn wants_html(call: &Call<'_>) -> AppResult<bool> {
+    let format = call
+        .req
+        .url()?
+        .query_pairs()
+        .find(|(k, _)| k == "format")
+        .map(|(_, v)| v.into_owned());
+    match format.as_deref() {
+        None | Some("json") => Ok(false),
+        Some("html") => Ok(true),
+        Some(_) => Err(AppError::Fields(vec![
+            pointdesk_api::problem::FieldError::new("format", "malformed"),
+        ])),
+    }
+}
+
+/// The provider's offset from UTC now, in minutes (times on the pages are the provider's).
+fn offset(call: &Call<'_>, who: &Session) -> i32 {
+    crate::zone::offset_minutes(&who.user.time_zone, call.now).unwrap_or(0)
+}
+
 /// `listOutbox`: the newest 100 mails.
 pub async fn outbox(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     who.may_provider_wide(Action::ManageClients)?;
@@ -253,7 +276,10 @@ pub async fn outbox(call: &Call<'_>, who: &Session) -> AppResult<Response> {
             created_at: m.created_at,
             sent_at: m.sent_at,
         })
-        .collect();
+        .collect::<Vec<_>>();
+    if wants_html(call)? {
+        return outbox_page(&items, who.user.locale == "ru", offset(call, who));
+    }
     json(&OutboxDto { items })
 }
 
@@ -274,6 +300,9 @@ pub async fn audit_log(call: &Call<'_>, who: &Session) -> AppResult<Response> {
             before: a.before,
             after: a.after,
         })
-        .collect();
+        .collect::<Vec<_>>();
+    if wants_html(call)? {
+        return audit_page(&items, who.user.locale == "ru", offset(call, who));
+    }
     json(&AuditLogDto { items })
 }
