@@ -6,31 +6,6 @@ use worker::Response;
 use super::{date, escape as e, page, points, rub, vat_line, words};
 use crate::error::AppResult;
 
-const MONTHS: [&str; 12] = [
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-];
-
-/// `2026-11` → `ноябрь 2026 г.`
-fn month(period: &str) -> String {
-    let (y, m) = period.split_once('-').unwrap_or((period, "0"));
-    let m: usize = m.parse().unwrap_or(0);
-    match MONTHS.get(m.wrapping_sub(1)) {
-        Some(name) => format!("{name} {y} г."),
-        None => period.to_owned(),
-    }
-}
-
 pub fn act_page(act: &ActDto) -> AppResult<Response> {
     let (s, b) = (&act.seller, &act.buyer);
     let title = match (act.number, &act.issued_on) {
@@ -72,7 +47,7 @@ pub fn act_page(act: &ActDto) -> AppResult<Response> {
          <p>Вышеперечисленные услуги выполнены полностью и в срок. Заказчик претензий по объёму, качеству и срокам оказания услуг не имеет.</p>\
          <div class=\"sign\"><div>Исполнитель <span class=\"line\"></span> {signatory}</div>\
          <div>Заказчик <span class=\"line\"></span></div></div>",
-        month = month(&act.period),
+        month = super::statement::month(&act.period, true),
         seller = e(&s.legal_name),
         sinn = e(&s.inn),
         skpp = if s.kpp.is_empty() { String::new() } else { format!(", КПП {}", e(&s.kpp)) },

@@ -56,7 +56,7 @@ fn t(ru: bool, words: (&'static str, &'static str)) -> &'static str {
 }
 
 /// `2026-11` → `November 2026` / `ноябрь 2026 г.`
-fn month(period: &str, ru: bool) -> String {
+pub(super) fn month(period: &str, ru: bool) -> String {
     let (y, m) = period.split_once('-').unwrap_or((period, "0"));
     let i = m.parse::<usize>().unwrap_or(0).wrapping_sub(1);
     match (MONTHS_EN.get(i), MONTHS_RU.get(i)) {

@@ -13,5 +13,5 @@ pub use body::{body_of, read_json, MAX_BODY_BYTES};
 pub use call::Call;
 pub use csv::Csv;
 pub use reply::{iso, json, openapi, respond, wire_points};
-pub use report_query::{csv_locale, months, wants_csv, Months};
+pub use report_query::{csv_locale, months, wants_csv, wants_html, Months};
 pub use session::{authenticate, confirmed, trusted, Session};

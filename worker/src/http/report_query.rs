@@ -28,6 +28,18 @@ pub fn wants_csv(call: &Call<'_>) -> AppResult<bool> {
     }
 }
 
+/// `format=html` asks for a document's printable page; `json` (or nothing) for the data.
+pub fn wants_html(call: &Call<'_>) -> AppResult<bool> {
+    match query(call, "format")?.as_deref() {
+        None | Some("json") => Ok(false),
+        Some("html") => Ok(true),
+        Some(_) => Err(AppError::Fields(vec![FieldError::new(
+            "format",
+            "malformed",
+        )])),
+    }
+}
+
 /// The language of a CSV: `locale` when asked (`en`, `ru`), else the reader's.
 pub fn csv_locale(call: &Call<'_>, who: &Session) -> AppResult<String> {
     match query(call, "locale")?.as_deref() {

@@ -15,7 +15,7 @@ use crate::db::unless_taken;
 use crate::db::{Db, Mail, NewPerson, PersonRow};
 use crate::docs::{audit_page, outbox_page};
 use crate::error::{AppError, AppResult};
-use crate::http::{json, read_json, Call, Session};
+use crate::http::{json, read_json, wants_html, Call, Session};
 use crate::mail;
 
 fn user_dto(p: &PersonRow) -> AppResult<UserDto> {
@@ -232,23 +232,6 @@ pub async fn deactivate(call: &Call<'_>, who: &Session) -> AppResult<Response> {
         .await?
         .ok_or(AppError::NotFound)?;
     json(&user_dto(&person)?)
-}
-
-/// `format=html`: the page rather than the data.
-fn wants_html(call: &Call<'_>) -> AppResult<bool> {
-    let format = call
-        .req
-        .url()?
-        .query_pairs()
-        .find(|(k, _)| k == "format")
-        .map(|(_, v)| v.into_owned());
-    match format.as_deref() {
-        None | Some("json") => Ok(false),
-        Some("html") => Ok(true),
-        Some(_) => Err(AppError::Fields(vec![
-            pointdesk_api::problem::FieldError::new("format", "malformed"),
-        ])),
-    }
 }
 
 /// The provider's offset from UTC now, in minutes (times on the pages are the provider's).

@@ -11,30 +11,14 @@ use worker::Response;
 use crate::db::{stored_points, Db, EntryRow, LedgerFilter};
 use crate::docs::{statement_page, StatementLinks};
 use crate::error::{AppError, AppResult};
-use crate::http::{json, wire_points, Call, Session};
+use crate::http::{json, wants_html, wire_points, Call, Session};
 use crate::zone;
 
 /// `getStatement`: one period of the provider's calendar.
 pub async fn statement(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     let id = call.id()?;
     who.may(Action::ViewLedger, Some(id))?;
-    let html = match call
-        .req
-        .url()?
-        .query_pairs()
-        .find(|(k, _)| k == "format")
-        .map(|(_, v)| v.into_owned())
-        .as_deref()
-    {
-        None | Some("json") => false,
-        Some("html") => true,
-        Some(_) => {
-            return Err(AppError::Fields(vec![FieldError::new(
-                "format",
-                "malformed",
-            )]))
-        }
-    };
+    let html = wants_html(call)?;
     let period = call
         .params
         .get("period")

@@ -13,7 +13,7 @@ use super::invoices::today;
 use crate::db::{ActMoveRow, ActRow};
 use crate::docs::act_page;
 use crate::error::{AppError, AppResult};
-use crate::http::{json, wire_points, Call, Session};
+use crate::http::{json, wants_html, wire_points, Call, Session};
 use crate::zone;
 
 fn field(name: &str, code: &str) -> AppError {
@@ -71,18 +71,7 @@ fn stored(row: ActRow) -> AppResult<ActDto> {
 pub async fn get_act(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     let id = call.id()?;
     who.may(Action::ViewLedger, Some(id))?;
-    let html = match call
-        .req
-        .url()?
-        .query_pairs()
-        .find(|(k, _)| k == "format")
-        .map(|(_, v)| v.into_owned())
-        .as_deref()
-    {
-        None | Some("json") => false,
-        Some("html") => true,
-        Some(_) => return Err(field("format", "malformed")),
-    };
+    let html = wants_html(call)?;
     let period = call
         .params
         .get("period")

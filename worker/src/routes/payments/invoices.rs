@@ -16,7 +16,9 @@ use crate::books::record;
 use crate::db::{decide_and_write, Db, InvoiceRow, NewInvoice};
 use crate::docs::{invoice_page, plural, InvoiceDoc};
 use crate::error::{AppError, AppResult};
-use crate::http::{body_of, csv_locale, json, respond, wants_csv, wire_points, Call, Csv, Session};
+use crate::http::{
+    body_of, csv_locale, json, respond, wants_csv, wants_html, wire_points, Call, Csv, Session,
+};
 use crate::idempotency::{Begun, Idem};
 use crate::zone;
 
@@ -281,11 +283,7 @@ pub(super) fn minor(amount: i64) -> String {
 
 /// `getInvoice`: the data, or (`format=html`) the printable page.
 pub async fn get_invoice(call: &Call<'_>, who: &Session) -> AppResult<Response> {
-    let html = match query(call, "format")?.as_deref() {
-        None | Some("json") => false,
-        Some("html") => true,
-        Some(_) => return Err(field("format", "malformed")),
-    };
+    let html = wants_html(call)?;
     let row = load(&call.db()?, who, call.id()?).await?;
     let dto = invoice_dto(&row);
     if html {
