@@ -295,6 +295,24 @@ pub struct ActDto {
     pub vat_minor: i64,
 }
 
+/// `getAutoTopUp`/`updateAutoTopUp`: buy a pack when the available points fall below a
+/// threshold — with the saved card (`card`) or as a draft invoice (`invoice`) — at most once a
+/// day and within a monthly cap; the admin is told an hour before each.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AutoTopUpDto {
+    pub enabled: bool,
+    pub threshold: WirePoints,
+    pub pack_id: i64,
+    /// `card` or `invoice`.
+    pub method: String,
+    pub monthly_cap_minor: i64,
+    /// The saved card's label (`Visa •• 4242`), when a gateway saved one (read only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,30 @@
+-- Automatic top-ups: what a client admin chose, what happened (the notice standing, the last
+-- top-up's day, what this month's cost), and the payment methods gateways saved for off-session
+-- charges.
+CREATE TABLE auto_topups (
+    org_id INTEGER PRIMARY KEY REFERENCES organisations(id),
+    enabled INTEGER NOT NULL DEFAULT 0 CHECK (enabled IN (0, 1)),
+    threshold INTEGER NOT NULL CHECK (threshold >= 0 AND threshold <= 9007199254740992),
+    pack_id INTEGER NOT NULL REFERENCES point_packs(id),
+    method TEXT NOT NULL CHECK (method IN ('card', 'invoice')),
+    monthly_cap_minor INTEGER NOT NULL CHECK (monthly_cap_minor > 0),
+    announced_at INTEGER,
+    last_day TEXT,
+    month TEXT,
+    spent_minor INTEGER NOT NULL DEFAULT 0 CHECK (spent_minor >= 0),
+    updated_by INTEGER NOT NULL REFERENCES users(id),
+    updated_at INTEGER NOT NULL
+);
+
+-- A card (Stripe payment method and customer, YooKassa payment_method_id, the sandbox's token)
+-- a gateway saved at a checkout the admin agreed to save it at; one per organisation and
+-- gateway, the newest winning.
+CREATE TABLE saved_payment_methods (
+    org_id INTEGER NOT NULL REFERENCES organisations(id),
+    gateway TEXT NOT NULL CHECK (gateway IN ('sandbox', 'stripe', 'yookassa')),
+    method_id TEXT NOT NULL,
+    customer_id TEXT,
+    label TEXT NOT NULL,
+    saved_at INTEGER NOT NULL,
+    PRIMARY KEY (org_id, gateway)
+) WITHOUT ROWID;
