@@ -273,6 +273,7 @@ const ENUM_WORDS: &[(&[&str], &str, Words)] = &[
     (&["InvoiceDto", "ActDto", "ProviderRequisitesDto"], "vat", Words::Fixed(&pointdesk_domain::requisites::Vat::CODES)),
     (&["BankPaymentDto"], "state", Words::Fixed(&["credited", "open", "refund", "ignored"])),
     (&["BankPaymentDto"], "reason", Words::Fixed(&["no_invoice_number", "unknown_invoice", "other_payer", "short", "excess", "invoice_closed"])),
+    (&["AutoTopUpDto"], "method", Words::Fixed(&["card", "invoice"])),
     (&["BankResolutionRequest"], "action", Words::Fixed(&["credit", "refund", "ignore"])),
     (&["QuoteDto"], "status", Words::Fixed(&["awaiting_approval", "approved", "declined", "expired", "superseded", "charged", "released"])),
     (&["StatusRequest", "TicketDto", "TicketSummaryDto"], "status", Words::Fixed(crate::routes::TICKET_STATUSES)),

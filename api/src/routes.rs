@@ -16,7 +16,7 @@ use crate::desk::{
 use crate::health::Health;
 #[cfg(feature = "openapi")]
 use crate::invoices::{
-    ActDto, BankImportDto, BankPaymentDto, BankPaymentListDto, BankResolutionRequest,
+    ActDto, AutoTopUpDto, BankImportDto, BankPaymentDto, BankPaymentListDto, BankResolutionRequest,
     BankStatementRequest, ClientRequisitesDto, InvoiceDto, InvoiceListDto, InvoicePaymentRequest,
     InvoiceRequest, ProviderRequisitesDto,
 };
@@ -415,6 +415,10 @@ operations! {
         body BankResolutionRequest, 200 BankPaymentDto;
     getAct: Get "/organizations/{id}/acts/{period}", SignedIn, "invoices", "The closing act of a client and month: numbered when first issued after the month ended and identical on every reprint; a draft while the month runs; `format=html` for the printable page",
         200 ActDto;
+    getAutoTopUp: Get "/organizations/{id}/auto-top-up", SignedIn, "invoices", "A client's automatic top-up: threshold, pack, card or invoice, monthly cap, and the saved card",
+        200 AutoTopUpDto;
+    updateAutoTopUp: Put "/organizations/{id}/auto-top-up", SignedIn, "invoices", "Set the automatic top-up (client admins): below the threshold the pack is bought with the saved card (or invoiced), announced an hour before, at most once a day and within the monthly cap",
+        body AutoTopUpDto, 200 AutoTopUpDto;
     exportAccounting: Get "/accounting-export", SignedIn, "invoices", "Invoices, payments and acts of a period for 1C:Бухгалтерия 3.0 as EnterpriseData 1.8 XML (`format=xml`, the default) or CSV (`format=csv`) (managers); totals equal the revenue report",
         200;
 }

@@ -451,6 +451,9 @@ fn expected(op: &str, who: Who, target: Target) -> Option<u16> {
                 "getOrganizationRequisites" | "getAct" | "getInvoice" => [403, 200, 200, 200],
                 "updateOrganizationRequisites" | "cancelInvoice" => [403, 200, 403, 200],
                 "markInvoicePaid" => [403, 403, 403, 200],
+                "getAutoTopUp" => [403, 200, 200, 200],
+                // It spends the client's money: only its admin sets it.
+                "updateAutoTopUp" => [403, 200, 403, 403],
                 "addComment" => [201, 201, 201, 201],
                 "logWork" | "createQuote" => [403, 403, 201, 201],
                 "assignTicket" | "changeTicketStatus" | "setIncidentCause" | "completeRequest" => {
@@ -507,7 +510,9 @@ fn request(
         | "createAdjustment"
         | "getOrganizationRequisites"
         | "updateOrganizationRequisites"
-        | "getAct" => w.org[&target],
+        | "getAct"
+        | "getAutoTopUp"
+        | "updateAutoTopUp" => w.org[&target],
         "getInvoice" | "cancelInvoice" | "markInvoicePaid" => invoice_id(op, target, who),
         "resolveBankPayment" => bank_id(target, who),
         "updatePlan" => w.plan[&target],
@@ -585,6 +590,10 @@ fn request(
         // An empty statement: the file is read, nothing in it.
         "importBankStatement" => Some(r#"{"file_base64":"MUNDbGllbnRCYW5rRXhjaGFuZ2UK"}"#.to_owned()),
         "resolveBankPayment" => Some(r#"{"action":"ignore"}"#.to_owned()),
+        "updateAutoTopUp" => Some(
+            r#"{"enabled":true,"threshold":"5.00","pack_id":4411,"method":"card","monthly_cap_minor":1200000}"#
+                .to_owned(),
+        ),
         "updateDeskSettings" => {
             Some(r#"{"auto_close_days":5,"dispute_window_days":14}"#.to_owned())
         }

@@ -2,6 +2,7 @@
 //! Rows are typed; a command writes in one `batch()`, whose statements carry their own conditions.
 
 mod accounts;
+mod auto_topup;
 mod books;
 mod catalogue;
 mod clients;
@@ -18,6 +19,7 @@ mod ticket_writes;
 mod tickets;
 
 pub use accounts::{Audit, Mail, SessionRow, UserRow};
+pub use auto_topup::AutoTopUpColumns;
 pub use books::{EntryRow, LedgerFilter, PeriodOrg};
 pub use catalogue::{CatalogueColumns, CatalogueRow};
 pub use clients::{NewPerson, OrgColumns, OrgRow, PersonRow, PlanColumns, PlanRow};

@@ -227,7 +227,8 @@ async fn handle(op: &Operation, call: &mut Call<'_>, who: Option<&Session>) -> A
         Op::getProviderRequisites | Op::updateProviderRequisites | Op::getOrganizationRequisites
         | Op::updateOrganizationRequisites | Op::createInvoice | Op::listInvoices | Op::getInvoice
         | Op::cancelInvoice | Op::markInvoicePaid | Op::importBankStatement | Op::listBankPayments
-        | Op::resolveBankPayment | Op::getAct | Op::exportAccounting => billing(op, call, who()?).await,
+        | Op::resolveBankPayment | Op::getAct | Op::exportAccounting | Op::getAutoTopUp
+        | Op::updateAutoTopUp => billing(op, call, who()?).await,
     }
 }
 
@@ -248,6 +249,8 @@ async fn billing(op: &Operation, call: &mut Call<'_>, who: &Session) -> AppResul
         Op::resolveBankPayment => payments::resolve_bank_payment(call, who).await,
         Op::getAct => payments::get_act(call, who).await,
         Op::exportAccounting => payments::export_accounting(call, who).await,
+        Op::getAutoTopUp => payments::auto_topup(call, who).await,
+        Op::updateAutoTopUp => payments::set_auto_topup(call, who).await,
         _ => Err(AppError::Internal(format!(
             "{} is not a billing operation",
             op.id

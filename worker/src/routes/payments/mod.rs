@@ -3,6 +3,7 @@
 //! once, and the sandbox gateway's hosted page.
 
 mod acts;
+mod auto_topup;
 mod bank;
 mod checkout;
 mod export;
@@ -15,6 +16,7 @@ mod sandbox_page;
 mod settle;
 
 pub use acts::get_act;
+pub use auto_topup::{get as auto_topup, set as set_auto_topup};
 pub use bank::{
     import as import_statement, list as list_bank_payments, resolve as resolve_bank_payment,
 };
