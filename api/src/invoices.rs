@@ -311,6 +311,13 @@ pub struct AutoTopUpDto {
     /// The saved card's label (`Visa •• 4242`), when a gateway saved one (read only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<String>,
+    /// When the admin was told of the coming top-up (read only): it is made an hour later
+    /// unless the points come back or it is turned off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub announced_at: Option<i64>,
+    /// What automatic top-ups cost this calendar month so far, in minor units (read only).
+    #[serde(default)]
+    pub spent_this_month_minor: i64,
 }
 
 #[cfg(test)]

@@ -123,6 +123,10 @@ impl TryFrom<PointPackRequest> for PointPack {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckoutRequest {
     pub pack_id: i64,
+    /// Keep the card for automatic top-ups (the gateway saves it for charges without the
+    /// buyer; `updateAutoTopUp` then charges it).
+    #[serde(default)]
+    pub save_card: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -158,6 +162,9 @@ pub struct PurchaseDto {
     pub settled_at: Option<i64>,
     /// The balance right after the points arrived.
     pub balance_after: Option<WirePoints>,
+    /// The automatic top-up made it (not a person at a checkout).
+    #[serde(default)]
+    pub automatic: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

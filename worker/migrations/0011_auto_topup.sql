@@ -28,3 +28,9 @@ CREATE TABLE saved_payment_methods (
     saved_at INTEGER NOT NULL,
     PRIMARY KEY (org_id, gateway)
 ) WITHOUT ROWID;
+
+-- A checkout whose buyer agreed to keep the card (for automatic top-ups), and a purchase the
+-- automatic top-up made.
+ALTER TABLE purchases ADD COLUMN save_card INTEGER NOT NULL DEFAULT 0 CHECK (save_card IN (0, 1));
+ALTER TABLE purchases ADD COLUMN automatic INTEGER NOT NULL DEFAULT 0 CHECK (automatic IN (0, 1));
+ALTER TABLE sandbox_payments ADD COLUMN save_card INTEGER NOT NULL DEFAULT 0 CHECK (save_card IN (0, 1));

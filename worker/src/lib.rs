@@ -69,6 +69,14 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         ),
         Err(e) => format!("payment reconciliation failed: {e:?}"),
     };
+    // Automatic top-ups after the reconciliation: a purchase it credited counts as available.
+    let topups = match routes::auto_topups(&db, &env, at).await {
+        Ok(t) => format!(
+            "auto top-ups: {} announced, {} made, {} held, {} failed",
+            t.announced, t.made, t.held, t.failures
+        ),
+        Err(e) => format!("auto top-ups failed: {e:?}"),
+    };
     let quotes = match routes::expire_quotes(&db, at).await {
         Ok(n) => format!("{n} quotes lapsed"),
         Err(e) => format!("quote expiry failed: {e:?}"),
@@ -83,7 +91,7 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     };
     let mail = send_mail(&db, &env, now).await;
     worker::console_log!(
-        "scheduled: cron {} at {} (D1 {d1}; {periods}; {payments}; {quotes}; {sla}; {desk}; {mail})",
+        "scheduled: cron {} at {} (D1 {d1}; {periods}; {payments}; {topups}; {quotes}; {sla}; {desk}; {mail})",
         event.cron(),
         event.schedule()
     );

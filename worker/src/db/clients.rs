@@ -186,7 +186,7 @@ impl PlanColumns<'_> {
             int(self.increment_minutes),
             int(self.minimum_charge),
             text(self.rollover),
-            opt_int(self.rollover_cap),
+            super::opt(self.rollover_cap),
             text(self.overdraft),
             text(self.sla),
         ]
@@ -217,14 +217,6 @@ pub struct OrgColumns<'a> {
     pub alert_recipients: Option<&'a str>,
     pub locale: Option<&'a str>,
     pub active: Option<bool>,
-}
-
-fn opt_int(v: Option<i64>) -> JsValue {
-    v.map_or(JsValue::NULL, int)
-}
-
-fn opt_text(v: Option<&str>) -> JsValue {
-    v.map_or(JsValue::NULL, text)
 }
 
 pub(super) const PLAN_COLUMNS: &str =
@@ -350,14 +342,14 @@ impl Db {
                  coalesce(?7, 'ru'), ?8, ?8)",
             &[
                 int(provider),
-                opt_text(o.name),
-                opt_int(o.plan_id),
-                opt_int(o.seats),
+                super::opt_text(o.name),
+                super::opt(o.plan_id),
+                super::opt(o.seats),
                 text(o.option_codes.unwrap_or("[]")),
-                opt_int(o.threshold),
-                opt_text(o.locale),
+                super::opt(o.threshold),
+                super::opt_text(o.locale),
                 int(now),
-                opt_int(o.default_threshold),
+                super::opt(o.default_threshold),
             ],
         )
     }
@@ -382,16 +374,16 @@ impl Db {
             &[
                 int(provider),
                 int(id),
-                opt_text(o.name),
-                opt_int(o.plan_id),
-                opt_int(o.seats),
-                opt_text(o.option_codes),
-                opt_int(o.threshold),
-                opt_text(o.alert_recipients),
-                opt_text(o.locale),
-                opt_int(o.active.map(i64::from)),
+                super::opt_text(o.name),
+                super::opt(o.plan_id),
+                super::opt(o.seats),
+                super::opt_text(o.option_codes),
+                super::opt(o.threshold),
+                super::opt_text(o.alert_recipients),
+                super::opt_text(o.locale),
+                super::opt(o.active.map(i64::from)),
                 int(now),
-                opt_int(o.default_threshold),
+                super::opt(o.default_threshold),
             ],
         )
     }
@@ -403,7 +395,7 @@ impl Db {
              WHERE u.provider_id = ?1 AND (?2 IS NULL OR u.org_id = ?2) \
              ORDER BY u.org_id IS NOT NULL, o.name, u.name"
         );
-        self.all(sql, &[int(provider), opt_int(org)]).await
+        self.all(sql, &[int(provider), super::opt(org)]).await
     }
 
     pub async fn person(&self, provider: i64, id: i64) -> AppResult<Option<PersonRow>> {
@@ -429,7 +421,7 @@ impl Db {
                  updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
             &[
                 int(p.provider),
-                opt_int(p.org),
+                super::opt(p.org),
                 text(p.email),
                 text(p.name),
                 text(p.role),

@@ -19,7 +19,7 @@ mod ticket_writes;
 mod tickets;
 
 pub use accounts::{Audit, Mail, SessionRow, UserRow};
-pub use auto_topup::AutoTopUpColumns;
+pub use auto_topup::{AutoTopUpColumns, DueTopUpRow};
 pub use books::{EntryRow, LedgerFilter, PeriodOrg};
 pub use catalogue::{CatalogueColumns, CatalogueRow};
 pub use clients::{NewPerson, OrgColumns, OrgRow, PersonRow, PlanColumns, PlanRow};
@@ -114,6 +114,11 @@ pub(crate) fn opt(v: Option<i64>) -> JsValue {
 
 pub(crate) fn text(v: &str) -> JsValue {
     JsValue::from_str(v)
+}
+
+/// A nullable text argument.
+pub(crate) fn opt_text(v: Option<&str>) -> JsValue {
+    v.map_or(JsValue::NULL, text)
 }
 
 /// The one place that reads D1's error text: the version triggers say `stale … version`

@@ -44,6 +44,8 @@ pub struct PurchaseRow {
     pub created_at: i64,
     pub settled_at: Option<i64>,
     pub balance_after: Option<i64>,
+    pub save_card: i64,
+    pub automatic: i64,
 }
 
 pub struct NewPurchase<'a> {
@@ -53,6 +55,10 @@ pub struct NewPurchase<'a> {
     pub user: i64,
     pub gateway: &'a str,
     pub now: i64,
+    /// The buyer agreed to keep the card for automatic top-ups.
+    pub save_card: bool,
+    /// The automatic top-up made it.
+    pub automatic: bool,
 }
 
 /// A verified notification, as `payment_events` keeps it.
@@ -72,6 +78,7 @@ pub struct SandboxRow {
     pub reference: String,
     pub return_url: String,
     pub status: String,
+    pub save_card: i64,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -93,7 +100,7 @@ const PACK_COLUMNS: &str = "id, name, points, price_minor, currency, active";
 const PURCHASE_SELECT: &str =
     "SELECT p.id, p.provider_id, p.org_id, o.name AS organization, p.pack_name, \
      p.points, p.amount_minor, p.currency, p.gateway, p.payment_id, p.status, p.failure, \
-     u.name AS buyer, p.created_at, p.settled_at, \
+     u.name AS buyer, p.created_at, p.settled_at, p.save_card, p.automatic, \
      (SELECT e.balance_after FROM ledger_entries e \
       WHERE e.idempotency_key = 'purchase:' || CAST(p.id AS INTEGER)) AS balance_after \
      FROM purchases p JOIN organisations o ON o.id = p.org_id JOIN users u ON u.id = p.user_id";
@@ -180,8 +187,8 @@ impl Db {
     pub fn insert_purchase(&self, p: &NewPurchase<'_>) -> AppResult<D1PreparedStatement> {
         self.statement(
             "INSERT INTO purchases (provider_id, org_id, pack_id, pack_name, user_id, points, \
-             amount_minor, currency, gateway, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
+             amount_minor, currency, gateway, created_at, save_card, automatic) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id",
             &[
                 int(p.provider),
                 int(p.org),
@@ -193,7 +200,56 @@ impl Db {
                 text(&p.pack.currency),
                 text(p.gateway),
                 int(p.now),
+                int(i64::from(p.save_card)),
+                int(i64::from(p.automatic)),
             ],
+        )
+    }
+
+    /// A purchase paid again at a checkout (an automatic top-up the bank wanted the cardholder
+    /// for): its payment is now the checkout's.
+    pub fn repay(
+        &self,
+        purchase: i64,
+        payment_id: &str,
+        checkout_url: &str,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "UPDATE purchases SET payment_id = ?2, checkout_url = ?3 \
+             WHERE id = ?1 AND status = 'pending'",
+            &[int(purchase), text(payment_id), text(checkout_url)],
+        )
+    }
+
+    /// A purchase the automatic top-up made (an invoice it issued).
+    pub fn mark_automatic(&self, purchase: i64) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "UPDATE purchases SET automatic = 1 WHERE id = ?1",
+            &[int(purchase)],
+        )
+    }
+
+    /// The card this purchase is paid with is to be kept (an automatic top-up's checkout).
+    pub fn keeps_card(&self, purchase: i64) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "UPDATE purchases SET save_card = 1 WHERE id = ?1",
+            &[int(purchase)],
+        )
+    }
+
+    /// A sandbox payment charged without the buyer: paid at once.
+    pub fn sandbox_charged(&self, id: &str) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "UPDATE sandbox_payments SET status = 'succeeded' WHERE id = ?1",
+            &[text(id)],
+        )
+    }
+
+    /// The sandbox keeps the card of this payment once it is paid.
+    pub fn sandbox_keeps_card(&self, id: &str) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "UPDATE sandbox_payments SET save_card = 1 WHERE id = ?1",
+            &[text(id)],
         )
     }
 
@@ -443,8 +499,8 @@ impl Db {
 
     pub async fn sandbox_payment(&self, id: &str) -> AppResult<Option<SandboxRow>> {
         self.first(
-            "SELECT amount_minor, currency, description, reference, return_url, status \
-             FROM sandbox_payments WHERE id = ?1",
+            "SELECT amount_minor, currency, description, reference, return_url, status, \
+             save_card FROM sandbox_payments WHERE id = ?1",
             &[text(id)],
         )
         .await

@@ -8,11 +8,13 @@ mod books;
 mod desk;
 mod letter;
 mod tickets;
+mod topups;
 
 pub use accounts::{invitation, reset};
 pub use books::{adjustment, expiring, org_notice};
 pub use desk::{desk_notice, About, Channel, DeskNotice, NextStep};
 pub use tickets::{ticket_notice, TicketNotice, WhatChanged};
+pub use topups::{topup_notice, TopUpAbout, TopUpNotice, Why};
 
 use crate::db::Db;
 use crate::error::AppResult;

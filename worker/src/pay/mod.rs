@@ -81,6 +81,36 @@ pub struct Order<'a> {
     pub origin: &'a str,
     /// The 54-FZ receipt YooKassa's live shops require: where it goes and the VAT code.
     pub receipt: Receipt<'a>,
+    /// The buyer agreed to keep the card for automatic top-ups (Stripe's
+    /// `setup_future_usage=off_session`, YooKassa's `save_payment_method`).
+    pub save_card: bool,
+}
+
+/// A card a gateway kept at a checkout the buyer agreed to keep it at: what an off-session
+/// charge names (Stripe's payment method and customer, YooKassa's `payment_method_id`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SavedCard {
+    pub method_id: String,
+    pub customer_id: Option<String>,
+    /// `Visa •• 4242`, for the admin to recognise it.
+    pub label: String,
+}
+
+/// What charging a saved card without the cardholder came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Charged {
+    /// Paid in full now: credit the points (once).
+    Paid {
+        payment_id: String,
+        amount_minor: i64,
+        currency: String,
+    },
+    /// Accepted, not final: the notification (or the hourly reconciliation) settles it.
+    Pending { payment_id: String },
+    /// The bank wants the cardholder (3-D Secure): they are asked to pay at a checkout.
+    NeedsCardholder { reason: String },
+    /// Refused by the bank or the gateway: nothing was charged.
+    Declined { reason: String },
 }
 
 /// What a fiscal receipt (54-FZ) needs beyond the order: the buyer's email and the provider's
@@ -158,6 +188,8 @@ pub struct Event {
     pub kind: String,
     pub payment_id: String,
     pub outcome: Outcome,
+    /// The card the gateway kept at this (paid) checkout, when the buyer agreed to it.
+    pub saved: Option<SavedCard>,
 }
 
 /// One configured gateway.
@@ -187,6 +219,20 @@ impl Gateway {
             Gateway::Sandbox(g) => Ok(g.checkout(order)),
             Gateway::Stripe(g) => g.checkout(http, order).await,
             Gateway::YooKassa(g) => g.checkout(http, order).await,
+        }
+    }
+
+    /// Charges a saved card without the cardholder (an automatic top-up).
+    pub async fn charge_saved(
+        &self,
+        http: &impl HttpClient,
+        order: &Order<'_>,
+        card: &SavedCard,
+    ) -> Result<Charged, PayError> {
+        match self {
+            Gateway::Sandbox(g) => Ok(g.charge_saved(order, card)),
+            Gateway::Stripe(g) => g.charge_saved(http, order, card).await,
+            Gateway::YooKassa(g) => g.charge_saved(http, order, card).await,
         }
     }
 

@@ -7,7 +7,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::signature;
-use super::{Checkout, Event, Inbound, Order, Outcome, PayError};
+use super::{Charged, Checkout, Event, Inbound, Order, Outcome, PayError, SavedCard};
+
+/// The sandbox's saved cards: `sbxpm_{payment}` charges without the cardholder;
+/// `sbxpm3ds_{payment}` always asks for 3-D Secure, like Stripe's test card 4000 0027 6000 3184.
+const SAVED: &str = "sbxpm_";
+const SAVED_3DS: &str = "sbxpm3ds_";
 
 #[derive(Clone)]
 pub struct Sandbox {
@@ -44,12 +49,17 @@ pub struct SandboxPayment {
     /// What was refunded of it in all, in minor units (`payment.refunded` events).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refunded_minor: Option<i64>,
+    /// The card kept for later charges (the buyer agreed to keep it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saved_method: Option<String>,
 }
 
 /// What the buyer pressed on the sandbox's page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Choice {
     Pay,
+    /// Pay with a card whose later off-session charges ask for 3-D Secure.
+    Pay3ds,
     Decline,
     Cancel,
 }
@@ -58,6 +68,7 @@ impl Choice {
     pub fn parse(s: &str) -> Option<Choice> {
         match s {
             "pay" => Some(Choice::Pay),
+            "pay_3ds" => Some(Choice::Pay3ds),
             "decline" => Some(Choice::Decline),
             "cancel" => Some(Choice::Cancel),
             _ => None,
@@ -67,7 +78,7 @@ impl Choice {
     /// The payment's status after the choice.
     pub fn status(self) -> &'static str {
         match self {
-            Choice::Pay => "succeeded",
+            Choice::Pay | Choice::Pay3ds => "succeeded",
             Choice::Decline => "failed",
             Choice::Cancel => "canceled",
         }
@@ -96,6 +107,34 @@ impl Sandbox {
                 pointdesk_api::API_PREFIX
             ),
             payment_id,
+        }
+    }
+
+    /// The card a paid checkout keeps, when the buyer agreed to keep it.
+    pub fn saved_method(choice: Choice, payment_id: &str) -> Option<String> {
+        match choice {
+            Choice::Pay => Some(format!("{SAVED}{payment_id}")),
+            Choice::Pay3ds => Some(format!("{SAVED_3DS}{payment_id}")),
+            Choice::Decline | Choice::Cancel => None,
+        }
+    }
+
+    /// An off-session charge: paid at once, unless the card is the one that asks for 3-D Secure.
+    pub fn charge_saved(&self, order: &Order<'_>, card: &SavedCard) -> Charged {
+        if card.method_id.starts_with(SAVED_3DS) {
+            return Charged::NeedsCardholder {
+                reason: "authentication_required: the sandbox card asks for 3-D Secure".into(),
+            };
+        }
+        if !card.method_id.starts_with(SAVED) {
+            return Charged::Declined {
+                reason: format!("the sandbox kept no card “{}”", card.method_id),
+            };
+        }
+        Charged::Paid {
+            payment_id: format!("sbx_{}_auto", order.purchase),
+            amount_minor: order.price.minor(),
+            currency: order.price.currency().code().to_owned(),
         }
     }
 
@@ -149,11 +188,24 @@ impl Sandbox {
             },
             _ => Outcome::Ignored,
         };
+        let saved = match (&outcome, p.saved_method) {
+            (Outcome::Paid { .. }, Some(method_id)) => Some(SavedCard {
+                label: if method_id.starts_with(SAVED_3DS) {
+                    "Sandbox •• 3184".into()
+                } else {
+                    "Sandbox •• 4242".into()
+                },
+                method_id,
+                customer_id: None,
+            }),
+            _ => None,
+        };
         Ok(Event {
             id: e.id,
             kind: e.kind,
             payment_id: p.id,
             outcome,
+            saved,
         })
     }
 }
@@ -191,6 +243,7 @@ mod tests {
             reference: "purchase:7".into(),
             failure: (status == "failed").then(|| "card declined".into()),
             refunded_minor: None,
+            saved_method: None,
         }
     }
 
@@ -225,6 +278,51 @@ mod tests {
                 reason: "card declined".into()
             }
         );
+    }
+
+    #[test]
+    fn a_kept_card_is_reported_once_paid_and_charges_later_unless_it_asks_for_3ds() {
+        let s = Sandbox::new("s3cret".into());
+        let mut paid = payment("succeeded");
+        paid.saved_method = Sandbox::saved_method(Choice::Pay, "sbx_7");
+        let (body, header) = s.notification("evt_sbx_7_pay", paid, 1000);
+        let card = deliver(&s, &body, &header, 1000).unwrap().saved.unwrap();
+        assert_eq!(card.method_id, "sbxpm_sbx_7");
+        assert_eq!(card.label, "Sandbox •• 4242");
+        let order = Order {
+            purchase: 9,
+            description: "Pointdesk: 10 points",
+            price: pointdesk_domain::money::Money::price(
+                750_000,
+                pointdesk_domain::money::Currency::Rub,
+            )
+            .unwrap(),
+            return_url: "http://127.0.0.1/purchases/9",
+            idempotence_key: "k",
+            origin: "http://127.0.0.1",
+            receipt: super::super::Receipt {
+                email: "a@b.test",
+                vat_code: 1,
+            },
+            save_card: false,
+        };
+        assert_eq!(
+            s.charge_saved(&order, &card),
+            Charged::Paid {
+                payment_id: "sbx_9_auto".into(),
+                amount_minor: 750_000,
+                currency: "RUB".into()
+            }
+        );
+        let strict = SavedCard {
+            method_id: Sandbox::saved_method(Choice::Pay3ds, "sbx_7").unwrap(),
+            ..card
+        };
+        assert!(matches!(
+            s.charge_saved(&order, &strict),
+            Charged::NeedsCardholder { .. }
+        ));
+        assert_eq!(Sandbox::saved_method(Choice::Decline, "sbx_7"), None);
     }
 
     #[test]

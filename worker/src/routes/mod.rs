@@ -18,6 +18,7 @@ mod session;
 mod sla;
 mod tickets;
 
+pub use payments::auto_topups;
 pub use payments::reconcile as reconcile_payments;
 pub use periods::turn_over;
 pub use sla::sla_jobs;

@@ -10,7 +10,9 @@ use std::net::IpAddr;
 use base64::Engine;
 use serde::Deserialize;
 
-use super::{Checkout, Event, HttpClient, HttpRequest, Inbound, Order, Outcome, PayError};
+use super::{
+    Charged, Checkout, Event, HttpClient, HttpRequest, Inbound, Order, Outcome, PayError, SavedCard,
+};
 
 pub const API: &str = "https://api.yookassa.ru";
 
@@ -120,6 +122,46 @@ struct Payment {
     /// What was refunded of it so far.
     #[serde(default)]
     refunded_amount: Option<Amount>,
+    #[serde(default)]
+    payment_method: Option<PaymentMethod>,
+}
+
+/// How a payment was paid; `saved` when YooKassa kept it for payments without the buyer.
+#[derive(Deserialize)]
+struct PaymentMethod {
+    id: String,
+    #[serde(default)]
+    saved: bool,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    card: Option<Card>,
+}
+
+#[derive(Deserialize)]
+struct Card {
+    last4: String,
+    #[serde(default)]
+    card_type: Option<String>,
+}
+
+/// The kept payment method of a paid payment, as a saved card.
+fn saved_card(p: &Payment) -> Option<SavedCard> {
+    let m = p.payment_method.as_ref().filter(|m| m.saved)?;
+    let label = match (&m.card, &m.title) {
+        (Some(c), _) => format!(
+            "{} •• {}",
+            c.card_type.as_deref().unwrap_or("Card"),
+            c.last4
+        ),
+        (None, Some(t)) => t.clone(),
+        (None, None) => "YooKassa".into(),
+    };
+    Some(SavedCard {
+        method_id: m.id.clone(),
+        customer_id: None,
+        label,
+    })
 }
 
 /// A refund as `GET /v3/refunds/{id}` answers it.
@@ -179,6 +221,12 @@ impl YooKassa {
 
     /// The payment request for an order.
     pub fn payment_request(&self, order: &Order<'_>) -> HttpRequest {
+        self.payment_request_with(order, None)
+    }
+
+    /// The payment request for an order: with a redirect for the buyer, or charging a saved
+    /// method (`payment_method_id`) without them.
+    fn payment_request_with(&self, order: &Order<'_>, saved: Option<&SavedCard>) -> HttpRequest {
         let price = order.price;
         let value = format!("{}.{:02}", price.minor() / 100, price.minor() % 100);
         // YooKassa takes descriptions of at most 128 characters.
@@ -186,10 +234,9 @@ impl YooKassa {
         // A live shop refuses a payment without a 54-FZ receipt: one line per pack, a service
         // paid in full in advance.
         let item: String = order.description.chars().take(128).collect();
-        let body = serde_json::json!({
+        let mut body = serde_json::json!({
             "amount": { "value": value, "currency": price.currency().code() },
             "capture": true,
-            "confirmation": { "type": "redirect", "return_url": order.return_url },
             "description": description,
             "metadata": { "purchase_id": order.purchase.to_string() },
             "receipt": {
@@ -204,6 +251,16 @@ impl YooKassa {
                 }],
             },
         });
+        match saved {
+            Some(card) => body["payment_method_id"] = card.method_id.clone().into(),
+            None => {
+                body["confirmation"] =
+                    serde_json::json!({ "type": "redirect", "return_url": order.return_url });
+                if order.save_card {
+                    body["save_payment_method"] = true.into();
+                }
+            }
+        }
         HttpRequest {
             method: "POST",
             url: format!("{API}/v3/payments"),
@@ -253,6 +310,48 @@ impl YooKassa {
         Ok(Checkout {
             payment_id: p.id,
             redirect_url: url,
+        })
+    }
+
+    /// Charges a saved payment method (`payment_method_id`, no confirmation): succeeded is paid,
+    /// canceled a decline, anything else waits for the notification.
+    pub async fn charge_saved(
+        &self,
+        http: &impl HttpClient,
+        order: &Order<'_>,
+        card: &SavedCard,
+    ) -> Result<Charged, PayError> {
+        let request = || self.payment_request_with(order, Some(card));
+        let mut resp = http.send(request()).await?;
+        for _ in 0..3 {
+            if resp.status != 202 {
+                break;
+            }
+            http.pause(1_000).await;
+            resp = http.send(request()).await?;
+        }
+        if !(200..300).contains(&resp.status) || resp.status == 202 {
+            return Err(PayError::Gateway(format!(
+                "YooKassa answered {}: {}",
+                resp.status,
+                resp.body.chars().take(200).collect::<String>()
+            )));
+        }
+        let p: Payment = serde_json::from_str(&resp.body)
+            .map_err(|e| PayError::Gateway(format!("YooKassa's payment: {e}")))?;
+        Ok(match outcome(&p)? {
+            Outcome::Paid {
+                amount_minor,
+                currency,
+            } => Charged::Paid {
+                payment_id: p.id,
+                amount_minor,
+                currency,
+            },
+            Outcome::Canceled { reason } | Outcome::Failed { reason } => {
+                Charged::Declined { reason }
+            }
+            _ => Charged::Pending { payment_id: p.id },
         })
     }
 
@@ -316,6 +415,7 @@ impl YooKassa {
             kind: event,
             payment_id: r.payment_id,
             outcome,
+            saved: None,
         })
     }
 
@@ -355,12 +455,17 @@ impl YooKassa {
         // Trust only what the API says about the payment.
         let p = self.fetch_payment(http, id).await?;
         let outcome = outcome(&p)?;
+        let saved = match outcome {
+            Outcome::Paid { .. } => saved_card(&p),
+            _ => None,
+        };
         Ok(Event {
             // YooKassa has no event ids: an event is its kind for its payment, once.
             id: format!("{}:{}", n.event, p.id),
             kind: n.event,
-            payment_id: p.id,
+            payment_id: p.id.clone(),
             outcome,
+            saved,
         })
     }
 

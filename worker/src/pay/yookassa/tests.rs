@@ -18,6 +18,7 @@ fn order(minor: i64, key: &'static str) -> Order<'static> {
             email: "admin@acme.test",
             vat_code: 1,
         },
+        save_card: false,
     }
 }
 
@@ -309,4 +310,54 @@ fn ranges_parse_and_amounts_read_exactly() {
     assert_eq!(minor_units("1.005"), None);
     assert_eq!(minor_units("-1.00"), None);
     assert_eq!(minor_units("1e3"), None);
+}
+
+#[test]
+fn a_kept_payment_method_is_asked_for_and_charged_without_the_buyer() {
+    let mut o = order(1_400_000, "checkout-42");
+    o.save_card = true;
+    let body: serde_json::Value =
+        serde_json::from_str(kassa().payment_request(&o).body.as_deref().unwrap()).unwrap();
+    assert_eq!(body["save_payment_method"], true);
+    // The paid payment as fetched back names the kept method.
+    let paid = format!(
+        r#"{{"id":"{PAYMENT_ID}","status":"succeeded","paid":true,"amount":{{"value":"14000.00","currency":"RUB"}},"payment_method":{{"type":"bank_card","id":"{PAYMENT_ID}","saved":true,"title":"Bank card *4444","card":{{"first6":"555555","last4":"4444","expiry_month":"07","expiry_year":"2027","card_type":"MasterCard"}}}}}}"#
+    );
+    let http = Recorder::answering(200, &paid);
+    let e = deliver(&http, "185.71.76.5", &notification("payment.succeeded")).unwrap();
+    let card = e.saved.unwrap();
+    assert_eq!(card.method_id, PAYMENT_ID);
+    assert_eq!(card.label, "MasterCard •• 4444");
+    // Charged later: payment_method_id, no confirmation, the same receipt.
+    let http = Recorder::answering(200, &payment("succeeded"));
+    let plain = order(1_400_000, "auto-43");
+    let out = run(kassa().charge_saved(&http, &plain, &card)).unwrap();
+    assert_eq!(
+        out,
+        Charged::Paid {
+            payment_id: PAYMENT_ID.into(),
+            amount_minor: 1_400_000,
+            currency: "RUB".into()
+        }
+    );
+    let sent = http.sent.borrow();
+    assert_eq!(sent[0].header("idempotence-key"), Some("auto-43"));
+    let body: serde_json::Value = serde_json::from_str(sent[0].body.as_deref().unwrap()).unwrap();
+    assert_eq!(body["payment_method_id"], PAYMENT_ID);
+    assert!(body.get("confirmation").is_none());
+    assert!(body.get("save_payment_method").is_none());
+    assert_eq!(body["receipt"]["customer"]["email"], "admin@acme.test");
+    // Canceled (the bank refused): a decline, with YooKassa's reason.
+    let http = Recorder::answering(200, &payment("canceled"));
+    assert_eq!(
+        run(kassa().charge_saved(&http, &plain, &card)).unwrap(),
+        Charged::Declined {
+            reason: "yoo_money: insufficient_funds".into()
+        }
+    );
+    let http = Recorder::answering(200, &payment("pending"));
+    assert!(matches!(
+        run(kassa().charge_saved(&http, &plain, &card)).unwrap(),
+        Charged::Pending { .. }
+    ));
 }

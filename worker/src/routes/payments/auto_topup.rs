@@ -8,9 +8,14 @@ use worker::Response;
 
 use crate::db::{AutoTopUpColumns, Db};
 use crate::error::{AppError, AppResult};
-use crate::http::{body_of, json, wire_points, Call, Session};
+use pointdesk_domain::money::Currency;
 
-async fn read(db: &Db, org: i64) -> AppResult<AutoTopUpDto> {
+use super::settle::config;
+use crate::http::{body_of, json, wire_points, Call, Session};
+use crate::zone;
+
+async fn read(call: &Call<'_>, who: &Session, db: &Db, org: i64) -> AppResult<AutoTopUpDto> {
+    let month = zone::period_at(&who.user.time_zone, call.now).to_string();
     Ok(match db.auto_topup(org).await? {
         Some(r) => AutoTopUpDto {
             enabled: r.enabled == 1,
@@ -19,6 +24,12 @@ async fn read(db: &Db, org: i64) -> AppResult<AutoTopUpDto> {
             method: r.method,
             monthly_cap_minor: r.monthly_cap_minor,
             card: r.card,
+            announced_at: r.announced_at,
+            spent_this_month_minor: if r.month.as_deref() == Some(month.as_str()) {
+                r.spent_minor
+            } else {
+                0
+            },
         },
         // Not set: off, with nothing chosen.
         None => AutoTopUpDto {
@@ -28,6 +39,8 @@ async fn read(db: &Db, org: i64) -> AppResult<AutoTopUpDto> {
             method: "card".to_owned(),
             monthly_cap_minor: 0,
             card: None,
+            announced_at: None,
+            spent_this_month_minor: 0,
         },
     })
 }
@@ -45,7 +58,7 @@ async fn organisation(call: &Call<'_>, who: &Session, action: Action) -> AppResu
 /// `getAutoTopUp`.
 pub async fn get(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     let id = organisation(call, who, Action::ViewLedger).await?;
-    json(&read(&call.db()?, id).await?)
+    json(&read(call, who, &call.db()?, id).await?)
 }
 
 /// `updateAutoTopUp` (the client admin: it spends the organisation's money).
@@ -71,6 +84,15 @@ pub async fn set(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
         }
         Some(p) if req.monthly_cap_minor < p.price_minor => {
             bad.push(FieldError::new("monthly_cap_minor", "below_pack_price"));
+        }
+        Some(p) if req.enabled && req.method == "card" => {
+            // A card is charged without the admin: one must have been kept at a checkout.
+            let currency = Currency::parse(&p.currency)
+                .map_err(|e| AppError::Internal(format!("pack {}: {e}", p.id)))?;
+            let gateway = config(call.env)?.for_currency(currency)?;
+            if db.saved_card(id, gateway.name()).await?.is_none() {
+                bad.push(FieldError::new("method", "no_saved_card"));
+            }
         }
         Some(_) => {}
     }
@@ -101,5 +123,5 @@ pub async fn set(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
         ))?,
     ])
     .await?;
-    json(&read(&db, id).await?)
+    json(&read(call, who, &db, id).await?)
 }

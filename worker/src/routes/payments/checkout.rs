@@ -33,6 +33,7 @@ fn purchase_dto(p: PurchaseRow) -> PurchaseDto {
         created_at: p.created_at,
         settled_at: p.settled_at,
         balance_after: p.balance_after.map(wire_points),
+        automatic: p.automatic == 1,
     }
 }
 
@@ -109,6 +110,8 @@ pub async fn checkout(call: &mut Call<'_>, who: &Session) -> AppResult<Response>
             user: who.user.id,
             gateway: gateway.name(),
             now,
+            save_card: req.save_card,
+            automatic: false,
         })?,
         db.insert_audit(&who.audit(
             "purchase.start",
@@ -145,6 +148,7 @@ pub async fn checkout(call: &mut Call<'_>, who: &Session) -> AppResult<Response>
             email: &who.user.email,
             vat_code: db.vat_code(who.provider()).await?,
         },
+        save_card: req.save_card,
     };
     let made = match gateway.checkout(&Fetcher, &order).await {
         Ok(made) => made,
@@ -161,6 +165,9 @@ pub async fn checkout(call: &mut Call<'_>, who: &Session) -> AppResult<Response>
             &return_url,
             now,
         )?);
+        if req.save_card {
+            statements.push(db.sandbox_keeps_card(&made.payment_id)?);
+        }
     }
     db.batch(statements).await?;
     let row = db

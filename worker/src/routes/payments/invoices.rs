@@ -108,6 +108,63 @@ fn priced(
     Ok((points, amount, description))
 }
 
+/// Who issues an invoice to whom, and when.
+pub(super) struct Issue {
+    pub provider: i64,
+    pub org: i64,
+    /// Who asked for it (a person, or the admin whose automatic top-up it is).
+    pub user: i64,
+    pub issued: Date,
+    pub now: i64,
+}
+
+/// The statements that issue an invoice for `pack` (or `asked` points at its price): the
+/// purchase first (`RETURNING id`), then the invoice, with both parties' requisites as they
+/// are today; and its points and amount.
+pub(super) async fn issue(
+    db: &Db,
+    i: &Issue,
+    pack: &crate::db::PackRow,
+    asked: Option<pointdesk_api::WirePoints>,
+) -> AppResult<(Vec<D1PreparedStatement>, i64, i64)> {
+    let (points, amount, description) = priced(pack, asked)?;
+    let seller = db
+        .provider_requisites(i.provider)
+        .await?
+        .ok_or_else(|| field("provider_requisites", "required"))?;
+    let buyer = db
+        .org_requisites(i.org)
+        .await?
+        .ok_or_else(|| field("requisites", "required"))?;
+    let vat = Vat::parse(&seller.vat).ok_or_else(|| {
+        AppError::Internal(format!("provider {}: VAT {}", i.provider, seller.vat))
+    })?;
+    let doc = InvoiceDoc {
+        seller,
+        buyer,
+        price_per_point_minor: pack.price_minor * 100 / pack.points,
+    };
+    let document = serde_json::to_string(&doc).map_err(|e| AppError::Internal(e.to_string()))?;
+    let statements = db.insert_invoice(&NewInvoice {
+        provider: i.provider,
+        org: i.org,
+        pack_id: pack.id,
+        pack_name: &pack.name,
+        user: i.user,
+        points,
+        amount_minor: amount,
+        year: i.issued.year(),
+        issued_on: &i.issued.to_string(),
+        description: &description,
+        vat: &vat.code(),
+        vat_minor: vat.included_in(amount),
+        buyer_inn: &doc.buyer.inn,
+        document: &document,
+        now: i.now,
+    })?;
+    Ok((statements, points, amount))
+}
+
 /// `createInvoice`.
 pub async fn create_invoice(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     let (req, body): (InvoiceRequest, Vec<u8>) = body_of(call).await?;
@@ -131,43 +188,21 @@ pub async fn create_invoice(call: &mut Call<'_>, who: &Session) -> AppResult<Res
         .await?
         .filter(|p| p.active == 1)
         .ok_or_else(|| field("pack_id", "unknown"))?;
-    let (points, amount, description) = priced(&pack, req.points)?;
-    let seller = db
-        .provider_requisites(who.provider())
-        .await?
-        .ok_or_else(|| field("provider_requisites", "required"))?;
-    let buyer = db
-        .org_requisites(org)
-        .await?
-        .ok_or_else(|| field("requisites", "required"))?;
-    let vat = Vat::parse(&seller.vat).ok_or_else(|| {
-        AppError::Internal(format!("provider {}: VAT {}", who.provider(), seller.vat))
-    })?;
     let issued = today(call, who);
-    let doc = InvoiceDoc {
-        seller,
-        buyer,
-        price_per_point_minor: pack.price_minor * 100 / pack.points,
-    };
-    let document = serde_json::to_string(&doc).map_err(|e| AppError::Internal(e.to_string()))?;
     let now = call.now.unix();
-    let mut statements = db.insert_invoice(&NewInvoice {
-        provider: who.provider(),
-        org,
-        pack_id: pack.id,
-        pack_name: &pack.name,
-        user: who.user.id,
-        points,
-        amount_minor: amount,
-        year: issued.year(),
-        issued_on: &issued.to_string(),
-        description: &description,
-        vat: &vat.code(),
-        vat_minor: vat.included_in(amount),
-        buyer_inn: &doc.buyer.inn,
-        document: &document,
-        now,
-    })?;
+    let (mut statements, points, amount) = issue(
+        &db,
+        &Issue {
+            provider: who.provider(),
+            org,
+            user: who.user.id,
+            issued,
+            now,
+        },
+        &pack,
+        req.points,
+    )
+    .await?;
     statements.push(db.insert_audit(&who.audit(
         "invoice.issue",
         &organisation.name,

@@ -14,6 +14,7 @@ mod reconcile;
 mod requisites;
 mod sandbox_page;
 mod settle;
+mod topup_job;
 
 pub use acts::get_act;
 pub use auto_topup::{get as auto_topup, set as set_auto_topup};
@@ -31,3 +32,4 @@ pub use requisites::{
     set_organization as set_org_requisites, set_provider as set_provider_requisites,
 };
 pub use sandbox_page::{sandbox_decide, sandbox_page};
+pub use topup_job::auto_topups;

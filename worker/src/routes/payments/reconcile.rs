@@ -78,6 +78,7 @@ async fn reconcile_one(
         kind: kind.to_owned(),
         payment_id: payment.clone(),
         outcome,
+        saved: None,
     };
     match outcome {
         Outcome::Paid {

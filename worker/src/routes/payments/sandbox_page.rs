@@ -46,13 +46,21 @@ pub async fn sandbox_page(call: &Call<'_>) -> AppResult<Response> {
         p.amount_minor % 100,
         escape(&p.currency)
     );
+    // A card kept for automatic top-ups may be one that later asks for 3-D Secure.
+    let strict = if p.save_card == 1 {
+        "<p>The card is kept for automatic top-ups · Карта сохраняется для автопополнения</p>\
+         <button name=\"action\" value=\"pay_3ds\" data-testid=\"sandbox-pay-3ds\">Pay with a card that asks for 3-D Secure later · Оплатить картой с 3-D Secure</button>"
+    } else {
+        ""
+    };
     let action = if p.status == "pending" {
-        "<form method=\"post\">\
-         <button class=\"pay\" name=\"action\" value=\"pay\" data-testid=\"sandbox-pay\">Pay · Оплатить</button>\
+        format!(
+            "<form method=\"post\">\
+         <button class=\"pay\" name=\"action\" value=\"pay\" data-testid=\"sandbox-pay\">Pay · Оплатить</button>{strict}\
          <button name=\"action\" value=\"decline\" data-testid=\"sandbox-decline\">Decline · Отклонить</button>\
          <button name=\"action\" value=\"cancel\" data-testid=\"sandbox-cancel\">Cancel · Отменить</button>\
          </form>"
-            .to_owned()
+        )
     } else {
         format!(
             "<p class=\"done\" data-testid=\"sandbox-status\">{} · <a href=\"{}\">Back · Назад</a></p>",
@@ -126,8 +134,11 @@ pub async fn sandbox_decide(call: &mut Call<'_>) -> AppResult<Response> {
                 currency: p.currency.clone(),
                 reference: p.reference.clone(),
                 refunded_minor: None,
+                saved_method: (p.save_card == 1)
+                    .then(|| sandbox::Sandbox::saved_method(choice, &id))
+                    .flatten(),
                 failure: match choice {
-                    Choice::Pay => None,
+                    Choice::Pay | Choice::Pay3ds => None,
                     Choice::Decline => Some("the card was declined (sandbox)".into()),
                     Choice::Cancel => Some("the buyer cancelled the payment".into()),
                 },

@@ -113,6 +113,9 @@ pub(super) async fn credit(
             record_event("credited")?,
             db.settle_paid(purchase.id, now.unix())?,
         ];
+        if let (Some(card), 1) = (&event.saved, purchase.save_card) {
+            statements.push(db.keep_card(purchase.org_id, gateway, card, now.unix())?);
+        }
         statements.extend(record(db, &books, &decision, now, origin)?);
         db.batch(statements).await?;
         Ok(Credited::Now)
