@@ -319,6 +319,20 @@ impl Caller {
     }
 }
 
+/// Presses a button (`pay`, `pay_3ds`, `decline`, `cancel`) on the sandbox gateway's hosted
+/// page for `payment`, as the browser's form would.
+pub fn sandbox_press(payment: &str, action: &str) -> Answer {
+    request(
+        "POST",
+        &format!("/api/v1/sandbox/payments/{payment}"),
+        &[
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("sec-fetch-site", "same-origin"),
+        ],
+        Some(format!("action={action}").as_bytes()),
+    )
+}
+
 /// Signs in as `{role}@{tag}.e2e`, a fixture person of [`people`].
 pub fn sign(role: &str, tag: &str) -> Caller {
     Caller::sign_in(&format!("{role}@{tag}.e2e"), FIXTURE_PASSWORD)

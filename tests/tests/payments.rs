@@ -5,7 +5,8 @@
 
 use hmac::{Hmac, Mac};
 use pointdesk_e2e::{
-    assert_books_agree, balance, d1, d1_rows, desk, ok, people, request, sign, Caller,
+    assert_books_agree, balance, d1, d1_rows, desk, ok, people, request, sandbox_press as press,
+    sign, Caller,
 };
 use serde_json::{json, Value};
 use sha2::Sha256;
@@ -93,19 +94,6 @@ fn checkout(admin: &mut Caller, pack: i64, key: &str) -> (i64, String, String) {
         p["id"].as_i64().expect("id"),
         p["payment_id"].as_str().expect("payment id").to_owned(),
         c["redirect_url"].as_str().expect("redirect").to_owned(),
-    )
-}
-
-/// Presses a button on the sandbox's hosted page, as the browser's form would.
-fn press(payment: &str, action: &str) -> pointdesk_e2e::Answer {
-    request(
-        "POST",
-        &format!("/api/v1/sandbox/payments/{payment}"),
-        &[
-            ("content-type", "application/x-www-form-urlencoded"),
-            ("sec-fetch-site", "same-origin"),
-        ],
-        Some(format!("action={action}").as_bytes()),
     )
 }
 

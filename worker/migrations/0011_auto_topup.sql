@@ -34,3 +34,26 @@ CREATE TABLE saved_payment_methods (
 ALTER TABLE purchases ADD COLUMN save_card INTEGER NOT NULL DEFAULT 0 CHECK (save_card IN (0, 1));
 ALTER TABLE purchases ADD COLUMN automatic INTEGER NOT NULL DEFAULT 0 CHECK (automatic IN (0, 1));
 ALTER TABLE sandbox_payments ADD COLUMN save_card INTEGER NOT NULL DEFAULT 0 CHECK (save_card IN (0, 1));
+
+-- The automatic top-up's notices: before a charge, after it, the bank asking for the
+-- cardholder, and a top-up that could not be made (SQLite cannot alter a CHECK: rebuilt).
+CREATE TABLE notifications_v5 (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    kind TEXT NOT NULL CHECK (kind IN ('low_balance', 'balance_exhausted', 'grant_arrived',
+        'charge_made', 'quote_awaiting', 'dispute_decided', 'ticket_changed', 'topup_credited',
+        'refunded', 'adjustment_made', 'purchase_refunded', 'ticket_opened', 'ticket_received',
+        'dispute_opened', 'approval_recorded', 'closing_soon', 'points_expiring', 'sla_warning',
+        'sla_breach', 'auto_topup_due', 'auto_topup_made', 'auto_topup_confirm',
+        'auto_topup_failed')),
+    org_id INTEGER REFERENCES organisations(id),
+    ticket_id INTEGER REFERENCES tickets(id),
+    data TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(data)),
+    created_at INTEGER NOT NULL,
+    read_at INTEGER
+);
+INSERT INTO notifications_v5 SELECT id, user_id, kind, org_id, ticket_id, data, created_at, read_at FROM notifications;
+DROP TABLE notifications;
+ALTER TABLE notifications_v5 RENAME TO notifications;
+CREATE INDEX notifications_by_user ON notifications (user_id, id);
+CREATE INDEX notifications_unread ON notifications (user_id) WHERE read_at IS NULL;

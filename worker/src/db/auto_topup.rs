@@ -190,4 +190,18 @@ impl Db {
             ],
         )
     }
+
+    /// A top-up that charged nothing gives its cost back to `month`'s cap.
+    pub fn unspend_topup(
+        &self,
+        org: i64,
+        month: &str,
+        cost: i64,
+    ) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "UPDATE auto_topups SET spent_minor = MAX(spent_minor - ?3, 0) \
+             WHERE org_id = ?1 AND month = ?2",
+            &[int(org), text(month), int(cost)],
+        )
+    }
 }

@@ -243,13 +243,9 @@ impl Job<'_> {
         let points = stored_points(pack.points)?;
         let purchases = format!("{}/purchases", self.origin);
         if method == Method::Invoice {
-            if !self
-                .claim(announced, today, month, pack.price_minor)
-                .await?
-            {
-                return Ok(Done::Nothing);
-            }
-            return self.invoice(&pack, today, &purchases).await;
+            return self
+                .invoice(&pack, announced, today, month, &purchases)
+                .await;
         }
         let Some((gateway, card)) = self.card().await? else {
             // Nothing to charge: today's turn is spent, the cap is not.
@@ -275,11 +271,18 @@ impl Job<'_> {
         {
             return Ok(Done::Nothing);
         }
-        self.charge(&pack, &gateway, &card).await
+        self.charge(&pack, &gateway, &card, month).await
     }
 
     /// An invoice for the pack instead of a charge (a client that pays by transfer).
-    async fn invoice(&self, pack: &PackRow, today: &Date, purchases: &str) -> AppResult<Done> {
+    async fn invoice(
+        &self,
+        pack: &PackRow,
+        announced: i64,
+        today: &Date,
+        month: &str,
+        purchases: &str,
+    ) -> AppResult<Done> {
         let db = self.db;
         let points = stored_points(pack.points)?;
         let issued = issue(
@@ -299,6 +302,10 @@ impl Job<'_> {
         let statements = match issued {
             Ok((statements, _, _)) => statements,
             Err(AppError::Fields(_)) => {
+                // No requisites to issue it with: today's turn is spent, the cap is not.
+                if !self.claim(announced, today, month, 0).await? {
+                    return Ok(Done::Nothing);
+                }
                 let link = format!("{}/settings", self.origin);
                 let why = TopUpNotice::Failed(Why::NoRequisites);
                 db.batch(self.notice(why, &about, &link, points, None)?)
@@ -307,6 +314,12 @@ impl Job<'_> {
             }
             Err(e) => return Err(e),
         };
+        if !self
+            .claim(announced, today, month, pack.price_minor)
+            .await?
+        {
+            return Ok(Done::Nothing);
+        }
         let purchase = db.batch_returning_id(statements).await?;
         let link = format!("{purchases}/{purchase}");
         let mut rows = vec![db.mark_automatic(purchase)?];
@@ -316,7 +329,13 @@ impl Job<'_> {
     }
 
     /// Charges the kept card for a new automatic purchase of the pack.
-    async fn charge(&self, pack: &PackRow, gateway: &Gateway, card: &SavedCard) -> AppResult<Done> {
+    async fn charge(
+        &self,
+        pack: &PackRow,
+        gateway: &Gateway,
+        card: &SavedCard,
+        month: &str,
+    ) -> AppResult<Done> {
         let db = self.db;
         let now = self.now.unix();
         let purchase = db
@@ -354,7 +373,11 @@ impl Job<'_> {
         let about = about(pack, Some(&card.label));
         let points = stored_points(pack.points)?;
         let failed = |why: Why, reason: &str| -> AppResult<Vec<D1PreparedStatement>> {
-            let mut rows = vec![db.settle_unpaid(purchase, "failed", reason, now)?];
+            // Nothing was charged: the cap gets the price back.
+            let mut rows = vec![
+                db.settle_unpaid(purchase, "failed", reason, now)?,
+                db.unspend_topup(self.r.org_id, month, pack.price_minor)?,
+            ];
             rows.extend(self.notice(
                 TopUpNotice::Failed(why),
                 &about,
