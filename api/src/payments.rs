@@ -165,6 +165,10 @@ pub struct PurchaseDto {
     /// The automatic top-up made it (not a person at a checkout).
     #[serde(default)]
     pub automatic: bool,
+    /// While it is pending: the gateway's checkout where it is paid (an automatic top-up the
+    /// bank wants the cardholder for, or a checkout left unfinished).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkout_url: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -24,6 +24,14 @@ impl Fields {
             .or_else(|| v.as_f64().map(|n| (n as i64).to_string()))
             .unwrap_or_default()
     }
+
+    /// A boolean field (false when absent or of another kind).
+    pub fn flag(&self, key: &str) -> bool {
+        js_sys::Reflect::get(&self.0, &JsValue::from_str(key))
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false)
+    }
 }
 
 /// A JSON string literal of `s`.

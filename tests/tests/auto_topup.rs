@@ -248,6 +248,16 @@ fn a_bank_that_wants_the_cardholder_gets_a_checkout_link_by_mail_alone() {
         link.ends_with(&format!("/api/v1/sandbox/payments/{payment}")),
         "{link}"
     );
+    // The purchase page offers the same checkout while the purchase waits.
+    let p = ok(
+        admin.get(&format!(
+            "/api/v1/purchases/{}",
+            made[0]["id"].as_i64().unwrap()
+        )),
+        200,
+    );
+    assert_eq!(p["checkout_url"], link.as_str());
+    assert_eq!(p["automatic"], true);
     assert!(confirm[0]["body"]
         .as_str()
         .unwrap_or_default()

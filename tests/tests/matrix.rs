@@ -590,8 +590,9 @@ fn request(
         // An empty statement: the file is read, nothing in it.
         "importBankStatement" => Some(r#"{"file_base64":"MUNDbGllbnRCYW5rRXhjaGFuZ2UK"}"#.to_owned()),
         "resolveBankPayment" => Some(r#"{"action":"ignore"}"#.to_owned()),
+        // Saved off: turning a card top-up on needs a kept card (the auto_topup tests).
         "updateAutoTopUp" => Some(
-            r#"{"enabled":true,"threshold":"5.00","pack_id":4411,"method":"card","monthly_cap_minor":1200000}"#
+            r#"{"enabled":false,"threshold":"5.00","pack_id":4411,"method":"card","monthly_cap_minor":1200000}"#
                 .to_owned(),
         ),
         "updateDeskSettings" => {

@@ -48,6 +48,34 @@ pub fn resolve_payment(id: i64, action: &str, note: String) -> Write {
     .keyed()
 }
 
+/// `updateAutoTopUp`: the organisation's automatic top-up.
+pub fn save_auto_topup(
+    path: &str,
+    enabled: bool,
+    threshold: &str,
+    pack_id: &str,
+    method: &str,
+    cap_minor: &str,
+) -> Write {
+    let body = format!(
+        "{{\"enabled\":{enabled},\"threshold\":{},\"pack_id\":{},\"method\":{},\"monthly_cap_minor\":{}}}",
+        quote(threshold),
+        number(pack_id),
+        quote(method),
+        number(cap_minor)
+    );
+    write(Verb::Put, path, Some(body))
+}
+
+/// A whole number as typed, or a string the server refuses by name (never a broken body).
+fn number(s: &str) -> String {
+    if !s.is_empty() && s.len() < 16 && s.bytes().all(|b| b.is_ascii_digit()) {
+        s.to_owned()
+    } else {
+        quote(s)
+    }
+}
+
 /// Where the browser opens an invoice's printable page.
 pub fn invoice_href(id: i64) -> String {
     format!("{}/invoices/{id}?format=html", pointdesk_api::API_PREFIX)

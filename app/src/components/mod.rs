@@ -1,6 +1,7 @@
 //! One component per file.
 pub mod adjust_form;
 pub mod allotment_view;
+pub mod auto_topup_form;
 pub mod balance_card;
 pub mod balance_chart;
 pub mod cause_form;

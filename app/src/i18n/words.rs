@@ -119,6 +119,8 @@ pub fn field_error(locale: Locale, field: &pointdesk_api::problem::FieldError) -
         "not_rub" => Msg::FieldNotRub,
         "not_waiting" => Msg::FieldNotWaiting,
         "not_1c_exchange" | "encoding" | "field" => Msg::FieldNot1c,
+        "no_saved_card" => Msg::FieldNoSavedCard,
+        "below_pack_price" => Msg::FieldBelowPackPrice,
         _ => Msg::FieldMalformed,
     };
     text(locale, msg).to_owned()

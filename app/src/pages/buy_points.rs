@@ -3,6 +3,7 @@ use leptos_router::hooks::use_query_map;
 use pointdesk_api::payments::{CheckoutDto, CheckoutRequest, PointPackListDto, PurchaseListDto};
 
 use crate::client;
+use crate::components::auto_topup_form::auto_topup_form;
 use crate::components::balance_card::balance_card;
 use crate::components::error_box::ErrorBox;
 use crate::components::remote::{remote, Remote};
@@ -33,6 +34,7 @@ pub fn buy_points(org: i64) -> impl IntoView {
         navigate(&format!("/purchases/{id}"), Default::default());
     });
     let buy = use_write();
+    let keep = RwSignal::new(false);
     on_success(buy, move |t| {
         if let Ok(c) = client::parse_text::<CheckoutDto>(t) {
             let _ = window().location().set_href(&c.redirect_url);
@@ -49,7 +51,14 @@ pub fn buy_points(org: i64) -> impl IntoView {
             if l.packs.is_empty() {
                 return view! { <p class="muted">{text(loc, Msg::NoPacks)}</p> }.into_any();
             }
+            let on_sale: Vec<(i64, String, String)> =
+                l.packs.iter().map(|p| (p.id, p.name.clone(), p.currency.clone())).collect();
             view! {
+                <label class="check">
+                    <input type="checkbox" data-testid="keep-card" prop:checked=move || keep.get()
+                        on:change=move |ev| keep.set(event_target_checked(&ev)) />
+                    {text(loc, Msg::KeepCard)}
+                </label>
                 <ul class="packs" data-testid="packs">
                     {l.packs.into_iter().map(|p| {
                         let id = p.id;
@@ -63,7 +72,7 @@ pub fn buy_points(org: i64) -> impl IntoView {
                                 <span class="pack__price">{format::money(loc, p.price_minor, &p.currency)}</span>
                                 <span class="muted" data-testid="per-point">{format::money(loc, each, &p.currency)}" "{text(loc, Msg::PerPoint)}</span>
                                 <button class="button" type="button" disabled=busy(buy) data-testid="buy"
-                                    on:click=move |_| { buy.dispatch(client::checkout(&CheckoutRequest { pack_id: id })); }>
+                                    on:click=move |_| { buy.dispatch(client::checkout(&CheckoutRequest { pack_id: id, save_card: keep.get_untracked() })); }>
                                     {text(loc, Msg::Buy)}
                                 </button>
                                 {(p.currency == "RUB").then(|| view! {
@@ -76,6 +85,7 @@ pub fn buy_points(org: i64) -> impl IntoView {
                         }
                     }).collect_view()}
                 </ul>
+                {auto_topup_form(org, on_sale)}
             }.into_any()
         })}
         <h2>{i18n.tr(Msg::Purchases)}</h2>

@@ -61,6 +61,10 @@ pub fn kind_msg(kind: &str) -> Msg {
         "points_expiring" => Msg::NoticePointsExpiring,
         "sla_warning" => Msg::NoticeSlaWarning,
         "sla_breach" => Msg::NoticeSlaBreach,
+        "auto_topup_due" => Msg::NoticeAutoDue,
+        "auto_topup_made" => Msg::NoticeAutoMade,
+        "auto_topup_confirm" => Msg::NoticeAutoConfirm,
+        "auto_topup_failed" => Msg::NoticeAutoFailed,
         _ => Msg::NoticeTicketChanged,
     }
 }
@@ -80,6 +84,7 @@ fn notice(i18n: I18n, n: NotificationDto, read: WriteAction) -> impl IntoView {
     let href = match (n.ticket_id, n.kind.as_str()) {
         (Some(t), _) => format!("/tickets/{t}"),
         (None, "low_balance" | "balance_exhausted") => "/buy-points".to_owned(),
+        (None, k) if k.starts_with("auto_topup") => "/buy-points".to_owned(),
         _ => "/ledger".to_owned(),
     };
     let mut what = String::new();

@@ -61,11 +61,15 @@ pub fn purchase(id: i64) -> impl IntoView {
                 rows.push((Msg::BalanceNow, points(loc, b)));
             }
             let invoice = (p.gateway == "invoice").then(|| invoice_actions(id, p.status == "awaiting_transfer", staff, act));
+            let pay = p.checkout_url.clone().map(|href| view! {
+                <p class="actions"><a class="button" href=href rel="external" data-testid="purchase-pay">{text(loc, Msg::PayNow)}</a></p>
+            });
             view! {
                 <div class=class role="status" data-testid="purchase-status" data-status=p.status.clone()>
                     <p>{headline}</p>
                 </div>
                 {invoice}
+                {pay}
                 {data_table(
                     "receipt",
                     Vec::new(),

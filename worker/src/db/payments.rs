@@ -46,6 +46,7 @@ pub struct PurchaseRow {
     pub balance_after: Option<i64>,
     pub save_card: i64,
     pub automatic: i64,
+    pub checkout_url: Option<String>,
 }
 
 pub struct NewPurchase<'a> {
@@ -101,6 +102,7 @@ const PURCHASE_SELECT: &str =
     "SELECT p.id, p.provider_id, p.org_id, o.name AS organization, p.pack_name, \
      p.points, p.amount_minor, p.currency, p.gateway, p.payment_id, p.status, p.failure, \
      u.name AS buyer, p.created_at, p.settled_at, p.save_card, p.automatic, \
+     CASE WHEN p.status = 'pending' THEN NULLIF(p.checkout_url, '') END AS checkout_url, \
      (SELECT e.balance_after FROM ledger_entries e \
       WHERE e.idempotency_key = 'purchase:' || CAST(p.id AS INTEGER)) AS balance_after \
      FROM purchases p JOIN organisations o ON o.id = p.org_id JOIN users u ON u.id = p.user_id";

@@ -34,6 +34,7 @@ fn purchase_dto(p: PurchaseRow) -> PurchaseDto {
         settled_at: p.settled_at,
         balance_after: p.balance_after.map(wire_points),
         automatic: p.automatic == 1,
+        checkout_url: p.checkout_url,
     }
 }
 
