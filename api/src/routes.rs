@@ -409,7 +409,7 @@ operations! {
         body InvoicePaymentRequest, 200 InvoiceDto;
     importBankStatement: Post "/bank-statements", SignedIn, "invoices", "Import a 1C bank exchange file (managers): each incoming payment that names an invoice, comes from its buyer's ИНН and pays its amount credits it once; the rest wait for the manager (Idempotency-Key)",
         body BankStatementRequest, 200 BankImportDto;
-    listBankPayments: Get "/bank-payments", SignedIn, "invoices", "Incoming payments read from statements, newest first (managers); `state=open` for those waiting for a decision; `format=csv` for a spreadsheet",
+    listBankPayments: Get "/bank-payments", SignedIn, "invoices", "Incoming payments read from statements, newest first (managers); `state=open` for those waiting for a decision; `format=csv` for a spreadsheet, `format=html` for the bank desk page",
         200 BankPaymentListDto;
     resolveBankPayment: Post "/bank-payments/{id}/resolution", SignedIn, "invoices", "Decide an open payment (managers): credit an invoice with it, note a refund, or ignore it (Idempotency-Key)",
         body BankResolutionRequest, 200 BankPaymentDto;
@@ -658,7 +658,11 @@ pub const QUERY_PARAMS: &[(&str, &[QueryParam])] = &[
                 QueryValue::OneOf(&["open", "all"]),
                 "`open`: only the payments waiting for a decision",
             ),
-            REPORT_FORMAT,
+            q(
+                "format",
+                QueryValue::OneOf(&["json", "csv", "html"]),
+                "`csv` for a spreadsheet; `html` for the manager's bank desk page (statement import, invoices awaiting a transfer, these payments to decide); JSON otherwise",
+            ),
             CSV_LOCALE,
         ],
     ),

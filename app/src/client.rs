@@ -21,10 +21,6 @@ use pointdesk_api::organizations::{
     CreateOrganizationRequest, InviteUserRequest, OrganizationDto, OrganizationListDto,
     PlanListDto, UpdateOrganizationRequest, UserListDto,
 };
-use pointdesk_api::payments::{
-    CheckoutRequest, PaymentSettingsDto, PointPackListDto, PointPackRequest, PurchaseDto,
-    PurchaseListDto,
-};
 use pointdesk_api::plans::PlanDto;
 use pointdesk_api::problem::FieldError;
 use pointdesk_api::sla::{
@@ -35,7 +31,7 @@ use pointdesk_api::tickets::{
     CreateTicketRequest, DisputeDecisionRequest, DisputeRequest, OrgBalanceDto, QuoteRequest,
     StatusRequest, TicketDto, TicketListDto, TimelineDto, WorkRequest,
 };
-use pointdesk_api::{Health, Problem};
+use pointdesk_api::Problem;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -155,13 +151,6 @@ pub async fn get_text(r: &Read) -> Result<String, ApiError> {
 /// Parses a read's text.
 pub fn parse_text<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     crate::json::from_str(text).map_err(|_| ApiError::Unexpected(200))
-}
-
-/// `getHealth`. A degraded service answers 503 with the same body.
-pub fn health() -> Typed<Health> {
-    let mut r = read("/health");
-    r.read.also_ok = &[503];
-    r
 }
 
 /// `getSession`: who is signed in, `None` when nobody is.
@@ -369,46 +358,6 @@ pub fn notifications() -> Typed<NotificationListDto> {
 /// and what the reports screen shows.
 pub fn report_csv_href(name: &str) -> String {
     url(&format!("/reports/{name}?format=csv"))
-}
-
-/// `listPointPacks`.
-pub fn point_packs() -> Typed<PointPackListDto> {
-    read("/point-packs")
-}
-
-/// `createPointPack`.
-pub fn create_point_pack(req: &PointPackRequest) -> Write {
-    json(Verb::Post, "/point-packs", req)
-}
-
-/// `updatePointPack`.
-pub fn update_point_pack(id: i64, req: &PointPackRequest) -> Write {
-    json(Verb::Put, format!("/point-packs/{id}"), req)
-}
-
-/// `getPaymentSettings`.
-pub fn payment_settings() -> Typed<PaymentSettingsDto> {
-    read("/payment-settings")
-}
-
-/// `updatePaymentSettings`.
-pub fn update_payment_settings(req: &PaymentSettingsDto) -> Write {
-    json(Verb::Put, "/payment-settings", req)
-}
-
-/// `createCheckout` (one key per intent: a second press is the same purchase).
-pub fn checkout(req: &CheckoutRequest) -> Write {
-    json(Verb::Post, "/checkouts", req).keyed()
-}
-
-/// `listPurchases` (the caller's organisation).
-pub fn purchases() -> Typed<PurchaseListDto> {
-    read("/purchases")
-}
-
-/// `getPurchase`.
-pub fn purchase(id: i64) -> Typed<PurchaseDto> {
-    read(format!("/purchases/{id}"))
 }
 
 /// `createAdjustment` (one key per intent).

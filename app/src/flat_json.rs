@@ -1,5 +1,5 @@
-//! Flat JSON objects without serde: fields of an answer read through the browser's own
-//! `JSON.parse`, and objects of strings written for a request. Each serde type the app reads or
+//! JSON without serde: fields of an answer (and its nested objects and lists) read through the
+//! browser's own `JSON.parse`, and flat objects of strings written for a request. Each serde type the app reads or
 //! writes costs its own instantiated code (1–3 KB brotli per type); the billing screens read and
 //! write a handful of flat objects, so they share these functions instead (the bundle's
 //! budget).
@@ -23,6 +23,32 @@ impl Fields {
         v.as_string()
             .or_else(|| v.as_f64().map(|n| (n as i64).to_string()))
             .unwrap_or_default()
+    }
+
+    /// An object field (absent: every field of it reads empty).
+    pub fn sub(&self, key: &str) -> Fields {
+        Fields(js_sys::Reflect::get(&self.0, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED))
+    }
+
+    /// The objects of an array field (none when absent or not an array).
+    pub fn list(&self, key: &str) -> Vec<Fields> {
+        let v =
+            js_sys::Reflect::get(&self.0, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+        if js_sys::Array::is_array(&v) {
+            js_sys::Array::from(&v).iter().map(Fields).collect()
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// A points field (`"12.50"`), when present and well formed.
+    pub fn points(&self, key: &str) -> Option<pointdesk_api::WirePoints> {
+        self.get(key).parse().ok().map(pointdesk_api::WirePoints)
+    }
+
+    /// A whole-number field (0 when absent).
+    pub fn int(&self, key: &str) -> i64 {
+        self.get(key).parse().unwrap_or(0)
     }
 
     /// A boolean field (false when absent or of another kind).

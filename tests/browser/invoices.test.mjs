@@ -108,7 +108,10 @@ test('an invoice is asked for, printed, paid through the bank statement and clos
     'КонецДокумента', 'КонецФайла', '',
   ].join('\r\n');
   const manager = await signedIn(desktop, 'manager@inv.e2e');
+  // The bank desk is a worker page, reached from the packs screen.
   await manager.goto('/packs');
+  await manager.page.getByTestId('bank-desk').click();
+  await manager.page.getByTestId('statement-file').waitFor();
   await manager.page.getByTestId('statement-file').setInputFiles({ name: 'kl_to_1c.txt', mimeType: 'text/plain', buffer: cp1251(statement) });
   await manager.page.getByTestId('import-summary').waitFor();
   assert.match(await manager.page.getByTestId('import-summary').textContent(), /Credited: 1 · Already imported: 0/);

@@ -20,6 +20,49 @@ pub fn create_invoice(pack_id: i64) -> Write {
     .keyed()
 }
 
+/// `createCheckout` for a pack, keeping the card when the admin agreed (one key per intent).
+pub fn checkout(pack_id: i64, save_card: bool) -> Write {
+    write(
+        Verb::Post,
+        "/checkouts",
+        Some(format!(
+            "{{\"pack_id\":{pack_id},\"save_card\":{save_card}}}"
+        )),
+    )
+    .keyed()
+}
+
+/// `createPointPack` (no `id`) or `updatePointPack`: a pack of `points` (`12.50`) for
+/// `price_minor`, on sale or not.
+pub fn save_pack(
+    id: Option<i64>,
+    name: &str,
+    points: &str,
+    price_minor: i64,
+    currency: &str,
+    active: bool,
+) -> Write {
+    let body = format!(
+        "{{\"name\":{},\"points\":{},\"price_minor\":{price_minor},\"currency\":{},\"active\":{active}}}",
+        quote(name),
+        quote(points),
+        quote(currency)
+    );
+    match id {
+        None => write(Verb::Post, "/point-packs", Some(body)),
+        Some(id) => write(Verb::Put, format!("/point-packs/{id}"), Some(body)),
+    }
+}
+
+/// `updatePaymentSettings`: the VAT code of card receipts.
+pub fn save_vat_code(vat_code: u8) -> Write {
+    write(
+        Verb::Put,
+        "/payment-settings",
+        Some(format!("{{\"vat_code\":{vat_code}}}")),
+    )
+}
+
 /// `cancelInvoice`.
 pub fn cancel_invoice(id: i64) -> Write {
     write(Verb::Post, format!("/invoices/{id}/cancel"), None)
@@ -29,23 +72,6 @@ pub fn cancel_invoice(id: i64) -> Write {
 pub fn mark_paid(id: i64, paid_on: String, reference: String) -> Write {
     let body = object(&[("paid_on", paid_on), ("reference", reference)]);
     write(Verb::Post, format!("/invoices/{id}/payment"), Some(body)).keyed()
-}
-
-/// `importBankStatement` (one key per file chosen).
-pub fn import_statement(file_base64: &str) -> Write {
-    let body = format!("{{\"file_base64\":{}}}", quote(file_base64));
-    write(Verb::Post, "/bank-statements", Some(body)).keyed()
-}
-
-/// `resolveBankPayment`: `credit`, `refund` or `ignore`, with the manager's note.
-pub fn resolve_payment(id: i64, action: &str, note: String) -> Write {
-    let body = object(&[("action", action.to_owned()), ("note", note)]);
-    write(
-        Verb::Post,
-        format!("/bank-payments/{id}/resolution"),
-        Some(body),
-    )
-    .keyed()
 }
 
 /// `updateAutoTopUp`: the organisation's automatic top-up.
@@ -79,12 +105,4 @@ fn number(s: &str) -> String {
 /// Where the browser opens an invoice's printable page.
 pub fn invoice_href(id: i64) -> String {
     format!("{}/invoices/{id}?format=html", pointdesk_api::API_PREFIX)
-}
-
-/// The 1C export of the last six months (`xml`) or its spreadsheet (`csv`).
-pub fn export_href(format: &str) -> String {
-    format!(
-        "{}/accounting-export?format={format}",
-        pointdesk_api::API_PREFIX
-    )
 }

@@ -12,8 +12,7 @@ use crate::writes::{busy, error_of, succeeded, use_write};
 
 /// The client admin's automatic top-up (`getAutoTopUp` / `updateAutoTopUp`): on or off, the
 /// threshold, the pack (`packs`: id, name and currency of those on sale), card or invoice, the
-/// monthly limit; the kept card, a standing notice and this month's spending are shown as the
-/// server tells them. Refusals show under their fields; nothing typed is lost.
+/// monthly limit; the kept card and a standing notice are shown as the server tells them. Refusals show under their fields; nothing typed is lost.
 pub fn auto_topup_form(org: i64, packs: Vec<(i64, String, String)>) -> impl IntoView {
     let i18n = use_i18n();
     let save = use_write();
@@ -32,10 +31,6 @@ pub fn auto_topup_form(org: i64, packs: Vec<(i64, String, String)>) -> impl Into
                 let threshold = RwSignal::new(f.get("threshold"));
                 let method = RwSignal::new(f.get("method"));
                 let cap = RwSignal::new(major(&f.get("monthly_cap_minor")));
-                let currency = {
-                    let packs = packs.clone();
-                    move || packs.iter().find(|p| p.0.to_string() == pack.get()).map_or("RUB".to_owned(), |p| p.2.clone())
-                };
                 let loc = i18n.locale.get_untracked();
                 let card = match f.get("card") {
                     c if c.is_empty() => i18n.t(Msg::NoCardKept).to_owned(),
@@ -44,8 +39,6 @@ pub fn auto_topup_form(org: i64, packs: Vec<(i64, String, String)>) -> impl Into
                 let announced = f.get("announced_at").parse::<i64>().ok().map(|at| {
                     format!("{} {}", i18n.t(Msg::TopUpAt), format::date_time(loc, (at + 3600) as f64 * 1000.0))
                 });
-                let spent = f.get("spent_this_month_minor").parse::<i64>().unwrap_or(0);
-                let spent = format!("{} {}", i18n.t(Msg::SpentThisMonth), format::money(loc, spent, &currency()));
                 let submit = {
                     let path = path.clone();
                     move |ev: leptos::ev::SubmitEvent| {
@@ -85,7 +78,6 @@ pub fn auto_topup_form(org: i64, packs: Vec<(i64, String, String)>) -> impl Into
                         <TextField label=Msg::MonthlyCap name="monthly_cap_minor" value=cap error=error kind="number" />
                         <p class="muted" data-testid="auto-topup-card">{card}</p>
                         {announced.map(|a| view! { <p class="notice" data-testid="auto-topup-announced">{a}</p> })}
-                        <p class="muted">{spent}</p>
                         <ErrorBox error=error />
                         {move || succeeded(save).then(|| view! { <p class="notice notice--ok" role="status" data-testid="auto-topup-saved">{i18n.tr(Msg::Saved)}</p> })}
                         <button class="button" type="submit" data-testid="auto-topup-submit" disabled=busy(save)>{i18n.tr(Msg::Save)}</button>

@@ -103,10 +103,20 @@ pub fn remote_text_at(
     path: impl Fn() -> String + Send + Sync + 'static,
     render: impl Fn(String) -> AnyView + Send + Sync + 'static,
 ) -> impl IntoView {
+    remote_text_also(path, &[], render)
+}
+
+/// [`remote_text_at`] that also draws answers of the `also_ok` statuses (a degraded health
+/// check answers 503 with the same body).
+pub fn remote_text_also(
+    path: impl Fn() -> String + Send + Sync + 'static,
+    also_ok: &'static [u16],
+    render: impl Fn(String) -> AnyView + Send + Sync + 'static,
+) -> AnyView {
     let text = text_resource(Arc::new(move || {
         Some(Read {
             path: path(),
-            also_ok: &[],
+            also_ok,
         })
     }));
     shown(text, Arc::new(move |t| Ok(render(t.to_owned()))))

@@ -1,9 +1,9 @@
 use leptos::prelude::*;
-use pointdesk_api::payments::PaymentSettingsDto;
 
 use crate::client;
 use crate::components::error_box::ErrorBox;
-use crate::components::remote::{remote, Remote};
+use crate::components::remote::remote_text;
+use crate::flat_json;
 use crate::i18n::{use_i18n, Msg};
 use crate::writes::{busy, error_of, succeeded, use_write};
 
@@ -26,22 +26,20 @@ const RATES: [(u8, &str); 12] = [
 /// The manager chooses the VAT rate of the 54-FZ receipts that card payments in roubles carry.
 pub fn vat_form() -> impl IntoView {
     let i18n = use_i18n();
-    let current = Remote::new(client::payment_settings);
     let save = use_write();
     let error = error_of(save);
     let chosen = RwSignal::new(None::<u8>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Some(vat_code) = chosen.get_untracked() {
-            save.dispatch(client::update_payment_settings(&PaymentSettingsDto {
-                vat_code,
-            }));
+            save.dispatch(client::save_vat_code(vat_code));
         }
     };
     view! {
         <section class="card">
             <h2 class="card__title">{i18n.tr(Msg::VatTitle)}</h2>
-            {remote(current, move |s: PaymentSettingsDto| {
+            {remote_text("/payment-settings".to_owned(), move |body| {
+                let current = flat_json::fields(&body).int("vat_code");
                 let vat = i18n.t(Msg::Vat);
                 let no_vat = i18n.t(Msg::NoVat);
                 view! {
@@ -56,7 +54,7 @@ pub fn vat_form() -> impl IntoView {
                                     } else {
                                         format!("{vat} {rate}")
                                     };
-                                    view! { <option value=code.to_string() selected=code == s.vat_code>{label}</option> }
+                                    view! { <option value=code.to_string() selected=i64::from(code) == current>{label}</option> }
                                 }).collect_view()}
                             </select>
                         </label>
@@ -64,7 +62,7 @@ pub fn vat_form() -> impl IntoView {
                         {move || succeeded(save).then(|| view! { <p class="notice notice--ok" role="status" data-testid="vat-saved">{i18n.tr(Msg::Saved)}</p> })}
                         <button class="button" type="submit" data-testid="vat-submit" disabled=busy(save)>{i18n.tr(Msg::Save)}</button>
                     </form>
-                }
+                }.into_any()
             })}
         </section>
     }

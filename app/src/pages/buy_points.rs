@@ -1,12 +1,12 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use pointdesk_api::payments::{CheckoutDto, CheckoutRequest, PointPackListDto, PurchaseListDto};
 
 use crate::client;
 use crate::components::auto_topup_form::auto_topup_form;
 use crate::components::balance_card::balance_card;
 use crate::components::error_box::ErrorBox;
-use crate::components::remote::{remote, Remote};
+use crate::components::remote::remote_text;
+use crate::flat_json;
 use crate::format;
 use crate::i18n::{points, text, use_i18n, Msg};
 use crate::writes::{busy, error_of, on_success, use_write};
@@ -25,8 +25,6 @@ pub fn buy_points(org: i64) -> impl IntoView {
             let _ = store.set_item(BACK_KEY, &back);
         }
     }
-    let packs = Remote::new(client::point_packs);
-    let history = Remote::new(client::purchases);
     let invoice = use_write();
     let navigate = leptos_router::hooks::use_navigate();
     on_success(invoice, move |t| {
@@ -36,8 +34,9 @@ pub fn buy_points(org: i64) -> impl IntoView {
     let buy = use_write();
     let keep = RwSignal::new(false);
     on_success(buy, move |t| {
-        if let Ok(c) = client::parse_text::<CheckoutDto>(t) {
-            let _ = window().location().set_href(&c.redirect_url);
+        let to = flat_json::fields(t).get("redirect_url");
+        if !to.is_empty() {
+            let _ = window().location().set_href(&to);
         }
     });
     view! {
@@ -46,13 +45,14 @@ pub fn buy_points(org: i64) -> impl IntoView {
         {balance_card(org)}
         <ErrorBox error=error_of(buy) />
         <ErrorBox error=error_of(invoice) />
-        {remote(packs, move |l: PointPackListDto| {
+        {remote_text("/point-packs".to_owned(), move |body| {
             let loc = i18n.locale.get();
-            if l.packs.is_empty() {
+            let packs = flat_json::fields(&body).list("packs");
+            if packs.is_empty() {
                 return view! { <p class="muted">{text(loc, Msg::NoPacks)}</p> }.into_any();
             }
             let on_sale: Vec<(i64, String, String)> =
-                l.packs.iter().map(|p| (p.id, p.name.clone(), p.currency.clone())).collect();
+                packs.iter().map(|p| (p.int("id"), p.get("name"), p.get("currency"))).collect();
             view! {
                 <label class="check">
                     <input type="checkbox" data-testid="keep-card" prop:checked=move || keep.get()
@@ -60,22 +60,23 @@ pub fn buy_points(org: i64) -> impl IntoView {
                     {text(loc, Msg::KeepCard)}
                 </label>
                 <ul class="packs" data-testid="packs">
-                    {l.packs.into_iter().map(|p| {
-                        let id = p.id;
+                    {packs.into_iter().map(|p| {
+                        let (id, name, title, currency) = (p.int("id"), p.get("name"), p.get("name"), p.get("currency"));
+                        let (pts, price) = (p.points("points").unwrap_or(pointdesk_api::WirePoints::ZERO), p.int("price_minor"));
                         // What one point costs in this pack, rounded to the currency's minor unit.
-                        let h = p.points.0.hundredths().max(1);
-                        let each = (p.price_minor * 100 + h / 2) / h;
+                        let h = pts.0.hundredths().max(1);
+                        let each = (price * 100 + h / 2) / h;
                         view! {
-                            <li class="card pack" data-testid="pack" data-name=p.name.clone()>
-                                <strong class="pack__points">{points(loc, p.points)}</strong>
-                                <span class="muted">{p.name.clone()}</span>
-                                <span class="pack__price">{format::money(loc, p.price_minor, &p.currency)}</span>
-                                <span class="muted" data-testid="per-point">{format::money(loc, each, &p.currency)}" "{text(loc, Msg::PerPoint)}</span>
+                            <li class="card pack" data-testid="pack" data-name=name>
+                                <strong class="pack__points">{points(loc, pts)}</strong>
+                                <span class="muted">{title}</span>
+                                <span class="pack__price">{format::money(loc, price, &currency)}</span>
+                                <span class="muted" data-testid="per-point">{format::money(loc, each, &currency)}" "{text(loc, Msg::PerPoint)}</span>
                                 <button class="button" type="button" disabled=busy(buy) data-testid="buy"
-                                    on:click=move |_| { buy.dispatch(client::checkout(&CheckoutRequest { pack_id: id, save_card: keep.get_untracked() })); }>
+                                    on:click=move |_| { buy.dispatch(client::checkout(id, keep.get_untracked())); }>
                                     {text(loc, Msg::Buy)}
                                 </button>
-                                {(p.currency == "RUB").then(|| view! {
+                                {(currency == "RUB").then(|| view! {
                                     <button class="button button--secondary" type="button" disabled=busy(invoice) data-testid="buy-invoice"
                                         on:click=move |_| { invoice.dispatch(client::create_invoice(id)); }>
                                         {text(loc, Msg::PayByInvoice)}
@@ -89,25 +90,27 @@ pub fn buy_points(org: i64) -> impl IntoView {
             }.into_any()
         })}
         <h2>{i18n.tr(Msg::Purchases)}</h2>
-        {remote(history, move |l: PurchaseListDto| {
+        {remote_text("/purchases".to_owned(), move |body| {
             let loc = i18n.locale.get();
-            if l.purchases.is_empty() {
+            let list = flat_json::fields(&body).list("purchases");
+            if list.is_empty() {
                 return view! { <p class="muted">{text(loc, Msg::NoPurchases)}</p> }.into_any();
             }
             view! {
                 <ul class="rows" data-testid="purchases">
-                    {l.purchases.into_iter().map(|p| {
+                    {list.into_iter().map(|p| {
+                        let status = p.get("status");
                         let line = format!(
                             "{} · {} · {} · {} · {}",
-                            format::date_time(loc, p.created_at as f64 * 1000.0),
-                            p.pack_name,
-                            points(loc, p.points),
-                            format::money(loc, p.amount_minor, &p.currency),
-                            text(loc, status_msg(&p.status)),
+                            format::date_time(loc, p.int("created_at") as f64 * 1000.0),
+                            p.get("pack_name"),
+                            p.points("points").map(|v| points(loc, v)).unwrap_or_default(),
+                            format::money(loc, p.int("amount_minor"), &p.get("currency")),
+                            text(loc, status_msg(&status)),
                         );
                         view! {
-                            <li class="row" data-testid="purchase-row" data-status=p.status>
-                                <a href=format!("/purchases/{}", p.id)>{line}</a>
+                            <li class="row" data-testid="purchase-row" data-status=status>
+                                <a href=format!("/purchases/{}", p.get("id"))>{line}</a>
                             </li>
                         }
                     }).collect_view()}

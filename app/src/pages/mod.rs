@@ -1,6 +1,5 @@
 //! One routed screen per file.
 pub mod accept_invitation;
-pub mod bank;
 pub mod buy_points;
 pub mod catalogue;
 pub mod client_detail;

@@ -1,24 +1,24 @@
 use leptos::prelude::*;
-use pointdesk_api::payments::{PointPackDto, PointPackListDto, PointPackRequest};
-use pointdesk_api::WirePoints;
 
 use crate::client::{self, ApiError};
 use crate::components::error_box::ErrorBox;
-use crate::components::remote::{remote, Remote};
+use crate::components::remote::remote_text_at;
 use crate::components::text_field::TextField;
+use crate::flat_json;
 use crate::format;
 use crate::i18n::{points, use_i18n, Msg};
 use crate::writes::{busy, error_of, on_success, use_write};
 
 /// The manager's point packs: what clients may buy, for how much, in which currency (a pack is
-/// withdrawn from sale rather than deleted: purchases name it); below, payments by bank transfer.
+/// withdrawn from sale rather than deleted: purchases name it); below, the way to the bank desk
+/// (a worker page) and the provider's requisites.
 pub fn packs() -> impl IntoView {
     let i18n = use_i18n();
     let version = RwSignal::new(0u32);
-    let list = Remote::new(move || {
+    let list = move || {
         version.track();
-        client::point_packs()
-    });
+        "/point-packs".to_owned()
+    };
     let name = RwSignal::new(String::new());
     let pts = RwSignal::new(String::new());
     let price = RwSignal::new(String::new());
@@ -43,53 +43,57 @@ pub fn packs() -> impl IntoView {
             .and_then(|p| decimal(price.get_untracked(), "price_minor").map(|m| (p, m)));
         match parsed {
             Ok((p, m)) => {
-                save.dispatch(client::create_point_pack(&PointPackRequest {
-                    name: name.get_untracked(),
-                    points: WirePoints(p),
-                    price_minor: m.hundredths(),
-                    currency: currency.get_untracked(),
-                    active: true,
-                }));
+                save.dispatch(client::save_pack(
+                    None,
+                    &name.get_untracked(),
+                    &p.to_string(),
+                    m.hundredths(),
+                    &currency.get_untracked(),
+                    true,
+                ));
             }
             Err(e) => save.value().set(Some(Err(e))),
         }
     };
-    let toggle = move |p: PointPackDto| {
-        save.dispatch(client::update_point_pack(
-            p.id,
-            &PointPackRequest {
-                name: p.name,
-                points: p.points,
-                price_minor: p.price_minor,
-                currency: p.currency,
-                active: !p.active,
-            },
+    let toggle = move |p: &flat_json::Fields| {
+        save.dispatch(client::save_pack(
+            Some(p.int("id")),
+            &p.get("name"),
+            &p.get("points"),
+            p.int("price_minor"),
+            &p.get("currency"),
+            !p.flag("active"),
         ));
     };
     view! {
         <h1 data-testid="page-title">{i18n.tr(Msg::NavPacks)}</h1>
         <div class="grid">
             <div>
-                {remote(list, move |l: PointPackListDto| view! {
+                {remote_text_at(list, move |body| view! {
                     <ul class="rows" data-testid="pack-list">
-                        {l.packs.into_iter().map(|p| {
+                        {flat_json::fields(&body).list("packs").into_iter().map(|p| {
                             let loc = i18n.locale.get();
-                            let (active, pack) = (p.active, p.clone());
+                            let (active, name, title) = (p.flag("active"), p.get("name"), p.get("name"));
+                            let meta = format!(
+                                "{} · {}",
+                                p.points("points").map(|v| points(loc, v)).unwrap_or_default(),
+                                format::money(loc, p.int("price_minor"), &p.get("currency"))
+                            );
                             view! {
-                                <li class="row" data-testid="pack-row" data-name=p.name.clone()>
+                                <li class="row" data-testid="pack-row" data-name=name>
                                     <div class="row__main">
-                                        <span class="row__title">{p.name.clone()}</span>
-                                        <span class="row__meta">{format!("{} · {}", points(loc, p.points), format::money(loc, p.price_minor, &p.currency))}</span>
+                                        <span class="row__title">{title}</span>
+                                        <span class="row__meta">{meta}</span>
                                     </div>
                                     <label class="choice">
-                                        <input type="checkbox" prop:checked=active on:change=move |_| toggle(pack.clone()) />
+                                        <input type="checkbox" prop:checked=active on:change=move |_| toggle(&p) />
                                         {i18n.tr(Msg::OnSale)}
                                     </label>
                                 </li>
                             }
                         }).collect_view()}
                     </ul>
-                })}
+                }.into_any())}
             </div>
             <form class="card stack" on:submit=submit novalidate=true data-testid="pack-form">
                 <h2 class="card__title">{i18n.tr(Msg::AddPack)}</h2>
@@ -108,6 +112,10 @@ pub fn packs() -> impl IntoView {
             {crate::components::vat_form::vat_form()}
         </div>
         <h2 id="bank">{i18n.tr(Msg::BankTransfers)}</h2>
-        {crate::pages::bank::bank_desk()}
+        // The desk (statement import, invoices awaiting, payments to decide) is a worker page.
+        <p class="actions">
+            <a class="button" href="/api/v1/bank-payments?format=html" rel="external" data-testid="bank-desk">{i18n.tr(Msg::BankTransfers)}</a>
+        </p>
+        {crate::components::requisites_form::requisites_form("/provider-requisites".to_owned(), crate::components::requisites_form::PROVIDER)}
     }
 }

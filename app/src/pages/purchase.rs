@@ -1,10 +1,10 @@
 use leptos::prelude::*;
-use pointdesk_api::payments::PurchaseDto;
 
 use crate::client;
 use crate::components::data_table::data_table;
 use crate::components::error_box::ErrorBox;
-use crate::components::remote::{remote, Remote};
+use crate::components::remote::remote_text_at;
+use crate::flat_json;
 use crate::format;
 use crate::i18n::{points, text, use_i18n, Msg};
 use crate::pages::buy_points::{status_msg, BACK_KEY};
@@ -19,53 +19,61 @@ use crate::writes::{busy, error_of, on_success, use_write, WriteAction};
 pub fn purchase(id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let act = use_write();
-    let p = Remote::new(move || client::purchase(id));
-    on_success(act, move |_| p.refetch());
+    // Read again after an action, and every 1.5 s while the payment is pending.
+    let reads = RwSignal::new(0u32);
+    on_success(act, move |_| reads.update(|n| *n += 1));
     let staff = use_auth().is_staff();
-    Effect::new(move |_| {
-        if p.ok().is_some_and(|p: PurchaseDto| p.status == "pending") {
-            set_timeout(move || p.refetch(), std::time::Duration::from_millis(1500));
-        }
-    });
     let back = window()
         .session_storage()
         .ok()
         .flatten()
         .and_then(|s| s.get_item(BACK_KEY).ok().flatten());
+    let path = move || {
+        reads.track();
+        format!("/purchases/{id}")
+    };
     view! {
         <h1 data-testid="page-title">{i18n.tr(Msg::Receipt)}</h1>
-        {remote(p, move |p: PurchaseDto| {
+        {remote_text_at(path, move |body| {
             let loc = i18n.locale.get();
-            let (class, headline) = match p.status.as_str() {
-                "succeeded" => ("notice notice--ok", format!("{} {}", text(loc, Msg::PayCredited), points(loc, p.points))),
+            let p = flat_json::fields(&body);
+            let status = p.get("status");
+            if status == "pending" {
+                set_timeout(move || reads.update(|n| *n += 1), std::time::Duration::from_millis(1500));
+            }
+            let bought = p.points("points").map(|v| points(loc, v)).unwrap_or_default();
+            let (class, headline) = match status.as_str() {
+                "succeeded" => ("notice notice--ok", format!("{} {bought}", text(loc, Msg::PayCredited))),
                 "failed" => ("notice notice--error", text(loc, Msg::PayFailed).to_owned()),
                 "canceled" => ("notice notice--error", text(loc, Msg::PayCanceled).to_owned()),
                 "awaiting_transfer" => ("notice", text(loc, Msg::InvoiceWaits).to_owned()),
                 _ => ("notice", text(loc, Msg::PayPending).to_owned()),
             };
-            let when = |s: i64| format::date_time(loc, s as f64 * 1000.0);
+            let gateway = p.get("gateway");
             let mut rows = vec![
-                (Msg::Pack, p.pack_name.clone()),
-                (Msg::Points, points(loc, p.points)),
-                (Msg::Price, format::money(loc, p.amount_minor, &p.currency)),
-                (Msg::EventStatus, text(loc, status_msg(&p.status)).to_owned()),
-                (Msg::Buyer, format!("{} · {}", p.buyer, p.organization.name)),
-                (Msg::DateLabel, when(p.created_at)),
-                (Msg::PaymentRef, format!("{} {}", p.gateway, p.payment_id.clone().unwrap_or_default())),
+                (Msg::Pack, p.get("pack_name")),
+                (Msg::Points, bought),
+                (Msg::Price, format::money(loc, p.int("amount_minor"), &p.get("currency"))),
+                (Msg::EventStatus, text(loc, status_msg(&status)).to_owned()),
+                (Msg::Buyer, format!("{} · {}", p.get("buyer"), p.sub("organization").get("name"))),
+                (Msg::DateLabel, format::date_time(loc, p.int("created_at") as f64 * 1000.0)),
+                (Msg::PaymentRef, format!("{gateway} {}", p.get("payment_id"))),
             ];
-            if let Some(f) = p.failure.clone() {
+            let failure = p.get("failure");
+            if !failure.is_empty() {
                 // The gateway's own words, as it gave them.
-                rows.push((Msg::Reason, f));
+                rows.push((Msg::Reason, failure));
             }
-            if let Some(b) = p.balance_after {
+            if let Some(b) = p.points("balance_after") {
                 rows.push((Msg::BalanceNow, points(loc, b)));
             }
-            let invoice = (p.gateway == "invoice").then(|| invoice_actions(id, p.status == "awaiting_transfer", staff, act));
-            let pay = p.checkout_url.clone().map(|href| view! {
-                <p class="actions"><a class="button" href=href rel="external" data-testid="purchase-pay">{text(loc, Msg::PayNow)}</a></p>
+            let invoice = (gateway == "invoice").then(|| invoice_actions(id, status == "awaiting_transfer", staff, act));
+            let checkout = p.get("checkout_url");
+            let pay = (!checkout.is_empty()).then(|| view! {
+                <p class="actions"><a class="button" href=checkout rel="external" data-testid="purchase-pay">{text(loc, Msg::PayNow)}</a></p>
             });
             view! {
-                <div class=class role="status" data-testid="purchase-status" data-status=p.status.clone()>
+                <div class=class role="status" data-testid="purchase-status" data-status=status>
                     <p>{headline}</p>
                 </div>
                 {invoice}

@@ -3,6 +3,7 @@
 //! 1C's EnterpriseData XML. Nothing here reads the database; handlers pass the data in.
 
 mod act;
+mod bank_desk;
 mod enterprise_data;
 mod invoice;
 mod logs;
@@ -10,6 +11,7 @@ mod statement;
 mod words;
 
 pub use act::act_page;
+pub use bank_desk::bank_desk_page;
 pub use enterprise_data::{enterprise_data, ExportData, ExportInvoice, ExportPayment};
 pub use invoice::{invoice_page, InvoiceDoc};
 pub use logs::{audit_page, outbox_page};
@@ -36,7 +38,7 @@ th{background:#f2f2f2;font-weight:600}.num{text-align:right;white-space:nowrap}\
 article nav.bar{padding:0 0 .6rem;max-width:none}\
 .item{border-bottom:1px solid #d8dce6;padding:.6rem 0}.item h2{font-size:1rem;margin:0 0 .2rem}.meta{color:#555;margin:0 0 .4rem}\
 pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f7fa;padding:.5rem;border-radius:.3rem}summary{min-height:44px;display:flex;align-items:center;cursor:pointer}\
-@media (max-width:600px){main{padding:5mm}body{font-size:13px}td,th{padding:.2rem;font-size:12px;overflow-wrap:anywhere}}\
+.acts{display:flex;flex-wrap:wrap;gap:.5rem}.acts button,.acts .button{font:inherit;min-height:44px;padding:0 1rem;border-radius:.5rem;border:1px solid #1f4fd1;background:#fff;color:#1f4fd1}.acts button[data-action=credit]{background:#1f4fd1;color:#fff}label{display:block;margin:.4rem 0}label input{display:block;font:inherit;min-height:44px;width:100%;max-width:28rem;margin-top:.2rem}.plain-list{list-style:none;padding:0;margin:0}[hidden]{display:none!important}main>h2{font-size:1.1rem;margin-top:1.4rem}input[type=file]{min-height:44px}@media (max-width:600px){main{padding:5mm}body{font-size:13px}td,th{padding:.2rem;font-size:12px;overflow-wrap:anywhere}}\
 @media print{body{background:#fff}.bar,.no-print{display:none}main{padding:0;max-width:none}}";
 
 const SCRIPT: &str = "document.getElementById('print').onclick=function(){window.print()}";
@@ -103,13 +105,37 @@ fn page(title: &str, body: &str) -> AppResult<Response> {
 /// A printable page in `lang`: the body inside the document shell, with a Print button
 /// (labelled `print`), its one style and script allowed by their hashes.
 fn page_in(lang: &str, title: &str, body: &str, print: &str) -> AppResult<Response> {
+    let bar =
+        format!("<button id=\"print\" type=\"button\" data-testid=\"print\">{print}</button>");
+    shell(lang, title, &bar, "", body, SCRIPT)
+}
+
+/// A page in `lang` that works rather than prints: `script` (allowed by its hash) acts on the
+/// body, whose attributes `attrs` carry the words it writes.
+fn page_with(
+    lang: &str,
+    title: &str,
+    body: &str,
+    attrs: &str,
+    script: &str,
+) -> AppResult<Response> {
+    shell(lang, title, "", attrs, body, script)
+}
+
+fn shell(
+    lang: &str,
+    title: &str,
+    bar: &str,
+    attrs: &str,
+    body: &str,
+    script: &str,
+) -> AppResult<Response> {
     let html = format!(
         "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{}</title><style>{STYLE}</style></head><body>\
-         <div class=\"bar\"><a class=\"button\" href=\"/\" data-testid=\"brand\">Pointdesk</a>\
-         <button id=\"print\" type=\"button\" data-testid=\"print\">{print}</button></div>\
-         <main>{body}</main><script>{SCRIPT}</script></body></html>",
+         <title>{}</title><style>{STYLE}</style></head><body {attrs}>\
+         <div class=\"bar\"><a class=\"button\" href=\"/\" data-testid=\"brand\">Pointdesk</a>{bar}</div>\
+         <main>{body}</main><script>{script}</script></body></html>",
         escape(title)
     );
     let mut resp = Response::from_html(html)?;
@@ -119,7 +145,7 @@ fn page_in(lang: &str, title: &str, body: &str, print: &str) -> AppResult<Respon
         &format!(
             "default-src 'self'; script-src '{}'; style-src '{}'; object-src 'none'; \
              base-uri 'none'; frame-ancestors 'none'",
-            hash(SCRIPT),
+            hash(script),
             hash(STYLE)
         ),
     )?;

@@ -8,10 +8,10 @@ use pointdesk_domain::policy::Action;
 use pointdesk_domain::DomainError;
 use worker::Response;
 
-use super::invoices::{credit, load, reference, Credit};
+use super::invoices::{credit, invoice_dto, load, reference, Credit};
 use crate::db::{BankPaymentRow, Db, NewBankPayment};
 use crate::error::{AppError, AppResult};
-use crate::http::{body_of, csv_locale, json, respond, wants_csv, Call, Csv, Session};
+use crate::http::{body_of, csv_locale, json, respond, Call, Csv, Session};
 use crate::idempotency::{Begun, Idem};
 
 fn field(name: &str, code: &str) -> AppError {
@@ -195,21 +195,47 @@ pub async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
         .query_pairs()
         .find(|(k, _)| k == "state")
         .map(|(_, v)| v.into_owned());
+    let format = query_format(call)?;
+    let desk = format.as_deref() == Some("html");
     let open_only = match state.as_deref() {
-        None | Some("all") => false,
+        // The desk shows what waits for a decision unless asked for all.
+        None => desk,
+        Some("all") => false,
         Some("open") => true,
         Some(_) => return Err(field("state", "malformed")),
     };
-    let rows = call
-        .db()?
-        .bank_payments(who.provider(), open_only, None)
-        .await?;
-    if wants_csv(call)? {
-        return payments_csv(&rows, &csv_locale(call, who)?);
+    let db = call.db()?;
+    let rows = db.bank_payments(who.provider(), open_only, None).await?;
+    match format.as_deref() {
+        Some("csv") => return payments_csv(&rows, &csv_locale(call, who)?),
+        Some("html") => {
+            // The manager's desk: the invoices awaiting a transfer, then these payments.
+            let waiting = db
+                .invoices(who.provider(), None, Some("awaiting_transfer"), 200)
+                .await?;
+            let invoices: Vec<InvoiceDto> = waiting.iter().map(invoice_dto).collect();
+            let payments: Vec<BankPaymentDto> = rows.iter().map(payment_dto).collect();
+            return crate::docs::bank_desk_page(&invoices, &payments, who.user.locale == "ru");
+        }
+        _ => {}
     }
     json(&BankPaymentListDto {
         payments: rows.iter().map(payment_dto).collect(),
     })
+}
+
+/// `format`: `json` (or nothing), `csv` or `html`.
+fn query_format(call: &Call<'_>) -> AppResult<Option<String>> {
+    let format = call
+        .req
+        .url()?
+        .query_pairs()
+        .find(|(k, _)| k == "format")
+        .map(|(_, v)| v.into_owned());
+    match format.as_deref() {
+        None | Some("json" | "csv" | "html") => Ok(format),
+        Some(_) => Err(field("format", "malformed")),
+    }
 }
 
 /// The list as a spreadsheet (what the app draws, too: `locale=en`).
