@@ -133,6 +133,12 @@ fn a_kept_card_is_charged_after_the_notice_once_a_day_within_the_monthly_cap_alo
     // A purchase the admin agreed to keep the card at.
     buy_keeping_the_card(&mut admin, pack, "keep-1", "pay");
     assert_eq!(balance(org), 500);
+    // The kept card shows before anything is set.
+    let s = ok(admin.get(&settings(org)), 200);
+    assert_eq!(
+        (&s["card"], &s["enabled"]),
+        (&json!("Sandbox •• 4242"), &json!(false))
+    );
     let s = ok(put(&mut admin, &settings(org), wanted), 200);
     assert_eq!(s["card"], "Sandbox •• 4242");
     assert_eq!(s["enabled"], true);
@@ -168,7 +174,7 @@ fn a_kept_card_is_charged_after_the_notice_once_a_day_within_the_monthly_cap_alo
     let p = ok(
         admin.get(&format!(
             "/api/v1/purchases/{}",
-            made[0]["id"].as_i64().unwrap()
+            made[0]["id"].as_i64().expect("a purchase")
         )),
         200,
     );
@@ -196,10 +202,10 @@ fn a_kept_card_is_charged_after_the_notice_once_a_day_within_the_monthly_cap_alo
     // Turned off: the notice is withdrawn and nothing more happens.
     let mut off = s.clone();
     off["enabled"] = json!(false);
-    off.as_object_mut().map(|o| {
+    if let Some(o) = off.as_object_mut() {
         o.remove("card");
         o.remove("announced_at");
-    });
+    }
     let s = ok(put(&mut admin, &settings(org), off), 200);
     assert!(s.get("announced_at").is_none_or(Value::is_null));
     run_at(t0 + 3 * DAY);
@@ -252,7 +258,7 @@ fn a_bank_that_wants_the_cardholder_gets_a_checkout_link_by_mail_alone() {
     let p = ok(
         admin.get(&format!(
             "/api/v1/purchases/{}",
-            made[0]["id"].as_i64().unwrap()
+            made[0]["id"].as_i64().expect("a purchase")
         )),
         200,
     );

@@ -11,9 +11,9 @@ use crate::i18n::{use_i18n, Msg};
 use crate::writes::{busy, error_of, succeeded, use_write};
 
 /// The client admin's automatic top-up (`getAutoTopUp` / `updateAutoTopUp`): on or off, the
-/// threshold, the pack (`packs`: id, name and currency of those on sale), card or invoice, the
+/// threshold, the pack (`packs`: id and name of those on sale), card or invoice, the
 /// monthly limit; the kept card and a standing notice are shown as the server tells them. Refusals show under their fields; nothing typed is lost.
-pub fn auto_topup_form(org: i64, packs: Vec<(i64, String, String)>) -> impl IntoView {
+pub fn auto_topup_form(org: i64, packs: Vec<(i64, String)>) -> impl IntoView {
     let i18n = use_i18n();
     let save = use_write();
     let error = error_of(save);
@@ -46,7 +46,7 @@ pub fn auto_topup_form(org: i64, packs: Vec<(i64, String, String)>) -> impl Into
                         save.dispatch(client::save_auto_topup(
                             &path,
                             enabled.get_untracked(),
-                            &threshold.get_untracked(),
+                            &threshold.get_untracked().trim().replace(',', "."),
                             &pack.get_untracked(),
                             &method.get_untracked(),
                             &minor(&cap.get_untracked()),
@@ -61,12 +61,12 @@ pub fn auto_topup_form(org: i64, packs: Vec<(i64, String, String)>) -> impl Into
                                 on:change=move |ev| enabled.set(event_target_checked(&ev)) />
                             {i18n.tr(Msg::AutoTopUpOn)}
                         </label>
-                        <TextField label=Msg::Threshold name="threshold" value=threshold error=error kind="number" />
+                        <TextField label=Msg::AutoThreshold name="threshold" value=threshold error=error />
                         <label class="field">
                             <span class="field__label">{i18n.tr(Msg::Pack)}</span>
                             <select class="field__input" data-testid="input-pack_id"
                                 on:change=move |ev| pack.set(event_target_value(&ev))>
-                                {options.into_iter().map(|(id, name, _)| {
+                                {options.into_iter().map(|(id, name)| {
                                     let v = id.to_string();
                                     let selected = pack.get_untracked() == v;
                                     view! { <option value=v selected=selected>{name}</option> }
@@ -75,7 +75,7 @@ pub fn auto_topup_form(org: i64, packs: Vec<(i64, String, String)>) -> impl Into
                         </label>
                         <SelectField label=Msg::PayWith field="method" value=method
                             choices=vec![("card", Msg::MethodCard), ("invoice", Msg::MethodInvoice)] />
-                        <TextField label=Msg::MonthlyCap name="monthly_cap_minor" value=cap error=error kind="number" />
+                        <TextField label=Msg::MonthlyCap name="monthly_cap_minor" value=cap error=error />
                         <p class="muted" data-testid="auto-topup-card">{card}</p>
                         {announced.map(|a| view! { <p class="notice" data-testid="auto-topup-announced">{a}</p> })}
                         <ErrorBox error=error />

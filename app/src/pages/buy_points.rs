@@ -51,8 +51,7 @@ pub fn buy_points(org: i64) -> impl IntoView {
             if packs.is_empty() {
                 return view! { <p class="muted">{text(loc, Msg::NoPacks)}</p> }.into_any();
             }
-            let on_sale: Vec<(i64, String, String)> =
-                packs.iter().map(|p| (p.int("id"), p.get("name"), p.get("currency"))).collect();
+            let on_sale: Vec<(i64, String)> = packs.iter().map(|p| (p.int("id"), p.get("name"))).collect();
             view! {
                 <label class="check">
                     <input type="checkbox" data-testid="keep-card" prop:checked=move || keep.get()
@@ -90,6 +89,14 @@ pub fn buy_points(org: i64) -> impl IntoView {
             }.into_any()
         })}
         <h2>{i18n.tr(Msg::Purchases)}</h2>
+        {purchases()}
+    }
+}
+
+/// The organisation's purchases, newest first, each linking to its receipt.
+fn purchases() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
         {remote_text("/purchases".to_owned(), move |body| {
             let loc = i18n.locale.get();
             let list = flat_json::fields(&body).list("purchases");

@@ -9,6 +9,12 @@ use crate::format;
 use crate::i18n::{points, use_i18n, Msg};
 use crate::writes::{busy, error_of, on_success, use_write};
 
+/// Points and prices both have two decimals: `7 500,50` is 750050 minor units.
+fn decimal(raw: String, field: &str) -> Result<pointdesk_domain::points::Points, ApiError> {
+    let raw = raw.replace([' ', '\u{a0}'], "").replace(',', ".");
+    raw.parse().map_err(|_| ApiError::field(field, "malformed"))
+}
+
 /// The manager's point packs: what clients may buy, for how much, in which currency (a pack is
 /// withdrawn from sale rather than deleted: purchases name it); below, the way to the bank desk
 /// (a worker page) and the provider's requisites.
@@ -31,12 +37,6 @@ pub fn packs() -> impl IntoView {
         price.set(String::new());
         version.update(|v| *v += 1);
     });
-    // Points and prices both have two decimals: `7 500,50` is 750050 minor units.
-    let decimal = |raw: String, field: &str| {
-        let raw = raw.replace([' ', '\u{a0}'], "").replace(',', ".");
-        raw.parse::<pointdesk_domain::points::Points>()
-            .map_err(|_| ApiError::field(field, "malformed"))
-    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let parsed = decimal(pts.get_untracked(), "points")
@@ -111,11 +111,20 @@ pub fn packs() -> impl IntoView {
             </form>
             {crate::components::vat_form::vat_form()}
         </div>
+        {bank()}
+    }
+}
+
+/// Payments by bank transfer: the way to the bank desk (statement import, invoices awaiting,
+/// payments to decide: a worker page) and the provider's requisites its invoices carry.
+fn bank() -> impl IntoView {
+    use crate::components::requisites_form::{requisites_form, PROVIDER};
+    let i18n = use_i18n();
+    view! {
         <h2 id="bank">{i18n.tr(Msg::BankTransfers)}</h2>
-        // The desk (statement import, invoices awaiting, payments to decide) is a worker page.
         <p class="actions">
             <a class="button" href="/api/v1/bank-payments?format=html" rel="external" data-testid="bank-desk">{i18n.tr(Msg::BankTransfers)}</a>
         </p>
-        {crate::components::requisites_form::requisites_form("/provider-requisites".to_owned(), crate::components::requisites_form::PROVIDER)}
+        {requisites_form("/provider-requisites".to_owned(), PROVIDER)}
     }
 }

@@ -124,6 +124,22 @@ impl Db {
         )
     }
 
+    /// The label of the card kept last for the organisation (by any gateway).
+    pub async fn card_label(&self, org: i64) -> AppResult<Option<String>> {
+        #[derive(Deserialize)]
+        struct Label {
+            label: String,
+        }
+        let row: Option<Label> = self
+            .first(
+                "SELECT label FROM saved_payment_methods WHERE org_id = ?1 \
+                 ORDER BY saved_at DESC LIMIT 1",
+                &[int(org)],
+            )
+            .await?;
+        Ok(row.map(|r| r.label))
+    }
+
     /// Every automatic top-up that is on or has a notice standing, with what the job decides on.
     pub async fn due_topups(&self) -> AppResult<Vec<DueTopUpRow>> {
         self.all(

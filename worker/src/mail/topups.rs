@@ -77,22 +77,11 @@ impl TopUpNotice {
     }
 }
 
-/// `12 000,00 RUB` for Russian readers, `12000.00 RUB` for English ones.
+/// `12 000,00 RUB` for Russian readers (as the documents write sums), `12000.00 RUB` for English.
 fn amount(minor: i64, currency: &str, lang: Lang) -> String {
-    let whole = minor / 100;
     match lang {
-        Lang::En => format!("{whole}.{:02} {currency}", minor % 100),
-        Lang::Ru => {
-            let digits = whole.to_string();
-            let mut grouped = String::new();
-            for (i, c) in digits.chars().enumerate() {
-                if i > 0 && (digits.len() - i) % 3 == 0 {
-                    grouped.push('\u{a0}');
-                }
-                grouped.push(c);
-            }
-            format!("{grouped},{:02} {currency}", minor % 100)
-        }
+        Lang::En => format!("{}.{:02} {currency}", minor / 100, minor % 100),
+        Lang::Ru => format!("{} {currency}", crate::docs::rub(minor)),
     }
 }
 

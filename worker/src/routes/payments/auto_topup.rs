@@ -31,14 +31,14 @@ async fn read(call: &Call<'_>, who: &Session, db: &Db, org: i64) -> AppResult<Au
                 0
             },
         },
-        // Not set: off, with nothing chosen.
+        // Not set: off, with nothing chosen (a card may be kept already).
         None => AutoTopUpDto {
             enabled: false,
             threshold: wire_points(0),
             pack_id: 0,
             method: "card".to_owned(),
             monthly_cap_minor: 0,
-            card: None,
+            card: db.card_label(org).await?,
             announced_at: None,
             spent_this_month_minor: 0,
         },

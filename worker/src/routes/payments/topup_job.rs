@@ -337,7 +337,6 @@ impl Job<'_> {
         month: &str,
     ) -> AppResult<Done> {
         let db = self.db;
-        let now = self.now.unix();
         let purchase = db
             .batch_returning_id(vec![db.insert_purchase(&NewPurchase {
                 provider: self.r.provider_id,
@@ -345,147 +344,190 @@ impl Job<'_> {
                 pack,
                 user: self.r.updated_by,
                 gateway: gateway.name(),
-                now,
+                now: self.now.unix(),
                 save_card: false,
                 automatic: true,
             })?])
             .await?;
-        let currency = Currency::parse(&pack.currency)
-            .map_err(|e| AppError::Internal(format!("pack {}: {e}", pack.id)))?;
-        let price = Money::price(pack.price_minor, currency)
-            .map_err(|e| AppError::Internal(format!("pack {}: {e}", pack.id)))?;
-        let return_url = format!("{}/purchases/{purchase}", self.origin);
-        let description = format!("Pointdesk: {}", pack.name);
-        let key = format!("pointdesk-{}-purchase-{purchase}", db.deployment().await?);
-        let mut order = Order {
+        let corrupt = |e: String| AppError::Internal(format!("pack {}: {e}", pack.id));
+        let currency = Currency::parse(&pack.currency).map_err(|e| corrupt(e.to_string()))?;
+        let a = Attempt {
             purchase,
-            description: &description,
-            price,
-            return_url: &return_url,
-            idempotence_key: &key,
-            origin: self.origin,
-            receipt: Receipt {
-                email: &self.r.email,
-                vat_code: db.vat_code(self.r.provider_id).await?,
-            },
-            save_card: false,
+            pack,
+            gateway,
+            month,
+            card: &card.label,
+            price: Money::price(pack.price_minor, currency).map_err(|e| corrupt(e.to_string()))?,
+            description: format!("Pointdesk: {}", pack.name),
+            return_url: format!("{}/purchases/{purchase}", self.origin),
+            key: format!("pointdesk-{}-purchase-{purchase}", db.deployment().await?),
+            vat_code: db.vat_code(self.r.provider_id).await?,
         };
-        let about = about(pack, Some(&card.label));
-        let points = stored_points(pack.points)?;
-        let failed = |why: Why, reason: &str| -> AppResult<Vec<D1PreparedStatement>> {
-            // Nothing was charged: the cap gets the price back.
-            let mut rows = vec![
-                db.settle_unpaid(purchase, "failed", reason, now)?,
-                db.unspend_topup(self.r.org_id, month, pack.price_minor)?,
-            ];
-            rows.extend(self.notice(
-                TopUpNotice::Failed(why),
-                &about,
-                &return_url,
-                points,
-                None,
-            )?);
-            Ok(rows)
-        };
-        let charged = match gateway.charge_saved(&Fetcher, &order, card).await {
-            Ok(c) => c,
-            Err(e) => {
-                worker::console_error!("auto top-up: purchase {purchase}: {e:?}");
-                db.batch(failed(Why::Unreachable, "the gateway did not answer")?)
-                    .await?;
-                return Ok(Done::Made);
-            }
-        };
+        let charged = gateway
+            .charge_saved(&Fetcher, &self.order(&a, &a.key, false), card)
+            .await;
         match charged {
-            Charged::Paid {
+            Ok(Charged::Paid {
                 payment_id,
                 amount_minor,
                 currency,
-            } => {
-                let mut rows = vec![db.set_payment(purchase, &payment_id, "")?];
-                if gateway.name() == "sandbox" {
-                    rows.push(db.insert_sandbox_payment(
-                        &payment_id,
-                        amount_minor,
-                        &currency,
-                        &description,
-                        &format!("purchase:{purchase}"),
-                        &return_url,
-                        now,
-                    )?);
-                    rows.push(db.sandbox_charged(&payment_id)?);
-                }
-                db.batch(rows).await?;
-                let row = db
-                    .purchase(self.r.provider_id, purchase)
-                    .await?
-                    .ok_or_else(|| AppError::Internal("the purchase vanished".into()))?;
-                let event = Event {
-                    id: format!("charge:{payment_id}"),
-                    kind: "auto_topup.charged".into(),
-                    payment_id,
-                    outcome: Outcome::Paid {
-                        amount_minor,
-                        currency,
-                    },
-                    saved: None,
-                };
-                credit(db, self.origin, self.now, gateway.name(), &event, row).await?;
-                db.batch(self.notice(TopUpNotice::Charged, &about, &return_url, points, None)?)
-                    .await?;
-            }
-            Charged::Pending { payment_id } => {
+            }) => self.paid(&a, payment_id, amount_minor, currency).await?,
+            Ok(Charged::Pending { payment_id }) => {
                 // Its notification (or the hourly reconciliation) credits it.
                 db.batch(vec![db.set_payment(purchase, &payment_id, "")?])
                     .await?;
             }
-            Charged::NeedsCardholder { reason } => {
+            Ok(Charged::NeedsCardholder { reason }) => {
                 worker::console_log!("auto top-up: purchase {purchase}: {reason}");
-                // The same purchase, paid at a checkout by the admin; the card they pay with
-                // is kept in place of the one the bank stopped.
-                let checkout_key = format!("{key}-checkout");
-                order.idempotence_key = &checkout_key;
-                order.save_card = true;
-                let made = match gateway.checkout(&Fetcher, &order).await {
-                    Ok(made) => made,
-                    Err(e) => {
-                        worker::console_error!("auto top-up: purchase {purchase}: {e:?}");
-                        db.batch(failed(Why::Unreachable, "the gateway did not answer")?)
-                            .await?;
-                        return Ok(Done::Made);
-                    }
-                };
-                let mut rows = vec![
-                    db.repay(purchase, &made.payment_id, &made.redirect_url)?,
-                    db.keeps_card(purchase)?,
-                ];
-                if gateway.name() == "sandbox" {
-                    rows.push(db.insert_sandbox_payment(
-                        &made.payment_id,
-                        price.minor(),
-                        currency.code(),
-                        &description,
-                        &format!("purchase:{purchase}"),
-                        &return_url,
-                        now,
-                    )?);
-                    rows.push(db.sandbox_keeps_card(&made.payment_id)?);
-                }
-                rows.extend(self.notice(
-                    TopUpNotice::Confirm,
-                    &about,
-                    &made.redirect_url,
-                    points,
-                    None,
-                )?);
-                db.batch(rows).await?;
+                self.ask_cardholder(&a).await?;
             }
-            Charged::Declined { reason } => {
-                db.batch(failed(Why::Declined, &reason)?).await?;
+            Ok(Charged::Declined { reason }) => self.fail(&a, Why::Declined, &reason).await?,
+            Err(e) => {
+                worker::console_error!("auto top-up: purchase {purchase}: {e:?}");
+                self.fail(&a, Why::Unreachable, "the gateway did not answer")
+                    .await?;
             }
         }
         Ok(Done::Made)
     }
+
+    /// The attempt's order, under the gateway idempotency `key`.
+    fn order<'a>(&'a self, a: &'a Attempt<'_>, key: &'a str, save_card: bool) -> Order<'a> {
+        Order {
+            purchase: a.purchase,
+            description: &a.description,
+            price: a.price,
+            return_url: &a.return_url,
+            idempotence_key: key,
+            origin: self.origin,
+            receipt: Receipt {
+                email: &self.r.email,
+                vat_code: a.vat_code,
+            },
+            save_card,
+        }
+    }
+
+    /// Paid at once: the points credited (once, as any payment is) and the admin told.
+    async fn paid(
+        &self,
+        a: &Attempt<'_>,
+        payment_id: String,
+        amount_minor: i64,
+        currency: String,
+    ) -> AppResult<()> {
+        let db = self.db;
+        let mut rows = vec![db.set_payment(a.purchase, &payment_id, "")?];
+        if a.gateway.name() == "sandbox" {
+            rows.push(db.insert_sandbox_payment(
+                &payment_id,
+                amount_minor,
+                &currency,
+                &a.description,
+                &format!("purchase:{}", a.purchase),
+                &a.return_url,
+                self.now.unix(),
+            )?);
+            rows.push(db.sandbox_charged(&payment_id)?);
+        }
+        db.batch(rows).await?;
+        let row = db
+            .purchase(self.r.provider_id, a.purchase)
+            .await?
+            .ok_or_else(|| AppError::Internal("the purchase vanished".into()))?;
+        let event = Event {
+            id: format!("charge:{payment_id}"),
+            kind: "auto_topup.charged".into(),
+            payment_id,
+            outcome: Outcome::Paid {
+                amount_minor,
+                currency,
+            },
+            saved: None,
+        };
+        credit(db, self.origin, self.now, a.gateway.name(), &event, row).await?;
+        db.batch(self.told(a, TopUpNotice::Charged, &a.return_url)?)
+            .await?;
+        Ok(())
+    }
+
+    /// The bank wants the cardholder: the same purchase is paid at a checkout the admin is
+    /// sent by mail, and the card they pay with is kept in place of the one the bank stopped.
+    async fn ask_cardholder(&self, a: &Attempt<'_>) -> AppResult<()> {
+        let db = self.db;
+        let key = format!("{}-checkout", a.key);
+        let made = match a
+            .gateway
+            .checkout(&Fetcher, &self.order(a, &key, true))
+            .await
+        {
+            Ok(made) => made,
+            Err(e) => {
+                worker::console_error!("auto top-up: purchase {}: {e:?}", a.purchase);
+                return self
+                    .fail(a, Why::Unreachable, "the gateway did not answer")
+                    .await;
+            }
+        };
+        let mut rows = vec![
+            db.repay(a.purchase, &made.payment_id, &made.redirect_url)?,
+            db.keeps_card(a.purchase)?,
+        ];
+        if a.gateway.name() == "sandbox" {
+            rows.push(db.insert_sandbox_payment(
+                &made.payment_id,
+                a.price.minor(),
+                a.price.currency().code(),
+                &a.description,
+                &format!("purchase:{}", a.purchase),
+                &a.return_url,
+                self.now.unix(),
+            )?);
+            rows.push(db.sandbox_keeps_card(&made.payment_id)?);
+        }
+        rows.extend(self.told(a, TopUpNotice::Confirm, &made.redirect_url)?);
+        db.batch(rows).await?;
+        Ok(())
+    }
+
+    /// Nothing was charged: the purchase failed, the cap gets the price back, people are told.
+    async fn fail(&self, a: &Attempt<'_>, why: Why, reason: &str) -> AppResult<()> {
+        let db = self.db;
+        let mut rows = vec![
+            db.settle_unpaid(a.purchase, "failed", reason, self.now.unix())?,
+            db.unspend_topup(self.r.org_id, a.month, a.pack.price_minor)?,
+        ];
+        rows.extend(self.told(a, TopUpNotice::Failed(why), &a.return_url)?);
+        db.batch(rows).await?;
+        Ok(())
+    }
+
+    /// The notice rows of `n` about the attempt, linking to `link`.
+    fn told(
+        &self,
+        a: &Attempt<'_>,
+        n: TopUpNotice,
+        link: &str,
+    ) -> AppResult<Vec<D1PreparedStatement>> {
+        let points = stored_points(a.pack.points)?;
+        self.notice(n, &about(a.pack, Some(a.card)), link, points, None)
+    }
+}
+
+/// One charge of a kept card: the automatic purchase and what its order is made of.
+struct Attempt<'a> {
+    purchase: i64,
+    pack: &'a PackRow,
+    gateway: &'a Gateway,
+    month: &'a str,
+    /// The kept card's label.
+    card: &'a str,
+    price: Money,
+    description: String,
+    return_url: String,
+    /// The gateway's idempotency key for this purchase.
+    key: String,
+    vat_code: u8,
 }
 
 fn about<'a>(pack: &'a PackRow, card: Option<&'a str>) -> TopUpAbout<'a> {
