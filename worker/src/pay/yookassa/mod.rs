@@ -278,20 +278,7 @@ impl YooKassa {
         http: &impl HttpClient,
         order: &Order<'_>,
     ) -> Result<Checkout, PayError> {
-        // 202: YooKassa is still processing the request; the same Idempotence-Key asks again.
-        let mut resp = http.send(self.payment_request(order)).await?;
-        for _ in 0..3 {
-            if resp.status != 202 {
-                break;
-            }
-            http.pause(1_000).await;
-            resp = http.send(self.payment_request(order)).await?;
-        }
-        if resp.status == 202 {
-            return Err(PayError::Gateway(
-                "YooKassa was still processing the payment after 3 retries".into(),
-            ));
-        }
+        let resp = self.create(http, || self.payment_request(order)).await?;
         if !(200..300).contains(&resp.status) {
             return Err(PayError::Gateway(format!(
                 "YooKassa answered {}: {}",
@@ -313,6 +300,29 @@ impl YooKassa {
         })
     }
 
+    /// Sends a payment's creation; 202 (YooKassa still processing it) asks again with the same
+    /// `Idempotence-Key`, three times at most.
+    async fn create(
+        &self,
+        http: &impl HttpClient,
+        request: impl Fn() -> HttpRequest,
+    ) -> Result<super::HttpResponse, PayError> {
+        let mut resp = http.send(request()).await?;
+        for _ in 0..3 {
+            if resp.status != 202 {
+                return Ok(resp);
+            }
+            http.pause(1_000).await;
+            resp = http.send(request()).await?;
+        }
+        if resp.status == 202 {
+            return Err(PayError::Gateway(
+                "YooKassa was still processing the payment after 3 retries".into(),
+            ));
+        }
+        Ok(resp)
+    }
+
     /// Charges a saved payment method (`payment_method_id`, no confirmation): succeeded is paid,
     /// canceled a decline, anything else waits for the notification.
     pub async fn charge_saved(
@@ -321,16 +331,10 @@ impl YooKassa {
         order: &Order<'_>,
         card: &SavedCard,
     ) -> Result<Charged, PayError> {
-        let request = || self.payment_request_with(order, Some(card));
-        let mut resp = http.send(request()).await?;
-        for _ in 0..3 {
-            if resp.status != 202 {
-                break;
-            }
-            http.pause(1_000).await;
-            resp = http.send(request()).await?;
-        }
-        if !(200..300).contains(&resp.status) || resp.status == 202 {
+        let resp = self
+            .create(http, || self.payment_request_with(order, Some(card)))
+            .await?;
+        if !(200..300).contains(&resp.status) {
             return Err(PayError::Gateway(format!(
                 "YooKassa answered {}: {}",
                 resp.status,

@@ -10,6 +10,7 @@ use crate::db::{AutoTopUpColumns, Db};
 use crate::error::{AppError, AppResult};
 use pointdesk_domain::money::Currency;
 
+use super::requisites::organisation;
 use super::settle::config;
 use crate::http::{body_of, json, wire_points, Call, Session};
 use crate::zone;
@@ -43,16 +44,6 @@ async fn read(call: &Call<'_>, who: &Session, db: &Db, org: i64) -> AppResult<Au
             spent_this_month_minor: 0,
         },
     })
-}
-
-async fn organisation(call: &Call<'_>, who: &Session, action: Action) -> AppResult<i64> {
-    let id = call.id()?;
-    call.db()?
-        .organization(who.provider(), id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    who.may(action, Some(id))?;
-    Ok(id)
 }
 
 /// `getAutoTopUp`.

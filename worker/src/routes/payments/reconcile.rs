@@ -3,7 +3,7 @@
 use pointdesk_domain::time::Timestamp;
 use worker::Env;
 
-use super::settle::{config, credit, Credited};
+use super::settle::{config, credit, public_origin, Credited};
 use crate::db::{Db, NewPaymentEvent, PurchaseRow};
 use crate::error::{AppError, AppResult};
 use crate::pay::fetch::Fetcher;
@@ -28,10 +28,7 @@ pub struct Reconciled {
 /// `reconcile:{payment}`, and the purchase's ledger key is `UNIQUE`).
 pub async fn reconcile(db: &Db, env: &Env, now: Timestamp) -> AppResult<Reconciled> {
     let config = config(env)?;
-    let origin = env
-        .var("PUBLIC_ORIGIN")
-        .map(|v| v.to_string().trim_end_matches('/').to_owned())
-        .unwrap_or_default();
+    let origin = public_origin(env);
     let mut done = Reconciled::default();
     for purchase in db
         .stale_pending_purchases(now.unix() - RECONCILE_AFTER_SECS, 50)

@@ -41,7 +41,8 @@ pub async fn set_provider(call: &mut Call<'_>, who: &Session) -> AppResult<Respo
     json(&r)
 }
 
-async fn organisation(call: &Call<'_>, who: &Session, action: Action) -> AppResult<i64> {
+/// The organisation of the path's `{id}`, when `who` may act on it with `action`.
+pub(super) async fn organisation(call: &Call<'_>, who: &Session, action: Action) -> AppResult<i64> {
     let id = call.id()?;
     // Another provider's organisation is unknown to everyone (404), whatever the role.
     call.db()?

@@ -12,7 +12,7 @@ use pointdesk_domain::time::{Date, Timestamp};
 use worker::{D1PreparedStatement, Env};
 
 use super::invoices::{issue, Issue};
-use super::settle::{config, credit};
+use super::settle::{config, credit, public_origin};
 use crate::db::{stored_points, Db, DueTopUpRow, NewPurchase, OrgNotice, PackRow};
 use crate::error::{AppError, AppResult};
 use crate::mail::{topup_notice, TopUpAbout, TopUpNotice, Why};
@@ -38,10 +38,7 @@ enum Done {
 
 pub async fn auto_topups(db: &Db, env: &Env, now: Timestamp) -> AppResult<TopUps> {
     let config = config(env)?;
-    let origin = env
-        .var("PUBLIC_ORIGIN")
-        .map(|v| v.to_string().trim_end_matches('/').to_owned())
-        .unwrap_or_default();
+    let origin = public_origin(env);
     let mut done = TopUps::default();
     for row in db.due_topups().await? {
         match one(db, &config, &origin, now, &row).await {
