@@ -20,6 +20,7 @@ macro_rules! payments_rows {
         Signatory => ["Signatory", "Подписант"],
         InvoiceAwaiting => ["Awaiting transfer", "Ожидает оплаты"],
         BankTransfers => ["Bank transfers", "Оплата переводом"],
+        OpenBankDesk => ["Statements and payments to decide", "Выписки и платежи на решение"],
         InvoiceWaits => ["Awaiting the transfer: print the invoice and pay it.", "Ждём перевода: распечатайте счёт и оплатите его."],
         PrintInvoice => ["Invoice to print", "Счёт для печати"],
         CancelInvoice => ["Cancel invoice", "Аннулировать"],

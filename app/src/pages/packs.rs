@@ -123,7 +123,7 @@ fn bank() -> impl IntoView {
     view! {
         <h2 id="bank">{i18n.tr(Msg::BankTransfers)}</h2>
         <p class="actions">
-            <a class="button" href="/api/v1/bank-payments?format=html" rel="external" data-testid="bank-desk">{i18n.tr(Msg::BankTransfers)}</a>
+            <a class="button" href="/api/v1/bank-payments?format=html" rel="external" data-testid="bank-desk">{i18n.tr(Msg::OpenBankDesk)}</a>
         </p>
         {requisites_form("/provider-requisites".to_owned(), PROVIDER)}
     }
