@@ -12,6 +12,17 @@ fn refuse(errors: &mut Vec<FieldError>, field: &str, r: Refusal) {
     errors.push(FieldError::new(field, r.code()));
 }
 
+/// ИНН and КПП: a sole trader (a 12-digit ИНН) has no КПП, so an empty one is theirs to leave.
+fn inn_and_kpp(e: &mut Vec<FieldError>, inn: &str, kpp: &str) -> (Option<String>, Option<String>) {
+    let inn = check(e, "inn", rq::inn(inn));
+    let kpp = if kpp.trim().is_empty() && inn.as_ref().is_some_and(|i| i.len() == 12) {
+        Some(String::new())
+    } else {
+        check(e, "kpp", rq::kpp(kpp))
+    };
+    (inn, kpp)
+}
+
 /// Checks one field, recording a refusal under its name.
 fn check(
     errors: &mut Vec<FieldError>,
@@ -51,12 +62,7 @@ impl ProviderRequisitesDto {
     /// The same requisites trimmed, or every refused field with its code.
     pub fn checked(&self) -> Result<ProviderRequisitesDto, Vec<FieldError>> {
         let mut e = Vec::new();
-        let inn = check(&mut e, "inn", rq::inn(&self.inn));
-        let kpp = if self.kpp.trim().is_empty() && inn.as_ref().is_some_and(|i| i.len() == 12) {
-            Some(String::new())
-        } else {
-            check(&mut e, "kpp", rq::kpp(&self.kpp))
-        };
+        let (inn, kpp) = inn_and_kpp(&mut e, &self.inn, &self.kpp);
         let bik = check(&mut e, "bik", rq::bik(&self.bik));
         let bank_key = bik.clone().unwrap_or_default();
         let out = ProviderRequisitesDto {
@@ -111,12 +117,7 @@ pub struct ClientRequisitesDto {
 impl ClientRequisitesDto {
     pub fn checked(&self) -> Result<ClientRequisitesDto, Vec<FieldError>> {
         let mut e = Vec::new();
-        let inn = check(&mut e, "inn", rq::inn(&self.inn));
-        let kpp = if self.kpp.trim().is_empty() && inn.as_ref().is_some_and(|i| i.len() == 12) {
-            Some(String::new())
-        } else {
-            check(&mut e, "kpp", rq::kpp(&self.kpp))
-        };
+        let (inn, kpp) = inn_and_kpp(&mut e, &self.inn, &self.kpp);
         let out = ClientRequisitesDto {
             legal_name: check(&mut e, "legal_name", rq::text(&self.legal_name, 300))
                 .unwrap_or_default(),

@@ -4,33 +4,12 @@
 // Windows-1251 as banks send it; the admin sees the points arrive and prints the month's act.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, PASSWORD, grant, launch, people, DESKTOP, PHONE, closeAll, signedIn } from './pages.mjs';
+import { BASE, caller, grant, launch, people, DESKTOP, PHONE, closeAll, signedIn } from './pages.mjs';
 
 const ID = 751;
 const OUR_ACCOUNT = '40702810200000000001';
 let desktop;
 let phone;
-
-/** The API as `email`, from Node (set-up only). */
-async function caller(email) {
-  const r = await fetch(`${BASE}/api/v1/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: BASE },
-    body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  assert.equal(r.status, 200, `${email} signs in`);
-  const cookie = (r.headers.get('set-cookie') || '').split(';')[0];
-  return async (method, path, body) => {
-    const a = await fetch(`${BASE}/api/v1${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', origin: BASE, cookie },
-      body: body && JSON.stringify(body),
-    });
-    const text = await a.text();
-    assert.ok(a.status < 300, `${method} ${path}: ${a.status} ${text}`);
-    return text ? JSON.parse(text) : null;
-  };
-}
 
 /** Windows-1251 bytes of a statement (Cyrillic, №, ASCII). */
 function cp1251(text) {
@@ -48,7 +27,7 @@ function cp1251(text) {
 before(async () => {
   people(ID, 'inv');
   grant(ID, 100);
-  const manager = await caller('manager@inv.e2e');
+  const { call: manager } = await caller('manager@inv.e2e');
   await manager('PUT', '/provider-requisites', {
     legal_name: 'ООО «Сервис»', inn: '7707083893', kpp: '773601001', ogrn: '1027700132195',
     address: 'Москва, ул. Вавилова, 19', bank_name: 'ПАО Сбербанк', bik: '044525225',

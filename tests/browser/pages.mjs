@@ -206,3 +206,26 @@ export async function closeAll(...browsers) {
     }
   }
 }
+
+/** The API as `email`, from Node: sign in once, then JSON calls with the session cookie. */
+export async function caller(email) {
+  const r = await fetch(`${BASE}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: BASE },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  assert.equal(r.status, 200, `${email} signs in`);
+  const cookie = (r.headers.get('set-cookie') || '').split(';')[0];
+  const me = await r.json();
+  const call = async (method, path, body) => {
+    const a = await fetch(`${BASE}/api/v1${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', origin: BASE, cookie },
+      body: body && JSON.stringify(body),
+    });
+    const text = await a.text();
+    assert.ok(a.status < 300, `${method} ${path}: ${a.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+  return { me, call };
+}

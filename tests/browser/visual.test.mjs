@@ -7,34 +7,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BASE, PASSWORD, grant, launch, people, sql } from './pages.mjs';
+import { BASE, caller, grant, launch, people, sql } from './pages.mjs';
 
 const SHOTS = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
 const WIDTHS = [360, 390, 1280];
 const ID = 741;
-
-/** The API as `email`, from Node: sign in once, then JSON calls with the session cookie. */
-async function caller(email) {
-  const r = await fetch(`${BASE}/api/v1/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: BASE },
-    body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  assert.equal(r.status, 200, `${email} signs in`);
-  const cookie = (r.headers.get('set-cookie') || '').split(';')[0];
-  const me = await r.json();
-  const call = async (method, path, body) => {
-    const a = await fetch(`${BASE}/api/v1${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', origin: BASE, cookie },
-      body: body && JSON.stringify(body),
-    });
-    const text = await a.text();
-    assert.ok(a.status < 300, `${method} ${path}: ${a.status} ${text}`);
-    return text ? JSON.parse(text) : null;
-  };
-  return { me, call };
-}
 
 // A client with points, an incident nobody took yet, one being worked on, and a request
 // quoted and waiting for the client's decision.

@@ -34,6 +34,19 @@ impl Call<'_> {
             .ok_or(AppError::NotFound)
     }
 
+    /// The `{period}` path parameter (`2026-12`); another value is a field error.
+    pub fn period(&self) -> AppResult<pointdesk_domain::time::Period> {
+        self.params
+            .get("period")
+            .and_then(|p| pointdesk_domain::time::Period::parse(p).ok())
+            .ok_or_else(|| {
+                AppError::Fields(vec![pointdesk_api::problem::FieldError::new(
+                    "period",
+                    "malformed",
+                )])
+            })
+    }
+
     /// Where links in mail point: the `PUBLIC_ORIGIN` variable when set (production), else the
     /// origin this request came to (local development).
     pub fn origin(&self) -> String {

@@ -2,7 +2,6 @@
 
 use pointdesk_api::accounts::OrgRefDto;
 use pointdesk_api::ledger::*;
-use pointdesk_api::problem::FieldError;
 use pointdesk_api::WirePoints;
 use pointdesk_domain::policy::Action;
 use pointdesk_domain::time::Period;
@@ -19,11 +18,7 @@ pub async fn statement(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     let id = call.id()?;
     who.may(Action::ViewLedger, Some(id))?;
     let html = wants_html(call)?;
-    let period = call
-        .params
-        .get("period")
-        .and_then(|p| Period::parse(p).ok())
-        .ok_or_else(|| AppError::Fields(vec![FieldError::new("period", "malformed")]))?;
+    let period = call.period()?;
     let db = call.db()?;
     let org = db
         .organization(who.provider(), id)

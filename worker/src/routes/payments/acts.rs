@@ -6,7 +6,7 @@ use pointdesk_api::invoices::{ActDto, ActLineDto, ClientRequisitesDto};
 use pointdesk_api::problem::FieldError;
 use pointdesk_domain::policy::Action;
 use pointdesk_domain::requisites::Vat;
-use pointdesk_domain::time::{Period, Timestamp};
+use pointdesk_domain::time::Timestamp;
 use worker::Response;
 
 use super::invoices::today;
@@ -72,11 +72,7 @@ pub async fn get_act(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     let id = call.id()?;
     who.may(Action::ViewLedger, Some(id))?;
     let html = wants_html(call)?;
-    let period = call
-        .params
-        .get("period")
-        .and_then(|p| Period::parse(p).ok())
-        .ok_or_else(|| field("period", "malformed"))?;
+    let period = call.period()?;
     let zone = who.user.time_zone.clone();
     let current = zone::period_at(&zone, call.now);
     if period > current {
