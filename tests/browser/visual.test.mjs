@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BASE, caller, grant, launch, people, sql } from './pages.mjs';
+import { BASE, PASSWORD, caller, grant, launch, people, sql } from './pages.mjs';
 
 const SHOTS = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
 const WIDTHS = [360, 390, 1280];
