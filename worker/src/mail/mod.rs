@@ -7,6 +7,9 @@ mod accounts;
 mod books;
 mod desk;
 mod letter;
+// Not sent through yet: the outbox learns its thread next (issue 23, item 2).
+#[allow(dead_code)]
+pub mod mime;
 mod tickets;
 mod topups;
 
