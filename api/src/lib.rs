@@ -5,6 +5,7 @@
 //! type here has a `From` (outbound) or `TryFrom` (inbound) adapter to its domain counterpart.
 
 pub mod accounts;
+pub mod attachments;
 pub mod desk;
 pub mod health;
 pub mod invoices;

@@ -71,7 +71,11 @@ pub fn document() -> Value {
         if op.method.is_write() && op.access == Access::SignedIn {
             operation.insert(
                 "description".into(),
-                json!("State-changing: the request must come from the app's own origin (Origin or Sec-Fetch-Site) with a JSON body."),
+                json!(if op.id == "uploadAttachment" {
+                    "State-changing: the request must come from the app's own origin (Origin or Sec-Fetch-Site) with the file as its body."
+                } else {
+                    "State-changing: the request must come from the app's own origin (Origin or Sec-Fetch-Site) with a JSON body."
+                }),
             );
         }
         let item = paths
@@ -158,6 +162,13 @@ fn request_body(
             } } }
         }));
     }
+    if op.id == "uploadAttachment" {
+        return Some(json!({
+            "required": true,
+            "description": "The file's bytes, streamed (not a form); the type it claims is ignored",
+            "content": { "application/octet-stream": { "schema": { "type": "string", "contentMediaType": "application/octet-stream" } } }
+        }));
+    }
     if op.id == "receivePaymentNotification" {
         return Some(json!({
             "required": true,
@@ -196,6 +207,10 @@ fn success(
         None if op.id == "showSandboxCheckout" => json!({
             "description": op.summary,
             "content": { "text/html": { "schema": { "type": "string" } } }
+        }),
+        None if op.id == "getAttachment" => json!({
+            "description": op.summary,
+            "content": { "application/octet-stream": { "schema": { "type": "string", "contentMediaType": "application/octet-stream" } } }
         }),
         None if op.id == "exportLedgerCsv" => json!({
             "description": op.summary,

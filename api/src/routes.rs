@@ -9,6 +9,8 @@ use crate::accounts::{
     ResetPasswordRequest, SessionDto, SignInRequest, UpdateMeRequest,
 };
 #[cfg(feature = "openapi")]
+use crate::attachments::{AttachmentDto, AttachmentListDto};
+#[cfg(feature = "openapi")]
 use crate::desk::{
     DeskDto, DeskSettingsDto, PlanTermsDto, ReclassifyRequest, RecordApprovalRequest, ReopenRequest,
 };
@@ -280,6 +282,14 @@ operations! {
         200 TicketDto;
     getTicketTimeline: Get "/tickets/{id}/timeline", SignedIn, "tickets", "Everything that happened to a ticket, with who and when (internal events only for provider staff)",
         200 TimelineDto;
+    listAttachments: Get "/tickets/{id}/attachments", SignedIn, "tickets", "A ticket's files, oldest first (internal ones only for provider staff)",
+        200 AttachmentListDto;
+    uploadAttachment: Post "/tickets/{id}/attachments", SignedIn, "tickets", "Attach a file: the body is the file itself (at most 25 MB, `Content-Length` required); `name`, `internal`, `comment`. The type is read from the content",
+        201 AttachmentDto;
+    getAttachment: Get "/tickets/{id}/attachments/{attachment}", SignedIn, "tickets", "The file, streamed: inline when it is an image, a download otherwise",
+        200;
+    deleteAttachment: Delete "/tickets/{id}/attachments/{attachment}", SignedIn, "tickets", "Delete a file (its uploader or provider staff); its bytes are removed",
+        204;
     addComment: Post "/tickets/{id}/comments", SignedIn, "tickets", "Comment, public or internal (provider staff only)",
         body CommentRequest, 201 TicketDto;
     followTicket: Put "/tickets/{id}/followers/me", SignedIn, "tickets", "Follow a ticket: its changes reach you by email",
@@ -643,6 +653,26 @@ pub const QUERY_PARAMS: &[(&str, &[QueryParam])] = &[
             ),
             REPORT_FORMAT,
             CSV_LOCALE,
+        ],
+    ),
+    (
+        "uploadAttachment",
+        &[
+            q(
+                "name",
+                QueryValue::Text { max: 255 },
+                "The file's name (required; a path is cut to its last part)",
+            ),
+            q(
+                "internal",
+                QueryValue::OneOf(&["true", "false"]),
+                "`true`: only provider staff see it (staff only)",
+            ),
+            q(
+                "comment",
+                QueryValue::Id,
+                "The comment on this ticket it belongs to",
+            ),
         ],
     ),
     ("getInvoice", &[DOCUMENT_FORMAT]),

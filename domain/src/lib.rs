@@ -7,6 +7,7 @@
 //! Points are integer hundredths ([`points::Points`]), never floats.
 
 pub mod account;
+pub mod attachment;
 pub mod auto_topup;
 pub mod bank;
 pub mod charging;

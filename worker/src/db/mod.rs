@@ -2,6 +2,7 @@
 //! Rows are typed; a command writes in one `batch()`, whose statements carry their own conditions.
 
 mod accounts;
+mod attachments;
 mod auto_topup;
 mod books;
 mod catalogue;
@@ -19,6 +20,7 @@ mod ticket_writes;
 mod tickets;
 
 pub use accounts::{Audit, Mail, SessionRow, UserRow};
+pub use attachments::{AttachmentRow, Belongs, InboundMail, NewAttachment};
 pub use auto_topup::{AutoTopUpColumns, DueTopUpRow};
 pub use books::{EntryRow, LedgerFilter, PeriodOrg};
 pub use catalogue::{CatalogueColumns, CatalogueRow};

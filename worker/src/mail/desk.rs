@@ -47,32 +47,32 @@ pointdesk_api::messages! {
     /// `{no}`, `{title}`, `{org}`, `{by}`, `{next}`, `{channel}`, `{points}`, `{days}` and
     /// `{reason}` are filled in.
     enum Words {
-        OpenedSubject => ["Pointdesk: new ticket #{no} from {org}", "Pointdesk: новая заявка #{no} от «{org}»"],
-        OpenedUrgentSubject => ["Pointdesk: URGENT ticket #{no} from {org}", "Pointdesk: СРОЧНАЯ заявка #{no} от «{org}»"],
+        OpenedSubject => ["Pointdesk: new ticket [#{no}] from {org}", "Pointdesk: новая заявка [#{no}] от «{org}»"],
+        OpenedUrgentSubject => ["Pointdesk: URGENT ticket [#{no}] from {org}", "Pointdesk: СРОЧНАЯ заявка [#{no}] от «{org}»"],
         OpenedBody => ["{org} opened #{no} \"{title}\" ({by}). Take it:", "«{org}»: новая заявка #{no} «{title}» ({by}). Взять в работу:"],
-        ReceivedSubject => ["Pointdesk: we received your request #{no}", "Pointdesk: заявка #{no} принята"],
+        ReceivedSubject => ["Pointdesk: we received your request [#{no}]", "Pointdesk: заявка [#{no}] принята"],
         ReceivedBody => ["Your ticket #{no} \"{title}\" is registered. {next}\n\nFollow it here:", "Ваша заявка #{no} «{title}» зарегистрирована. {next}\n\nСледить за ней:"],
-        DisputeOpenedSubject => ["Pointdesk: the charge for #{no} is disputed", "Pointdesk: оспорено списание по #{no}"],
+        DisputeOpenedSubject => ["Pointdesk: the charge for [#{no}] is disputed", "Pointdesk: оспорено списание по [#{no}]"],
         DisputeOpenedBody => ["{org} disputes the charge for #{no} \"{title}\": {reason}\n\nDecide:", "«{org}» оспаривает списание по #{no} «{title}»: {reason}\n\nПринять решение:"],
-        ApprovalRecordedSubject => ["Pointdesk: an approval was recorded in your name (#{no})", "Pointdesk: от вашего имени записано одобрение (#{no})"],
+        ApprovalRecordedSubject => ["Pointdesk: an approval was recorded in your name ([#{no}])", "Pointdesk: от вашего имени записано одобрение ([#{no}])"],
         ApprovalRecordedBody => [
             "{by} recorded that you approved the quote for #{no} \"{title}\" {channel}: {points} points are now held for it. If you did not approve it, say so within {days} days:",
             "{by} записал(а), что вы одобрили смету по #{no} «{title}» {channel}; под неё зарезервировано баллов: {points}. Если вы её не одобряли, сообщите об этом в течение {days} дн.:",
         ],
-        ApprovalDisputedSubject => ["Pointdesk: a recorded approval of #{no} is disputed", "Pointdesk: оспорено записанное одобрение #{no}"],
+        ApprovalDisputedSubject => ["Pointdesk: a recorded approval of [#{no}] is disputed", "Pointdesk: оспорено записанное одобрение [#{no}]"],
         ApprovalDisputedBody => ["{by} says they did not approve the quote for #{no} \"{title}\": {reason}\n\nThe ticket:", "{by} сообщает, что не одобрял(а) смету по #{no} «{title}»: {reason}\n\nЗаявка:"],
-        ClosingSoonSubject => ["Pointdesk: #{no} closes tomorrow unless it is not fixed", "Pointdesk: заявка #{no} закроется завтра"],
+        ClosingSoonSubject => ["Pointdesk: [#{no}] closes tomorrow unless it is not fixed", "Pointdesk: заявка [#{no}] закроется завтра"],
         ClosingSoonBody => [
             "Ticket #{no} \"{title}\" was resolved. If it is fixed, nothing needs doing: it closes by itself tomorrow. If it is not, say so here:",
             "Заявка #{no} «{title}» решена. Если всё работает, ничего делать не нужно: завтра она закроется сама. Если проблема осталась, сообщите об этом:",
         ],
-        RespondWarningSubject => ["Pointdesk: #{no} needs its first answer soon", "Pointdesk: по #{no} скоро истекает срок первого ответа"],
+        RespondWarningSubject => ["Pointdesk: [#{no}] needs its first answer soon", "Pointdesk: по [#{no}] скоро истекает срок первого ответа"],
         RespondWarningBody => ["Ticket #{no} \"{title}\" ({org}) has used 75 % of its time to the first answer. Answer it:", "По заявке #{no} «{title}» («{org}») прошло 75 % времени на первый ответ. Ответить:"],
-        ResolveWarningSubject => ["Pointdesk: #{no} is due to be solved soon", "Pointdesk: по #{no} скоро истекает срок решения"],
+        ResolveWarningSubject => ["Pointdesk: [#{no}] is due to be solved soon", "Pointdesk: по [#{no}] скоро истекает срок решения"],
         ResolveWarningBody => ["Ticket #{no} \"{title}\" ({org}) has used 75 % of its time to resolution. Open it:", "По заявке #{no} «{title}» («{org}») прошло 75 % времени на решение. Открыть:"],
-        RespondBreachSubject => ["Pointdesk: #{no} missed its first-answer time", "Pointdesk: по #{no} нарушен срок первого ответа"],
+        RespondBreachSubject => ["Pointdesk: [#{no}] missed its first-answer time", "Pointdesk: по [#{no}] нарушен срок первого ответа"],
         RespondBreachBody => ["Ticket #{no} \"{title}\" ({org}) has had no answer within its service level. Open it:", "Заявка #{no} «{title}» («{org}») осталась без ответа дольше обещанного. Открыть:"],
-        ResolveBreachSubject => ["Pointdesk: #{no} missed its resolution time", "Pointdesk: по #{no} нарушен срок решения"],
+        ResolveBreachSubject => ["Pointdesk: [#{no}] missed its resolution time", "Pointdesk: по [#{no}] нарушен срок решения"],
         ResolveBreachBody => ["Ticket #{no} \"{title}\" ({org}) is not solved within its service level. Open it:", "Заявка #{no} «{title}» («{org}») не решена в обещанный срок. Открыть:"],
     }
 }

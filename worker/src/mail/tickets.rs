@@ -31,16 +31,16 @@ pointdesk_api::messages! {
 pointdesk_api::messages! {
     /// `{no}`, `{title}`, `{by}` (who acted) and `{what}` (a [`WhatChanged`]) are filled in.
     enum Words {
-        QuoteAwaitingSubject => ["Pointdesk: a quote for #{no} awaits your approval", "Pointdesk: смета по заявке #{no} ждёт решения"],
+        QuoteAwaitingSubject => ["Pointdesk: a quote for [#{no}] awaits your approval", "Pointdesk: смета по заявке [#{no}] ждёт решения"],
         QuoteAwaitingBody => ["Request #{no} \"{title}\" has a quote. Approve or decline it:", "По заявке #{no} «{title}» готова смета. Одобрите или отклоните её:"],
-        ChangedSubject => ["Pointdesk: #{no} — {what}", "Pointdesk: #{no} — {what}"],
+        ChangedSubject => ["Pointdesk: [#{no}] — {what}", "Pointdesk: [#{no}] — {what}"],
         ChangedBody => ["Ticket #{no} \"{title}\": {what} ({by}).", "Заявка #{no} «{title}»: {what} ({by})."],
-        ChargedSubject => ["Pointdesk: incident #{no} was charged", "Pointdesk: списание по инциденту #{no}"],
+        ChargedSubject => ["Pointdesk: incident [#{no}] was charged", "Pointdesk: списание по инциденту [#{no}]"],
         ChargedBody => [
             "Incident #{no} \"{title}\" was client caused; its logged time was charged. Details and disputes:",
             "Инцидент #{no} «{title}» вызван действиями на вашей стороне; время работы списано с баланса. Подробности и оспаривание:",
         ],
-        DisputeDecidedSubject => ["Pointdesk: your dispute of #{no} was decided", "Pointdesk: решение по спору #{no}"],
+        DisputeDecidedSubject => ["Pointdesk: your dispute of [#{no}] was decided", "Pointdesk: решение по спору [#{no}]"],
         DisputeDecidedBody => ["The dispute of the charge for #{no} \"{title}\" was decided:", "По спору о списании за #{no} «{title}» принято решение:"],
     }
 }

@@ -11,6 +11,7 @@
 mod catalogue;
 mod change;
 mod clocks;
+pub mod files;
 mod incidents;
 mod levels;
 mod load;
@@ -20,6 +21,7 @@ mod requests;
 mod resolution;
 mod work;
 
+pub use files::{bucket, new_key};
 pub use catalogue::{create_catalogue_item, list_catalogue, update_catalogue_item};
 pub use incidents::{decide_dispute, dispute, set_cause};
 pub use levels::{change_priority, set_awaiting};
