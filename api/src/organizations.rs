@@ -337,6 +337,9 @@ pub struct MailDto {
     pub created_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sent_at: Option<i64>,
+    /// The `Message-ID` it is sent with; a reply naming it in `In-Reply-To` or `References`
+    /// threads onto its ticket.
+    pub message_id: String,
 }
 
 /// One privileged action.

@@ -104,13 +104,19 @@ mod tests {
         assert_eq!(admit(1, TICKET_MAX_FILES - 1, 0), Ok(()));
         assert_eq!(admit(1, TICKET_MAX_FILES, 0), Err(Refusal::TicketFull));
         assert_eq!(admit(10, 3, TICKET_MAX_BYTES - 10), Ok(()));
-        assert_eq!(admit(11, 3, TICKET_MAX_BYTES - 10), Err(Refusal::TicketFull));
+        assert_eq!(
+            admit(11, 3, TICKET_MAX_BYTES - 10),
+            Err(Refusal::TicketFull)
+        );
         assert_eq!(Refusal::TooLarge.code(), "too_large");
     }
 
     #[test]
     fn names_lose_paths_control_characters_and_excess_but_keep_the_extension() {
-        assert_eq!(clean_name("C:\\Users\\ivan\\Фото 1.jpg").as_deref(), Some("Фото 1.jpg"));
+        assert_eq!(
+            clean_name("C:\\Users\\ivan\\Фото 1.jpg").as_deref(),
+            Some("Фото 1.jpg")
+        );
         assert_eq!(clean_name("../../etc/passwd").as_deref(), Some("passwd"));
         assert_eq!(clean_name("a\"b\r\nc.txt").as_deref(), Some("a b c.txt"));
         assert_eq!(clean_name(".htaccess").as_deref(), Some("htaccess"));

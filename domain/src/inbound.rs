@@ -36,6 +36,53 @@ pub fn ticket_tag(subject: &str) -> Option<i64> {
     None
 }
 
+/// A new ticket's title from a mail's subject: reply and forward prefixes (`Re:`, `Fwd:`, `AW:`,
+/// `Ответ:`, `Пересл.:`) and our tag dropped, spaces collapsed, at most `max` characters; an
+/// empty subject gives the first line of the text instead.
+pub fn title_of(subject: &str, text: &str, max: usize) -> String {
+    const PREFIXES: [&str; 9] = [
+        "re:",
+        "fwd:",
+        "fw:",
+        "aw:",
+        "wg:",
+        "sv:",
+        "ответ:",
+        "отв:",
+        "пересл.:",
+    ];
+    let mut rest = subject.trim();
+    loop {
+        let lower = rest.to_lowercase();
+        let Some(p) = PREFIXES.iter().find(|p| lower.starts_with(**p)) else {
+            break;
+        };
+        rest = rest[rest
+            .char_indices()
+            .nth(p.chars().count())
+            .map_or(rest.len(), |(i, _)| i)..]
+            .trim_start();
+    }
+    let mut title = rest.to_owned();
+    if let Some(n) = ticket_tag(&title) {
+        title = title.replacen(&format!("[#{n}]"), "", 1);
+    }
+    let mut title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    if title.is_empty() {
+        title = text
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or_default()
+            .to_owned();
+    }
+    let mut out: String = title.chars().take(max).collect();
+    if out.trim().is_empty() {
+        out = "(без темы)".to_owned();
+    }
+    out
+}
+
 /// The headers that tell a machine wrote a mail, lower-cased names with their values.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Envelope<'a> {
@@ -239,5 +286,19 @@ mod tests {
     fn a_mail_that_is_all_quote_loses_nothing() {
         let body = "> only a quote\n> of the old mail";
         assert_eq!(new_text(body), body);
+    }
+    #[test]
+    fn a_title_is_the_subject_without_reply_prefixes_and_tags() {
+        assert_eq!(
+            title_of("Re: FW: Принтер не печатает", "", 200),
+            "Принтер не печатает"
+        );
+        assert_eq!(title_of("Ответ: [#12] VPN", "", 200), "VPN");
+        assert_eq!(
+            title_of("  ", "\n  Не работает почта\nПодробности", 200),
+            "Не работает почта"
+        );
+        assert_eq!(title_of("", "", 200), "(без темы)");
+        assert_eq!(title_of("abcdef", "", 3), "abc");
     }
 }

@@ -47,7 +47,12 @@ impl Token {
 
 /// The stored form of a token.
 pub fn token_hash(secret: &str) -> String {
-    hex(&Sha256::digest(secret.as_bytes()))
+    token_hash_bytes(secret.as_bytes())
+}
+
+/// The SHA-256 of any bytes, in hex.
+pub fn token_hash_bytes(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 pub fn hash_password(password: &str) -> AppResult<String> {

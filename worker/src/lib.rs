@@ -16,7 +16,10 @@ mod pay;
 mod routes;
 mod zone;
 
-use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
+use worker::{
+    event, Context, Env, ForwardableEmailMessage, Request, Response, Result, ScheduleContext,
+    ScheduledEvent,
+};
 
 #[event(start)]
 fn start() {
@@ -32,6 +35,25 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     };
     guard::add_headers(&mut resp)?;
     Ok(resp)
+}
+
+/// Mail to the desk's address (Cloudflare Email Routing; locally `POST /cdn-cgi/local/email`).
+/// A failure refuses the mail with a reason, so the sender learns it did not arrive rather
+/// than it being lost.
+#[event(email)]
+async fn email(message: ForwardableEmailMessage, env: Env, _ctx: Context) -> Result<()> {
+    #[allow(clippy::cast_possible_truncation)]
+    let now = pointdesk_domain::time::Timestamp::from_unix((js_sys::Date::now() / 1000.0) as i64);
+    match routes::receive_mail(&message, &env, now).await {
+        Ok(outcome) => worker::console_log!("mail from {}: {outcome}", message.from()),
+        Err(e) => {
+            worker::console_error!("mail from {}: {e:?}", message.from());
+            message.set_reject(
+                "The support desk could not take this mail now; please send it again later.",
+            );
+        }
+    }
+    Ok(())
 }
 
 #[event(scheduled)]
@@ -101,11 +123,7 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
 const SLA_CRON: &str = "*/5 * * * *";
 
 async fn service_levels(db: &db::Db, env: &Env, at: pointdesk_domain::time::Timestamp) -> String {
-    let origin = env
-        .var("PUBLIC_ORIGIN")
-        .map(|v| v.to_string().trim_end_matches('/').to_owned())
-        .unwrap_or_default();
-    match routes::sla_jobs(db, at, &origin).await {
+    match routes::sla_jobs(db, at, &routes::public_origin(env)).await {
         Ok(s) => format!(
             "service levels: {} warnings, {} breaches, {} failed",
             s.warnings, s.breaches, s.failures

@@ -351,8 +351,8 @@ impl Db {
     /// Mail not yet sent and not given up on (five attempts), oldest first.
     pub async fn unsent_mail(&self, limit: i64) -> AppResult<Vec<super::clients::MailRow>> {
         self.all(
-            "SELECT id, to_email, locale, kind, subject, body, link, created_at, sent_at \
-                 FROM outbox WHERE sent_at IS NULL AND attempts < 5 ORDER BY id LIMIT ?1",
+            "SELECT id, to_email, locale, kind, subject, body, link, created_at, sent_at, \
+                 ticket_id FROM outbox WHERE sent_at IS NULL AND attempts < 5 ORDER BY id LIMIT ?1",
             &[int(limit)],
         )
         .await

@@ -23,6 +23,7 @@ pub struct AttachmentRow {
 }
 
 /// A file about to be recorded (its bytes are already in R2 under `key`).
+#[derive(Clone, Copy)]
 pub struct NewAttachment<'a> {
     pub ticket_id: i64,
     pub uploaded_by: i64,

@@ -147,6 +147,8 @@ pub struct MailRow {
     pub link: Option<String>,
     pub created_at: i64,
     pub sent_at: Option<i64>,
+    /// The ticket it is about (its thread), if any.
+    pub ticket_id: Option<i64>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -467,8 +469,8 @@ impl Db {
 
     pub async fn outbox(&self, provider: i64, limit: i64) -> AppResult<Vec<MailRow>> {
         self.all(
-            "SELECT id, to_email, locale, kind, subject, body, link, created_at, sent_at \
-                 FROM outbox WHERE provider_id = ?1 ORDER BY id DESC LIMIT ?2",
+            "SELECT id, to_email, locale, kind, subject, body, link, created_at, sent_at, \
+                 ticket_id FROM outbox WHERE provider_id = ?1 ORDER BY id DESC LIMIT ?2",
             &[int(provider), int(limit)],
         )
         .await

@@ -130,9 +130,9 @@ impl Db {
             self.statement(
                 format!(
                     "INSERT INTO outbox (provider_id, to_email, locale, kind, subject, body, link, \
-                     created_at) SELECT u.provider_id, u.email, u.locale, ?2, \
+                     created_at, ticket_id) SELECT u.provider_id, u.email, u.locale, ?2, \
                      CASE u.locale WHEN 'ru' THEN ?10 ELSE ?11 END, \
-                     CASE u.locale WHEN 'ru' THEN ?12 ELSE ?13 END, ?14, ?6 {people} \
+                     CASE u.locale WHEN 'ru' THEN ?12 ELSE ?13 END, ?14, ?6, ?4 {people} \
                      AND ?3 IS ?3 AND ?4 IS ?4 AND ?5 = ?5 \
                      AND NOT EXISTS (SELECT 1 FROM json_each(u.email_muted) WHERE value = ?2)"
                 ),

@@ -227,11 +227,20 @@ impl Db {
         author: i64,
         body: &str,
         internal: bool,
+        via: &str,
         now: i64,
     ) -> AppResult<D1PreparedStatement> {
         self.statement(
-            "INSERT INTO comments (ticket_id, author_id, body, internal, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            &[int(ticket), int(author), text(body), int(i64::from(internal)), int(now)],
+            "INSERT INTO comments (ticket_id, author_id, body, internal, via, at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            &[
+                int(ticket),
+                int(author),
+                text(body),
+                int(i64::from(internal)),
+                text(via),
+                int(now),
+            ],
         )
     }
 
@@ -389,10 +398,11 @@ impl Db {
     /// One letter per follower (and client admin, when asked), in each one's language.
     pub fn ticket_mail(&self, m: &TicketMail<'_>, now: i64) -> AppResult<D1PreparedStatement> {
         self.statement(
-            "INSERT INTO outbox (provider_id, to_email, locale, kind, subject, body, link, created_at) \
+            "INSERT INTO outbox (provider_id, to_email, locale, kind, subject, body, link, created_at, \
+               ticket_id) \
              SELECT ?1, u.email, u.locale, ?4, \
                CASE u.locale WHEN 'ru' THEN ?5 ELSE ?6 END, \
-               CASE u.locale WHEN 'ru' THEN ?7 ELSE ?8 END, ?9, ?10 \
+               CASE u.locale WHEN 'ru' THEN ?7 ELSE ?8 END, ?9, ?10, ?2 \
              FROM users u WHERE u.provider_id = ?1 AND u.active = 1 AND u.id <> ?3 AND ( \
                u.id IN (SELECT user_id FROM ticket_followers WHERE ticket_id = ?2) \
                OR (?11 = 1 AND u.role = 'client_admin' \

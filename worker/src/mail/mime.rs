@@ -26,6 +26,15 @@ pub fn ticket_message_id(ticket: i64, event: i64, domain: &str) -> String {
     format!("<t{ticket}.e{event}@{domain}>")
 }
 
+/// The id an outbox mail is sent with: a ticket's mail names its ticket (the event is the mail's
+/// row, one per recipient), other mail only itself.
+pub fn message_id(mail: i64, ticket: Option<i64>, domain: &str) -> String {
+    match ticket {
+        Some(t) => ticket_message_id(t, mail, domain),
+        None => format!("<m{mail}@{domain}>"),
+    }
+}
+
 /// The ticket a `Message-ID` of ours names, read back from a reply's `In-Reply-To` or
 /// `References` (any of the ids in it).
 pub fn ticket_of_message_ids(ids: &str, domain: &str) -> Option<i64> {

@@ -7,8 +7,6 @@ mod accounts;
 mod books;
 mod desk;
 mod letter;
-// Not sent through yet: the outbox learns its thread next (issue 23, item 2).
-#[allow(dead_code)]
 pub mod mime;
 mod tickets;
 mod topups;
@@ -22,15 +20,42 @@ pub use topups::{topup_notice, TopUpAbout, TopUpNotice, Why};
 use crate::db::Db;
 use crate::error::AppResult;
 
+/// One mail from the outbox, as a sender needs it.
+pub struct Queued<'a> {
+    pub id: i64,
+    pub to: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+    /// The ticket it is about: it threads onto the ticket's conversation.
+    pub ticket: Option<i64>,
+    /// Unix seconds.
+    pub at: i64,
+}
+
 /// Delivers one mail. Production: Cloudflare Email Service ([`CloudflareEmail`]).
 pub trait Sender {
-    async fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), String>;
+    async fn send(&self, mail: &Queued<'_>) -> Result<(), String>;
+}
+
+/// The domain our `Message-ID`s carry: `MAIL_FROM`'s, or `pointdesk.local` where nothing is
+/// sent. Replies are traced back to tickets by it.
+pub fn domain(env: &worker::Env) -> String {
+    env.var("MAIL_FROM")
+        .ok()
+        .map(|v| v.to_string())
+        .and_then(|from| {
+            let at = from.rfind('@')?;
+            Some(from[at + 1..].trim_end_matches('>').trim().to_lowercase())
+        })
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| "pointdesk.local".to_owned())
 }
 
 /// The `send_email` binding named `MAIL`, sending from the `MAIL_FROM` variable.
 pub struct CloudflareEmail {
     binding: worker::SendEmail,
     from: String,
+    domain: String,
 }
 
 impl CloudflareEmail {
@@ -38,17 +63,41 @@ impl CloudflareEmail {
     pub fn from_env(env: &worker::Env) -> Option<CloudflareEmail> {
         let binding = env.send_email("MAIL").ok()?;
         let from = env.var("MAIL_FROM").ok()?.to_string();
-        (!from.is_empty()).then_some(CloudflareEmail { binding, from })
+        (!from.is_empty()).then(|| CloudflareEmail {
+            binding,
+            from,
+            domain: domain(env),
+        })
     }
 }
 
+/// The raw message of an outbox mail: ticket mail carries its thread and, above the text, the
+/// line a reply is written above.
+pub fn outgoing(from: &str, domain: &str, m: &Queued<'_>) -> String {
+    let id = mime::message_id(m.id, m.ticket, domain);
+    let thread = m.ticket.map(|t| mime::ticket_message_id(t, 0, domain));
+    let body = match m.ticket {
+        Some(_) => format!("{}\n\n{}", pointdesk_domain::inbound::REPLY_ABOVE, m.body),
+        None => m.body.to_owned(),
+    };
+    mime::raw(&mime::Outgoing {
+        from,
+        to: m.to,
+        subject: m.subject,
+        body: &body,
+        message_id: &id,
+        thread: thread.as_deref(),
+        date: m.at,
+    })
+}
+
 impl Sender for CloudflareEmail {
-    async fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), String> {
-        let message = worker::SendEmailBuilder::builder(&self.from, to, subject)
-            .text(body)
-            .build();
+    async fn send(&self, m: &Queued<'_>) -> Result<(), String> {
+        let raw = outgoing(&self.from, &self.domain, m);
+        let message =
+            worker::EmailMessage::new(&self.from, m.to, &raw).map_err(|e| format!("{e:?}"))?;
         self.binding
-            .send_with_builder(&message)
+            .send(&message)
             .await
             .map(|_| ())
             .map_err(|e| format!("{e:?}"))
@@ -60,7 +109,15 @@ impl Sender for CloudflareEmail {
 pub async fn deliver(db: &Db, sender: &impl Sender, now: i64, limit: i64) -> AppResult<usize> {
     let mut sent = 0;
     for m in db.unsent_mail(limit).await? {
-        let result = sender.send(&m.to_email, &m.subject, &m.body).await;
+        let queued = Queued {
+            id: m.id,
+            to: &m.to_email,
+            subject: &m.subject,
+            body: &m.body,
+            ticket: m.ticket_id,
+            at: now,
+        };
+        let result = sender.send(&queued).await;
         db.batch(vec![db.mark_mail(
             m.id,
             result.as_ref().err().map(String::as_str),

@@ -9,6 +9,7 @@ mod clients;
 mod desk;
 mod health;
 mod ledger;
+mod mailbox;
 mod notices;
 mod payments;
 mod people;
@@ -18,11 +19,19 @@ mod session;
 mod sla;
 mod tickets;
 
+pub use mailbox::receive as receive_mail;
 pub use payments::auto_topups;
 pub use payments::reconcile as reconcile_payments;
 pub use periods::turn_over;
 pub use sla::sla_jobs;
 pub use tickets::expire_quotes;
+
+/// The app's address for links in mail and notices (`PUBLIC_ORIGIN`; empty when unset).
+pub fn public_origin(env: &Env) -> String {
+    env.var("PUBLIC_ORIGIN")
+        .map(|v| v.to_string().trim_end_matches('/').to_owned())
+        .unwrap_or_default()
+}
 
 /// What the desk's hourly job did.
 #[derive(Debug, Default)]
@@ -36,10 +45,7 @@ pub struct DeskJobs {
 /// The desk's hourly job: resolved incidents nobody confirmed are announced a day before and
 /// closed at their provider's auto-close; points about to expire are announced once per period.
 pub async fn desk_jobs(db: &crate::db::Db, env: &Env, now: Timestamp) -> AppResult<DeskJobs> {
-    let origin = env
-        .var("PUBLIC_ORIGIN")
-        .map(|v| v.to_string().trim_end_matches('/').to_owned())
-        .unwrap_or_default();
+    let origin = public_origin(env);
     let mut done = DeskJobs::default();
     let (warned, closed) = tickets::auto_close(db, now, &origin).await?;
     (done.warned, done.closed) = (warned, closed);

@@ -243,11 +243,13 @@ fn offset(call: &Call<'_>, who: &Session) -> i32 {
 pub async fn outbox(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     who.may_provider_wide(Action::ManageClients)?;
     let db = call.db()?;
+    let domain = mail::domain(call.env);
     let items = db
         .outbox(who.provider(), 100)
         .await?
         .into_iter()
         .map(|m| MailDto {
+            message_id: mail::mime::message_id(m.id, m.ticket_id, &domain),
             id: m.id,
             to: m.to_email,
             locale: m.locale,

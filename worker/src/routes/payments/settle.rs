@@ -22,13 +22,6 @@ pub(super) fn config(env: &Env) -> AppResult<Config> {
     })?)
 }
 
-/// This deployment's origin (`PUBLIC_ORIGIN`), for the links a job's mail carries.
-pub(super) fn public_origin(env: &Env) -> String {
-    env.var("PUBLIC_ORIGIN")
-        .map(|v| v.to_string().trim_end_matches('/').to_owned())
-        .unwrap_or_default()
-}
-
 /// The row that records `event` of `gateway` (about `purchase`, when it is one of ours).
 pub(super) fn event_row<'a>(
     gateway: &'a str,

@@ -12,12 +12,13 @@ use pointdesk_domain::time::{Date, Timestamp};
 use worker::{D1PreparedStatement, Env};
 
 use super::invoices::{issue, Issue};
-use super::settle::{config, credit, public_origin};
+use super::settle::{config, credit};
 use crate::db::{stored_points, Db, DueTopUpRow, NewPurchase, OrgNotice, PackRow};
 use crate::error::{AppError, AppResult};
 use crate::mail::{topup_notice, TopUpAbout, TopUpNotice, Why};
 use crate::pay::fetch::Fetcher;
 use crate::pay::{Charged, Config, Event, Gateway, Order, Outcome, Receipt, SavedCard};
+use crate::routes::public_origin;
 use crate::zone;
 
 /// What one pass did.

@@ -24,7 +24,10 @@ pub fn bucket(env: &worker::Env) -> AppResult<Bucket> {
 
 /// A new random object key under the ticket's prefix (128 bits; never derived from the name).
 pub fn new_key(ticket: i64) -> AppResult<String> {
-    Ok(format!("t{ticket}/{}", hex::encode(crate::auth::random_bytes()?)))
+    Ok(format!(
+        "t{ticket}/{}",
+        hex::encode(crate::auth::random_bytes()?)
+    ))
 }
 
 fn field(name: &str, code: &str) -> AppError {
@@ -133,9 +136,17 @@ pub async fn upload(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     };
     let belongs = q.comment.map_or(Belongs::Ticket, Belongs::Comment);
     let written = db
-        .batch(vec![db.insert_attachment(&file, belongs, call.now.unix())?])
+        .batch(vec![db.insert_attachment(
+            &file,
+            belongs,
+            call.now.unix(),
+        )?])
         .await?;
-    let Some(row) = db.attachment_by_key(&key).await?.filter(|_| written[0] == 1) else {
+    let Some(row) = db
+        .attachment_by_key(&key)
+        .await?
+        .filter(|_| written[0] == 1)
+    else {
         // Another upload took the ticket's last place meanwhile.
         bucket(call.env)?.delete(&key).await?;
         return Err(field("file", "ticket_full"));
@@ -213,8 +224,12 @@ pub async fn delete(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     if !may_delete(&row, who) {
         return Err(AppError::Forbidden);
     }
-    db.batch(vec![db.delete_attachment(row.id, who.user.id, call.now.unix())?])
-        .await?;
+    db.batch(vec![db.delete_attachment(
+        row.id,
+        who.user.id,
+        call.now.unix(),
+    )?])
+    .await?;
     bucket(call.env)?.delete(&row.r2_key).await?;
     Ok(Response::empty()?.with_status(204))
 }

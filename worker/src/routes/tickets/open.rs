@@ -11,7 +11,11 @@ use worker::{D1PreparedStatement, Response};
 
 use super::clocks::opening;
 use super::load::{answer, Loaded};
-use crate::db::{decide_and_write, Db, Event, NewTicketRow, PeopleNotice, Recipients};
+use pointdesk_domain::time::Timestamp;
+
+use crate::db::{
+    decide_and_write, Belongs, Db, Event, NewAttachment, NewTicketRow, PeopleNotice, Recipients,
+};
 use crate::error::{AppError, AppResult};
 use crate::http::{read_json, respond, Call, Session};
 use crate::mail::{desk_notice, About, DeskNotice, NextStep};
@@ -20,6 +24,21 @@ use crate::mail::{desk_notice, About, DeskNotice, NextStep};
 pub async fn create(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     let req: CreateTicketRequest = read_json(&mut call.req).await?;
     let t = NewTicket::try_from(req)?;
+    let db = call.db()?;
+    let id = open(&db, who, &t, call.now, &call.origin(), &[]).await?;
+    respond(answer(&db, who, id, 201, call.now).await?)
+}
+
+/// Opens a ticket for `who` (from the app or from a mail), with the files that came with it
+/// (already in R2) recorded in the same batch; its id.
+pub async fn open(
+    db: &Db,
+    who: &Session,
+    t: &NewTicket,
+    at: Timestamp,
+    origin: &str,
+    files: &[NewAttachment<'_>],
+) -> AppResult<i64> {
     let client = who.actor.role.is_client();
     let org = match (client, who.org(), t.org_id) {
         (true, Some(own), None) => own,
@@ -33,11 +52,10 @@ pub async fn create(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
         }
     };
     who.may(Action::OpenTicket, Some(org))?;
-    let db = call.db()?;
     let Some(org_row) = db.organization(who.provider(), org).await? else {
         return Err(AppError::Fields(vec![FieldError::new("org_id", "unknown")]));
     };
-    let requester = requester(&db, who, org, t.requester_id).await?;
+    let requester = requester(db, who, org, t.requester_id).await?;
     let catalogue = match t.catalogue_id {
         Some(c) => match db.catalogue_item(who.provider(), c).await? {
             Some(item) if item.active == 1 => Some(item),
@@ -56,9 +74,8 @@ pub async fn create(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
         _ => NextStep::Standard,
     };
     let terms = db.sla_terms(Some(who.provider()), Some(org)).await?;
-    let clocks = opening(&terms, t.priority, call.now)?;
-    let now = call.now.unix();
-    let origin = call.origin();
+    let clocks = opening(&terms, t.priority, at)?;
+    let now = at.unix();
     let opened_by = (requester.0 != who.user.id).then_some(who.user.id);
     let id = decide_and_write("numbering a ticket", async |_| {
         let (id, number) = db.next_ticket(who.provider()).await?;
@@ -108,12 +125,22 @@ pub async fn create(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
             requester: requester.0,
             next,
         };
-        statements.extend(announce(&db, who, &opened, &origin, now)?);
+        for f in files {
+            statements.push(db.insert_attachment(
+                &NewAttachment {
+                    ticket_id: id,
+                    ..*f
+                },
+                Belongs::Ticket,
+                now,
+            )?);
+        }
+        statements.extend(announce(db, who, &opened, origin, now)?);
         db.batch(statements).await?;
         Ok(id)
     })
     .await?;
-    respond(answer(&db, who, id, 201, call.now).await?)
+    Ok(id)
 }
 
 /// A ticket just opened, as its notices need it.

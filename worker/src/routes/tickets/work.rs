@@ -15,6 +15,7 @@ use worker::Response;
 use super::change::{change, mail, Change, Needs};
 use super::clocks::{clock_statement, ClockMove};
 use super::load::{answer, load};
+use crate::db::{Belongs, Db, NewAttachment};
 use crate::error::{AppError, AppResult};
 use crate::http::{body_of, read_json, respond, Call, Session};
 use crate::mail::{TicketNotice, WhatChanged};
@@ -30,28 +31,69 @@ pub async fn comment(call: &mut Call<'_>, who: &Session) -> AppResult<Response> 
     );
     let body = f.finish(|| body)?;
     let db = call.db()?;
-    let l = load(&db, who, id, Action::Comment).await?;
-    if req.internal {
+    let c = NewComment {
+        ticket: id,
+        body: &body,
+        internal: req.internal,
+        via: "app",
+    };
+    add_comment(&db, who, &c, call.now, &call.origin(), &[]).await?;
+    respond(answer(&db, who, id, 201, call.now).await?)
+}
+
+/// A comment about to be written, from the app or from a mail.
+pub struct NewComment<'a> {
+    pub ticket: i64,
+    pub body: &'a str,
+    pub internal: bool,
+    /// `app` or `mail`.
+    pub via: &'a str,
+}
+
+/// Writes a comment with the files that came with it (already in R2), moves the service-level
+/// clocks and mails the followers, in one batch.
+pub async fn add_comment(
+    db: &Db,
+    who: &Session,
+    c: &NewComment<'_>,
+    at: Timestamp,
+    origin: &str,
+    files: &[NewAttachment<'_>],
+) -> AppResult<()> {
+    let id = c.ticket;
+    let l = load(db, who, id, Action::Comment).await?;
+    if c.internal {
         who.may(Action::CommentInternal, Some(l.row.org_id))?;
     }
-    let now = call.now.unix();
+    let now = at.unix();
     let mut statements = vec![
         db.touch_ticket(id, now)?,
-        db.insert_comment(id, who.user.id, &body, req.internal, now)?,
-        db.comment_event(id, who.user.id, req.internal, now)?,
+        db.insert_comment(id, who.user.id, c.body, c.internal, c.via, now)?,
+        db.comment_event(id, who.user.id, c.internal, now)?,
     ];
+    for f in files {
+        statements.push(db.insert_attachment(
+            &NewAttachment {
+                ticket_id: id,
+                internal: c.internal,
+                ..*f
+            },
+            Belongs::NewestComment,
+            now,
+        )?);
+    }
     // A public comment from staff is an answer; one from the client ends a wait for them.
     let client = who.actor.role.is_client();
     let clock = ClockMove {
-        responded: !req.internal && !client,
-        awaiting: (client && !req.internal).then_some(None),
+        responded: !c.internal && !client,
+        awaiting: (client && !c.internal).then_some(None),
         retarget: None,
     };
-    statements.extend(clock_statement(&db, &l, &l.flow, !client, clock, call.now).await?);
-    if !req.internal {
-        let link = format!("{}/tickets/{id}", call.origin());
+    statements.extend(clock_statement(db, &l, &l.flow, !client, clock, at).await?);
+    if !c.internal {
+        let link = format!("{origin}/tickets/{id}");
         statements.extend(mail(
-            &db,
+            db,
             TicketNotice::Changed(WhatChanged::NewComment),
             &l,
             who,
@@ -61,7 +103,7 @@ pub async fn comment(call: &mut Call<'_>, who: &Session) -> AppResult<Response> 
         )?);
     }
     db.batch(statements).await?;
-    respond(answer(&db, who, id, 201, call.now).await?)
+    Ok(())
 }
 
 /// `followTicket` / `unfollowTicket`.
