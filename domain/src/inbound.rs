@@ -190,7 +190,11 @@ pub fn new_text(body: &str) -> String {
     let lines: Vec<&str> = body.lines().collect();
     let mut kept: Vec<&str> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        if starts_history(line, lines.get(i + 1).copied()) || *line == "-- " || *line == "--" {
+        if starts_history(line, lines.get(i + 1).copied())
+            || *line == "-- "
+            || *line == "--"
+            || sent_from_phone(line)
+        {
             break;
         }
         if line.trim_start().starts_with('>') {
@@ -208,6 +212,52 @@ pub fn new_text(body: &str) -> String {
         return body.trim().to_owned();
     }
     kept.join("\n")
+}
+
+/// The line a phone's mail program signs with ("Sent from my iPhone", "Отправлено с iPhone",
+/// "Get Outlook for Android", Yandex's and Mail.ru's): the signature starts there.
+fn sent_from_phone(line: &str) -> bool {
+    let l = line.trim().to_lowercase();
+    const MARKS: [&str; 6] = [
+        "sent from my ",
+        "sent from outlook for ",
+        "get outlook for ",
+        "отправлено с iphone",
+        "отправлено с ipad",
+        "отправлено из мобильно",
+    ];
+    l.chars().count() <= 80 && MARKS.iter().any(|m| l.starts_with(m))
+}
+
+/// A mail's text made tidy to keep: Windows line ends, the HTML entities an HTML-only mail
+/// leaves behind (`&nbsp;`), spaces at line ends and runs of blank lines.
+pub fn tidy(text: &str) -> String {
+    let text = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace("&nbsp;", " ")
+        .replace('\u{a0}', " ")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    let mut out = String::new();
+    let mut blank = 0;
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank += 1;
+            if blank > 1 {
+                continue;
+            }
+        } else {
+            blank = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.trim().to_owned()
 }
 
 #[cfg(test)]
@@ -300,5 +350,15 @@ mod tests {
         );
         assert_eq!(title_of("", "", 200), "(без темы)");
         assert_eq!(title_of("abcdef", "", 3), "abc");
+    }
+    #[test]
+    fn phone_signatures_end_the_reply_and_html_leftovers_are_tidied() {
+        assert_eq!(new_text("Вот фото:\n\nОтправлено с iPhone"), "Вот фото:");
+        assert_eq!(new_text("Done.\nSent from my iPad\n> old"), "Done.");
+        assert_eq!(new_text("Ok\n\nGet Outlook for Android"), "Ok");
+        assert_eq!(
+            tidy("Не печатает.\r\n&nbsp;\r\n\r\n\r\nA &amp; B  \r\n"),
+            "Не печатает.\n\nA & B"
+        );
     }
 }

@@ -46,6 +46,9 @@ export default class Pointdesk extends WorkerEntrypoint {
   scheduled(event) {
     return guard(() => wasm.scheduled(event, this.env, this.ctx));
   }
+  email(message) {
+    return guard(() => wasm.email(message, this.env, this.ctx));
+  }
 }
 "#;
 

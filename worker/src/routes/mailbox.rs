@@ -7,7 +7,7 @@
 use mail_parser::{Message, MessageParser, MimeHeaders};
 use pointdesk_api::tickets::NewTicket;
 use pointdesk_domain::attachment::{admit, clean_name, FILE_MAX};
-use pointdesk_domain::inbound::{automatic, new_text, ticket_tag, title_of, Envelope};
+use pointdesk_domain::inbound::{automatic, new_text, ticket_tag, tidy, title_of, Envelope};
 use pointdesk_domain::sniff::sniff;
 use pointdesk_domain::ticket::{Kind, Priority, COMMENT_MAX, DESCRIPTION_MAX, TITLE_MAX};
 use pointdesk_domain::time::Timestamp;
@@ -95,10 +95,7 @@ pub async fn receive(
         return Ok("unknown_sender");
     };
     let who = Session::of(person.user)?;
-    let text = parsed
-        .body_text(0)
-        .map(|t| t.into_owned())
-        .unwrap_or_default();
+    let text = tidy(&parsed.body_text(0).unwrap_or_default());
     let origin = crate::routes::public_origin(env);
     let ticket = thread_of(&db, &who, &parsed, &subject, env).await?;
     let files = store_files(env, &parsed, who.user.id).await?;
