@@ -26,6 +26,8 @@ pub struct Answer {
     pub content_type: String,
     pub allow: Option<String>,
     pub body: String,
+    /// The body as it came (a file is not text).
+    pub bytes: Vec<u8>,
     /// Every header, names lower-cased.
     pub headers: Vec<(String, String)>,
 }
@@ -107,12 +109,21 @@ pub fn request(method: &str, path: &str, headers: &[(&str, &str)], body: Option<
                 .collect::<Vec<_>>()
         })
         .collect();
+    let (status, content_type) = (resp.status(), resp.content_type().to_owned());
+    let allow = resp.header("allow").map(str::to_owned);
+    let mut bytes = Vec::new();
+    // At most 30 MB: more than any answer or file may be.
+    let _ = std::io::Read::read_to_end(
+        &mut std::io::Read::take(resp.into_reader(), 30 << 20),
+        &mut bytes,
+    );
     let answer = Answer {
-        status: resp.status(),
-        content_type: resp.content_type().to_owned(),
-        allow: resp.header("allow").map(str::to_owned),
+        status,
+        content_type,
+        allow,
         headers,
-        body: resp.into_string().unwrap_or_default(),
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes,
     };
     contract::check(
         method,
@@ -306,6 +317,20 @@ impl Caller {
             .map(|(n, v)| (n.as_str(), v.as_str()))
             .collect();
         request("POST", path, &refs, Some(body.as_bytes()))
+    }
+
+    /// A raw `POST` of `bytes` (a file upload: the body is the file).
+    pub fn upload(&mut self, path: &str, bytes: &[u8]) -> Answer {
+        let mut headers = self.headers();
+        headers.push((
+            "content-type".to_owned(),
+            "application/octet-stream".to_owned(),
+        ));
+        let refs: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        request("POST", path, &refs, Some(bytes))
     }
 
     /// Signs in (asserting success) and keeps the cookie.

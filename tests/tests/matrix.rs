@@ -44,7 +44,7 @@ struct World {
 
 /// The operations that act on one ticket (or its quote), and the state the ticket must be in
 /// for the call to succeed when the caller may make it.
-const TICKET_OPS: [(&str, &str); 23] = [
+const TICKET_OPS: [(&str, &str); 27] = [
     ("getTicket", "incident_new"),
     ("getTicketTimeline", "incident_new"),
     ("addComment", "incident_new"),
@@ -68,6 +68,10 @@ const TICKET_OPS: [(&str, &str); 23] = [
     ("disputeRecordedApproval", "request_recorded"),
     ("changeTicketPriority", "incident_new"),
     ("setAwaitingClient", "incident_new"),
+    ("listAttachments", "incident_new"),
+    ("uploadAttachment", "incident_new"),
+    ("getAttachment", "incident_new"),
+    ("deleteAttachment", "incident_new"),
 ];
 
 const TARGETS: [Target; 3] = [Target::Own, Target::OtherOrg, Target::OtherProvider];
@@ -226,8 +230,36 @@ fn world() -> World {
         ..w
     };
     tickets(&w);
+    files();
     billing();
     w
+}
+
+/// A file on each ticket of `getAttachment` and `deleteAttachment`, uploaded by its provider's
+/// manager (a client person may not delete it) and numbered as its ticket.
+fn files() {
+    let mut managers = [
+        Caller::sign_in("manager@mxa.e2e", FIXTURE_PASSWORD),
+        Caller::sign_in("manager@mxb.e2e", FIXTURE_PASSWORD),
+    ];
+    for op in ["getAttachment", "deleteAttachment"] {
+        for target in TARGETS {
+            for who in EVERYONE {
+                let id = ticket_id(op, target, who);
+                let m = &mut managers[usize::from(target == Target::OtherProvider)];
+                let a = m.upload(
+                    &format!("/api/v1/tickets/{id}/attachments?name=matrix.txt"),
+                    b"Matrix file",
+                );
+                assert_eq!(a.status, 201, "a file on ticket {id}: {}", a.body);
+                let file = a.json()["id"].as_i64().expect("a file id");
+                d1(&format!(
+                    "UPDATE attachments SET id = {id} WHERE id = {file}"
+                ))
+                .expect("the file numbered as its ticket");
+            }
+        }
+    }
 }
 
 /// Valid requisites (ПАО Сбербанк's identifiers) for provider 401 and organisation 401, a RUB
@@ -454,7 +486,10 @@ fn expected(op: &str, who: Who, target: Target) -> Option<u16> {
                 "getAutoTopUp" => [403, 200, 200, 200],
                 // It spends the client's money: only its admin sets it.
                 "updateAutoTopUp" => [403, 200, 403, 403],
-                "addComment" => [201, 201, 201, 201],
+                "addComment" | "uploadAttachment" => [201, 201, 201, 201],
+                "listAttachments" | "getAttachment" => [200, 200, 200, 200],
+                // The manager uploaded it: a client person may delete only their own.
+                "deleteAttachment" => [403, 403, 204, 204],
                 "logWork" | "createQuote" => [403, 403, 201, 201],
                 "assignTicket" | "changeTicketStatus" | "setIncidentCause" | "completeRequest" => {
                     [403, 403, 200, 200]
@@ -564,6 +599,7 @@ fn request(
             w.org[&Target::Own]
         )),
         "addComment" => Some(r#"{"body":"Matrix"}"#.to_owned()),
+        "uploadAttachment" => Some("Matrix upload".to_owned()),
         "logWork" => Some(r#"{"minutes":5}"#.to_owned()),
         "assignTicket" => Some(r#"{"assignee_id":null}"#.to_owned()),
         "changeTicketStatus" => Some(r#"{"status":"in_progress"}"#.to_owned()),
@@ -621,9 +657,15 @@ fn request(
         method: method.to_ascii_uppercase(),
         path: template
             .replace("{id}", &id.to_string())
+            .replace("{attachment}", &id.to_string())
             .replace("{period}", "2026-11")
             .replace("{gateway}", "sandbox")
-            .replace("{payment}", "sbx_matrix"),
+            .replace("{payment}", "sbx_matrix")
+            + if op == "uploadAttachment" {
+                "?name=matrix.txt"
+            } else {
+                ""
+            },
         body,
     }
 }

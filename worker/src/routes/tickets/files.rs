@@ -85,10 +85,10 @@ pub async fn upload(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
         .ok_or_else(|| field("file", "length_required"))?;
     admit(length, 0, 0).map_err(|r| field("file", r.code()))?;
     let db = call.db()?;
-    load(&db, who, id, Action::Comment).await?;
+    let l = load(&db, who, id, Action::Comment).await?;
     let staff = !who.actor.role.is_client();
     if q.internal {
-        who.may(Action::CommentInternal, None)?;
+        who.may(Action::CommentInternal, Some(l.row.org_id))?;
     }
     let mut internal = q.internal;
     if let Some(c) = q.comment {
