@@ -325,6 +325,22 @@ pub async fn send(w: &Write) -> Result<String, ApiError> {
     accept(exchange(req).await?, &[]).map(|(_, text)| text)
 }
 
+/// `uploadAttachment`: the file itself is the body (the browser streams it from disk).
+pub async fn upload(ticket: i64, file: &web_sys::File) -> Result<String, ApiError> {
+    let name = String::from(js_sys::encode_uri_component(&file.name()));
+    let req = Request::post(&url(&format!("/tickets/{ticket}/attachments?name={name}")))
+        .header("content-type", "application/octet-stream")
+        .body(wasm_bindgen::JsValue::from(file.clone()))
+        .map_err(network);
+    accept(exchange(req).await?, &[]).map(|(_, text)| text)
+}
+
+/// `deleteAttachment` at the file's own `url`.
+pub async fn delete_file(url_path: &str) -> Result<String, ApiError> {
+    let path = url_path.trim_start_matches(BASE);
+    send(&write(Verb::Delete, path, None)).await
+}
+
 /// `listLedgerEntries` with its query (`kind=…&period=…&ticket=…&before=…`).
 pub fn ledger(org: i64, query: &str) -> Typed<LedgerPageDto> {
     read(format!("/organizations/{org}/ledger?{query}"))

@@ -26,6 +26,21 @@ pub fn integer(locale: Locale, n: i64) -> String {
     call(nf.format(), &JsValue::from(n as f64))
 }
 
+/// A file's size: `840 KB` / `3.4 MB` (`840 кБ` / `3,4 МБ`), in the locale's own unit words.
+pub fn size(locale: Locale, bytes: i64) -> String {
+    let (unit, n) = if bytes < 1 << 20 {
+        ("kilobyte", ((bytes + 1023) >> 10) as f64)
+    } else {
+        ("megabyte", (bytes as f64) / f64::from(1 << 20))
+    };
+    let options = Object::new();
+    for (k, v) in [("style", JsValue::from_str("unit")), ("unit", JsValue::from_str(unit)), ("maximumFractionDigits", JsValue::from(1))] {
+        let _ = Reflect::set(&options, &JsValue::from_str(k), &v);
+    }
+    let nf = Intl::NumberFormat::new(&locales(locale), &options);
+    call(nf.format(), &JsValue::from(n))
+}
+
 fn decimal_separator(locale: Locale) -> char {
     match locale {
         Locale::En => '.',

@@ -30,6 +30,7 @@ pub mod sla_card;
 pub mod sla_targets_field;
 pub mod status_card;
 pub mod text_field;
+pub mod ticket_files;
 pub mod ticket_change;
 pub mod ticket_controls;
 pub mod ticket_row;

@@ -14,6 +14,7 @@ use crate::components::resolution_panel::ResolutionPanel;
 use crate::components::sla_card::SlaCard;
 use crate::components::ticket_change::use_change;
 use crate::components::ticket_controls::{has_controls, TicketControls};
+use crate::components::ticket_files::TicketFiles;
 use crate::components::timeline_view::TimelineView;
 use crate::components::wait_and_priority::WaitAndPriority;
 use crate::components::work_logger::WorkLogger;
@@ -105,6 +106,7 @@ fn TicketView(ticket: TicketDto, version: RwSignal<u32>, done: Callback<()>) -> 
                 </dl>
                 {(!t.description.is_empty()).then(|| view! { <p class="prewrap">{t.description.clone()}</p> })}
             </section>
+            <TicketFiles id=id />
             {may_log.then(|| view! { <WorkLogger id=id done=done /> })}
             // An included request is never quoted: no empty "Quote" card for it.
             {(request && (t.class != "standard" || !t.quotes.is_empty())).then(|| {
