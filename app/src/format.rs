@@ -34,7 +34,11 @@ pub fn size(locale: Locale, bytes: i64) -> String {
         ("megabyte", (bytes as f64) / f64::from(1 << 20))
     };
     let options = Object::new();
-    for (k, v) in [("style", JsValue::from_str("unit")), ("unit", JsValue::from_str(unit)), ("maximumFractionDigits", JsValue::from(1))] {
+    for (k, v) in [
+        ("style", JsValue::from_str("unit")),
+        ("unit", JsValue::from_str(unit)),
+        ("maximumFractionDigits", JsValue::from(1)),
+    ] {
         let _ = Reflect::set(&options, &JsValue::from_str(k), &v);
     }
     let nf = Intl::NumberFormat::new(&locales(locale), &options);

@@ -102,7 +102,7 @@ export class AppPage {
   }
 }
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** SQL straight into the test server's local D1, for fixtures the API cannot make yet. */
 export function sql(command) {

@@ -71,7 +71,11 @@ pub fn TicketFiles(id: i64) -> impl IntoView {
     }
 }
 
-fn files_view(list: Fields, reads: RwSignal<u32>, error: RwSignal<Option<ApiError>>) -> impl IntoView {
+fn files_view(
+    list: Fields,
+    reads: RwSignal<u32>,
+    error: RwSignal<Option<ApiError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let items = list.list("items");
     if items.is_empty() {
