@@ -288,7 +288,7 @@ operations! {
         201 AttachmentDto;
     getAttachment: Get "/tickets/{id}/attachments/{attachment}", SignedIn, "tickets", "The file, streamed: inline when it is an image, a download otherwise",
         200;
-    deleteAttachment: Delete "/tickets/{id}/attachments/{attachment}", SignedIn, "tickets", "Delete a file (its uploader or provider staff); its bytes are removed",
+    deleteAttachment: Delete "/tickets/{id}/attachments/{attachment}", SignedIn, "tickets", "Remove a file (its uploader or provider staff); its bytes go with it",
         204;
     addComment: Post "/tickets/{id}/comments", SignedIn, "tickets", "Comment, public or internal (provider staff only)",
         body CommentRequest, 201 TicketDto;

@@ -123,7 +123,7 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
 const SLA_CRON: &str = "*/5 * * * *";
 
 async fn service_levels(db: &db::Db, env: &Env, at: pointdesk_domain::time::Timestamp) -> String {
-    match routes::sla_jobs(db, at, &routes::public_origin(env)).await {
+    match routes::sla_jobs(db, at, &http::public_origin(env)).await {
         Ok(s) => format!(
             "service levels: {} warnings, {} breaches, {} failed",
             s.warnings, s.breaches, s.failures

@@ -79,6 +79,13 @@ pub fn run(args: &[String]) -> Result {
         srv.url,
         took(started.elapsed())
     );
+    eprintln!(
+        "  Mail to support@ (as Acme's user, from a fixture with its placeholders filled):\n    \
+         sed -e 's/{{FROM}}/user@acme.test/; s/{{TO}}/support@pointdesk.local/; s/{{SUBJECT}}/Printer/; s/{{ID}}/demo-1/' \\\n      \
+         tests/fixtures/mail/outlook-html.eml | curl -X POST --data-binary @- \\\n      \
+         '{}/cdn-cgi/local/email?format=json&from=user@acme.test&to=support@pointdesk.local'\n",
+        srv.url
+    );
     watch.wait()
 }
 

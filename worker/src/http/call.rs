@@ -62,3 +62,11 @@ impl Call<'_> {
             .unwrap_or_default()
     }
 }
+
+/// The app's address for links in mail and notices (`PUBLIC_ORIGIN`; empty when unset), where
+/// no request says it (the scheduled jobs, inbound mail).
+pub fn public_origin(env: &worker::Env) -> String {
+    env.var("PUBLIC_ORIGIN")
+        .map(|v| v.to_string().trim_end_matches('/').to_owned())
+        .unwrap_or_default()
+}

@@ -10,7 +10,7 @@ mod report_query;
 mod session;
 
 pub use body::{body_of, read_json, MAX_BODY_BYTES};
-pub use call::Call;
+pub use call::{public_origin, Call};
 pub use csv::Csv;
 pub use reply::{iso, json, openapi, respond, wire_points};
 pub use report_query::{csv_locale, months, wants_csv, wants_html, Months};

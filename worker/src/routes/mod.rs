@@ -9,7 +9,6 @@ mod clients;
 mod desk;
 mod health;
 mod ledger;
-mod mailbox;
 mod notices;
 mod payments;
 mod people;
@@ -19,19 +18,12 @@ mod session;
 mod sla;
 mod tickets;
 
-pub use mailbox::receive as receive_mail;
 pub use payments::auto_topups;
 pub use payments::reconcile as reconcile_payments;
 pub use periods::turn_over;
 pub use sla::sla_jobs;
 pub use tickets::expire_quotes;
-
-/// The app's address for links in mail and notices (`PUBLIC_ORIGIN`; empty when unset).
-pub fn public_origin(env: &Env) -> String {
-    env.var("PUBLIC_ORIGIN")
-        .map(|v| v.to_string().trim_end_matches('/').to_owned())
-        .unwrap_or_default()
-}
+pub use tickets::mailbox::receive as receive_mail;
 
 /// What the desk's hourly job did.
 #[derive(Debug, Default)]
@@ -45,7 +37,7 @@ pub struct DeskJobs {
 /// The desk's hourly job: resolved incidents nobody confirmed are announced a day before and
 /// closed at their provider's auto-close; points about to expire are announced once per period.
 pub async fn desk_jobs(db: &crate::db::Db, env: &Env, now: Timestamp) -> AppResult<DeskJobs> {
-    let origin = public_origin(env);
+    let origin = crate::http::public_origin(env);
     let mut done = DeskJobs::default();
     let (warned, closed) = tickets::auto_close(db, now, &origin).await?;
     (done.warned, done.closed) = (warned, closed);
@@ -141,10 +133,9 @@ fn operation(req: &Request) -> AppResult<(&'static Operation, Params)> {
 /// Every operation's handler: an exhaustive `match`, so an operation without one does not
 /// compile. `who` is the caller of a `SignedIn` operation (a public one has none).
 async fn handle(op: &Operation, call: &mut Call<'_>, who: Option<&Session>) -> AppResult<Response> {
-    let env = call.env;
     let who = || who.ok_or_else(|| AppError::Internal(format!("{} is declared public", op.id)));
     match op.op {
-        Op::getHealth => health::get(env).await,
+        Op::getHealth => health::get(call.env).await,
         Op::ping => Ok(Response::empty()?.with_status(204)),
         Op::getOpenApi => openapi(),
         Op::previewCharge => charging::preview(read_json(&mut call.req).await?),
@@ -180,10 +171,9 @@ async fn handle(op: &Operation, call: &mut Call<'_>, who: Option<&Session>) -> A
         Op::getTicket => tickets::get(call, who()?).await,
         Op::getTicketTimeline => tickets::timeline(call, who()?).await,
         Op::addComment => tickets::comment(call, who()?).await,
-        Op::listAttachments => tickets::files::list(call, who()?).await,
-        Op::uploadAttachment => tickets::files::upload(call, who()?).await,
-        Op::getAttachment => tickets::files::get(call, who()?).await,
-        Op::deleteAttachment => tickets::files::delete(call, who()?).await,
+        Op::listAttachments | Op::uploadAttachment | Op::getAttachment | Op::deleteAttachment => {
+            tickets::files::handle(op.op, call, who()?).await
+        }
         Op::followTicket => tickets::follow(call, who()?, true).await,
         Op::unfollowTicket => tickets::follow(call, who()?, false).await,
         Op::logWork => tickets::log_work(call, who()?).await,

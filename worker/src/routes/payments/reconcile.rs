@@ -6,10 +6,10 @@ use worker::Env;
 use super::settle::{config, credit, Credited};
 use crate::db::{Db, NewPaymentEvent, PurchaseRow};
 use crate::error::{AppError, AppResult};
+use crate::http::public_origin;
 use crate::pay::fetch::Fetcher;
 use crate::pay::sandbox::{self};
 use crate::pay::{Config, Gateway, Outcome};
-use crate::routes::public_origin;
 
 /// How long a purchase may stay pending before the hourly job asks its gateway.
 pub const RECONCILE_AFTER_SECS: i64 = 10 * 60;

@@ -15,10 +15,10 @@ use super::invoices::{issue, Issue};
 use super::settle::{config, credit};
 use crate::db::{stored_points, Db, DueTopUpRow, NewPurchase, OrgNotice, PackRow};
 use crate::error::{AppError, AppResult};
+use crate::http::public_origin;
 use crate::mail::{topup_notice, TopUpAbout, TopUpNotice, Why};
 use crate::pay::fetch::Fetcher;
 use crate::pay::{Charged, Config, Event, Gateway, Order, Outcome, Receipt, SavedCard};
-use crate::routes::public_origin;
 use crate::zone;
 
 /// What one pass did.

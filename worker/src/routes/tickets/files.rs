@@ -5,6 +5,7 @@
 use futures_util::StreamExt;
 use pointdesk_api::attachments::{AttachmentDto, AttachmentListDto};
 use pointdesk_api::problem::FieldError;
+use pointdesk_api::routes::Op;
 use pointdesk_api::tickets::PersonRefDto;
 use pointdesk_domain::attachment::{admit, clean_name, disposition, FILE_MAX};
 use pointdesk_domain::policy::Action;
@@ -32,6 +33,16 @@ pub fn new_key(ticket: i64) -> AppResult<String> {
 
 fn field(name: &str, code: &str) -> AppError {
     AppError::Fields(vec![FieldError::new(name, code)])
+}
+
+/// The four file operations.
+pub async fn handle(op: Op, call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
+    match op {
+        Op::uploadAttachment => upload(call, who).await,
+        Op::getAttachment => get(call, who).await,
+        Op::deleteAttachment => delete(call, who).await,
+        _ => list(call, who).await,
+    }
 }
 
 /// What `uploadAttachment` reads from its query.
@@ -74,7 +85,7 @@ fn upload_query(call: &Call<'_>) -> AppResult<Upload> {
 
 /// `uploadAttachment`: the body is the file. Its length is declared up front and checked
 /// against the limits before a byte is stored; its first bytes say its type.
-pub async fn upload(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
+async fn upload(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     let id = call.id()?;
     let q = upload_query(call)?;
     let length = call
@@ -163,7 +174,7 @@ fn metadata(kind: FileKind) -> HttpMetadata {
 }
 
 /// `listAttachments`.
-pub async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
+async fn list(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     let id = call.id()?;
     let db = call.db()?;
     load(&db, who, id, Action::ViewTickets).await?;
@@ -192,7 +203,7 @@ async fn find(db: &Db, call: &Call<'_>, who: &Session, action: Action) -> AppRes
 }
 
 /// `getAttachment`: streamed from R2; images inline, anything else a download, never sniffed.
-pub async fn get(call: &Call<'_>, who: &Session) -> AppResult<Response> {
+async fn get(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     let db = call.db()?;
     let row = find(&db, call, who, Action::ViewTickets).await?;
     let object = bucket(call.env)?
@@ -218,7 +229,7 @@ pub async fn get(call: &Call<'_>, who: &Session) -> AppResult<Response> {
 
 /// `deleteAttachment`: its uploader or provider staff; the row stays (who deleted it, when),
 /// the bytes go.
-pub async fn delete(call: &Call<'_>, who: &Session) -> AppResult<Response> {
+async fn delete(call: &Call<'_>, who: &Session) -> AppResult<Response> {
     let db = call.db()?;
     let row = find(&db, call, who, Action::ViewTickets).await?;
     if !may_delete(&row, who) {

@@ -15,6 +15,7 @@ pub mod files;
 mod incidents;
 mod levels;
 mod load;
+pub mod mailbox;
 mod open;
 mod read;
 mod requests;
@@ -22,26 +23,13 @@ mod resolution;
 mod work;
 
 pub use catalogue::{create_catalogue_item, list_catalogue, update_catalogue_item};
-pub use files::{bucket, new_key};
 pub use incidents::{decide_dispute, dispute, set_cause};
 pub use levels::{change_priority, set_awaiting};
 pub use open::create;
-pub use open::open;
 pub use read::{get, list, timeline};
 pub use requests::{
     approve_quote, cancel, complete, create_quote, decline_quote, dispute_recorded_approval,
     expire_quotes, record_approval,
 };
 pub use resolution::{auto_close, confirm, reclassify, reopen};
-pub use work::{add_comment, assign, change_status, comment, follow, log_work, NewComment};
-
-/// Whether `who` may comment on ticket `id` (404 for another tenant's or a missing one).
-pub async fn may_comment(
-    db: &crate::db::Db,
-    who: &crate::http::Session,
-    id: i64,
-) -> crate::error::AppResult<()> {
-    load::load(db, who, id, pointdesk_domain::policy::Action::Comment)
-        .await
-        .map(|_| ())
-}
+pub use work::{assign, change_status, comment, follow, log_work};

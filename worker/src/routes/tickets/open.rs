@@ -39,18 +39,7 @@ pub async fn open(
     origin: &str,
     files: &[NewAttachment<'_>],
 ) -> AppResult<i64> {
-    let client = who.actor.role.is_client();
-    let org = match (client, who.org(), t.org_id) {
-        (true, Some(own), None) => own,
-        (true, Some(own), Some(asked)) if asked == own => own,
-        (true, _, Some(_)) => return Err(AppError::NotFound),
-        (false, _, Some(org)) => org,
-        _ => {
-            return Err(AppError::Fields(vec![FieldError::new(
-                "org_id", "required",
-            )]))
-        }
-    };
+    let org = org_of(who, t)?;
     who.may(Action::OpenTicket, Some(org))?;
     let Some(org_row) = db.organization(who.provider(), org).await? else {
         return Err(AppError::Fields(vec![FieldError::new("org_id", "unknown")]));
@@ -141,6 +130,19 @@ pub async fn open(
     })
     .await?;
     Ok(id)
+}
+
+/// The organisation a ticket is for: a client person's own; staff name it.
+fn org_of(who: &Session, t: &NewTicket) -> AppResult<i64> {
+    match (who.actor.role.is_client(), who.org(), t.org_id) {
+        (true, Some(own), None) => Ok(own),
+        (true, Some(own), Some(asked)) if asked == own => Ok(own),
+        (true, _, Some(_)) => Err(AppError::NotFound),
+        (false, _, Some(org)) => Ok(org),
+        _ => Err(AppError::Fields(vec![FieldError::new(
+            "org_id", "required",
+        )])),
+    }
 }
 
 /// A ticket just opened, as its notices need it.

@@ -13,7 +13,10 @@ use pointdesk_domain::ticket::{Kind, Priority, COMMENT_MAX, DESCRIPTION_MAX, TIT
 use pointdesk_domain::time::Timestamp;
 use worker::{Env, ForwardableEmailMessage};
 
-use super::tickets::{add_comment, bucket, new_key, open, NewComment};
+use super::files::{bucket, new_key};
+use super::load::load;
+use super::open::open;
+use super::work::{add_comment, NewComment};
 use crate::db::{Db, InboundMail, NewAttachment};
 use crate::error::{AppError, AppResult};
 use crate::http::Session;
@@ -26,7 +29,8 @@ pub async fn receive(
     at: Timestamp,
 ) -> AppResult<&'static str> {
     #[allow(clippy::cast_precision_loss)]
-    if message.raw_size() > FILE_MAX as f64 {
+    let too_large = message.raw_size() > FILE_MAX as f64; // tidy: js-number (rawSize)
+    if too_large {
         message.set_reject("The message is larger than 25 MB.");
         return Ok("too_large");
     }
@@ -63,21 +67,8 @@ pub async fn receive(
         ticket,
         user,
     };
-    let headers: Vec<(String, String)> = parsed
-        .headers_raw()
-        .map(|(k, v)| (k.to_ascii_lowercase(), v.trim().to_owned()))
-        .collect();
-    let pairs: Vec<(&str, &str)> = headers
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
     let now = at.unix();
-    if automatic(&Envelope {
-        sender: &sender,
-        headers: &pairs,
-    })
-    .is_some()
-    {
+    if machine_written(&parsed, &sender) {
         db.batch(vec![db.record_mail(&record("automatic", None, None), now)?])
             .await?;
         return Ok("automatic");
@@ -95,10 +86,45 @@ pub async fn receive(
         return Ok("unknown_sender");
     };
     let who = Session::of(person.user)?;
+    let (outcome, ticket) = act(&db, env, &who, &parsed, &subject, at).await?;
+    db.batch(vec![
+        db.record_mail(&record(outcome, ticket, Some(who.user.id)), now)?
+    ])
+    .await?;
+    Ok(outcome)
+}
+
+/// Whether a machine wrote the mail (a bounce, an auto-reply, a list): it creates nothing.
+fn machine_written(parsed: &Message<'_>, sender: &str) -> bool {
+    let headers: Vec<(String, String)> = parsed
+        .headers_raw()
+        .map(|(k, v)| (k.to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let pairs: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    automatic(&Envelope {
+        sender,
+        headers: &pairs,
+    })
+    .is_some()
+}
+
+/// What a known person's mail does: a comment on the ticket it continues, or a new ticket
+/// (client people only), with its files; the outcome and the ticket.
+async fn act(
+    db: &Db,
+    env: &Env,
+    who: &Session,
+    parsed: &Message<'_>,
+    subject: &str,
+    at: Timestamp,
+) -> AppResult<(&'static str, Option<i64>)> {
     let text = tidy(&parsed.body_text(0).unwrap_or_default());
-    let origin = crate::routes::public_origin(env);
-    let ticket = thread_of(&db, &who, &parsed, &subject, env).await?;
-    let files = store_files(env, &parsed, who.user.id).await?;
+    let origin = crate::http::public_origin(env);
+    let ticket = thread_of(db, who, parsed, subject, env).await?;
+    let files = store_files(env, parsed, who.user.id).await?;
     let attached: Vec<NewAttachment<'_>> = files.iter().map(StoredFile::as_new).collect();
     let result = match ticket {
         Some(id) => {
@@ -113,7 +139,7 @@ pub async fn receive(
                     internal: false,
                     via: "mail",
                 };
-                add_comment(&db, &who, &c, at, &origin, &attached)
+                add_comment(db, who, &c, at, &origin, &attached)
                     .await
                     .map(|()| ("commented", Some(id)))
             }
@@ -121,14 +147,14 @@ pub async fn receive(
         None if who.actor.role.is_client() => {
             let t = NewTicket {
                 kind: Kind::Incident,
-                title: title_of(&subject, &text, TITLE_MAX),
+                title: title_of(subject, &text, TITLE_MAX),
                 description: cut(text.trim(), DESCRIPTION_MAX),
                 priority: Priority::Normal,
                 catalogue_id: None,
                 org_id: None,
                 requester_id: None,
             };
-            open(&db, &who, &t, at, &origin, &attached)
+            open(db, who, &t, at, &origin, &attached)
                 .await
                 .map(|id| ("opened", Some(id)))
         }
@@ -144,11 +170,7 @@ pub async fn receive(
     if ticket.is_none() {
         forget(env, &files).await;
     }
-    db.batch(vec![
-        db.record_mail(&record(outcome, ticket, Some(who.user.id)), now)?
-    ])
-    .await?;
-    Ok(outcome)
+    Ok((outcome, ticket))
 }
 
 /// The ticket a mail continues: our tag in its subject, or one of our ids among those it
@@ -174,8 +196,8 @@ async fn thread_of(
     let Some(id) = by_tag.or_else(by_id) else {
         return Ok(None);
     };
-    match super::tickets::may_comment(db, who, id).await {
-        Ok(()) => Ok(Some(id)),
+    match load(db, who, id, pointdesk_domain::policy::Action::Comment).await {
+        Ok(_) => Ok(Some(id)),
         Err(AppError::NotFound | AppError::Forbidden) => Ok(None),
         Err(e) => Err(e),
     }
