@@ -178,3 +178,59 @@ mod mask_tests {
         assert_eq!(mask_tokens("#token="), "#token=");
     }
 }
+
+#[cfg(test)]
+mod thread_tests {
+    use super::{outgoing, Queued};
+
+    fn queued(ticket: Option<i64>) -> Queued<'static> {
+        Queued {
+            id: 41,
+            to: "user@acme.test",
+            subject: "Pointdesk: [#7] — a new comment",
+            body: "Ticket #7: a new comment.",
+            ticket,
+            at: 1_796_360_000,
+        }
+    }
+
+    #[test]
+    fn ticket_mail_carries_its_thread_and_the_reply_mark() {
+        let raw = outgoing("Desk <desk@d.test>", "d.test", &queued(Some(7)));
+        assert!(raw.contains("\r\nMessage-ID: <t7.e41@d.test>\r\n"), "{raw}");
+        assert!(raw.contains("\r\nIn-Reply-To: <t7.e0@d.test>\r\n"), "{raw}");
+        assert!(raw.contains("\r\nReferences: <t7.e0@d.test>\r\n"), "{raw}");
+        let body: String = raw
+            .split("\r\n\r\n")
+            .nth(1)
+            .unwrap_or_default()
+            .split("\r\n")
+            .collect();
+        use base64::Engine;
+        let text = base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        assert!(
+            text.starts_with(pointdesk_domain::inbound::REPLY_ABOVE),
+            "{text}"
+        );
+        assert!(text.ends_with("Ticket #7: a new comment."), "{text}");
+        // And a reply naming it is traced back to the ticket.
+        assert_eq!(
+            super::mime::ticket_of_message_ids("<t7.e41@d.test>", "d.test"),
+            Some(7)
+        );
+    }
+
+    #[test]
+    fn other_mail_names_only_itself() {
+        let raw = outgoing("desk@d.test", "d.test", &queued(None));
+        assert!(raw.contains("\r\nMessage-ID: <m41@d.test>\r\n"), "{raw}");
+        assert!(!raw.contains("In-Reply-To"), "{raw}");
+        assert_eq!(
+            super::mime::ticket_of_message_ids("<m41@d.test>", "d.test"),
+            None
+        );
+    }
+}
