@@ -192,7 +192,7 @@ fn deadlines_count_business_hours_skip_holidays_and_waiting_and_warn_once_in_wor
     assert_eq!(notices(a_id, "sla_breach").len(), 2, "once");
     let mail = d1_rows(&format!(
         "SELECT subject FROM outbox WHERE to_email = 'manager@sla.e2e' AND kind = 'sla_breach' \
-         AND subject LIKE '%#{} missed its first-answer time'",
+         AND subject LIKE '%[#{}] missed its first-answer time'",
         a["number"]
     ));
     assert_eq!(mail.len(), 1, "one letter: {mail:?}");
