@@ -56,11 +56,11 @@ pub fn TicketFiles(id: i64) -> impl IntoView {
             {remote_text_at(path, move |t| files_view(flat_json::fields(&t), reads, error).into_any())}
             <div class="files__add">
                 <label class="button button--secondary">
-                    <input type="file" accept="image/*" capture="environment" class="sr-only" data-testid="take-photo" on:change=pick />
+                    <input type="file" accept="image/*" capture="environment" class="files__pick" data-testid="take-photo" on:change=pick />
                     {i18n.tr(Msg::TakePhoto)}
                 </label>
                 <label class="button button--secondary">
-                    <input type="file" multiple=true class="sr-only" data-testid="attach-file" on:change=pick />
+                    <input type="file" multiple=true class="files__pick" data-testid="attach-file" on:change=pick />
                     {i18n.tr(Msg::AttachFile)}
                 </label>
             </div>
