@@ -65,7 +65,16 @@ test('the engineer attaches a photo from the phone and the client sees it', asyn
   assert.ok((await admin.horizontalOverflow()) <= 0, 'the Russian controls fit the phone');
   const inside = await admin.page.$eval('[data-testid="files"]', (card) => {
     const edge = card.getBoundingClientRect().right;
-    return [...card.querySelectorAll('.button')].every((b) => b.getBoundingClientRect().right <= edge && b.scrollWidth <= b.clientWidth);
+    return [...card.querySelectorAll('.button')].every((b) => {
+      const box = b.getBoundingClientRect();
+      const words = [...b.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+      return box.right <= edge && words.length > 0 && words.every((n) => {
+        const range = document.createRange();
+        range.selectNodeContents(n);
+        const text = range.getBoundingClientRect();
+        return text.left >= box.left && text.right <= box.right;
+      });
+    });
   });
   assert.ok(inside, 'the Russian buttons and their words stay inside the card');
 
