@@ -10,9 +10,7 @@ use pointdesk_api::accounts::{
     AcceptInvitationRequest, ChangePasswordRequest, MeDto, PasswordResetRequest,
     ResetPasswordRequest, SessionDto, SignInRequest, UpdateMeRequest,
 };
-use pointdesk_api::desk::{
-    DeskDto, PlanTermsDto, ReclassifyRequest, RecordApprovalRequest, ReopenRequest,
-};
+use pointdesk_api::desk::{PlanTermsDto, ReclassifyRequest, RecordApprovalRequest, ReopenRequest};
 use pointdesk_api::ledger::{
     AdjustmentRequest, BalanceHistoryDto, ChargePreviewRequest, LedgerPageDto,
 };
@@ -201,11 +199,6 @@ pub fn ticket(id: i64) -> Typed<TicketDto> {
 /// `getTicketTimeline`.
 pub fn timeline(id: i64) -> Typed<TimelineDto> {
     read(format!("/tickets/{id}/timeline"))
-}
-
-/// `getDesk`: queue counts (staff) or the decisions waiting (client people).
-pub fn desk() -> Typed<DeskDto> {
-    read("/desk".to_owned())
 }
 
 /// `getBusinessCalendar`.
