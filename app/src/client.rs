@@ -14,7 +14,7 @@ use pointdesk_api::desk::{PlanTermsDto, ReclassifyRequest, RecordApprovalRequest
 use pointdesk_api::ledger::{
     AdjustmentRequest, BalanceHistoryDto, ChargePreviewRequest, LedgerPageDto,
 };
-use pointdesk_api::notifications::{MarkReadRequest, NotificationListDto, NotificationPrefsDto};
+use pointdesk_api::notifications::{MarkReadRequest, NotificationPrefsDto};
 use pointdesk_api::organizations::{
     CreateOrganizationRequest, InviteUserRequest, OrganizationDto, OrganizationListDto,
     PlanListDto, UpdateOrganizationRequest, UserListDto,
@@ -356,11 +356,6 @@ pub fn statement_href(org: i64, period: &str) -> String {
         "{}/organizations/{org}/statements/{period}?format=html",
         pointdesk_api::API_PREFIX
     )
-}
-
-/// `listNotifications`.
-pub fn notifications() -> Typed<NotificationListDto> {
-    read("/notifications")
 }
 
 /// `getConsumptionReport`, `getBalanceReport`, `getDisputeReport`, `getRevenueReport` as CSV: what they download

@@ -41,6 +41,20 @@ impl Fields {
         }
     }
 
+    /// The strings of an array field (none when absent; other items are skipped).
+    pub fn strings(&self, key: &str) -> Vec<String> {
+        let v =
+            js_sys::Reflect::get(&self.0, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+        if js_sys::Array::is_array(&v) {
+            js_sys::Array::from(&v)
+                .iter()
+                .filter_map(|s| s.as_string())
+                .collect()
+        } else {
+            Vec::new()
+        }
+    }
+
     /// A points field (`"12.50"`), when present and well formed.
     pub fn points(&self, key: &str) -> Option<pointdesk_api::WirePoints> {
         self.get(key).parse().ok().map(pointdesk_api::WirePoints)

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use crate::client;
-use crate::components::remote::Remote;
+use crate::components::remote::text_while;
+use crate::flat_json;
 use crate::i18n::{use_i18n, Msg};
 use crate::session::use_auth;
 
@@ -17,14 +17,17 @@ pub fn notice_bell() -> impl IntoView {
     let auth = use_auth();
     let location = use_location();
     let read = use_context::<NoticesRead>().map_or_else(|| RwSignal::new(0), |r| r.0);
-    let list = Remote::maybe(move || {
+    let list = text_while(move || {
         location.pathname.track();
         read.track();
-        auth.me.get().map(|_| client::notifications())
+        auth.me.get().map(|_| "/notifications".to_owned())
     });
     move || {
         auth.me.get().map(|_| {
-            let unread = list.ok().map_or(0, |l| l.unread);
+            let unread = list
+                .get()
+                .and_then(Result::ok)
+                .map_or(0, |t| flat_json::fields(&t).int("unread"));
             view! {
                 <a href="/notifications" class="bell" data-testid="bell" title=i18n.tr(Msg::NavNotifications)
                     aria-label=format!("{}: {unread}", i18n.t(Msg::NavNotifications))>

@@ -37,6 +37,16 @@ fn text_resource(read: PathFn) -> LocalResource<Result<String, ApiError>> {
     })
 }
 
+/// The text of a read while `path` names one (signals it uses make it read again), for a
+/// read that is not drawn as a screen (the bell's count).
+pub fn text_while(
+    path: impl Fn() -> Option<String> + Send + Sync + 'static,
+) -> LocalResource<Result<String, ApiError>> {
+    text_resource(Arc::new(move || {
+        path().map(|path| Read { path, also_ok: &[] })
+    }))
+}
+
 impl<T: DeserializeOwned> Remote<T> {
     /// Reads what `read` names; signals `read` uses make it read again when they change.
     pub fn new(read: impl Fn() -> client::Typed<T> + Send + Sync + 'static) -> Remote<T> {

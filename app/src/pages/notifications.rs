@@ -1,9 +1,10 @@
 use leptos::prelude::*;
-use pointdesk_api::notifications::{MarkReadRequest, NotificationDto, NotificationPrefsDto, KINDS};
+use pointdesk_api::notifications::{MarkReadRequest, NotificationPrefsDto, KINDS};
 
 use crate::client;
 use crate::components::notice_bell::NoticesRead;
-use crate::components::remote::{remote, Remote};
+use crate::components::remote::remote_text_at;
+use crate::flat_json::{self, Fields};
 use crate::i18n::{points, text, use_i18n, I18n, Msg};
 use crate::writes::{busy, on_success, use_write, WriteAction};
 
@@ -13,7 +14,11 @@ use crate::writes::{busy, on_success, use_write, WriteAction};
 #[component]
 pub fn Notifications() -> impl IntoView {
     let i18n = use_i18n();
-    let list = Remote::new(client::notifications);
+    let reads = RwSignal::new(0u32);
+    let path = move || {
+        reads.track();
+        "/notifications".to_owned()
+    };
     let read = use_write();
     // The bell counts again once they are marked.
     let bell = use_context::<NoticesRead>();
@@ -21,7 +26,7 @@ pub fn Notifications() -> impl IntoView {
         if let Some(b) = bell {
             b.0.update(|n| *n += 1);
         }
-        list.refetch();
+        reads.update(|n| *n += 1);
     });
     view! {
         <h1 data-testid="page-title">{i18n.tr(Msg::NavNotifications)}</h1>
@@ -31,12 +36,17 @@ pub fn Notifications() -> impl IntoView {
                 {i18n.tr(Msg::MarkAllRead)}
             </button>
         </p>
-        {remote(list, move |l| view! {
-            <ul class="rows" data-testid="notifications">
-                {l.items.is_empty().then(|| view! { <li class="muted">{i18n.tr(Msg::NoNotifications)}</li> })}
-                {l.items.into_iter().map(|n| notice(i18n, n, read)).collect_view()}
-            </ul>
-            {prefs(l.email_muted)}
+        {remote_text_at(path, move |text| {
+            let l = flat_json::fields(&text);
+            let items = l.list("items");
+            view! {
+                <ul class="rows" data-testid="notifications">
+                    {items.is_empty().then(|| view! { <li class="muted">{i18n.tr(Msg::NoNotifications)}</li> })}
+                    {items.into_iter().map(|n| notice(i18n, n, read)).collect_view()}
+                </ul>
+                {prefs(l.strings("email_muted"))}
+            }
+            .into_any()
         })}
     }
 }
@@ -69,8 +79,9 @@ pub fn kind_msg(kind: &str) -> Msg {
     }
 }
 
-fn notice(i18n: I18n, n: NotificationDto, read: WriteAction) -> impl IntoView {
-    let (id, unread) = (n.id, !n.read);
+fn notice(i18n: I18n, n: Fields, read: WriteAction) -> impl IntoView {
+    let (id, unread, kind) = (n.int("id"), !n.flag("read"), n.get("kind"));
+    let present = |k: &str| Some(n.get(k)).filter(|v| !v.is_empty());
     let follow = move |_| {
         if unread {
             read.dispatch(client::mark_read(&MarkReadRequest {
@@ -81,34 +92,34 @@ fn notice(i18n: I18n, n: NotificationDto, read: WriteAction) -> impl IntoView {
     };
     // Plain strings: the list is drawn again when the language changes.
     let l = i18n.locale.get();
-    let href = match (n.ticket_id, n.kind.as_str()) {
+    let href = match (present("ticket_id"), kind.as_str()) {
         (Some(t), _) => format!("/tickets/{t}"),
         (None, "low_balance" | "balance_exhausted") => "/buy-points".to_owned(),
         (None, k) if k.starts_with("auto_topup") => "/buy-points".to_owned(),
         _ => "/ledger".to_owned(),
     };
     let mut what = String::new();
-    if let Some(no) = n.ticket_number {
+    if let Some(no) = present("ticket_number") {
         what.push_str(&format!(" #{no}"));
     }
-    for part in [n.title, n.what].into_iter().flatten() {
+    for part in [present("title"), present("what")].into_iter().flatten() {
         what.push_str(&format!(" · {part}"));
     }
     let mut meta = String::new();
-    if let Some(p) = n.points {
+    if let Some(p) = n.points("points") {
         meta.push_str(&format!("{} · ", points(l, p)));
     }
-    if let Some(t) = n.threshold {
+    if let Some(t) = n.points("threshold") {
         meta.push_str(&format!(
             "{} {} · ",
             text(l, Msg::ThresholdWord),
             points(l, t)
         ));
     }
-    meta.push_str(&crate::format::date_time(l, n.at as f64 * 1000.0));
+    meta.push_str(&crate::format::date_time(l, n.int("at") as f64 * 1000.0));
     view! {
-        <li class="row notice-row" class:notice-row--unread=!n.read data-testid="notification" data-kind=n.kind.clone()>
-            <span><a class="link" href=href on:click=follow><strong>{text(l, kind_msg(&n.kind))}</strong></a>{what}</span>
+        <li class="row notice-row" class:notice-row--unread=unread data-testid="notification" data-kind=kind.clone()>
+            <span><a class="link" href=href on:click=follow><strong>{text(l, kind_msg(&kind))}</strong></a>{what}</span>
             <span class="row__meta">{meta}</span>
         </li>
     }
