@@ -178,35 +178,25 @@ impl Db {
 
     /// Whether a mail with this Message-ID was already received.
     pub async fn mail_seen(&self, message_id: &str) -> AppResult<bool> {
-        #[derive(Deserialize)]
-        struct Row {
-            #[allow(dead_code)]
-            id: i64,
-        }
-        let row: Option<Row> = self
-            .first(
+        Ok(self
+            .first_id(
                 "SELECT id FROM inbound_mail WHERE message_id = ?1",
                 &[text(message_id)],
             )
-            .await?;
-        Ok(row.is_some())
+            .await?
+            .is_some())
     }
 
     /// Whether an unknown sender was already answered since `since`.
     pub async fn stranger_answered(&self, from: &str, since: i64) -> AppResult<bool> {
-        #[derive(Deserialize)]
-        struct Row {
-            #[allow(dead_code)]
-            id: i64,
-        }
-        let row: Option<Row> = self
-            .first(
+        Ok(self
+            .first_id(
                 "SELECT id FROM inbound_mail WHERE from_email = ?1 AND outcome = 'unknown_sender' \
                  AND received_at >= ?2 LIMIT 1",
                 &[text(from), int(since)],
             )
-            .await?;
-        Ok(row.is_some())
+            .await?
+            .is_some())
     }
 
     /// Records what became of a mail (once per Message-ID; a redelivery changes nothing).
@@ -228,17 +218,11 @@ impl Db {
 
     /// A ticket of `provider` by the number people see.
     pub async fn ticket_id_by_number(&self, provider: i64, number: i64) -> AppResult<Option<i64>> {
-        #[derive(Deserialize)]
-        struct Row {
-            id: i64,
-        }
-        let row: Option<Row> = self
-            .first(
-                "SELECT id FROM tickets WHERE provider_id = ?1 AND number = ?2",
-                &[int(provider), int(number)],
-            )
-            .await?;
-        Ok(row.map(|r| r.id))
+        self.first_id(
+            "SELECT id FROM tickets WHERE provider_id = ?1 AND number = ?2",
+            &[int(provider), int(number)],
+        )
+        .await
     }
 }
 

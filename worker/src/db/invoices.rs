@@ -349,18 +349,13 @@ impl Db {
     // ---- bank payments ----------------------------------------------------------------------
 
     pub async fn bank_payment_known(&self, provider: i64, key: &str) -> AppResult<bool> {
-        #[derive(Deserialize)]
-        struct Row {
-            #[allow(dead_code)]
-            id: i64,
-        }
-        let row: Option<Row> = self
-            .first(
+        Ok(self
+            .first_id(
                 "SELECT id FROM bank_payments WHERE provider_id = ?1 AND doc_key = ?2",
                 &[int(provider), text(key)],
             )
-            .await?;
-        Ok(row.is_some())
+            .await?
+            .is_some())
     }
 
     pub fn insert_bank_payment(&self, p: &NewBankPayment<'_>) -> AppResult<D1PreparedStatement> {

@@ -49,6 +49,12 @@ use worker::{D1Database, D1PreparedStatement, Env};
 
 use crate::error::{AppError, AppResult, Conflict};
 
+/// A row that is only an id.
+#[derive(Deserialize)]
+struct IdRow {
+    id: i64,
+}
+
 pub struct Db {
     d1: D1Database,
     /// A session to confirm in the same round trip as the first read (see [`SessionCheck`]).
@@ -242,6 +248,11 @@ impl Db {
             return Ok(self.all(sql, args).await?.into_iter().next());
         }
         Ok(self.statement(sql, args)?.first(None).await?)
+    }
+
+    /// The `id` of the first row a query selects, if any (an existence check or a lookup).
+    async fn first_id(&self, sql: impl Into<String>, args: &[JsValue]) -> AppResult<Option<i64>> {
+        Ok(self.first::<IdRow>(sql, args).await?.map(|r| r.id))
     }
 
     /// Every row of a query.

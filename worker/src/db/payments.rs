@@ -91,11 +91,6 @@ pub struct RevenueRow {
     pub amount_minor: i64,
 }
 
-#[derive(Deserialize)]
-struct IdRow {
-    id: i64,
-}
-
 const PACK_COLUMNS: &str = "id, name, points, price_minor, currency, active";
 
 const PURCHASE_SELECT: &str =
@@ -115,7 +110,7 @@ impl Db {
             .first()
             .ok_or_else(|| AppError::Internal("an empty batch".into()))?;
         first
-            .results::<IdRow>()?
+            .results::<super::IdRow>()?
             .first()
             .map(|r| r.id)
             .ok_or_else(|| AppError::Internal("the insert returned no id".into()))
@@ -462,13 +457,13 @@ impl Db {
     }
 
     pub async fn payment_event_seen(&self, gateway: &str, event_id: &str) -> AppResult<bool> {
-        let row: Option<IdRow> = self
-            .first(
+        Ok(self
+            .first_id(
                 "SELECT id FROM payment_events WHERE gateway = ?1 AND event_id = ?2",
                 &[text(gateway), text(event_id)],
             )
-            .await?;
-        Ok(row.is_some())
+            .await?
+            .is_some())
     }
 
     // ---- the sandbox gateway's books ----------------------------------------------------------
