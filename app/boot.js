@@ -68,3 +68,55 @@ read('/session', (status, text) => {
 const tag = document.querySelector("script[data-pointdesk-js]");
 const bindings = await import(tag.dataset.pointdeskJs);
 await bindings.default({ module_or_path: tag.dataset.pointdeskWasm });
+
+// The service worker (pwa/sw.js), registered once the app runs, so it never slows the first
+// screen. What it says reaches the app as attributes of <html> and a `pointdesk-sw` event
+// (src/offline.rs); buttons with `data-sw` ask it something. The dev build has none.
+const sw = navigator.serviceWorker;
+if (sw) {
+  const root = document.documentElement.dataset;
+  const news = () => dispatchEvent(new Event('pointdesk-sw'));
+  const ask = (message) => sw.controller && sw.controller.postMessage(message);
+  let waiting = 0;
+  let reloading = false;
+  sw.addEventListener('message', ({ data }) => {
+    if ('offline' in data) {
+      if (data.offline) root.offline = data.offline;
+      else delete root.offline;
+    }
+    if (data.outbox) {
+      root.outbox = JSON.stringify({ items: data.outbox });
+      waiting = data.outbox.filter((i) => i.state === 'waiting').length;
+    }
+    news();
+  });
+  // Back online, at start and every 30 s while something waits: send the outbox.
+  addEventListener('online', () => ask({ flush: 1 }));
+  setInterval(() => waiting && ask({ flush: 1 }), 30000);
+  sw.addEventListener('controllerchange', () => reloading && location.reload());
+  sw.register('/sw.js').then((registration) => {
+    const ready = () => {
+      if (registration.waiting && sw.controller) {
+        root.update = '1';
+        news();
+      }
+    };
+    ready();
+    registration.addEventListener('updatefound', () => {
+      const next = registration.installing;
+      if (next) next.addEventListener('statechange', ready);
+    });
+    // A phone keeps the app open for days: look for a new build when it comes back to it.
+    document.addEventListener('visibilitychange', () => document.hidden || registration.update());
+    document.addEventListener('click', (event) => {
+      const button = event.target.closest && event.target.closest('[data-sw]');
+      if (!button) return;
+      const [what, n] = button.dataset.sw.split(':');
+      if (what === 'reload') {
+        reloading = true;
+        if (registration.waiting) registration.waiting.postMessage({ reload: 1 });
+      } else ask({ [what]: Number(n) });
+    });
+    ask({ flush: 1 });
+  }, () => {});
+}

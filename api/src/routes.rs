@@ -53,7 +53,8 @@ use crate::sla::{
 use crate::tickets::{
     AssignRequest, CatalogueItemDto, CatalogueItemRequest, CatalogueListDto, CauseRequest,
     CommentRequest, CreateTicketRequest, DisputeDecisionRequest, DisputeRequest, OrgBalanceDto,
-    QuoteRequest, StatusRequest, TicketDto, TicketListDto, TimelineDto, WorkRequest,
+    QuoteRequest, StatusRequest, TicketDto, TicketListDto, TimelineDto, TimerRequest,
+    TimerStopRequest, WorkRequest,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -290,17 +291,21 @@ operations! {
         200;
     deleteAttachment: Delete "/tickets/{id}/attachments/{attachment}", SignedIn, "tickets", "Remove a file (its uploader or provider staff); its bytes go with it",
         204;
-    addComment: Post "/tickets/{id}/comments", SignedIn, "tickets", "Comment, public or internal (provider staff only)",
+    addComment: Post "/tickets/{id}/comments", SignedIn, "tickets", "Comment, public or internal (provider staff only); an `Idempotency-Key` makes a replay from the offline outbox harmless",
         body CommentRequest, 201 TicketDto;
     followTicket: Put "/tickets/{id}/followers/me", SignedIn, "tickets", "Follow a ticket: its changes reach you by email",
         200 TicketDto;
     unfollowTicket: Delete "/tickets/{id}/followers/me", SignedIn, "tickets", "Stop following a ticket",
         200 TicketDto;
-    logWork: Post "/tickets/{id}/work", SignedIn, "tickets", "Log work: minutes, a note and the day",
+    logWork: Post "/tickets/{id}/work", SignedIn, "tickets", "Log work: minutes, a note and the day (Idempotency-Key: the offline outbox replays it)",
         body WorkRequest, 201 TicketDto;
+    startTimer: Post "/tickets/{id}/timer", SignedIn, "tickets", "Start your timer on a ticket (engineers, managers), at `at` (unix seconds, for a start made offline) or now; one running timer per person and ticket (Idempotency-Key)",
+        body TimerRequest, 201 TicketDto;
+    stopTimer: Post "/tickets/{id}/timer/stop", SignedIn, "tickets", "Stop your timer: the minutes it ran, rounded up, are logged as work on the day it started (Idempotency-Key)",
+        body TimerStopRequest, 201 TicketDto;
     assignTicket: Put "/tickets/{id}/assignee", SignedIn, "tickets", "Take or assign a ticket (`null` unassigns)",
         body AssignRequest, 200 TicketDto;
-    changeTicketStatus: Put "/tickets/{id}/status", SignedIn, "tickets", "Start, resolve, reopen or close an incident; start a standard request",
+    changeTicketStatus: Put "/tickets/{id}/status", SignedIn, "tickets", "Start, resolve, reopen or close an incident; start a standard request (Idempotency-Key: the offline outbox replays it)",
         body StatusRequest, 200 TicketDto;
     setIncidentCause: Put "/tickets/{id}/cause", SignedIn, "tickets", "Set a resolved incident's cause once; client caused charges the logged time (Idempotency-Key)",
         body CauseRequest, 200 TicketDto;

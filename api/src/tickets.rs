@@ -377,6 +377,8 @@ pub struct TicketDto {
     pub sla: Option<crate::sla::SlaDto>,
     /// Staff said the ticket waits for the client's answer, since then.
     pub awaiting_client_since: Option<i64>,
+    /// The caller's own timer on this ticket, running since then (`startTimer`).
+    pub timer_started_at: Option<i64>,
 }
 
 /// An approval a manager recorded in a client admin's name.
@@ -451,6 +453,26 @@ pub struct WorkRequest {
     /// `YYYY-MM-DD`; today in the provider's time zone when absent.
     #[serde(default)]
     pub on: Option<String>,
+}
+
+/// `startTimer`: when the engineer pressed Start (unix seconds); now when absent.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TimerRequest {
+    #[serde(default)]
+    pub at: Option<i64>,
+}
+
+/// `stopTimer`: when the engineer pressed Stop (unix seconds; now when absent) and what they did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TimerStopRequest {
+    #[serde(default)]
+    pub at: Option<i64>,
+    #[serde(default)]
+    pub note: String,
 }
 
 pub struct NewWork {

@@ -27,7 +27,8 @@ use pointdesk_api::sla::{
 use pointdesk_api::tickets::{
     AssignRequest, CatalogueItemRequest, CatalogueListDto, CauseRequest, CommentRequest,
     CreateTicketRequest, DisputeDecisionRequest, DisputeRequest, OrgBalanceDto, QuoteRequest,
-    StatusRequest, TicketDto, TicketListDto, TimelineDto, WorkRequest,
+    StatusRequest, TicketDto, TicketListDto, TimelineDto, TimerRequest, TimerStopRequest,
+    WorkRequest,
 };
 use pointdesk_api::Problem;
 use serde::de::DeserializeOwned;
@@ -245,6 +246,8 @@ pub enum TicketChange {
     DisputeApproval(i64, DisputeRequest),
     Priority(PriorityRequest),
     Awaiting(AwaitingClientRequest),
+    TimerStart(TimerRequest),
+    TimerStop(TimerStopRequest),
 }
 
 /// A fresh key for one money-moving intent (a retry of the same `Write` reuses it).
@@ -470,10 +473,14 @@ pub fn create_ticket(req: &CreateTicketRequest) -> Write {
 pub fn change_ticket(id: i64, change: &TicketChange) -> Write {
     let t = |rest: &str| format!("/tickets/{id}{rest}");
     match change {
-        TicketChange::Comment(r) => json(Verb::Post, t("/comments"), r),
-        TicketChange::Work(r) => json(Verb::Post, t("/work"), r),
+        // The everyday work an engineer may do offline: keyed, so the service worker's outbox
+        // can send it again without it acting twice (app/pwa/sw.js).
+        TicketChange::Comment(r) => json(Verb::Post, t("/comments"), r).keyed(),
+        TicketChange::Work(r) => json(Verb::Post, t("/work"), r).keyed(),
+        TicketChange::Status(r) => json(Verb::Put, t("/status"), r).keyed(),
+        TicketChange::TimerStart(r) => json(Verb::Post, t("/timer"), r).keyed(),
+        TicketChange::TimerStop(r) => json(Verb::Post, t("/timer/stop"), r).keyed(),
         TicketChange::Assign(r) => json(Verb::Put, t("/assignee"), r),
-        TicketChange::Status(r) => json(Verb::Put, t("/status"), r),
         TicketChange::Cause(r) => json(Verb::Put, t("/cause"), r).keyed(),
         TicketChange::Dispute(r) => json(Verb::Post, t("/dispute"), r),
         TicketChange::Decide(r) => json(Verb::Put, t("/dispute/decision"), r).keyed(),

@@ -7,6 +7,7 @@ mod format;
 mod i18n;
 mod json;
 mod locale;
+mod offline;
 mod pages;
 mod session;
 mod writes;
@@ -33,6 +34,7 @@ use pages::{ledger::Ledger, notifications::Notifications, reports::Reports};
 fn App() -> impl IntoView {
     i18n::provide_i18n();
     session::provide_auth();
+    offline::provide_sw();
     view! {
         <Router>
             <Layout>

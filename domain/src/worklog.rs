@@ -49,9 +49,63 @@ pub fn check_day(on: Date, opened: Date, today: Date) -> Result<(), DomainError>
     Ok(())
 }
 
+/// How far a timer's start or stop may lie from the server's clock: a phone's clock may be a
+/// little ahead, and a start queued offline reaches the server later, but not a day later.
+pub const TIMER_SKEW_SECONDS: i64 = 5 * 60;
+pub const TIMER_OLDEST_SECONDS: i64 = 24 * 60 * 60;
+
+/// When a timer started or stopped, as the engineer's phone says (`at`, unix seconds; `now`
+/// when absent): not ahead of the server by more than the skew, not older than a day.
+pub fn timer_instant(at: Option<i64>, now: i64) -> Result<i64, DomainError> {
+    let at = at.unwrap_or(now);
+    if at > now + TIMER_SKEW_SECONDS || at < now - TIMER_OLDEST_SECONDS {
+        return Err(DomainError::Field {
+            field: "at",
+            code: "out_of_range",
+        });
+    }
+    Ok(at.min(now))
+}
+
+/// The whole minutes a timer ran, rounded up (a started minute is a minute worked), at least
+/// one and at most a work entry's day; a stop before its start is refused.
+pub fn timer_minutes(started: i64, stopped: i64) -> Result<u32, DomainError> {
+    if stopped < started {
+        return Err(DomainError::Field {
+            field: "at",
+            code: "before_start",
+        });
+    }
+    let minutes = ((stopped - started + 59) / 60).max(1);
+    Ok(u32::try_from(minutes)
+        .unwrap_or(MAX_ENTRY_MINUTES)
+        .min(MAX_ENTRY_MINUTES))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_timer_counts_started_minutes_within_a_day() {
+        assert_eq!(timer_minutes(1_000, 1_000), Ok(1));
+        assert_eq!(timer_minutes(1_000, 1_060), Ok(1));
+        assert_eq!(timer_minutes(1_000, 1_061), Ok(2));
+        assert_eq!(timer_minutes(0, 90 * 60), Ok(90));
+        assert_eq!(timer_minutes(0, 3 * 86_400), Ok(MAX_ENTRY_MINUTES));
+        assert!(timer_minutes(1_000, 999).is_err());
+    }
+
+    #[test]
+    fn a_timer_instant_is_near_the_servers_clock() {
+        let now = 1_800_000_000;
+        assert_eq!(timer_instant(None, now), Ok(now));
+        assert_eq!(timer_instant(Some(now - 3_600), now), Ok(now - 3_600));
+        // A phone a minute ahead: taken as now.
+        assert_eq!(timer_instant(Some(now + 60), now), Ok(now));
+        assert!(timer_instant(Some(now + TIMER_SKEW_SECONDS + 1), now).is_err());
+        assert!(timer_instant(Some(now - TIMER_OLDEST_SECONDS - 1), now).is_err());
+    }
 
     #[test]
     fn work_is_logged_within_the_tickets_life() {

@@ -44,7 +44,7 @@ struct World {
 
 /// The operations that act on one ticket (or its quote), and the state the ticket must be in
 /// for the call to succeed when the caller may make it.
-const TICKET_OPS: [(&str, &str); 27] = [
+const TICKET_OPS: [(&str, &str); 29] = [
     ("getTicket", "incident_new"),
     ("getTicketTimeline", "incident_new"),
     ("addComment", "incident_new"),
@@ -72,6 +72,8 @@ const TICKET_OPS: [(&str, &str); 27] = [
     ("uploadAttachment", "incident_new"),
     ("getAttachment", "incident_new"),
     ("deleteAttachment", "incident_new"),
+    ("startTimer", "incident_in_progress"),
+    ("stopTimer", "incident_timer"),
 ];
 
 const TARGETS: [Target; 3] = [Target::Own, Target::OtherOrg, Target::OtherProvider];
@@ -102,7 +104,7 @@ fn tickets(w: &World) {
                 };
                 let (kind, catalogue, status) = match state {
                     "incident_new" => ("incident", "NULL", "new"),
-                    "incident_in_progress" => ("incident", "NULL", "in_progress"),
+                    "incident_in_progress" | "incident_timer" => ("incident", "NULL", "in_progress"),
                     "incident_resolved" | "incident_charged" | "incident_disputed" => {
                         ("incident", "NULL", "resolved")
                     }
@@ -145,6 +147,13 @@ fn tickets(w: &World) {
                          approved_at, channel, recorded_by, recorded_at) VALUES ({id}, {id}, {org}, \
                          (SELECT id FROM users WHERE email = 'admin@mxa.e2e'), unixepoch(), 'phone', \
                          {requester}, unixepoch());\n"
+                    ));
+                }
+                if state == "incident_timer" {
+                    // Everyone has a timer running on it: whoever calls may stop theirs.
+                    sql.push_str(&format!(
+                        "INSERT INTO timers (ticket_id, user_id, started_at) \
+                         SELECT {id}, id, unixepoch() - 600 FROM users;\n"
                     ));
                 }
                 if state == "incident_disputed" {
@@ -490,7 +499,7 @@ fn expected(op: &str, who: Who, target: Target) -> Option<u16> {
                 "listAttachments" | "getAttachment" => [200, 200, 200, 200],
                 // The manager uploaded it: a client person may delete only their own.
                 "deleteAttachment" => [403, 403, 204, 204],
-                "logWork" | "createQuote" => [403, 403, 201, 201],
+                "logWork" | "createQuote" | "startTimer" | "stopTimer" => [403, 403, 201, 201],
                 "assignTicket" | "changeTicketStatus" | "setIncidentCause" | "completeRequest" => {
                     [403, 403, 200, 200]
                 }
@@ -601,6 +610,8 @@ fn request(
         "addComment" => Some(r#"{"body":"Matrix"}"#.to_owned()),
         "uploadAttachment" => Some("Matrix upload".to_owned()),
         "logWork" => Some(r#"{"minutes":5}"#.to_owned()),
+        "startTimer" => Some("{}".to_owned()),
+        "stopTimer" => Some(r#"{"note":"Matrix"}"#.to_owned()),
         "assignTicket" => Some(r#"{"assignee_id":null}"#.to_owned()),
         "changeTicketStatus" => Some(r#"{"status":"in_progress"}"#.to_owned()),
         "setIncidentCause" => Some(r#"{"cause":"standard","explanation":"Matrix"}"#.to_owned()),

@@ -66,6 +66,7 @@ pub fn worker() -> Result {
 
 /// The app, built by trunk into app/dist/.
 pub fn app(profile: Profile) -> Result {
+    crate::icons::write()?;
     let mut cmd = Command::new(crate::util::cargo_bin("trunk"));
     offline_env(&mut cmd)
         .arg("build")
@@ -78,8 +79,53 @@ pub fn app(profile: Profile) -> Result {
         minify_glue(&root().join("app/dist"))?;
         minify_js(&root().join("app/dist/boot.js"))?;
         join_styles(&root().join("app/dist"))?;
+        service_worker(&root().join("app/dist"))?;
     }
     cache_rules(&root().join("app/dist"))
+}
+
+/// Writes `dist/sw.js` from `app/pwa/sw.js` with this build's file list (the app shell it keeps
+/// for offline use: every file trunk wrote, by the names it hashed) and a version named by
+/// their content, so a new deploy is a new service worker (browsers compare its bytes).
+fn service_worker(dist: &std::path::Path) -> Result {
+    use sha2::{Digest, Sha256};
+    let mut files = Vec::new();
+    let mut dirs = vec![dist.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).map_err(|e| e.to_string())?.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if let Ok(rel) = path.strip_prefix(dist) {
+                let name = format!("/{}", rel.to_string_lossy().replace('\\', "/"));
+                if name != "/_headers" && name != "/sw.js" {
+                    files.push((name, path));
+                }
+            }
+        }
+    }
+    files.sort();
+    let mut version = Sha256::new();
+    for (name, path) in &files {
+        version.update(name.as_bytes());
+        version.update(std::fs::read(path).map_err(|e| e.to_string())?);
+    }
+    let version = hex16(&version.finalize());
+    let list: Vec<String> = files.iter().map(|(n, _)| format!("'{n}'")).collect();
+    let source =
+        std::fs::read_to_string(root().join("app/pwa/sw.js")).map_err(|e| e.to_string())?;
+    let (version_line, shell_line) = ("const VERSION = 'dev';", "const SHELL = [];");
+    if !source.contains(version_line) || !source.contains(shell_line) {
+        return Err(format!(
+            "app/pwa/sw.js must hold `{version_line}` and `{shell_line}` for the build to fill"
+        ));
+    }
+    let out = source
+        .replace(version_line, &format!("const VERSION = '{version}';"))
+        .replace(shell_line, &format!("const SHELL = [{}];", list.join(", ")));
+    let path = dist.join("sw.js");
+    std::fs::write(&path, out).map_err(|e| e.to_string())?;
+    minify_js(&path)
 }
 
 /// Appends to dist/_headers how long browsers keep each file: the names trunk hashed
@@ -96,10 +142,19 @@ pub fn cache_rules(dist: &std::path::Path) -> Result {
         .collect();
     hashed.sort();
     let mut rules = String::from("\n# Written by cargo xtask build app.\n");
-    for path in ["/", "/index.html", "/boot.js"] {
+    // The service worker and the manifest too: a new deploy must be seen at the next look.
+    for path in [
+        "/",
+        "/index.html",
+        "/boot.js",
+        "/sw.js",
+        "/manifest.webmanifest",
+    ] {
         rules.push_str(&format!("{path}\n  Cache-Control: no-cache\n"));
     }
-    rules.push_str("/favicon.ico\n  Cache-Control: public, max-age=86400\n");
+    for icon in ["/favicon.ico", "/icons/*"] {
+        rules.push_str(&format!("{icon}\n  Cache-Control: public, max-age=86400\n"));
+    }
     for name in hashed {
         rules.push_str(&format!(
             "/{name}\n  Cache-Control: public, max-age=31536000, immutable\n"

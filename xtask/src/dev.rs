@@ -46,6 +46,9 @@ pub fn run(args: &[String]) -> Result {
     eprintln!("xtask: building the app (trunk, dev profile; ~2 min the first time, ~15 s after)");
     let dist = root().join("app/dist/index.html");
     let before = modified(&dist);
+    // The icons trunk copies are drawn from app/pwa/icon.svg. The dev build has no service
+    // worker (`build app` writes it after trunk): a reload always shows the change just made.
+    crate::icons::write()?;
     let mut watch = Group::spawn(
         "trunk watch",
         offline_env(&mut Command::new(cargo_bin("trunk")))

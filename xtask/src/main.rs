@@ -14,6 +14,7 @@ mod bootstrap;
 mod build;
 mod check_ledger;
 mod dev;
+mod icons;
 #[cfg(test)]
 mod layout;
 mod procs;

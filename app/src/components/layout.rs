@@ -3,6 +3,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 use pointdesk_domain::policy::Role;
 
+use crate::components::connection_bar::ConnectionBar;
 use crate::components::language_switch::LanguageSwitch;
 use crate::components::notice_bell::notice_bell;
 use crate::i18n::{use_i18n, Msg};
@@ -83,6 +84,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </nav>
             </div>
         </header>
+        <ConnectionBar />
         <main id="main" class="page" tabindex="-1">{children()}</main>
         <footer class="site-footer">
             <span>{i18n.tr(Msg::Tagline)}</span>

@@ -1,33 +1,36 @@
 use leptos::prelude::*;
-use pointdesk_api::tickets::WorkRequest;
+use pointdesk_api::tickets::{TimerRequest, TimerStopRequest, WorkRequest};
 
 use crate::client::TicketChange;
 use crate::components::error_box::ErrorBox;
 use crate::components::text_field::TextField;
 use crate::components::ticket_change::use_change;
+use crate::flat_json::fields;
 use crate::i18n::{use_i18n, Msg};
-
-fn timer_key(id: i64) -> String {
-    format!("pointdesk-timer-{id}")
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
-}
+use crate::offline::use_sw;
 
 /// Logging work one-handed: 15 / 30 / 60 minutes in one tap, any duration with a note, or a
-/// start/stop timer whose start is kept in localStorage, so it survives a reload.
+/// start/stop timer. The timer runs on the server (`startTimer`, `stopTimer`: it survives a
+/// reload and a phone change); a start or stop made offline waits in the outbox with the
+/// instant it was pressed, and the phone counts from that meanwhile.
 #[component]
-pub fn WorkLogger(id: i64, done: Callback<()>) -> impl IntoView {
+pub fn WorkLogger(id: i64, timer: Option<i64>, done: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let (log, error) = use_change(id, done);
     let minutes = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
-    let started = RwSignal::new(
-        storage()
-            .and_then(|s| s.get_item(&timer_key(id)).ok().flatten())
-            .and_then(|v| v.parse::<i64>().ok()),
-    );
+    let queued = untrack(|| {
+        use_sw()
+            .outbox(id)
+            .into_iter()
+            .rev()
+            .find_map(|i| match i.get("op").as_str() {
+                "timer_start" => Some(Some(fields(&i.get("body")).int("at") * 1000)),
+                "timer_stop" => Some(None),
+                _ => None,
+            })
+    });
+    let started = RwSignal::new(queued.unwrap_or(timer.map(|s| s * 1000)));
     let send = move |m: u32| {
         log.dispatch(TicketChange::Work(WorkRequest {
             minutes: m,
@@ -40,28 +43,20 @@ pub fn WorkLogger(id: i64, done: Callback<()>) -> impl IntoView {
         // An unreadable number goes to the server as 0, which names the field.
         send(minutes.get_untracked().trim().parse().unwrap_or(0));
     };
-    let toggle_timer = move |_| match started.get_untracked() {
-        None => {
-            // Whole milliseconds: formatting or parsing an f64 would pull float code into the
-            // bundle.
-            #[allow(clippy::cast_possible_truncation)]
-            let now = js_sys::Date::now() as i64;
-            if let Some(s) = storage() {
-                let _ = s.set_item(&timer_key(id), &now.to_string());
-            }
-            started.set(Some(now));
-        }
-        Some(t0) => {
-            #[allow(clippy::cast_precision_loss)]
-            let m = ((js_sys::Date::now() - t0 as f64) / 60_000.0)
-                .ceil()
-                .max(1.0);
-            if let Some(s) = storage() {
-                let _ = s.remove_item(&timer_key(id));
-            }
+    let toggle_timer = move |_| {
+        // Whole seconds: formatting or parsing an f64 would pull float code into the bundle.
+        #[allow(clippy::cast_possible_truncation)]
+        let now = (js_sys::Date::now() / 1000.0) as i64;
+        let at = Some(now);
+        if started.get_untracked().is_none() {
+            started.set(Some(now * 1000));
+            log.dispatch(TicketChange::TimerStart(TimerRequest { at }));
+        } else {
             started.set(None);
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            send(m.min(1440.0) as u32);
+            log.dispatch(TicketChange::TimerStop(TimerStopRequest {
+                at,
+                note: note.get_untracked(),
+            }));
         }
     };
     // The time running, "0:12:05", ticking each second while the timer runs.

@@ -6,6 +6,7 @@ use crate::client::{self, TicketChange};
 use crate::components::balance_card::balance_card;
 use crate::components::cause_panel::CausePanel;
 use crate::components::comment_box::CommentBox;
+use crate::components::outbox_card::OutboxCard;
 use crate::components::quote_panel::QuotePanel;
 use crate::components::reclassify_form::ReclassifyForm;
 use crate::components::recorded_approval_card::RecordedApprovalCard;
@@ -82,6 +83,7 @@ fn TicketView(ticket: TicketDto, version: RwSignal<u32>, done: Callback<()>) -> 
             <span class="badge badge--status" data-testid="status" data-status=status.as_str()>{i18n.status(status)}</span>
             <span class="badge">{i18n.priority(priority.clone())}</span>
         </p>
+        <OutboxCard id=id done=done />
         {controls.then(|| view! { <TicketControls ticket=t.clone() me=me done=done /> })}
         {t.sla.clone().map(|s| view! { <SlaCard sla=s /> })}
         {may("setAwaitingClient").then(|| view! {
@@ -107,7 +109,7 @@ fn TicketView(ticket: TicketDto, version: RwSignal<u32>, done: Callback<()>) -> 
                 {(!t.description.is_empty()).then(|| view! { <p class="prewrap">{t.description.clone()}</p> })}
             </section>
             <TicketFiles id=id />
-            {may_log.then(|| view! { <WorkLogger id=id done=done /> })}
+            {may_log.then(|| view! { <WorkLogger id=id timer=t.timer_started_at done=done /> })}
             // An included request is never quoted: no empty "Quote" card for it.
             {(request && (t.class != "standard" || !t.quotes.is_empty())).then(|| {
                 let b = Signal::derive(move || balance.ok());

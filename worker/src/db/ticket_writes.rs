@@ -372,6 +372,22 @@ impl Db {
         )
     }
 
+    /// Starts a person's timer on a ticket; a twin start that lost the race changes nothing.
+    pub fn start_timer(&self, ticket: i64, user: i64, at: i64) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "INSERT OR IGNORE INTO timers (ticket_id, user_id, started_at) VALUES (?1, ?2, ?3)",
+            &[int(ticket), int(user), int(at)],
+        )
+    }
+
+    /// Removes a person's timer on a ticket (in the batch that logs its time).
+    pub fn stop_timer(&self, ticket: i64, user: i64) -> AppResult<D1PreparedStatement> {
+        self.statement(
+            "DELETE FROM timers WHERE ticket_id = ?1 AND user_id = ?2",
+            &[int(ticket), int(user)],
+        )
+    }
+
     pub fn unfollow(&self, ticket: i64, user: i64) -> AppResult<D1PreparedStatement> {
         self.statement(
             "DELETE FROM ticket_followers WHERE ticket_id = ?1 AND user_id = ?2",

@@ -166,6 +166,8 @@ pub struct TicketView {
     /// Points its approved quote holds now.
     pub held: i64,
     pub following: bool,
+    /// The caller's own timer on it, running since then.
+    pub timer_started_at: Option<i64>,
     pub auto_close_days: i64,
     pub recorded_approval: Option<RecordedApprovalRow>,
     /// The organisation's plan, read only while a quote is approved (what cancelling after
@@ -180,6 +182,7 @@ struct Figures {
     net: i64,
     held: i64,
     following: i64,
+    timer_started_at: Option<i64>,
     /// JSON objects (one statement fewer in the ticket's read than rows of their own).
     recorded_approval: Option<String>,
     plan: Option<String>,
@@ -252,6 +255,8 @@ impl Db {
                        WHERE q.ticket_id = ?1) AS held, \
                      (SELECT COUNT(*) FROM ticket_followers WHERE ticket_id = ?1 AND user_id = ?3) \
                        AS following, \
+                     (SELECT started_at FROM timers WHERE ticket_id = ?1 AND user_id = ?3) \
+                       AS timer_started_at, \
                      (SELECT json_object('quote_id', ra.quote_id, 'approver_id', ra.approver_id, \
                        'approver_name', a.name, 'approved_at', ra.approved_at, \
                        'channel', ra.channel, 'note', ra.note, 'recorded_by', ra.recorded_by, \
@@ -306,6 +311,7 @@ impl Db {
             net: f.net,
             held: f.held,
             following: f.following > 0,
+            timer_started_at: f.timer_started_at,
             auto_close_days: f.auto_close_days,
             recorded_approval,
             plan,

@@ -54,6 +54,8 @@ pub(super) struct Shown {
     net: i64,
     held: i64,
     following: bool,
+    /// The caller's own timer on it, running since then.
+    pub(super) timer: Option<i64>,
     auto_close_days: i64,
     recorded_approval: Option<RecordedApprovalRow>,
     plan: Option<PlanRow>,
@@ -82,6 +84,7 @@ pub(super) async fn load(db: &Db, who: &Session, id: i64, action: Action) -> App
             net: v.net,
             held: v.held,
             following: v.following,
+            timer: v.timer_started_at,
             auto_close_days: v.auto_close_days,
             recorded_approval: v.recorded_approval,
             plan: v.plan,
@@ -233,6 +236,7 @@ pub(super) fn ticket_dto(l: &Loaded, who: &Session, now: Timestamp) -> AppResult
         cause_charge: cause_charge(l, shown, who)?,
         sla: s.sla,
         awaiting_client_since: l.row.awaiting_client_since,
+        timer_started_at: shown.timer.filter(|_| !l.flow.is_final()),
     })
     .map(|dto| with_steps(dto, l, who, now, window))
 }

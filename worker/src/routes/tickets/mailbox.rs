@@ -139,7 +139,7 @@ async fn act(
                     internal: false,
                     via: "mail",
                 };
-                add_comment(db, who, &c, at, &origin, &attached)
+                add_comment(db, who, &c, at, &origin, &attached, None)
                     .await
                     .map(|()| ("commented", Some(id)))
             }

@@ -20,6 +20,7 @@ mod open;
 mod read;
 mod requests;
 mod resolution;
+pub mod timer;
 mod work;
 
 pub use catalogue::{create_catalogue_item, list_catalogue, update_catalogue_item};

@@ -17,13 +17,14 @@ use super::clocks::{clock_statement, ClockMove};
 use super::load::{answer, load};
 use crate::db::{Belongs, Db, NewAttachment};
 use crate::error::{AppError, AppResult};
-use crate::http::{body_of, read_json, respond, Call, Session};
+use crate::http::{body_of, respond, Call, Session};
+use crate::idempotency::{Begun, Idem};
 use crate::mail::{TicketNotice, WhatChanged};
 
 /// `addComment`.
 pub async fn comment(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     let id = call.id()?;
-    let req: CommentRequest = read_json(&mut call.req).await?;
+    let (req, raw): (CommentRequest, _) = body_of(call).await?;
     let mut f = Fields::default();
     let body = f.take(
         "body",
@@ -31,14 +32,21 @@ pub async fn comment(call: &mut Call<'_>, who: &Session) -> AppResult<Response> 
     );
     let body = f.finish(|| body)?;
     let db = call.db()?;
+    // The offline outbox sends its comments with a key: a replay gets the first answer.
+    let idem = match Idem::begin(call, who, &db, &raw).await? {
+        Begun::Replay(answer) => return respond(answer),
+        Begun::Fresh(idem) => idem,
+    };
     let c = NewComment {
         ticket: id,
         body: &body,
         internal: req.internal,
         via: "app",
     };
-    add_comment(&db, who, &c, call.now, &call.origin(), &[]).await?;
-    respond(answer(&db, who, id, 201, call.now).await?)
+    let claim = idem.claim(who, &db, call.now.unix())?;
+    add_comment(&db, who, &c, call.now, &call.origin(), &[], claim).await?;
+    let answer = answer(&db, who, id, 201, call.now).await?;
+    idem.finish(who, &db, answer).await
 }
 
 /// A comment about to be written, from the app or from a mail.
@@ -59,6 +67,7 @@ pub async fn add_comment(
     at: Timestamp,
     origin: &str,
     files: &[NewAttachment<'_>],
+    claim: Option<worker::D1PreparedStatement>,
 ) -> AppResult<()> {
     let id = c.ticket;
     let l = load(db, who, id, Action::Comment).await?;
@@ -102,6 +111,7 @@ pub async fn add_comment(
             now,
         )?);
     }
+    statements.extend(claim);
     db.batch(statements).await?;
     Ok(())
 }
