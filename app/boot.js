@@ -85,6 +85,7 @@ if (sw) {
       else delete root.offline;
     }
     if (data.outbox) {
+      if (data.sent) root.sent = Number(root.sent || 0) + data.sent;
       root.outbox = JSON.stringify({ items: data.outbox });
       waiting = data.outbox.filter((i) => i.state === 'waiting').length;
     }

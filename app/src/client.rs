@@ -11,9 +11,7 @@ use pointdesk_api::accounts::{
     ResetPasswordRequest, SessionDto, SignInRequest, UpdateMeRequest,
 };
 use pointdesk_api::desk::{PlanTermsDto, ReclassifyRequest, RecordApprovalRequest, ReopenRequest};
-use pointdesk_api::ledger::{
-    AdjustmentRequest, BalanceHistoryDto, ChargePreviewRequest, LedgerPageDto,
-};
+use pointdesk_api::ledger::{AdjustmentRequest, ChargePreviewRequest};
 use pointdesk_api::notifications::{MarkReadRequest, NotificationPrefsDto};
 use pointdesk_api::organizations::{
     CreateOrganizationRequest, InviteUserRequest, OrganizationDto, OrganizationListDto,
@@ -27,8 +25,7 @@ use pointdesk_api::sla::{
 use pointdesk_api::tickets::{
     AssignRequest, CatalogueItemRequest, CatalogueListDto, CauseRequest, CommentRequest,
     CreateTicketRequest, DisputeDecisionRequest, DisputeRequest, OrgBalanceDto, QuoteRequest,
-    StatusRequest, TicketDto, TicketListDto, TimelineDto, TimerRequest, TimerStopRequest,
-    WorkRequest,
+    StatusRequest, TicketDto, TicketListDto, TimerRequest, TimerStopRequest, WorkRequest,
 };
 use pointdesk_api::Problem;
 use serde::de::DeserializeOwned;
@@ -197,11 +194,6 @@ pub fn ticket(id: i64) -> Typed<TicketDto> {
     read(format!("/tickets/{id}"))
 }
 
-/// `getTicketTimeline`.
-pub fn timeline(id: i64) -> Typed<TimelineDto> {
-    read(format!("/tickets/{id}/timeline"))
-}
-
 /// `getBusinessCalendar`.
 pub fn business_calendar() -> Typed<BusinessCalendarDto> {
     read("/business-calendar".to_owned())
@@ -337,19 +329,9 @@ pub async fn delete_file(url_path: &str) -> Result<String, ApiError> {
     send(&write(Verb::Delete, path, None)).await
 }
 
-/// `listLedgerEntries` with its query (`kind=…&period=…&ticket=…&before=…`).
-pub fn ledger(org: i64, query: &str) -> Typed<LedgerPageDto> {
-    read(format!("/organizations/{org}/ledger?{query}"))
-}
-
 /// `exportLedgerCsv`: where the browser downloads it.
 pub fn ledger_csv_href(org: i64, query: &str) -> String {
     url(&format!("/organizations/{org}/ledger.csv?{query}"))
-}
-
-/// `getBalanceHistory`.
-pub fn balance_history(org: i64) -> Typed<BalanceHistoryDto> {
-    read(format!("/organizations/{org}/balance-history"))
 }
 
 /// Where the browser opens a month's statement (`getStatement`'s printable page, drawn by the

@@ -3,6 +3,7 @@
 mod client;
 mod components;
 mod flat_json;
+mod flat_reads;
 mod format;
 mod i18n;
 mod json;

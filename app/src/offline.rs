@@ -9,29 +9,48 @@ use leptos::prelude::*;
 
 use crate::flat_json::{fields, Fields};
 
-/// Changes whenever the service worker said something.
+/// `heard` changes whenever the service worker said something; `sent` only when it delivered
+/// something from the outbox (`data-sent` counts them), which is when screens read again.
 #[derive(Clone, Copy)]
-pub struct Sw(RwSignal<u32>);
+pub struct Sw {
+    heard: RwSignal<u32>,
+    pub sent: RwSignal<u32>,
+}
+
+fn html_attr(name: &str) -> Option<String> {
+    document().document_element()?.get_attribute(name)
+}
 
 /// Listens for the service worker's news for the app's lifetime.
 pub fn provide_sw() {
-    let heard = RwSignal::new(0u32);
+    let sw = Sw {
+        heard: RwSignal::new(0),
+        sent: RwSignal::new(0),
+    };
+    let delivered = std::cell::Cell::new(None);
     // The listener lives as long as the page: its handle is never removed.
     std::mem::forget(window_event_listener_untyped("pointdesk-sw", move |_| {
-        heard.update(|n| *n = n.wrapping_add(1));
+        sw.heard.update(|n| *n = n.wrapping_add(1));
+        let now = html_attr("data-sent");
+        if now != delivered.replace(now.clone()) {
+            sw.sent.update(|n| *n = n.wrapping_add(1));
+        }
     }));
-    provide_context(Sw(heard));
+    provide_context(sw);
 }
 
 pub fn use_sw() -> Sw {
-    use_context().unwrap_or(Sw(RwSignal::new(0)))
+    use_context().unwrap_or(Sw {
+        heard: RwSignal::new(0),
+        sent: RwSignal::new(0),
+    })
 }
 
 impl Sw {
     /// An attribute of `<html>` the service worker's news set (tracked).
     pub fn attr(self, name: &str) -> Option<String> {
-        self.0.track();
-        document().document_element()?.get_attribute(name)
+        self.heard.track();
+        html_attr(name)
     }
 
     /// What waits in the outbox for `ticket` (every ticket when 0), oldest first (tracked).

@@ -104,7 +104,9 @@ fn tickets(w: &World) {
                 };
                 let (kind, catalogue, status) = match state {
                     "incident_new" => ("incident", "NULL", "new"),
-                    "incident_in_progress" | "incident_timer" => ("incident", "NULL", "in_progress"),
+                    "incident_in_progress" | "incident_timer" => {
+                        ("incident", "NULL", "in_progress")
+                    }
                     "incident_resolved" | "incident_charged" | "incident_disputed" => {
                         ("incident", "NULL", "resolved")
                     }

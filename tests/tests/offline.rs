@@ -68,9 +68,17 @@ fn the_timer_lives_on_the_server_and_stops_into_a_work_entry() {
     assert_eq!(p["type"], json!("/problems/illegal-transition"));
     // A client may not time work; an instant from tomorrow or last week is refused.
     assert_eq!(keyed(&mut user, &timer, "tm-user", json!({})).0, 403);
-    let (s, p) = keyed(&mut eng, &timer, "tm-late", json!({ "at": now() - 8 * 86_400 }));
+    let (s, p) = keyed(
+        &mut eng,
+        &timer,
+        "tm-late",
+        json!({ "at": now() - 8 * 86_400 }),
+    );
     assert_eq!(s, 422);
-    assert_eq!(p["errors"][0], json!({"field": "at", "code": "out_of_range"}));
+    assert_eq!(
+        p["errors"][0],
+        json!({"field": "at", "code": "out_of_range"})
+    );
 
     // Stopped 90 seconds after 25 minutes: 26 started minutes, logged once.
     let stop = format!("{timer}/stop");
@@ -86,7 +94,10 @@ fn the_timer_lives_on_the_server_and_stops_into_a_work_entry() {
         "SELECT (SELECT COUNT(*) FROM work_entries WHERE ticket_id = {id}) AS work, \
          (SELECT COUNT(*) FROM timers WHERE ticket_id = {id}) AS timers"
     ));
-    assert_eq!((rows[0]["work"].as_i64(), rows[0]["timers"].as_i64()), (Some(1), Some(0)));
+    assert_eq!(
+        (rows[0]["work"].as_i64(), rows[0]["timers"].as_i64()),
+        (Some(1), Some(0))
+    );
     // Nothing runs now: stopping again is refused, not logged twice.
     let (s, _) = keyed(&mut eng, &stop, "tm-stop-2", json!({}));
     assert_eq!(s, 409);

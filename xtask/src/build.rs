@@ -92,7 +92,10 @@ fn service_worker(dist: &std::path::Path) -> Result {
     let mut files = Vec::new();
     let mut dirs = vec![dist.to_path_buf()];
     while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).map_err(|e| e.to_string())?.flatten() {
+        for entry in std::fs::read_dir(&dir)
+            .map_err(|e| e.to_string())?
+            .flatten()
+        {
             let path = entry.path();
             if path.is_dir() {
                 dirs.push(path);

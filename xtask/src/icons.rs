@@ -50,8 +50,8 @@ pub fn write() -> Result {
 /// The manifest's `theme_color` (`#rrggbb`), the maskable icons' background.
 fn theme_colour(manifest: &Path) -> Result<[u8; 3]> {
     let text = std::fs::read_to_string(manifest).map_err(|e| e.to_string())?;
-    let json: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| format!("{}: {e}", manifest.display()))?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", manifest.display()))?;
     let hex = json["theme_color"]
         .as_str()
         .and_then(|s| s.strip_prefix('#'))

@@ -8,21 +8,13 @@ use crate::i18n::{use_i18n, I18n, Msg};
 use crate::offline::use_sw;
 
 /// The ticket's changes made offline: "waiting to send" until the service worker delivers them
-/// (the ticket then reloads); one the server refused (the ticket changed meanwhile) shows why,
-/// with "send again" and "discard": nothing queued leaves without the engineer seeing it.
+/// (the ticket then reads again: `Sw::sent`); one the server refused (the ticket changed
+/// meanwhile) shows why, with "send again" and "discard": nothing queued leaves without the
+/// engineer seeing it.
 #[component]
-pub fn OutboxCard(id: i64, done: Callback<()>) -> impl IntoView {
+pub fn OutboxCard(id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let sw = use_sw();
-    let items = Memo::new(move |_| sw.outbox(id).len());
-    // Fewer waiting than before: some arrived, so the ticket reads again.
-    Effect::new(move |before: Option<usize>| {
-        let now = items.get();
-        if before.is_some_and(|b| now < b) {
-            done.run(());
-        }
-        now
-    });
     move || {
         let list = sw.outbox(id);
         (!list.is_empty()).then(|| {
@@ -40,10 +32,15 @@ fn item(i18n: I18n, i: &Fields) -> impl IntoView {
     let n = i.get("n");
     let body = fields(&i.get("body"));
     let what = match i.get("op").as_str() {
-        "work" => format!("+{} {} {}", body.get("minutes"), i18n.t(Msg::Minutes), body.get("note")),
+        "work" => format!(
+            "+{} {} {}",
+            body.get("minutes"),
+            i18n.t(Msg::Minutes),
+            body.get("note")
+        ),
         "comment" => body.get("body"),
         "status" => TicketStatus::parse(&body.get("status"))
-            .map(|s| i18n.status(s)().to_owned())
+            .map(|s| crate::i18n::status_name(i18n.locale.get_untracked(), s).to_owned())
             .unwrap_or_default(),
         "timer_start" => i18n.t(Msg::TimerStarted).to_owned(),
         _ => i18n.t(Msg::TimerStopped).to_owned(),

@@ -3,7 +3,7 @@ use pointdesk_api::ledger::LedgerEntryDto;
 
 use crate::client;
 use crate::components::balance_chart::balance_chart;
-use crate::components::remote::{remote, Remote};
+use crate::components::remote::remote_text;
 use crate::i18n::{use_i18n, I18n, Msg};
 
 /// Every entry of an organisation's ledger, newest first, with its running balance, who, when,
@@ -27,7 +27,6 @@ pub fn Ledger(org: i64) -> impl IntoView {
         }
         query.set(q.join("&"));
     };
-    let history = Remote::new(move || client::balance_history(org));
     let this_month = {
         let d = js_sys::Date::new_0();
         format!("{:04}-{:02}", d.get_full_year(), d.get_month() + 1)
@@ -44,7 +43,9 @@ pub fn Ledger(org: i64) -> impl IntoView {
     ];
     view! {
         <h1 data-testid="page-title">{i18n.tr(Msg::NavLedger)}</h1>
-        {remote(history, balance_chart)}
+        {remote_text(format!("/organizations/{org}/balance-history"), |t| {
+            balance_chart(crate::flat_reads::balance_history(&t))
+        })}
         <form class="filters card" data-testid="ledger-filters" on:submit=apply>
             <label>{i18n.tr(Msg::Filters)}
                 <select data-testid="filter-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
@@ -82,9 +83,9 @@ fn page(org: i64, query: String, before: Option<i64>) -> AnyView {
         Some(b) => format!("{query}&before={b}"),
         None => query.clone(),
     };
-    let read = Remote::new(move || client::ledger(org, &q));
     let more = RwSignal::new(false);
-    remote(read, move |p| {
+    remote_text(format!("/organizations/{org}/ledger?{q}"), move |t| {
+        let p = crate::flat_reads::ledger_page(&t);
         let query = query.clone();
         let empty = p.entries.is_empty() && before.is_none();
         view! {
@@ -104,6 +105,7 @@ fn page(org: i64, query: String, before: Option<i64>) -> AnyView {
                 }
             })}
         }
+        .into_any()
     })
     .into_any()
 }

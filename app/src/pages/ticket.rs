@@ -10,16 +10,17 @@ use crate::components::outbox_card::OutboxCard;
 use crate::components::quote_panel::QuotePanel;
 use crate::components::reclassify_form::ReclassifyForm;
 use crate::components::recorded_approval_card::RecordedApprovalCard;
-use crate::components::remote::{remote, Remote};
+use crate::components::remote::{remote, remote_text_at, Remote};
 use crate::components::resolution_panel::ResolutionPanel;
 use crate::components::sla_card::SlaCard;
 use crate::components::ticket_change::use_change;
 use crate::components::ticket_controls::{has_controls, TicketControls};
 use crate::components::ticket_files::TicketFiles;
-use crate::components::timeline_view::TimelineView;
+use crate::components::timeline_view::timeline_view;
 use crate::components::wait_and_priority::WaitAndPriority;
 use crate::components::work_logger::WorkLogger;
 use crate::i18n::{use_i18n, Msg};
+use crate::offline::use_sw;
 use crate::session::use_auth;
 
 /// One ticket. On a phone the engineer's next step comes first (take, start, resolve, log
@@ -28,8 +29,11 @@ use crate::session::use_auth;
 pub fn Ticket(id: i64) -> impl IntoView {
     let version = RwSignal::new(0u32);
     let done = Callback::new(move |()| version.update(|v| *v += 1));
+    // What the outbox delivers changes the ticket: read it again then.
+    let sent = use_sw().sent;
     let ticket = Remote::new(move || {
         version.track();
+        sent.track();
         client::ticket(id)
     });
     remote(
@@ -54,10 +58,6 @@ fn TicketView(ticket: TicketDto, version: RwSignal<u32>, done: Callback<()>) -> 
     let id = ticket.id;
     let org = ticket.organization.id;
     let request = ticket.kind == Kind::ServiceRequest;
-    let timeline = Remote::new(move || {
-        version.track();
-        client::timeline(id)
-    });
     let balance = Remote::new(move || {
         version.track();
         client::balance(org)
@@ -83,7 +83,7 @@ fn TicketView(ticket: TicketDto, version: RwSignal<u32>, done: Callback<()>) -> 
             <span class="badge badge--status" data-testid="status" data-status=status.as_str()>{i18n.status(status)}</span>
             <span class="badge">{i18n.priority(priority.clone())}</span>
         </p>
-        <OutboxCard id=id done=done />
+        <OutboxCard id=id />
         {controls.then(|| view! { <TicketControls ticket=t.clone() me=me done=done /> })}
         {t.sla.clone().map(|s| view! { <SlaCard sla=s /> })}
         {may("setAwaitingClient").then(|| view! {
@@ -124,7 +124,7 @@ fn TicketView(ticket: TicketDto, version: RwSignal<u32>, done: Callback<()>) -> 
             {may("reclassifyTicket").then(|| view! { <ReclassifyForm id=id class=t.class.clone() done=done /> })}
         </div>
         <h2>{i18n.tr(Msg::Timeline)}</h2>
-        {remote(timeline, |tl| view! { <TimelineView items=tl.items /> })}
+        {remote_text_at(move || { version.track(); format!("/tickets/{id}/timeline") }, timeline_view)}
         <CommentBox id=id staff=staff done=done />
     }
 }
