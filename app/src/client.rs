@@ -10,7 +10,7 @@ use pointdesk_api::accounts::{
     AcceptInvitationRequest, ChangePasswordRequest, MeDto, PasswordResetRequest,
     ResetPasswordRequest, SessionDto, SignInRequest, UpdateMeRequest,
 };
-use pointdesk_api::desk::{PlanTermsDto, ReclassifyRequest, RecordApprovalRequest, ReopenRequest};
+use pointdesk_api::desk::{ReclassifyRequest, RecordApprovalRequest, ReopenRequest};
 use pointdesk_api::ledger::{AdjustmentRequest, ChargePreviewRequest};
 use pointdesk_api::notifications::{MarkReadRequest, NotificationPrefsDto};
 use pointdesk_api::organizations::{
@@ -202,11 +202,6 @@ pub fn business_calendar() -> Typed<BusinessCalendarDto> {
 /// `updateBusinessCalendar`.
 pub fn update_business_calendar(req: &BusinessCalendarRequest) -> Write {
     json(Verb::Put, "/business-calendar", req)
-}
-
-/// `getPlanTerms`.
-pub fn plan_terms() -> Typed<PlanTermsDto> {
-    read("/plan-terms".to_owned())
 }
 
 /// `getBalance`.

@@ -55,6 +55,20 @@ impl Fields {
         }
     }
 
+    /// The whole numbers of an array field (ids; other items are skipped).
+    pub fn ints(&self, key: &str) -> Vec<i64> {
+        let v =
+            js_sys::Reflect::get(&self.0, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+        if js_sys::Array::is_array(&v) {
+            js_sys::Array::from(&v)
+                .iter()
+                .filter_map(|n| n.as_f64().map(|n| n as i64))
+                .collect()
+        } else {
+            Vec::new()
+        }
+    }
+
     /// A points field (`"12.50"`), when present and well formed.
     pub fn points(&self, key: &str) -> Option<pointdesk_api::WirePoints> {
         self.get(key).parse().ok().map(pointdesk_api::WirePoints)

@@ -13,6 +13,8 @@ use crate::i18n::{use_i18n, Msg};
 /// instead of one per answer type and call site (it was ~6 KB of wasm each).
 pub struct Remote<T> {
     text: LocalResource<Result<String, ApiError>>,
+    /// serde's parse (`client::parse_text`), or one of `crate::flat_reads`.
+    parse: fn(&str) -> Result<T, ApiError>,
     _t: PhantomData<fn() -> T>,
 }
 
@@ -55,17 +57,27 @@ impl<T: DeserializeOwned> Remote<T> {
 
     /// Reads only while `read` names something (a manager-only list for a manager).
     pub fn maybe(read: impl Fn() -> Option<client::Typed<T>> + Send + Sync + 'static) -> Remote<T> {
+        Remote::flat(read, client::parse_text::<T>)
+    }
+}
+
+impl<T> Remote<T> {
+    /// [`Remote::maybe`] whose answer `parse` builds (one of `crate::flat_reads`: no serde).
+    pub fn flat(
+        read: impl Fn() -> Option<client::Typed<T>> + Send + Sync + 'static,
+        parse: fn(&str) -> Result<T, ApiError>,
+    ) -> Remote<T> {
         Remote {
             text: text_resource(Arc::new(move || read().map(|t| t.read))),
+            parse,
             _t: PhantomData,
         }
     }
 
     /// `None` until the first answer.
     pub fn get(&self) -> Option<Result<T, ApiError>> {
-        self.text
-            .get()
-            .map(|r| r.and_then(|text| client::parse_text(&text)))
+        let parse = self.parse;
+        self.text.get().map(|r| r.and_then(|text| parse(&text)))
     }
 
     /// The value, if it arrived and parsed.
@@ -90,12 +102,13 @@ pub fn remote<T, V>(
     render: impl Fn(T) -> V + Send + Sync + 'static,
 ) -> impl IntoView
 where
-    T: DeserializeOwned + 'static,
+    T: 'static,
     V: IntoView + 'static,
 {
+    let parse = res.parse;
     shown(
         res.text,
-        Arc::new(move |text| client::parse_text::<T>(text).map(|v| render(v).into_any())),
+        Arc::new(move |text| parse(text).map(|v| render(v).into_any())),
     )
 }
 

@@ -19,7 +19,10 @@ use crate::writes::{busy, error_of, on_success, use_write};
 /// its breakdown. A manager changes the subscription here; the allotment follows at once.
 #[component]
 pub fn ClientDetail(id: i64) -> impl IntoView {
-    let org = Remote::new(move || client::organization(id));
+    let org = Remote::flat(
+        move || Some(client::organization(id)),
+        crate::flat_reads::organization,
+    );
     remote(
         org,
         move |o| view! { <ClientView org=o on_saved=move || org.refetch() /> },

@@ -77,16 +77,17 @@ fn ClientTable(items: Vec<OrganizationSummaryDto>) -> impl IntoView {
 fn NewClient(on_created: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
     let i18n = use_i18n();
     let navigate = leptos_router::hooks::use_navigate();
-    let plans = Remote::new(client::plans);
+    let plans = Remote::flat(|| Some(client::plans()), crate::flat_reads::plan_list);
     let name = RwSignal::new(String::new());
     let seats = RwSignal::new("1".to_owned());
     let plan_id = RwSignal::new(None::<i64>);
     let create = use_write();
     let error = error_of(create);
     on_success(create, move |t| {
-        if let Ok(org) = client::parse_text::<pointdesk_api::organizations::OrganizationDto>(t) {
+        let id = crate::flat_json::fields(t).int("id");
+        if id != 0 {
             on_created();
-            navigate(&format!("/clients/{}", org.id), Default::default());
+            navigate(&format!("/clients/{id}"), Default::default());
         }
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {

@@ -18,7 +18,10 @@ use crate::writes::{busy, error_of, use_write};
 pub fn OrgSettings() -> impl IntoView {
     let auth = use_auth();
     let org_id = move || auth.me.get().and_then(|m| m.organization).map(|o| o.id);
-    let org = Remote::maybe(move || org_id().map(client::organization));
+    let org = Remote::flat(
+        move || org_id().map(client::organization),
+        crate::flat_reads::organization,
+    );
     let people = Remote::maybe(move || org_id().map(|_| client::users()));
     move || match (org_id(), org.get(), people.get()) {
         (None, _, _) if auth.checked.get() => view! { <SignInFirst /> }.into_any(),

@@ -1,9 +1,8 @@
 use leptos::prelude::*;
 use pointdesk_api::desk::PlanTermsDto;
 
-use crate::client;
 use crate::components::allotment_view::AllotmentView;
-use crate::components::remote::{remote, Remote};
+use crate::components::remote::remote_text;
 use crate::i18n::{self, points, text, use_i18n, Msg};
 
 /// The client's plan in plain words: what arrives every month and why, how time becomes
@@ -12,10 +11,10 @@ use crate::i18n::{self, points, text, use_i18n, Msg};
 #[component]
 pub fn PlanTerms() -> impl IntoView {
     let i18n = use_i18n();
-    let terms = Remote::new(client::plan_terms);
     view! {
         <h1 data-testid="page-title">{i18n.tr(Msg::PlanTerms)}</h1>
-        {remote(terms, move |t: PlanTermsDto| {
+        {remote_text("/plan-terms".to_owned(), move |t| {
+            let t: PlanTermsDto = crate::flat_reads::plan_terms(&t);
             let l = i18n.locale.get();
             let p = |x| points(l, x);
             let mut lines = vec![
@@ -70,6 +69,7 @@ pub fn PlanTerms() -> impl IntoView {
                     </section>
                 </div>
             }
+            .into_any()
         })}
     }
 }

@@ -20,7 +20,7 @@ use crate::writes::{busy, error_of, on_success, use_write};
 #[component]
 pub fn Plans() -> impl IntoView {
     let i18n = use_i18n();
-    let list = Remote::new(client::plans);
+    let list = Remote::flat(|| Some(client::plans()), crate::flat_reads::plan_list);
     let editing = RwSignal::new(None::<PlanRowDto>);
     view! {
         <h1 data-testid="page-title">{i18n.tr(Msg::NavPlans)}</h1>
