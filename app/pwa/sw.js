@@ -82,7 +82,7 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   if (request.method !== 'GET' || url.pathname.startsWith('/cdn-cgi/')) return;
-  const path = request.mode === 'navigate' ? '/index.html' : url.pathname;
+  const path = request.mode === 'navigate' ? '/' : url.pathname;
   if (SHELL.includes(path)) {
     event.respondWith(
       caches.match(path, { cacheName: SHELL_CACHE }).then((hit) => hit || fetch(request)),

@@ -101,6 +101,9 @@ fn service_worker(dist: &std::path::Path) -> Result {
                 dirs.push(path);
             } else if let Ok(rel) = path.strip_prefix(dist) {
                 let name = format!("/{}", rel.to_string_lossy().replace('\\', "/"));
+                // The page is asked for as `/`: `/index.html` answers with a redirect there,
+                // which a service worker may not hand to a navigation.
+                let name = if name == "/index.html" { "/".to_owned() } else { name };
                 if name != "/_headers" && name != "/sw.js" {
                     files.push((name, path));
                 }

@@ -19,18 +19,23 @@ pub fn WorkLogger(id: i64, timer: Option<i64>, done: Callback<()>) -> impl IntoV
     let (log, error) = use_change(id, done);
     let minutes = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
-    let queued = untrack(|| {
-        use_sw()
-            .outbox(id)
-            .into_iter()
-            .rev()
-            .find_map(|i| match i.get("op").as_str() {
-                "timer_start" => Some(Some(fields(&i.get("body")).int("at") * 1000)),
-                "timer_stop" => Some(None),
-                _ => None,
-            })
-    });
-    let started = RwSignal::new(queued.unwrap_or(timer.map(|s| s * 1000)));
+    // What the phone did last that the server may not know yet: a start or a stop pressed
+    // here, or one waiting in the outbox (read again whenever the service worker speaks).
+    let pressed = RwSignal::new(None::<Option<i64>>);
+    let sw = use_sw();
+    let started = move || {
+        pressed.get().or_else(|| {
+            sw.outbox(id)
+                .into_iter()
+                .rev()
+                .find_map(|i| match i.get("op").as_str() {
+                    "timer_start" => Some(Some(fields(&i.get("body")).int("at") * 1000)),
+                    "timer_stop" => Some(None),
+                    _ => None,
+                })
+        })
+        .unwrap_or(timer.map(|s| s * 1000))
+    };
     let send = move |m: u32| {
         log.dispatch(TicketChange::Work(WorkRequest {
             minutes: m,
@@ -48,11 +53,11 @@ pub fn WorkLogger(id: i64, timer: Option<i64>, done: Callback<()>) -> impl IntoV
         #[allow(clippy::cast_possible_truncation)]
         let now = (js_sys::Date::now() / 1000.0) as i64;
         let at = Some(now);
-        if started.get_untracked().is_none() {
-            started.set(Some(now * 1000));
+        if untrack(started).is_none() {
+            pressed.set(Some(Some(now * 1000)));
             log.dispatch(TicketChange::TimerStart(TimerRequest { at }));
         } else {
-            started.set(None);
+            pressed.set(Some(None));
             log.dispatch(TicketChange::TimerStop(TimerStopRequest {
                 at,
                 note: note.get_untracked(),
@@ -68,7 +73,7 @@ pub fn WorkLogger(id: i64, timer: Option<i64>, done: Callback<()>) -> impl IntoV
         on_cleanup(move || h.clear());
     }
     let since = move || {
-        started.get().map(|t0| {
+        started().map(|t0| {
             tick.track();
             #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
             let s = ((js_sys::Date::now() - t0 as f64) / 1000.0).max(0.0) as i64;
@@ -87,7 +92,7 @@ pub fn WorkLogger(id: i64, timer: Option<i64>, done: Callback<()>) -> impl IntoV
                 }).collect_view()}
             </div>
             <button type="button" class="button button--secondary" data-testid="timer" on:click=toggle_timer>
-                {move || if started.get().is_some() { i18n.t(Msg::TimerStop) } else { i18n.t(Msg::TimerStart) }}
+                {move || if started().is_some() { i18n.t(Msg::TimerStop) } else { i18n.t(Msg::TimerStart) }}
                 " " <span class="timer__elapsed" data-testid="timer-elapsed">{since}</span>
             </button>
             <form class="stack" on:submit=submit novalidate=true data-testid="work-form">
