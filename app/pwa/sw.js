@@ -216,6 +216,7 @@ async function send() {
   const user = await me();
   const held = new Set();
   let sent = 0;
+  let reached = false;
   for (const item of await all()) {
     if (item.state !== 'waiting' || item.user !== user) {
       held.add(item.ticket);
@@ -233,6 +234,7 @@ async function send() {
     } catch {
       break;
     }
+    reached = true;
     if (answer.ok) {
       await items('readwrite', (s) => s.delete(item.n));
       sent += 1;
@@ -243,10 +245,13 @@ async function send() {
     await items('readwrite', (s) => s.put({ ...item, state: 'refused', status: answer.status, problem }));
     held.add(item.ticket);
   }
-  await announce(sent);
+  await announce(sent, reached);
 }
 
-// Every page hears what waits (the whole list: it is short) and how many just went.
-async function announce(sent = 0) {
-  await tellAll({ outbox: await all(), sent });
+// Every page hears what waits (the whole list: it is short), how many just went, and that the
+// server answered (so the pages are no longer offline).
+async function announce(sent = 0, reached = false) {
+  const news = { outbox: await all(), sent };
+  if (reached) news.offline = 0;
+  await tellAll(news);
 }

@@ -81,6 +81,21 @@ pub fn money(locale: Locale, minor: i64, currency: &str) -> String {
 pub fn date_time(locale: Locale, unix_millis: f64) -> String {
     let opts = Object::new();
     let _ = Reflect::set(&opts, &"dateStyle".into(), &"medium".into());
+    moment(locale, unix_millis, opts)
+}
+
+/// The time alone ("10:42") when it is today, else [`date_time`]: what the offline screens say
+/// of the answers and changes the phone keeps.
+pub fn time_today(locale: Locale, unix_millis: f64) -> String {
+    let same_day = js_sys::Date::new(&JsValue::from_f64(unix_millis)).to_date_string()
+        == js_sys::Date::new_0().to_date_string();
+    if !same_day {
+        return date_time(locale, unix_millis);
+    }
+    moment(locale, unix_millis, Object::new())
+}
+
+fn moment(locale: Locale, unix_millis: f64, opts: Object) -> String {
     let _ = Reflect::set(&opts, &"timeStyle".into(), &"short".into());
     let df = Intl::DateTimeFormat::new(&locales(locale), &opts);
     call(

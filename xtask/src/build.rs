@@ -103,7 +103,11 @@ fn service_worker(dist: &std::path::Path) -> Result {
                 let name = format!("/{}", rel.to_string_lossy().replace('\\', "/"));
                 // The page is asked for as `/`: `/index.html` answers with a redirect there,
                 // which a service worker may not hand to a navigation.
-                let name = if name == "/index.html" { "/".to_owned() } else { name };
+                let name = if name == "/index.html" {
+                    "/".to_owned()
+                } else {
+                    name
+                };
                 if name != "/_headers" && name != "/sw.js" {
                     files.push((name, path));
                 }

@@ -3,8 +3,9 @@ use leptos::prelude::*;
 use crate::i18n::{use_i18n, Msg};
 use crate::offline::use_sw;
 
-/// Under the header on every screen: "offline — as of 10:42" while answers come from the
-/// phone's copy, how many changes wait to be sent, and "a new version — reload" after a deploy.
+/// In the (sticky) header on every screen, one line each: "offline — as of 10:42" while the
+/// answers come from the phone's copy, how many changes wait to be sent, and "a new version —
+/// reload" after a deploy.
 #[component]
 pub fn ConnectionBar() -> impl IntoView {
     let i18n = use_i18n();
@@ -21,18 +22,16 @@ pub fn ConnectionBar() -> impl IntoView {
             .count()
     };
     view! {
-        {move || offline().map(|ms| {
-            #[allow(clippy::cast_precision_loss)]
-            let at = i18n.when_ms(ms as f64);
-            view! {
-                <p class="connection" role="status" data-testid="offline">
-                    {i18n.tr(Msg::OfflineAsOf)}" "{at}
-                </p>
-            }
-        })}
-        {move || (waiting() > 0).then(|| view! {
-            <p class="connection" role="status" data-testid="outbox-count">
-                {i18n.tr(Msg::WaitingToSend)}": "{waiting}
+        {move || (offline().is_some() || waiting() > 0).then(|| view! {
+            <p class="connection" role="status">
+                {move || offline().map(|ms| {
+                    #[allow(clippy::cast_precision_loss)]
+                    let at = crate::format::time_today(i18n.locale.get(), ms as f64);
+                    view! { <span data-testid="offline">{i18n.tr(Msg::OfflineAsOf)}" "{at}</span> }
+                })}
+                {move || (waiting() > 0).then(|| view! {
+                    <span data-testid="outbox-count">{i18n.tr(Msg::WaitingToSend)}": "{waiting}</span>
+                })}
             </p>
         })}
         {move || sw.attr("data-update").map(|_| view! {

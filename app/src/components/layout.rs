@@ -83,8 +83,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <LanguageSwitch />
                 </nav>
             </div>
+            <ConnectionBar />
         </header>
-        <ConnectionBar />
         <main id="main" class="page" tabindex="-1">{children()}</main>
         <footer class="site-footer">
             <span>{i18n.tr(Msg::Tagline)}</span>

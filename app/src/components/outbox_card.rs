@@ -52,7 +52,7 @@ fn item(i18n: I18n, i: &Fields) -> impl IntoView {
             .unwrap_or(ApiError::Unexpected(0))
     });
     #[allow(clippy::cast_precision_loss)]
-    let at = i18n.when_ms(i.int("at") as f64);
+    let at = crate::format::time_today(i18n.locale.get_untracked(), i.int("at") as f64);
     view! {
         <li class="outbox__item" class:outbox__item--refused=refused data-testid="outbox-item" data-state=i.get("state")>
             <span class="outbox__what">{what}</span>

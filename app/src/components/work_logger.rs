@@ -24,17 +24,19 @@ pub fn WorkLogger(id: i64, timer: Option<i64>, done: Callback<()>) -> impl IntoV
     let pressed = RwSignal::new(None::<Option<i64>>);
     let sw = use_sw();
     let started = move || {
-        pressed.get().or_else(|| {
-            sw.outbox(id)
-                .into_iter()
-                .rev()
-                .find_map(|i| match i.get("op").as_str() {
-                    "timer_start" => Some(Some(fields(&i.get("body")).int("at") * 1000)),
-                    "timer_stop" => Some(None),
-                    _ => None,
-                })
-        })
-        .unwrap_or(timer.map(|s| s * 1000))
+        pressed
+            .get()
+            .or_else(|| {
+                sw.outbox(id)
+                    .into_iter()
+                    .rev()
+                    .find_map(|i| match i.get("op").as_str() {
+                        "timer_start" => Some(Some(fields(&i.get("body")).int("at") * 1000)),
+                        "timer_stop" => Some(None),
+                        _ => None,
+                    })
+            })
+            .unwrap_or(timer.map(|s| s * 1000))
     };
     let send = move |m: u32| {
         log.dispatch(TicketChange::Work(WorkRequest {

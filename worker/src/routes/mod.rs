@@ -176,9 +176,7 @@ async fn handle(op: &Operation, call: &mut Call<'_>, who: Option<&Session>) -> A
         }
         Op::followTicket => tickets::follow(call, who()?, true).await,
         Op::unfollowTicket => tickets::follow(call, who()?, false).await,
-        Op::logWork => tickets::log_work(call, who()?).await,
-        Op::startTimer => tickets::timer::start(call, who()?).await,
-        Op::stopTimer => tickets::timer::stop(call, who()?).await,
+        Op::logWork | Op::startTimer | Op::stopTimer => tickets::time(op.op, call, who()?).await,
         Op::assignTicket => tickets::assign(call, who()?).await,
         Op::changeTicketStatus => tickets::change_status(call, who()?).await,
         Op::setIncidentCause => tickets::set_cause(call, who()?).await,

@@ -144,9 +144,8 @@ pub(super) fn ticket_dto(l: &Loaded, who: &Session, now: Timestamp) -> AppResult
         .view
         .as_ref()
         .ok_or_else(|| AppError::Internal("a ticket answered without its figures".into()))?;
-    let window = shown.dispute_window_days;
     let catalogue = shown.catalogue.clone();
-    let (cost, held) = (shown.net, shown.held);
+    let (window, cost, held) = (shown.dispute_window_days, shown.net, shown.held);
     let logged: i64 = l.work.iter().map(|w| w.minutes).sum();
     let charge = match (&l.flow, l.row.charge_detail.as_deref()) {
         (Flow::Incident(i), Some(detail)) => i.charge.as_ref().map(|c| IncidentChargeDto {

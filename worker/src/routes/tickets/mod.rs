@@ -20,7 +20,7 @@ mod open;
 mod read;
 mod requests;
 mod resolution;
-pub mod timer;
+mod timer;
 mod work;
 
 pub use catalogue::{create_catalogue_item, list_catalogue, update_catalogue_item};
@@ -33,4 +33,5 @@ pub use requests::{
     expire_quotes, record_approval,
 };
 pub use resolution::{auto_close, confirm, reclassify, reopen};
-pub use work::{assign, change_status, comment, follow, log_work};
+pub use timer::time;
+pub use work::{assign, change_status, comment, follow};

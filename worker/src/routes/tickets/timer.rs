@@ -3,6 +3,7 @@
 //! work, through the same domain step as `logWork`, and removes it in the same batch.
 
 use pointdesk_api::accounts::Fields;
+use pointdesk_api::routes::Op;
 use pointdesk_api::tickets::{TimerRequest, TimerStopRequest};
 use pointdesk_domain::ids::UserId;
 use pointdesk_domain::policy::Action;
@@ -18,13 +19,22 @@ use super::load::Loaded;
 use crate::error::AppResult;
 use crate::http::{body_of, Call, Session};
 
+/// Time worked: `logWork` (by hand), `startTimer` and `stopTimer`.
+pub async fn time(op: Op, call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
+    match op {
+        Op::startTimer => start(call, who).await,
+        Op::stopTimer => stop(call, who).await,
+        _ => super::work::log_work(call, who).await,
+    }
+}
+
 /// The caller's running timer on the loaded ticket.
 fn running(l: &Loaded) -> Option<i64> {
     l.view.as_ref().and_then(|v| v.timer)
 }
 
 /// `startTimer`.
-pub async fn start(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
+async fn start(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     let id = call.id()?;
     let (req, body): (TimerRequest, _) = body_of(call).await?;
     let me = who.user.id;
@@ -60,7 +70,7 @@ pub async fn start(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
 }
 
 /// `stopTimer`.
-pub async fn stop(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
+async fn stop(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
     let id = call.id()?;
     let (req, body): (TimerStopRequest, _) = body_of(call).await?;
     let mut f = Fields::default();
