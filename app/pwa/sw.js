@@ -248,10 +248,13 @@ async function send() {
   await announce(sent, reached);
 }
 
-// Every page hears what waits (the whole list: it is short), how many just went, and that the
-// server answered (so the pages are no longer offline).
+// Every page hears what waits for the person signed in (the whole list: it is short; another
+// person's items on a shared phone stay theirs), how many just went, and that the server
+// answered (so the pages are no longer offline).
 async function announce(sent = 0, reached = false) {
-  const news = { outbox: await all(), sent };
+  const user = await me();
+  const mine = (await all()).filter((i) => i.user === user || i.user === null);
+  const news = { outbox: mine, sent };
   if (reached) news.offline = 0;
   await tellAll(news);
 }

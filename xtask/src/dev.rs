@@ -15,6 +15,9 @@ use crate::util::{cargo_bin, offline_env, root, Result};
 struct Options {
     port: u16,
     state: PathBuf,
+    /// `--release`: the app as it ships (minified, with its service worker: installable and
+    /// offline), built once instead of watched.
+    release: bool,
 }
 
 fn options(args: &[String]) -> Result<Options> {
@@ -29,7 +32,12 @@ fn options(args: &[String]) -> Result<Options> {
     };
     // The developer's local state lives in .state/dev (git-ignored) and survives restarts.
     let state = value("--state").map_or_else(|| root().join(".state/dev"), PathBuf::from);
-    Ok(Options { port, state })
+    let release = args.iter().any(|a| a == "--release");
+    Ok(Options {
+        port,
+        state,
+        release,
+    })
 }
 
 pub fn run(args: &[String]) -> Result {
@@ -43,25 +51,39 @@ pub fn run(args: &[String]) -> Result {
     // trunk watch builds the app once at start and again on every change: start it first and
     // let that first build be the only one.
     let t = Instant::now();
-    eprintln!("xtask: building the app (trunk, dev profile; ~2 min the first time, ~15 s after)");
+    eprintln!(
+        "xtask: building the app (trunk, {}; ~2 min the first time, ~15 s after)",
+        if opts.release {
+            "release profile, with the service worker"
+        } else {
+            "dev profile"
+        }
+    );
     let dist = root().join("app/dist/index.html");
     let before = modified(&dist);
     // The icons trunk copies are drawn from app/pwa/icon.svg. The dev build has no service
     // worker (`build app` writes it after trunk): a reload always shows the change just made.
     crate::icons::write()?;
-    let mut watch = Group::spawn(
-        "trunk watch",
-        offline_env(&mut Command::new(cargo_bin("trunk")))
-            .args(["watch", "--ignore", "dist"])
-            .current_dir(root().join("app")),
-    )?;
+    let mut watch = if opts.release {
+        None
+    } else {
+        Some(Group::spawn(
+            "trunk watch",
+            offline_env(&mut Command::new(cargo_bin("trunk")))
+                .args(["watch", "--ignore", "dist"])
+                .current_dir(root().join("app")),
+        )?)
+    };
 
     // Meanwhile: the local database (migrations and demo data).
     std::fs::create_dir_all(&opts.state).map_err(|e| e.to_string())?;
     let state = opts.state.clone();
     let database = std::thread::spawn(move || server::prepare_database(&state, true));
 
-    wait_for_build(&mut watch, &dist, before)?;
+    match watch.as_mut() {
+        Some(w) => wait_for_build(w, &dist, before)?,
+        None => build::app(build::Profile::Release)?,
+    }
     eprintln!("xtask: app built ({})", took(t.elapsed()));
 
     let t = Instant::now();
@@ -89,7 +111,10 @@ pub fn run(args: &[String]) -> Result {
          '{}/cdn-cgi/local/email?format=json&from=user@acme.test&to=support@pointdesk.local'\n",
         srv.url
     );
-    watch.wait()
+    match watch {
+        Some(mut w) => w.wait(),
+        None => srv.wait(),
+    }
 }
 
 fn modified(path: &std::path::Path) -> Option<SystemTime> {

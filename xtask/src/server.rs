@@ -59,11 +59,18 @@ pub fn print_log_tail(state: &Path) {
 
 pub struct Server {
     pub url: String,
-    _group: Group,
+    group: Group,
 }
 
 /// Starts `wrangler dev` on 127.0.0.1:`port` with its state in `state`, and waits until
 /// `/api/v1/health` answers 200.
+impl Server {
+    /// Until wrangler stops (Ctrl-C stops it through `procs`).
+    pub fn wait(mut self) -> Result {
+        self.group.wait()
+    }
+}
+
 pub fn start(port: u16, state: &Path, quiet: bool) -> Result<Server> {
     let inspector = crate::util::free_port()?;
     let mut cmd = Command::new(node_bin("wrangler"));
@@ -122,7 +129,7 @@ pub fn start(port: u16, state: &Path, quiet: bool) -> Result<Server> {
         }
         std::thread::sleep(Duration::from_millis(500));
     }
-    Ok(Server { url, _group: group })
+    Ok(Server { url, group })
 }
 
 /// `wrangler.toml` without its `[build]` table, beside it (relative paths stay valid).
