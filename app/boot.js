@@ -91,8 +91,12 @@ if (sw) {
     }
     news();
   });
-  // Back online, at start and every 30 s while something waits: send the outbox.
-  addEventListener('online', () => ask({ flush: 1 }));
+  // Back online (and again a few seconds later: the first requests after the network returns
+  // often still fail), at start and every 30 s while something waits: send the outbox.
+  addEventListener('online', () => {
+    ask({ flush: 1 });
+    setTimeout(() => ask({ flush: 1 }), 3000);
+  });
   setInterval(() => waiting && ask({ flush: 1 }), 30000);
   sw.addEventListener('controllerchange', () => reloading && location.reload());
   sw.register('/sw.js').then((registration) => {

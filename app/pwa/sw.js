@@ -117,7 +117,11 @@ async function read(event, url) {
   });
   try {
     const answer = await Promise.race([network, slow.then((kept) => kept || network)]);
-    if (answer && !answer.headers.has(STORED)) tell(event.clientId, { offline: 0 });
+    if (answer && !answer.headers.has(STORED)) {
+      tell(event.clientId, { offline: 0 });
+      // The server answers again: whatever waits can go now.
+      all().then((kept) => kept.some((i) => i.state === 'waiting') && flush());
+    }
     return answer;
   } catch (failed) {
     return (await offline()) || Response.error();

@@ -30,43 +30,36 @@ impl Fields {
         Fields(js_sys::Reflect::get(&self.0, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED))
     }
 
-    /// The objects of an array field (none when absent or not an array).
-    pub fn list(&self, key: &str) -> Vec<Fields> {
+    /// The items of an array field (none when absent or not an array).
+    fn items(&self, key: &str) -> Vec<JsValue> {
         let v =
             js_sys::Reflect::get(&self.0, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
         if js_sys::Array::is_array(&v) {
-            js_sys::Array::from(&v).iter().map(Fields).collect()
+            js_sys::Array::from(&v).to_vec()
         } else {
             Vec::new()
         }
+    }
+
+    /// The objects of an array field (none when absent or not an array).
+    pub fn list(&self, key: &str) -> Vec<Fields> {
+        self.items(key).into_iter().map(Fields).collect()
     }
 
     /// The strings of an array field (none when absent; other items are skipped).
     pub fn strings(&self, key: &str) -> Vec<String> {
-        let v =
-            js_sys::Reflect::get(&self.0, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
-        if js_sys::Array::is_array(&v) {
-            js_sys::Array::from(&v)
-                .iter()
-                .filter_map(|s| s.as_string())
-                .collect()
-        } else {
-            Vec::new()
-        }
+        self.items(key)
+            .iter()
+            .filter_map(JsValue::as_string)
+            .collect()
     }
 
     /// The whole numbers of an array field (ids; other items are skipped).
     pub fn ints(&self, key: &str) -> Vec<i64> {
-        let v =
-            js_sys::Reflect::get(&self.0, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
-        if js_sys::Array::is_array(&v) {
-            js_sys::Array::from(&v)
-                .iter()
-                .filter_map(|n| n.as_f64().map(|n| n as i64))
-                .collect()
-        } else {
-            Vec::new()
-        }
+        self.items(key)
+            .iter()
+            .filter_map(|n| n.as_f64().map(|n| n as i64))
+            .collect()
     }
 
     /// A points field (`"12.50"`), when present and well formed.

@@ -178,9 +178,22 @@ test('a change the server refuses stays on its ticket until the engineer discard
   assert.match(await refused.textContent(), /not possible in the ticket's current state/);
   await refused.scrollIntoViewIfNeeded();
   await eng.screenshot('offline-refused-phone');
-  // Still there after a restart: nothing is dropped unseen.
+  // Still there after a restart: nothing is dropped unseen; in Russian too.
   await eng.goto(`/tickets/${ticket}`);
   await refused.waitFor();
+  const language = async (tag) => {
+    await eng.language(tag);
+    const menu = p.getByTestId('menu-toggle');
+    if ((await menu.getAttribute('aria-expanded')) === 'true') await menu.click();
+  };
+  await language('ru');
+  await p.getByText('Не отправлено: заявка за это время изменилась').waitFor();
+  assert.equal(await p.getByTestId('outbox-discard').textContent(), 'Отменить');
+  assert.equal(await p.getByTestId('outbox-retry').textContent(), 'Отправить снова');
+  await refused.scrollIntoViewIfNeeded();
+  await eng.screenshot('offline-refused-phone-ru');
+  assert.ok((await eng.horizontalOverflow()) <= 0, 'the Russian outbox fits the phone');
+  await language('en');
   await p.getByTestId('outbox-discard').click();
   await p.getByTestId('outbox').waitFor({ state: 'detached' });
   assert.equal(sql(`SELECT status FROM tickets WHERE id = ${ticket}`)[0].status, 'closed');
@@ -192,7 +205,18 @@ test('a new deploy offers a reload', async () => {
   const deployed = readFileSync(file, 'utf8');
   try {
     writeFileSync(file, `${deployed}\n// the next deploy\n`);
-    await p.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
+    // The local server takes a moment to see its files change; then the phone looks again.
+    await p.waitForFunction(async () => (await (await fetch('/sw.js', { cache: 'no-store' })).text())
+      .endsWith('// the next deploy\n'), null, { timeout: 30000, polling: 500 });
+    // (the first look may still meet the old file in the local server's asset cache: look
+    // again until the new version waits, as a phone does each time the app comes back).
+    await p.evaluate(async () => {
+      const r = await navigator.serviceWorker.getRegistration();
+      for (let tries = 0; tries < 15 && !r.waiting; tries++) {
+        await r.update();
+        await new Promise((ok) => setTimeout(ok, 1000));
+      }
+    });
     await p.getByTestId('update').waitFor({ timeout: 30000 });
     assert.match(await p.getByTestId('update').textContent(), /A new version of Pointdesk is ready/);
     await eng.screenshot('offline-update-phone');

@@ -7,15 +7,15 @@ use pointdesk_api::routes::Op;
 use pointdesk_api::tickets::{TimerRequest, TimerStopRequest};
 use pointdesk_domain::ids::UserId;
 use pointdesk_domain::policy::Action;
-use pointdesk_domain::ticket::{text, Flow, NOTE_MAX};
+use pointdesk_domain::ticket::{text, NOTE_MAX};
 use pointdesk_domain::time::Timestamp;
 use pointdesk_domain::worklog::{check_day, timer_instant, timer_minutes, WorkEntry};
 use pointdesk_domain::DomainError;
-use serde_json::json;
 use worker::Response;
 
 use super::change::{change, Change, Needs};
 use super::load::Loaded;
+use super::work::logged;
 use crate::error::AppResult;
 use crate::http::{body_of, Call, Session};
 
@@ -107,14 +107,7 @@ async fn stop(call: &mut Call<'_>, who: &Session) -> AppResult<Response> {
                 note: note.clone(),
                 on: on.max(opened),
             };
-            let flow = match &l.flow {
-                Flow::Incident(i) => Flow::Incident(i.log_work(entry.clone())?),
-                Flow::Request(r) => Flow::Request(r.log_work(entry.clone())?),
-            };
-            let mut c = Change::of(l, flow).event(
-                "work",
-                json!({ "minutes": entry.minutes, "text": entry.note, "timer": true }),
-            );
+            let mut c = logged(l, entry)?;
             c.extra.push(db.stop_timer(id, engineer.get())?);
             Ok(c)
         },

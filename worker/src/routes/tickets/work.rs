@@ -14,7 +14,7 @@ use worker::Response;
 
 use super::change::{change, mail, Change, Needs};
 use super::clocks::{clock_statement, ClockMove};
-use super::load::{answer, load};
+use super::load::{answer, load, Loaded};
 use crate::db::{Belongs, Db, NewAttachment};
 use crate::error::{AppError, AppResult};
 use crate::http::{body_of, respond, Call, Session};
@@ -149,23 +149,31 @@ pub async fn log_work(call: &mut Call<'_>, who: &Session) -> AppResult<Response>
             let on = w.on.unwrap_or(today);
             let opened = Timestamp::from_unix(l.row.created_at).date(ctx.offset);
             pointdesk_domain::worklog::check_day(on, opened, today)?;
-            let entry = WorkEntry {
-                engineer,
-                minutes: w.minutes,
-                note: w.note.clone(),
-                on,
-            };
-            let flow = match &l.flow {
-                Flow::Incident(i) => Flow::Incident(i.log_work(entry.clone())?),
-                Flow::Request(r) => Flow::Request(r.log_work(entry.clone())?),
-            };
-            Ok(Change::of(l, flow).event(
-                "work",
-                json!({ "minutes": entry.minutes, "text": entry.note }),
-            ))
+            logged(
+                l,
+                WorkEntry {
+                    engineer,
+                    minutes: w.minutes,
+                    note: w.note.clone(),
+                    on,
+                },
+            )
         },
     )
     .await
+}
+
+/// What logging `entry` changes (by hand or by the timer): the domain's step for the ticket's
+/// kind, and the timeline's `work` event.
+pub(super) fn logged(l: &Loaded, entry: WorkEntry) -> AppResult<Change> {
+    let flow = match &l.flow {
+        Flow::Incident(i) => Flow::Incident(i.log_work(entry.clone())?),
+        Flow::Request(r) => Flow::Request(r.log_work(entry.clone())?),
+    };
+    Ok(Change::of(l, flow).event(
+        "work",
+        json!({ "minutes": entry.minutes, "text": entry.note }),
+    ))
 }
 
 /// `assignTicket`: engineers take tickets or hand them to another engineer or a manager.
