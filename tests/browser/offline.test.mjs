@@ -131,7 +131,7 @@ test('work, a comment and the timer made offline reach the server once', async (
   await p.getByTestId('cause-form').getByRole('button').click();
   await p.getByTestId('charge-confirm').waitFor();
   await p.locator('[data-action="charge-confirm"]').click();
-  await p.getByText('This needs a connection').waitFor();
+  await p.getByText('No connection: this needs the network.').waitFor();
   await eng.screenshot('offline-money-phone');
 
   // Back online: everything arrives, in order, once.

@@ -56,7 +56,7 @@ macro_rules! common_rows {
         Millis => ["ms", "мс"],
         Components => ["Components", "Компоненты"],
         PointsUnit => ["pt", "б."],
-        NetworkError => ["This needs a connection: nothing was changed. Try again when you are online.", "Для этого нужна связь: ничего не изменилось. Повторите, когда появится подключение."],
+        NetworkError => ["No connection: this needs the network. Nothing is lost; try again when you are online.", "Нет связи: для этого нужна сеть. Ничего не потеряно — повторите, когда появится подключение."],
         OfflineAsOf => ["Offline — as of", "Нет связи — данные на"],
         NewVersion => ["A new version of Pointdesk is ready.", "Готова новая версия Pointdesk."],
         Reload => ["Reload", "Обновить"],
