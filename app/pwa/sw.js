@@ -94,13 +94,17 @@ self.addEventListener('fetch', (event) => {
 
 async function read(event, url) {
   const cache = await caches.open(READS);
-  const network = fetch(event.request).then(async (answer) => {
+  const network = fetch(event.request).then((answer) => {
     const type = answer.headers.get('content-type') || '';
+    // Kept after the answer is handed on, so keeping it never slows a read (an answer that
+    // came after the kept one was shown is kept all the same).
     if (answer.ok && type.includes('json')) {
-      const headers = new Headers(answer.headers);
-      headers.set(STORED, String(Date.now()));
-      const body = await answer.clone().arrayBuffer();
-      await cache.put(url.href, new Response(body, { status: answer.status, headers }));
+      const kept = keep(cache, url, answer.clone());
+      try {
+        event.waitUntil(kept);
+      } catch {
+        // The event is over; the promise still runs.
+      }
     }
     return answer;
   });
@@ -128,6 +132,16 @@ async function read(event, url) {
   } finally {
     clearTimeout(timer);
   }
+}
+
+async function keep(cache, url, answer) {
+  const headers = new Headers(answer.headers);
+  headers.set(STORED, String(Date.now()));
+  const body = await answer.arrayBuffer();
+  await cache.put(url.href, new Response(body, { status: answer.status, headers }));
+  // The last 300 addresses are plenty for a day in the field; the oldest go first.
+  const kept = await cache.keys();
+  await Promise.all(kept.slice(0, Math.max(0, kept.length - 300)).map((r) => cache.delete(r)));
 }
 
 async function tell(clientId, message) {
