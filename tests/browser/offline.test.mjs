@@ -119,6 +119,13 @@ test('work, a comment and the timer made offline reach the server once', async (
   assert.ok((await eng.horizontalOverflow()) <= 0, 'the outbox fits the phone');
   assert.equal(count('work_entries', ticket), 0, 'nothing reached the server yet');
 
+  // The queue marks the ticket with changes waiting.
+  await eng.goto('/tickets?queue=mine');
+  const row = p.locator(`[data-testid=ticket-row]:has(a[href="/tickets/${ticket}"])`);
+  await row.getByTestId('ticket-waiting').waitFor();
+  assert.equal(await row.getByTestId('ticket-waiting').textContent(), 'Waiting to send');
+  await eng.screenshot('offline-queue-phone');
+
   // The app restarts offline: the outbox and the running timer are still there.
   await eng.goto(`/tickets/${ticket}`);
   await p.locator('[data-testid=outbox-item]').nth(4).waitFor();

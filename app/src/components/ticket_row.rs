@@ -21,6 +21,10 @@ pub fn TicketRow(ticket: TicketSummaryDto, show_org: bool) -> impl IntoView {
     let who = t.assignee.map(|a| a.name);
     let sla = t.sla;
     let now = js_sys::Date::now();
+    // Changes made offline that have not reached the server yet.
+    let sw = crate::offline::use_sw();
+    let id = t.id;
+    let waiting = move || !sw.outbox(id).is_empty();
     let due = move || {
         sla.as_ref()
             .and_then(|s| crate::components::sla_card::due_text(i18n.locale.get(), s, now))
@@ -37,6 +41,9 @@ pub fn TicketRow(ticket: TicketSummaryDto, show_org: bool) -> impl IntoView {
                 </span>
             </a>
             <span class="badges">
+                {move || waiting().then(|| view! {
+                    <span class="badge badge--waiting" data-testid="ticket-waiting">{i18n.tr(Msg::WaitingToSend)}</span>
+                })}
                 {move || due().map(|(text, late)| view! {
                     <span class="badge badge--due" class:badge--alert=late data-testid="ticket-due">{text}</span>
                 })}
